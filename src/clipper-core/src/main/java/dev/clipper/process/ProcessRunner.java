@@ -74,12 +74,13 @@ public final class ProcessRunner {
       try (InputStream in = p.getInputStream()) {
         if (stdoutConsumer != null) {
           stdoutConsumer.accept(in);
-          in.transferTo(OutputStreamSink.INSTANCE);
+          drain(in);
         } else {
           in.transferTo(out);
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      } catch (IOException | UncheckedIOException e) {
+        // the consumer stopped reading or the process died: the exit code and stderr tell the story
+        log.debug("{} stdout ended early: {}", tool, e.getMessage());
       }
     }, tool + "-stdout");
     outReader.setDaemon(true);
@@ -131,6 +132,15 @@ public final class ProcessRunner {
   private static String tailOf(Deque<String> tail) {
     synchronized (tail) {
       return String.join("\n", tail);
+    }
+  }
+
+  /** Drains what a consumer left unread (a consumer may also have closed the stream: nothing to drain). */
+  private static void drain(InputStream in) {
+    try {
+      in.transferTo(OutputStreamSink.INSTANCE);
+    } catch (IOException ignored) {
+      // closed by the consumer
     }
   }
 

@@ -36,12 +36,55 @@ public final class SampleVideo {
   }
 
   /**
-   * How the video looks: output size, frame rate, and the face motion (the photo pans horizontally by
-   * {@code panPixels}·sin(2πt/{@code panPeriod}); 0 keeps it still).
+   * How the video looks: output size, frame rate, and the face motion (the picture pans horizontally by
+   * {@code panPixels}·sin(2πt/{@code panPeriod}); 0 keeps it still). With {@code photoHeight} 0 the photo itself
+   * is scaled to 1.5× the frame width (a close-up that fills the frame); otherwise it is scaled to that
+   * fraction of the frame height and set on a plain dark wall 1.5× the frame width, like a person
+   * filmed at a talking-head distance.
    */
-  public record Look(int width, int height, int fps, double panPixels, double panPeriod) {
-    public static final Look HD = new Look(1280, 720, 25, 280, 8);
-    public static final Look FULL_HD = new Look(1920, 1080, 30, 420, 8);
+  public record Look(int width, int height, int fps, double panPixels, double panPeriod, double photoHeight) {
+    public static final Look HD = new Look(1280, 720, 25, 280, 8, 0.6);
+    public static final Look FULL_HD = new Look(1920, 1080, 30, 420, 8, 0.6);
+
+    /** A close-up look: the photo fills a canvas 1.5× the frame width. */
+    public Look(int width, int height, int fps, double panPixels, double panPeriod) {
+      this(width, height, fps, panPixels, panPeriod, 0);
+    }
+
+    int canvasWidth() {
+      return width * 3 / 2;
+    }
+
+    /** Left edge of the visible frame on the canvas at time t. */
+    double cropX(double t, int canvasWidth) {
+      double pan = panPixels == 0 ? 0 : panPixels * Math.sin(2 * Math.PI * t / panPeriod);
+      return (canvasWidth - width) / 2.0 + pan;
+    }
+  }
+
+  /**
+   * Where the point ({@code px}, {@code py}) of a {@code photoWidth}×{@code photoHeight} photo appears in the
+   * frame of a {@link #talkingVideo} made with {@code look}, at time t: {x, y} in frame pixels. Tests use it as
+   * the truth for face positions.
+   */
+  public static double[] framePosition(Look look, int photoWidth, int photoHeight, double px, double py,
+      double t) {
+    if (look.photoHeight() == 0) {
+      double scale = look.canvasWidth() / (double) photoWidth;
+      int scaledHeight = (int) Math.round(photoHeight * scale / 2) * 2;
+      double top = Math.max(0, Math.min(scaledHeight - look.height(), (scaledHeight - look.height()) / 3.0));
+      return new double[] {px * scale - look.cropX(t, look.canvasWidth()), py * scale - top};
+    }
+    int fh = even(look.height() * look.photoHeight());
+    int fw = even(photoWidth * (double) fh / photoHeight);
+    double scale = fh / (double) photoHeight;
+    double left = (look.canvasWidth() - fw) / 2.0;
+    double top = (look.height() - fh) / 2.0;
+    return new double[] {left + px * scale - look.cropX(t, look.canvasWidth()), top + py * scale};
+  }
+
+  private static int even(double v) {
+    return (int) Math.round(v / 2) * 2;
   }
 
   /**
@@ -88,21 +131,37 @@ public final class SampleVideo {
   public static Built talkingVideo(Path photo, List<String> sentences, Look look, Path outMp4) {
     try {
       Path wav = Files.createTempFile("clipper-talk", ".wav");
+      Path canvas = Files.createTempFile("clipper-canvas", ".png");
       try {
         Built audio = speech(sentences, 0.6, wav);
-        int scaled = look.width() * 3 / 2;
+        int cw = look.canvasWidth();
+        Path picture = photo;
+        String fit;
+        if (look.photoHeight() > 0) {
+          // the backdrop and the framed photo, rendered once rather than for every frame
+          int fh = even(look.height() * look.photoHeight());
+          ProcessRunner.runChecked(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i",
+              "color=c=0x283038:s=" + cw + "x" + look.height(), "-i", photo.toString(),
+              "-filter_complex", "[1:v]scale=-2:" + fh + "[fg];[0:v][fg]overlay=(W-w)/2:(H-h)/2",
+              "-frames:v", "1", canvas.toString()), Duration.ofSeconds(60));
+          picture = canvas;
+          fit = "";
+        } else {
+          fit = "scale=" + cw + ":-2,";
+        }
         String pan = look.panPixels() == 0 ? "(in_w-out_w)/2"
             : "(in_w-out_w)/2+" + look.panPixels() + "*sin(2*PI*t/" + look.panPeriod() + ")";
-        String filter = "[0:v]scale=" + scaled + ":-2,crop=" + look.width() + ":" + look.height() + ":x='" + pan
+        String filter = "[0:v]" + fit + "crop=" + look.width() + ":" + look.height() + ":x='" + pan
             + "':y='max(0,min(in_h-out_h,(in_h-out_h)/3))',format=yuv420p[v]";
         ProcessRunner.runChecked(List.of("ffmpeg", "-nostdin", "-v", "error", "-y", "-loop", "1", "-framerate",
-            String.valueOf(look.fps()), "-i", photo.toString(), "-i", wav.toString(), "-filter_complex", filter,
+            String.valueOf(look.fps()), "-i", picture.toString(), "-i", wav.toString(), "-filter_complex", filter,
             "-map", "[v]", "-map", "1:a", "-t", String.valueOf(audio.durationSeconds()), "-c:v", "libx264",
             "-preset", "ultrafast", "-crf", "26", "-g", String.valueOf(look.fps() * 2), "-c:a", "aac", "-b:a",
             "96k", "-movflags", "+faststart", outMp4.toString()), Duration.ofMinutes(20));
         return new Built(outMp4, audio.sentences(), FFprobe.probe(outMp4).durationSeconds());
       } finally {
         Files.deleteIfExists(wav);
+        Files.deleteIfExists(canvas);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
