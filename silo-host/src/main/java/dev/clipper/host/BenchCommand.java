@@ -4,8 +4,6 @@ import com.typesafe.config.Config;
 import dev.clipper.crop.CropPath;
 import dev.clipper.job.JobState;
 import dev.clipper.process.ProcessRunner;
-import dev.clipper.sample.Assets;
-import dev.clipper.sample.SampleVideo;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -37,15 +35,8 @@ final class BenchCommand {
   int run(Config config, List<String> args) throws Exception {
     double minutes = args.isEmpty() ? 10 : Double.parseDouble(args.get(0));
     Path home = HostConfig.home(config);
-    Path video = home.resolve("bench").resolve(String.format(Locale.ROOT, "talk-%.0fmin.mp4", minutes));
-    if (!Files.exists(video)) {
-      Files.createDirectories(video.getParent());
-      err.println("bench: building a " + minutes + "-minute 1080p talking video…");
-      Path tmp = video.resolveSibling("building-" + video.getFileName());
-      SampleVideo.talkingVideo(Assets.photo("jesper.jpg"), SampleVideo.talk(minutes), SampleVideo.Look.FULL_HD,
-          tmp);
-      Files.move(tmp, video);
-    }
+    Path video = DemoCommand.sampleTalk(home.resolve("bench")
+        .resolve(String.format(Locale.ROOT, "talk-%.0fmin.mp4", minutes)), minutes, err);
     Path outDir = home.resolve("bench").resolve("out");
     long t0 = System.nanoTime();
     ClipCommand.Outcome o = new ClipCommand(out, err, logFile)

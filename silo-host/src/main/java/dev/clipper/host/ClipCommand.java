@@ -102,6 +102,8 @@ final class ClipCommand {
     err.println("clipper: job " + jobId + " on " + args.input());
     try (PipelineStages stages = PipelineStages.create(config);
         ClipperNode node = ClipperNode.start(config, stages)) {
+      // Ctrl-C: kill running ffmpeg/recogniser processes; the job stays persisted and resumes on the next start
+      Runtime.getRuntime().addShutdownHook(new Thread(stages::close, "clipper-stop-stages"));
       node.submit(jobId, new JobSpec(input, args.options())).toCompletableFuture().get(60, TimeUnit.SECONDS);
       Progress progress = new Progress(err, System.console() != null);
       JobView view;

@@ -25,16 +25,22 @@ final class DemoCommand {
   }
 
   int run(Config config, List<String> args) throws Exception {
-    Path video = HostConfig.home(config).resolve("demo").resolve("talk-4min.mp4");
-    if (!Files.exists(video)) {
-      Files.createDirectories(video.getParent());
-      err.println("clipper: building the demo video (a real photo panning, 4 minutes of synthetic speech)…");
-      Path tmp = video.resolveSibling("building-" + video.getFileName());
-      SampleVideo.talkingVideo(Assets.photo("jesper.jpg"), SampleVideo.talk(4), SampleVideo.Look.FULL_HD, tmp);
-      Files.move(tmp, video);
-    }
+    Path video = sampleTalk(HostConfig.home(config).resolve("demo").resolve("talk-4min.mp4"), 4, err);
     List<String> clipArgs = new java.util.ArrayList<>(List.of(video.toString()));
     clipArgs.addAll(args);
     return new ClipCommand(out, err, logFile).run(config, ClipCommand.parse(clipArgs)).exitCode();
+  }
+
+  /** The 1080p sample talk of about {@code minutes}, built once at {@code video} and reused after. */
+  static Path sampleTalk(Path video, double minutes, PrintStream err) throws java.io.IOException {
+    if (!Files.exists(video)) {
+      Files.createDirectories(video.getParent());
+      err.printf(java.util.Locale.ROOT, "clipper: building a %.0f-minute sample video (a real photo panning, "
+          + "synthetic speech of the bundled talk)…%n", minutes);
+      Path tmp = video.resolveSibling("building-" + video.getFileName());
+      SampleVideo.talkingVideo(Assets.photo("jesper.jpg"), SampleVideo.talk(minutes), SampleVideo.Look.FULL_HD, tmp);
+      Files.move(tmp, video, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    return video;
   }
 }

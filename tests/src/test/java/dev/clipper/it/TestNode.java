@@ -63,16 +63,19 @@ final class TestNode implements AutoCloseable {
   JobState await(String jobId, Predicate<JobState> done, Duration limit) throws Exception {
     long deadline = System.nanoTime() + limit.toNanos();
     JobState last = null;
+    Throwable lastError = null;
     while (System.nanoTime() < deadline) {
       try {
         last = get(jobId).state();
         if (done.test(last)) return last;
       } catch (java.util.concurrent.ExecutionException e) {
         // the entity may still be starting on a fresh node; ask again
+        lastError = e.getCause();
       }
       Thread.sleep(250);
     }
-    throw new AssertionError("job " + jobId + " did not get there within " + limit + "; last state " + last);
+    throw new AssertionError("job " + jobId + " did not get there within " + limit + "; last state " + last
+        + (lastError != null ? "; last error " + lastError : ""));
   }
 
   @Override

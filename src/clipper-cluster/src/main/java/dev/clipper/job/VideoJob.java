@@ -19,7 +19,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.javadsl.Routers;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.pattern.StatusReply;
@@ -66,6 +66,9 @@ public final class VideoJob
 
   private record WorkTimedOut(String workKey, String token) implements Command {}
 
+  /** The Receptionist's current workers of a stage (local only: an adapted reply, never on the wire). */
+  private record WorkersChanged(Receptionist.Listing listing) implements Command {}
+
   public sealed interface Event extends CborSerializable {}
 
   public record JobSubmitted(String jobId, JobSpec spec, long at) implements Event {}
@@ -91,7 +94,9 @@ public final class VideoJob
   private final JobSettings settings;
   private final ReminderStore reminders;
   private final ActorRef<StageWorker.Reply> replyAdapter;
-  private final Map<Stage, ActorRef<StageWorker.Command>> routers = new EnumMap<>(Stage.class);
+  /** Live workers per stage, as the Receptionist last listed them; work waits while a stage has none. */
+  private final Map<Stage, List<ActorRef<StageWorker.Command>>> workers = new EnumMap<>(Stage.class);
+  private int roundRobin;
   /** Dispatched, unanswered work: work key → token. Not persisted: after a restart everything is redispatched. */
   private final Map<String, String> inFlight = new HashMap<>();
   private final Map<String, Double> progress = new HashMap<>();
@@ -105,6 +110,11 @@ public final class VideoJob
     this.settings = settings;
     this.reminders = reminders;
     this.replyAdapter = ctx.messageAdapter(StageWorker.Reply.class, WorkerReply::new);
+    ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class, WorkersChanged::new);
+    for (Stage stage : Stage.values()) {
+      workers.put(stage, List.of());
+      ctx.getSystem().receptionist().tell(Receptionist.subscribe(stage.serviceKey(), listings));
+    }
   }
 
   public static Behavior<Command> create(String jobId, JobSettings settings, ReminderStore reminders) {
@@ -141,11 +151,13 @@ public final class VideoJob
         .onCommand(Submit.class, this::onSubmit)
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("no job " + jobId)))
         .onCommand(Cancel.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.error("no job " + jobId)))
+        .onCommand(WorkersChanged.class, this::onWorkersChanged)
         .onAnyCommand(c -> Effect().noReply());
     b.forState(JobState::isTerminal)
         .onCommand(Submit.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(view(s))))
         .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(view(s))))
         .onCommand(Cancel.class, (s, c) -> Effect().reply(c.replyTo(), StatusReply.success(view(s))))
+        .onCommand(WorkersChanged.class, this::onWorkersChanged)
         .onAnyCommand(c -> Effect().noReply());
     b.forAnyState()
         .onCommand(Submit.class, (s, c) -> s.spec().equals(c.spec())
@@ -156,7 +168,8 @@ public final class VideoJob
         .onCommand(Wake.class, (s, c) -> advance(s))
         .onCommand(Advance.class, (s, c) -> advance(s))
         .onCommand(WorkerReply.class, this::onWorkerReply)
-        .onCommand(WorkTimedOut.class, this::onTimeout);
+        .onCommand(WorkTimedOut.class, this::onTimeout)
+        .onCommand(WorkersChanged.class, this::onWorkersChanged);
     return b.build();
   }
 
@@ -200,7 +213,7 @@ public final class VideoJob
         }
         continue;
       }
-      dispatch(w);
+      if (!dispatch(w)) break;
     }
     return Effect().noReply();
   }
@@ -237,21 +250,42 @@ public final class VideoJob
     return out;
   }
 
-  private void dispatch(StageWork work) {
+  /** Sends the work to a live worker; returns false (and sends nothing) while the stage has no workers. */
+  private boolean dispatch(StageWork work) {
+    ActorRef<StageWorker.Command> worker = pickWorker(work.stage());
+    if (worker == null) return false;
     String token = UUID.randomUUID().toString();
     inFlight.put(work.workKey(), token);
     progress.put(work.workKey(), 0.0);
-    router(work.stage()).tell(new StageWorker.Run(token, work, replyAdapter));
+    worker.tell(new StageWorker.Run(token, work, replyAdapter));
     timers.startSingleTimer("timeout-" + work.workKey(), new WorkTimedOut(work.workKey(), token),
         settings.timeouts().get(work.stage()));
+    return true;
   }
 
-  private ActorRef<StageWorker.Command> router(Stage stage) {
-    return routers.computeIfAbsent(stage, st -> {
-      // withRoundRobinRouting(true) prefers routees on this node when there are any
-      var group = Routers.group(st.serviceKey()).withRoundRobinRouting(settings.preferLocal().get(st));
-      return ctx.spawn(group, "router-" + st.configName());
-    });
+  /** Round-robin over the stage's workers, over this node's only when the stage prefers local workers. */
+  private ActorRef<StageWorker.Command> pickWorker(Stage stage) {
+    List<ActorRef<StageWorker.Command>> all = workers.get(stage);
+    if (settings.preferLocal().get(stage)) {
+      List<ActorRef<StageWorker.Command>> local = all.stream()
+          .filter(w -> w.path().address().hasLocalScope()).toList();
+      if (!local.isEmpty()) all = local;
+    }
+    if (all.isEmpty()) return null;
+    return all.get(Math.floorMod(roundRobin++, all.size()));
+  }
+
+  private ReplyEffect<Event, JobState> onWorkersChanged(JobState s, WorkersChanged c) {
+    for (Stage stage : Stage.values()) {
+      if (c.listing().isForKey(stage.serviceKey())) {
+        List<ActorRef<StageWorker.Command>> now = c.listing().getServiceInstances(stage.serviceKey()).stream()
+            .sorted(java.util.Comparator.comparing(r -> r.path().toString())).toList();
+        boolean gained = now.size() > workers.get(stage).size();
+        workers.put(stage, now);
+        if (gained && s.isSubmitted() && !s.isTerminal()) return advance(s);
+      }
+    }
+    return Effect().noReply();
   }
 
   private ReplyEffect<Event, JobState> onWorkerReply(JobState s, WorkerReply r) {

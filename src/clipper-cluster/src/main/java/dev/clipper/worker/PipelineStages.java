@@ -31,6 +31,9 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleConsumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -55,6 +58,8 @@ public final class PipelineStages implements StageRunner, AutoCloseable {
   private final ScoreSettings scoreSettings;
   private final FaceTracker tracker;
   private final ClipEncoder encoder;
+  /** Threads running a unit of work now, interrupted on close so their child processes are killed. */
+  private final Set<Thread> running = ConcurrentHashMap.newKeySet();
 
   private PipelineStages(BlobStore blobs, Path workDir, FetchSettings fetch, TranscribeSettings transcribe,
       ScoreSettings score, Path faceModel, TrackSettings track, EncodeSettings encode) {
@@ -93,7 +98,11 @@ public final class PipelineStages implements StageRunner, AutoCloseable {
 
   @Override
   public StageResult run(StageWork work, DoubleConsumer progress) throws Exception {
-    Path dir = Files.createDirectories(workDir.resolve(work.jobId()).resolve(work.workKey()));
+    // a directory per attempt: an earlier attempt of the same unit may still be running somewhere
+    Path dir = Files.createDirectories(workDir.resolve(work.jobId())
+        .resolve(work.workKey() + "-" + UUID.randomUUID().toString().substring(0, 8)));
+    Thread self = Thread.currentThread();
+    running.add(self);
     try {
       if (work instanceof StageWork.Fetch f) return fetch(f, dir, progress);
       if (work instanceof StageWork.Transcribe t) return transcribe(t, dir, progress);
@@ -101,6 +110,7 @@ public final class PipelineStages implements StageRunner, AutoCloseable {
       if (work instanceof StageWork.Track t) return track(t, progress);
       return encode((StageWork.Encode) work, dir, progress);
     } finally {
+      running.remove(self);
       deleteTree(dir);
       deleteIfEmpty(workDir.resolve(work.jobId()));
     }
@@ -199,8 +209,19 @@ public final class PipelineStages implements StageRunner, AutoCloseable {
     }
   }
 
+  /** Stops: running units are interrupted (their ffmpeg/recogniser processes are killed), then the model freed. */
   @Override
   public void close() {
+    running.forEach(Thread::interrupt);
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (!running.isEmpty() && System.currentTimeMillis() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     tracker.close();
   }
 }

@@ -14,32 +14,21 @@ import java.util.Locale;
 final class TestVideos {
   private TestVideos() {}
 
-  /**
-   * Where a face of the photo is at time t in a {@link SampleVideo#talkingVideo} made with {@code look}: the
-   * video scales the photo to 1.5× the frame width and crops it at x = (in_w−out_w)/2 + pan·sin(2πt/period),
-   * y = (in_h−out_h)/3.
-   */
+  /** Where a face of the photo is at time t in a {@link SampleVideo#talkingVideo} made with {@code look}. */
   record PannedFace(double photoX, double photoY, int photoWidth, int photoHeight, SampleVideo.Look look) {
     static PannedFace of(Face faceInPhoto, int photoWidth, int photoHeight, SampleVideo.Look look) {
       return new PannedFace(faceInPhoto.centreX(), faceInPhoto.centreY(), photoWidth, photoHeight, look);
     }
 
-    double scale() {
-      return look.width() * 3 / 2 / (double) photoWidth;
-    }
-
     double x(double t) {
-      int scaledWidth = look.width() * 3 / 2;
-      double pan = look.panPixels() == 0 ? 0 : look.panPixels() * Math.sin(2 * Math.PI * t / look.panPeriod());
-      return photoX * scale() - ((scaledWidth - look.width()) / 2.0 + pan);
+      return SampleVideo.framePosition(look, photoWidth, photoHeight, photoX, photoY, t)[0];
     }
 
     double y() {
-      int scaledHeight = (int) Math.round(photoHeight * scale() / 2) * 2;
-      double top = Math.max(0, Math.min(scaledHeight - look.height(), (scaledHeight - look.height()) / 3.0));
-      return photoY * scale() - top;
+      return SampleVideo.framePosition(look, photoWidth, photoHeight, photoX, photoY, 0)[1];
     }
   }
+
 
   /** A still shot: the photo scaled to {@code scaledWidth}, cropped to width×height at (x, y), for some seconds. */
   record Still(Path photo, int scaledWidth, int x, int y, double seconds) {}
