@@ -103,34 +103,45 @@ final class ClipCommand {
     try (PipelineStages stages = PipelineStages.create(config);
         ClipperNode node = ClipperNode.start(config, stages)) {
       // Ctrl-C: kill running ffmpeg/recogniser processes; the job stays persisted and resumes on the next start
-      Runtime.getRuntime().addShutdownHook(new Thread(stages::close, "clipper-stop-stages"));
-      node.submit(jobId, new JobSpec(input, args.options())).toCompletableFuture().get(60, TimeUnit.SECONDS);
-      Progress progress = new Progress(err, System.console() != null);
-      JobView view;
-      while (true) {
-        view = node.get(jobId).toCompletableFuture().get(60, TimeUnit.SECONDS);
-        progress.show(view);
-        if (view.status().isTerminal()) break;
-        Thread.sleep(300);
+      Thread onInterrupt = new Thread(stages::close, "clipper-stop-stages");
+      Runtime.getRuntime().addShutdownHook(onInterrupt);
+      try {
+        return follow(node, stages, jobId, input, args, dir);
+      } finally {
+        Runtime.getRuntime().removeShutdownHook(onInterrupt);
       }
-      progress.done();
-      if (view.status() == JobStatus.COMPLETED) {
-        ObjectNode report = Report.write(view.state(), stages.blobs(), dir);
-        printTable(report, dir, progress.elapsed());
-        return new Outcome(0, jobId, dir, report, view);
-      }
-      if (view.status() == JobStatus.CANCELLED) {
-        err.println("error: cancelled: the job was cancelled");
-        return new Outcome(1, jobId, dir, null, view);
-      }
-      var e = view.state().error();
-      ErrorCode code = ErrorCode.fromCode(e.code());
-      err.println("error: " + e.code() + ": " + e.message());
-      if (INPUT_ERRORS.contains(code)) return new Outcome(2, jobId, dir, null, view);
-      if (e.detail() != null && !e.detail().isBlank()) err.println(indent(e.detail()));
-      err.println("clipper: internal failure; details in " + logFile);
+    }
+  }
+
+  /** Submits the job, shows its progress until it ends, and writes the outputs or the error. */
+  private Outcome follow(ClipperNode node, PipelineStages stages, String jobId, String input, Args args, Path dir)
+      throws Exception {
+    node.submit(jobId, new JobSpec(input, args.options())).toCompletableFuture().get(60, TimeUnit.SECONDS);
+    Progress progress = new Progress(err, System.console() != null);
+    JobView view;
+    while (true) {
+      view = node.get(jobId).toCompletableFuture().get(60, TimeUnit.SECONDS);
+      progress.show(view);
+      if (view.status().isTerminal()) break;
+      Thread.sleep(300);
+    }
+    progress.done();
+    if (view.status() == JobStatus.COMPLETED) {
+      ObjectNode report = Report.write(view.state(), stages.blobs(), dir);
+      printTable(report, dir, progress.elapsed());
+      return new Outcome(0, jobId, dir, report, view);
+    }
+    if (view.status() == JobStatus.CANCELLED) {
+      err.println("error: cancelled: the job was cancelled");
       return new Outcome(1, jobId, dir, null, view);
     }
+    var e = view.state().error();
+    ErrorCode code = ErrorCode.fromCode(e.code());
+    err.println("error: " + e.code() + ": " + e.message());
+    if (INPUT_ERRORS.contains(code)) return new Outcome(2, jobId, dir, null, view);
+    if (e.detail() != null && !e.detail().isBlank()) err.println(indent(e.detail()));
+    err.println("clipper: internal failure; details in " + logFile);
+    return new Outcome(1, jobId, dir, null, view);
   }
 
   /** Local paths are made absolute (a node may run elsewhere later); URLs pass through. */

@@ -34,6 +34,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.DoubleConsumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -60,6 +61,7 @@ public final class PipelineStages implements StageRunner, AutoCloseable {
   private final ClipEncoder encoder;
   /** Threads running a unit of work now, interrupted on close so their child processes are killed. */
   private final Set<Thread> running = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private PipelineStages(BlobStore blobs, Path workDir, FetchSettings fetch, TranscribeSettings transcribe,
       ScoreSettings score, Path faceModel, TrackSettings track, EncodeSettings encode) {
@@ -212,6 +214,7 @@ public final class PipelineStages implements StageRunner, AutoCloseable {
   /** Stops: running units are interrupted (their ffmpeg/recogniser processes are killed), then the model freed. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) return;
     running.forEach(Thread::interrupt);
     long deadline = System.currentTimeMillis() + 10_000;
     while (!running.isEmpty() && System.currentTimeMillis() < deadline) {
