@@ -75,5 +75,13 @@ if [ "$WANT_TESTS" = 1 ]; then
     $SUDO pg_ctlcluster --skip-systemctl-redirect "$v" main start || $SUDO pg_ctlcluster "$v" main start
     for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
   fi
+  # The PostgreSQL test logs in over TCP with its own role (Debian's default needs a password there).
+  psql_admin() {
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- psql -qAt "$@"; else sudo -u postgres psql -qAt "$@"; fi
+  }
+  if ! psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'clipper_test'" | grep -q 1; then
+    say "creating PostgreSQL role clipper_test (login, createdb) for the tests"
+    psql_admin -c "CREATE ROLE clipper_test LOGIN CREATEDB PASSWORD 'clipper_test'"
+  fi
 fi
 say "ready (assets in $ASSETS)"

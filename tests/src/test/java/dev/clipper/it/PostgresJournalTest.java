@@ -23,26 +23,28 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The same code on PostgreSQL (the cluster profile's journal): a job runs to completion with its events in
- * PostgreSQL, and a new node recovers it from there. Needs PostgreSQL on 127.0.0.1:5432 (./clipper test
- * starts it); the test creates and drops its own database.
+ * PostgreSQL, and a new node recovers it from there. Needs PostgreSQL on 127.0.0.1:5432 and the
+ * clipper_test role (./clipper test sets both up); the test creates and drops its own database.
  */
 class PostgresJournalTest {
   private static final String SERVER = System.getProperty("clipper.test.pg", "jdbc:postgresql://127.0.0.1:5432/");
-  private static final String USER = System.getProperty("clipper.test.pg.user", "postgres");
+  // scripts/setup.sh --tests creates this role
+  private static final String USER = System.getProperty("clipper.test.pg.user", "clipper_test");
+  private static final String PASSWORD = System.getProperty("clipper.test.pg.password", "clipper_test");
   @TempDir Path home;
   private String database;
 
   @BeforeEach
   void createDatabase() throws Exception {
     database = "clipper_test_" + Integer.toHexString(ThreadLocalRandom.current().nextInt(1 << 24));
-    try (Connection c = DriverManager.getConnection(SERVER + "postgres", USER, "")) {
+    try (Connection c = DriverManager.getConnection(SERVER + "postgres", USER, PASSWORD)) {
       c.createStatement().execute("CREATE DATABASE " + database);
     }
   }
 
   @AfterEach
   void dropDatabase() throws Exception {
-    try (Connection c = DriverManager.getConnection(SERVER + "postgres", USER, "")) {
+    try (Connection c = DriverManager.getConnection(SERVER + "postgres", USER, PASSWORD)) {
       c.createStatement().execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
     }
   }
@@ -52,6 +54,7 @@ class PostgresJournalTest {
     Map<String, Object> o = new HashMap<>();
     o.put("clipper.db.url", SERVER + database);
     o.put("clipper.db.user", USER);
+    o.put("clipper.db.password", PASSWORD);
     o.put("clipper.db.driver", "org.postgresql.Driver");
     o.put("clipper.db.slick-profile", "slick.jdbc.PostgresProfile$");
     String video = Media.shortTalk().file().toString();
@@ -62,7 +65,7 @@ class PostgresJournalTest {
       done = node.await("on-postgres", JobState::isTerminal, Duration.ofMinutes(5));
       assertEquals(JobStatus.COMPLETED, done.status(), () -> "ended with " + done.error());
     }
-    try (Connection c = DriverManager.getConnection(SERVER + database, USER, "");
+    try (Connection c = DriverManager.getConnection(SERVER + database, USER, PASSWORD);
         ResultSet rs = c.createStatement().executeQuery(
             "SELECT COUNT(*) FROM event_journal WHERE persistence_id = 'VideoJob|on-postgres'")) {
       rs.next();
