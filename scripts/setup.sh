@@ -22,6 +22,8 @@ command -v pocketsphinx_continuous >/dev/null 2>&1 || need+=(pocketsphinx)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || need+=(fonts-dejavu-core)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 command -v curl >/dev/null 2>&1 || need+=(curl ca-certificates)
+# the Maven wrapper unpacks its pinned zip with unzip (without it, it fetches a tarball the pin does not match)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
 command -v dpkg-deb >/dev/null 2>&1 || need+=(dpkg)
 if [ "$WANT_TESTS" = 1 ]; then
   command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
