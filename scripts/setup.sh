@@ -12,9 +12,16 @@ say() { echo "[setup] $*" >&2; }
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
+# The .NET SDK is the one prerequisite Debian does not package.
+if ! command -v dotnet >/dev/null 2>&1 || ! dotnet --list-sdks 2>/dev/null | grep -q '^10\.'; then
+  say "the .NET 10 SDK is missing. Install it (it is not a Debian package), for example:"
+  say "  curl -sSL https://dot.net/v1/dotnet-install.sh | bash -s -- --channel 10.0 && export PATH=\"\$HOME/.dotnet:\$PATH\""
+  say "or Microsoft's package feed: https://learn.microsoft.com/dotnet/core/install/linux-debian"
+  exit 3
+fi
+
 # Debian packages, by the command or file that proves each is there.
 need=()
-command -v javac >/dev/null 2>&1 && javac -version 2>&1 | grep -qE ' (1[7-9]|2[0-9])' || need+=(openjdk-17-jdk-headless)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v pocketsphinx_continuous >/dev/null 2>&1 || need+=(pocketsphinx)
 [ -f /usr/share/pocketsphinx/model/en-us/en-us.lm.bin ] || need+=(pocketsphinx-en-us)
@@ -22,9 +29,8 @@ command -v pocketsphinx_continuous >/dev/null 2>&1 || need+=(pocketsphinx)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || need+=(fonts-dejavu-core)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 command -v curl >/dev/null 2>&1 || need+=(curl ca-certificates)
-# the Maven wrapper unpacks its pinned zip with unzip (without it, it fetches a tarball the pin does not match)
-command -v unzip >/dev/null 2>&1 || need+=(unzip)
 command -v dpkg-deb >/dev/null 2>&1 || need+=(dpkg)
+command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 if [ "$WANT_TESTS" = 1 ]; then
   command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
 fi
@@ -34,7 +40,6 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-# Pinned assets: name|how to fetch|sha256 of the downloaded file
 fetch_verified() { # file sha256
   local f="$1" want="$2" got
   got=$(sha256sum "$f" | cut -d' ' -f1)
@@ -77,7 +82,7 @@ if [ "$WANT_TESTS" = 1 ]; then
     $SUDO pg_ctlcluster --skip-systemctl-redirect "$v" main start || $SUDO pg_ctlcluster "$v" main start
     for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
   fi
-  # The PostgreSQL test logs in over TCP with its own role (Debian's default needs a password there).
+  # The PostgreSQL tests log in over TCP with their own role (Debian's default needs a password there).
   psql_admin() {
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- psql -qAt "$@"; else sudo -u postgres psql -qAt "$@"; fi
   }

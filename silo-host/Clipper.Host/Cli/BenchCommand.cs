@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Globalization;
+using Clipper.Abstractions.Jobs;
+using Clipper.Core.Crop;
+using Clipper.Core.Processes;
+using Clipper.Core.Transcripts;
+using Clipper.Host.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+
+namespace Clipper.Host.Cli;
+
+/// <summary>
+/// <c>clipper bench [MINUTES]</c>: builds a ~10-minute talking video (once, kept under $CLIPPER_HOME/bench), runs the
+/// whole job, then measures the ffmpeg-only floor in the same process: one plain x264 veryfast crf 21 encode per
+/// selected clip range with a static centre crop scaled to the output size. Prints per-stage times, the job/floor
+/// ratio, repeated passages among the clips and the process's peak resident memory. Not part of the tests.
+/// </summary>
+public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string logFile, ILoggerProvider logs)
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public async Task<int> RunAsync(IConfiguration config, IReadOnlyList<string> args, CancellationToken cancel)
+    {
+        double minutes = args.Count == 0 ? 10 : double.Parse(args[0], Inv);
+        var home = SiloHost.Home(config);
+        var video = await DemoCommand.SampleTalkAsync(Path.Combine(home, "bench", $"talk-{minutes.ToString("0", Inv)}min.mp4"), minutes, stderr, cancel);
+        var outDir = Path.Combine(home, "bench", "out");
+        if (Directory.Exists(outDir))
+        {
+            Directory.Delete(outDir, true);
+        }
+
+        var clock = Stopwatch.StartNew();
+        var o = await new ClipCommand(stdout, stderr, logFile, logs).RunAsync(config, ClipArgs.Parse([video, "--out", outDir]), cancel);
+        double jobSeconds = clock.Elapsed.TotalSeconds;
+        long peakKb = PeakRssKb();
+        if (o.ExitCode != 0 || o.View is null)
+        {
+            stderr.WriteLine("bench: the job failed; no figures");
+            return o.ExitCode;
+        }
+
+        var s = o.View;
+        double floor = 0;
+        var floorDir = Directory.CreateTempSubdirectory("clipper-floor").FullName;
+        try
+        {
+            var (w, h) = CropPath.CropSize(s.Source!.Width, s.Source.Height, 1080, 1920);
+            foreach (var c in s.Clips)
+            {
+                var f = Path.Combine(floorDir, $"floor-{c.Index}.mp4");
+                var f0 = Stopwatch.StartNew();
+                await ProcessRunner.RunCheckedAsync(
+                [
+                    "ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", c.Start.ToString("0.000", Inv), "-t",
+                    (c.End - c.Start).ToString("0.000", Inv), "-i", video, "-vf", $"crop={w}:{h},scale=1080:1920",
+                    "-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-c:a", "aac", f,
+                ], TimeSpan.FromMinutes(30), cancel);
+                floor += f0.Elapsed.TotalSeconds;
+            }
+        }
+        finally
+        {
+            Directory.Delete(floorDir, true);
+        }
+
+        double clipSeconds = s.Clips.Sum(c => c.End - c.Start);
+        stdout.WriteLine(string.Create(Inv, $"\nbenchmark: {s.Source.Duration / 60:0.0}-minute source, {s.Clips.Count} clips, {clipSeconds:0} s of clips"));
+        stdout.WriteLine("stage          seconds");
+        foreach (var (stage, seconds) in StageSeconds(s))
+        {
+            stdout.WriteLine(string.Create(Inv, $"  {stage,-12} {seconds,7:0.0}"));
+        }
+
+        var (repeats, worst) = Repeats(s, outDir);
+        stdout.WriteLine(string.Create(Inv, $"whole job      {jobSeconds,7:0.0} s (wall, including silo start)"));
+        stdout.WriteLine(string.Create(Inv, $"ffmpeg floor   {floor,7:0.0} s (plain veryfast crf 21 centre-crop encodes, same ranges)"));
+        stdout.WriteLine(string.Create(Inv, $"ratio          {jobSeconds / floor,7:0.00} × the floor"));
+        stdout.WriteLine(string.Create(Inv, $"repeats        {repeats,7} pairs of clips sharing a passage (most similar pair: {worst:0.00} word-trigram overlap)"));
+        stdout.WriteLine(string.Create(Inv, $"peak memory    {peakKb / 1024.0,7:0} MiB (this process's resident set, VmHWM)"));
+        return 0;
+    }
+
+    /// <summary>Seconds spent in each stage, from the persisted stage start times.</summary>
+    public static IEnumerable<(string Stage, double Seconds)> StageSeconds(JobView s)
+    {
+        string[] order = ["fetching", "transcribing", "scoring", "tracking", "encoding", "completed"];
+        var present = order.Where(s.StageStartedAt.ContainsKey).ToList();
+        for (int i = 0; i + 1 < present.Count; i++)
+        {
+            yield return (present[i], (s.StageStartedAt[present[i + 1]] - s.StageStartedAt[present[i]]).TotalSeconds);
+        }
+    }
+
+    /// <summary>Pairs of clips whose words share more than half their trigrams: the same passage clipped twice.</summary>
+    private static (int Count, double Worst) Repeats(JobView s, string outDir)
+    {
+        var transcript = Clipper.Core.Json.Deserialize<Transcript>(File.ReadAllText(Path.Combine(outDir, "transcript.json")));
+        var grams = s.Clips.Select(c => Trigrams(transcript.Between(c.Start, c.End))).ToList();
+        int count = 0;
+        double worst = 0;
+        for (int i = 0; i < grams.Count; i++)
+        {
+            for (int j = i + 1; j < grams.Count; j++)
+            {
+                int shared = grams[i].Intersect(grams[j]).Count();
+                double overlap = shared / (double)Math.Max(1, Math.Min(grams[i].Count, grams[j].Count));
+                worst = Math.Max(worst, overlap);
+                if (overlap > 0.5)
+                {
+                    count++;
+                }
+            }
+        }
+
+        return (count, worst);
+    }
+
+    private static HashSet<string> Trigrams(IReadOnlyList<Word> words)
+    {
+        var w = words.Select(x => x.Text.ToLowerInvariant()).ToList();
+        return Enumerable.Range(0, Math.Max(0, w.Count - 2)).Select(i => $"{w[i]} {w[i + 1]} {w[i + 2]}").ToHashSet();
+    }
+
+    private static long PeakRssKb()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+        {
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                return long.Parse(new string(line.Where(char.IsDigit).ToArray()), Inv);
+            }
+        }
+
+        return -1;
+    }
+}

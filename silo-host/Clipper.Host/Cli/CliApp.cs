@@ -1,0 +1,74 @@
+using Clipper.Core.Errors;
+using Clipper.Host.Hosting;
+
+namespace Clipper.Host.Cli;
+
+/// <summary>The command-line entry point: clip, demo, bench.</summary>
+public static class CliApp
+{
+    public const string Usage = """
+        Clipper: turns a long talking video into short vertical clips with burned-in captions.
+
+        usage:
+          clipper clip INPUT [--out DIR] [--clips N] [--min S] [--max S]
+              INPUT    a video file or an http(s) URL
+              --out    output directory (default ./clips/<job-id>)
+              --clips  at most N clips (default 10)
+              --min    shortest clip in seconds (default 15)
+              --max    longest clip in seconds (default 90)
+          clipper demo     build a sample talking video from bundled public media and clip it
+          clipper bench    measure a ~10-minute job against an ffmpeg-only floor
+
+        exit codes: 0 done, 2 the input cannot be clipped (error: CODE: message), 1 internal failure
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args.Contains("-h") || args.Contains("--help") || args[0] == "help")
+        {
+            Console.Out.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        var config = SiloHost.LoadConfiguration();
+        var logFile = SiloHost.LogFile(config);
+        using var logs = new FileLoggerProvider(logFile);
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            // the first Ctrl-C stops cleanly (processes killed, job kept for the next run); a second one kills
+            e.Cancel = !cancel.IsCancellationRequested;
+            cancel.Cancel();
+        };
+        var log = logs.CreateLogger("Clipper.Cli");
+        try
+        {
+            var rest = args.Skip(1).ToList();
+            return args[0] switch
+            {
+                "clip" => (await new ClipCommand(Console.Out, Console.Error, logFile, logs)
+                    .RunAsync(config, ClipArgs.Parse(rest), cancel.Token)).ExitCode,
+                "demo" => await new DemoCommand(Console.Out, Console.Error, logFile, logs).RunAsync(config, rest, cancel.Token),
+                "bench" => await new BenchCommand(Console.Out, Console.Error, logFile, logs).RunAsync(config, rest, cancel.Token),
+                _ => throw new ClipperException(ErrorCode.BadOption, $"unknown command '{args[0]}' (clip, demo, bench)"),
+            };
+        }
+        catch (ClipperException e)
+        {
+            Console.Error.WriteLine($"error: {e.Code.Code()}: {e.Message}");
+            return e.Code == ErrorCode.Internal || e.Code.IsTransient() ? 1 : 2;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Console.Error.WriteLine("error: cancelled: stopped by the user; the job resumes the next time clipper runs on this home");
+            return 1;
+        }
+        catch (Exception e)
+        {
+            log.Log(Microsoft.Extensions.Logging.LogLevel.Error, 0, "internal failure", e, (s, _) => s + Environment.NewLine + e);
+            Console.Error.WriteLine($"error: internal: {e.Message}");
+            Console.Error.WriteLine($"clipper: internal failure; details in {logFile}");
+            return 1;
+        }
+    }
+}

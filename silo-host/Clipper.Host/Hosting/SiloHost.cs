@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Sockets;
+using Clipper.Grains;
+using Clipper.Persistence;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+
+namespace Clipper.Host.Hosting;
+
+/// <summary>Builds a silo from configuration. Embedded profile: localhost clustering, SQLite state and reminders under Clipper:Home, filesystem blobs.</summary>
+public static class SiloHost
+{
+    /// <summary>Configuration: appsettings.json beside the program, then environment (CLIPPER_HOME and Clipper__Section__Key).</summary>
+    public static IConfiguration LoadConfiguration(IDictionary<string, string?>? overrides = null)
+    {
+        var builder = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables();
+        var home = Environment.GetEnvironmentVariable("CLIPPER_HOME");
+        var map = new Dictionary<string, string?>();
+        if (!string.IsNullOrWhiteSpace(home))
+        {
+            map["Clipper:Home"] = home;
+        }
+
+        var postgres = Environment.GetEnvironmentVariable("CLIPPER_POSTGRES");
+        if (!string.IsNullOrWhiteSpace(postgres))
+        {
+            map["Clipper:Storage:Provider"] = "postgres";
+            map["Clipper:Storage:PostgresConnectionString"] = postgres;
+        }
+
+        builder.AddInMemoryCollection(map);
+        if (overrides is not null)
+        {
+            builder.AddInMemoryCollection(overrides);
+        }
+
+        return builder.Build();
+    }
+
+    public static string Home(IConfiguration config) =>
+        config["Clipper:Home"] ?? new ClipperOptions().Home;
+
+    public static string LogFile(IConfiguration config) => Path.Combine(Home(config), "logs", "clipper.log");
+
+    /// <summary>An embedded silo in this process, its schema ready. Dispose the host to stop it.</summary>
+    public static async Task<IHost> StartEmbeddedAsync(IConfiguration config, ILoggerProvider? logs, CancellationToken cancel)
+    {
+        var home = Home(config);
+        Directory.CreateDirectory(home);
+        var storage = StorageOptionsFrom(config, home);
+        var jobOptions = config.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
+
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddConfiguration(config);
+        builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Orleans", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.AddClipperStages(config);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "clipper", clusterId: "clipper-embedded");
+            silo.AddClipperStorage(storage, "jobs");
+            silo.Configure<ReminderOptions>(o =>
+            {
+                if (jobOptions.ReminderPeriod < o.MinimumReminderPeriod)
+                {
+                    o.MinimumReminderPeriod = jobOptions.ReminderPeriod;
+                }
+            });
+            // a CLI run is short-lived: let the silo stop quickly when the job is done
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2));
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        var host = builder.Build();
+        await host.StartAsync(cancel);
+        return host;
+    }
+
+    public static StorageOptions StorageOptionsFrom(IConfiguration config, string home)
+    {
+        var o = config.GetSection("Clipper:Storage").Get<StorageOptions>() ?? new StorageOptions();
+        o.SqlitePath ??= Path.Combine(home, "db", "clipper.db");
+        Directory.CreateDirectory(Path.GetDirectoryName(o.SqlitePath)!);
+        return o;
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}

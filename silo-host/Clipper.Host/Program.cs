@@ -1,0 +1,3 @@
+using Clipper.Host.Cli;
+
+return await CliApp.RunAsync(args);

@@ -1,0 +1,37 @@
+using Clipper.Core.Clips;
+
+namespace Clipper.Abstractions.Jobs;
+
+// Wire and storage records. Never reorder or reuse a field (positional parameters keep their order as ids).
+
+/// <summary>What the user asked for (the serializable twin of <see cref="ClipOptions"/>).</summary>
+[GenerateSerializer, Immutable, Alias("clipper.ClipSettings")]
+public sealed record ClipSettings(int MaxClips, double MinSeconds, double MaxSeconds, int Width, int Height)
+{
+    public static ClipSettings From(ClipOptions o) => new(o.MaxClips, o.MinSeconds, o.MaxSeconds, o.Width, o.Height);
+
+    public ClipOptions ToOptions() => new(MaxClips, MinSeconds, MaxSeconds, Width, Height);
+}
+
+/// <summary>What a user submitted: the input (a path or URL) and the clip options.</summary>
+[GenerateSerializer, Immutable, Alias("clipper.JobSpec")]
+public sealed record JobSpec(string Input, ClipSettings Options);
+
+/// <summary>A chosen clip (the serializable twin of <see cref="ScoredClip"/>).</summary>
+[GenerateSerializer, Immutable, Alias("clipper.ClipPlan")]
+public sealed record ClipPlan(int Index, double Start, double End, int Score, int Hook, int Completeness, int Density,
+    int Emotion, string Reason, string Title)
+{
+    public static ClipPlan From(ScoredClip c) => new(c.Index, c.Start, c.End, c.Score, c.Scores.Hook,
+        c.Scores.Completeness, c.Scores.Density, c.Scores.Emotion, c.Reason, c.Title);
+
+    public ScoredClip ToScoredClip() =>
+        new(Index, Start, End, Score, new Scores(Hook, Completeness, Density, Emotion), Reason, Title);
+
+    /// <summary>"clip-01": the file stem of this clip's outputs.</summary>
+    public string Stem => $"clip-{Index:00}";
+}
+
+/// <summary>Why a job failed: a stable code, a message for people, and the tool's stderr tail when there was one.</summary>
+[GenerateSerializer, Immutable, Alias("clipper.JobError")]
+public sealed record JobError(string Code, string Message, string? Detail);

@@ -1,0 +1,55 @@
+using Clipper.Abstractions.Jobs;
+
+namespace Clipper.Abstractions.Stages;
+
+/// <summary>
+/// One unit of stage work. Everything a stage needs travels in it or sits in blob storage under the keys it
+/// names, so any silo can run it. <see cref="WorkKey"/> identifies it within its job ("fetch", "track-3");
+/// retries keep the key.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("clipper.StageWork")]
+public sealed record StageWork(
+    string JobId,
+    Stage Stage,
+    string WorkKey,
+    JobSpec Spec,
+    SourceResult? Source,
+    TranscriptResult? Transcript,
+    ClipPlan? Clip,
+    TrackResult? Crop);
+
+/// <summary>The source, stored under its content hash, and what ffprobe said of it.</summary>
+[GenerateSerializer, Immutable, Alias("clipper.SourceResult")]
+public sealed record SourceResult(string SourceKey, string Sha256, string DisplayName, double Duration, int Width,
+    int Height, double Fps, long SizeBytes, string? CaptionsKey);
+
+[GenerateSerializer, Immutable, Alias("clipper.TranscriptResult")]
+public sealed record TranscriptResult(string TranscriptKey, int Words, string Provider);
+
+/// <summary>Method is "face" or "centre"; Reason says why a centre crop was used.</summary>
+[GenerateSerializer, Immutable, Alias("clipper.TrackResult")]
+public sealed record TrackResult(int ClipIndex, string CropKey, string Method, string? Reason);
+
+[GenerateSerializer, Immutable, Alias("clipper.EncodeResult")]
+public sealed record EncodeResult(int ClipIndex, string VideoKey, string SrtKey, string VttKey, string ThumbnailKey,
+    double Duration);
+
+/// <summary>What a stage produced: exactly one of the results is set (score gives the clip list).</summary>
+[GenerateSerializer, Immutable, Alias("clipper.StageOutput")]
+public sealed record StageOutput(
+    SourceResult? Source = null,
+    TranscriptResult? Transcript = null,
+    IReadOnlyList<ClipPlan>? Clips = null,
+    TrackResult? Tracked = null,
+    EncodeResult? Encoded = null);
+
+/// <summary>How a unit of work ended: its output, or a failure with a stable code.</summary>
+[GenerateSerializer, Immutable, Alias("clipper.StageReport")]
+public sealed record StageReport(
+    string WorkKey,
+    string Token,
+    string Silo,
+    StageOutput? Output,
+    JobError? Error,
+    bool Transient,
+    double Seconds);

@@ -1,0 +1,61 @@
+namespace Clipper.Core.Errors;
+
+/// <summary>
+/// Stable error codes. The wire name is part of the public contract: the CLI prints it, reports carry it and
+/// the gateway returns it. Never rename one.
+/// </summary>
+public enum ErrorCode
+{
+    SourceNotFound,
+    NotAVideo,
+    NoAudio,
+    NoSpeech,
+    SourceTooShort,
+    SourceTooLarge,
+    UrlBlocked,
+    UnsupportedUrl,
+    DownloadFailed,
+    BadOption,
+    /// <summary>A child process (ffmpeg, ffprobe, the recogniser) crashed or failed unexpectedly.</summary>
+    ToolFailed,
+    /// <summary>Reading or writing blob storage failed.</summary>
+    StorageFailed,
+    /// <summary>A stage did not answer in time (lost message, dead silo).</summary>
+    StageTimeout,
+    Cancelled,
+    Internal,
+}
+
+public static class ErrorCodes
+{
+    private static readonly Dictionary<ErrorCode, string> Wire = new()
+    {
+        [ErrorCode.SourceNotFound] = "source_not_found",
+        [ErrorCode.NotAVideo] = "not_a_video",
+        [ErrorCode.NoAudio] = "no_audio",
+        [ErrorCode.NoSpeech] = "no_speech",
+        [ErrorCode.SourceTooShort] = "source_too_short",
+        [ErrorCode.SourceTooLarge] = "source_too_large",
+        [ErrorCode.UrlBlocked] = "url_blocked",
+        [ErrorCode.UnsupportedUrl] = "unsupported_url",
+        [ErrorCode.DownloadFailed] = "download_failed",
+        [ErrorCode.BadOption] = "bad_option",
+        [ErrorCode.ToolFailed] = "tool_failed",
+        [ErrorCode.StorageFailed] = "storage_failed",
+        [ErrorCode.StageTimeout] = "stage_timeout",
+        [ErrorCode.Cancelled] = "cancelled",
+        [ErrorCode.Internal] = "internal",
+    };
+
+    private static readonly Dictionary<string, ErrorCode> ByWire = Wire.ToDictionary(kv => kv.Value, kv => kv.Key);
+
+    /// <summary>The stable wire name, e.g. "not_a_video".</summary>
+    public static string Code(this ErrorCode code) => Wire[code];
+
+    /// <summary>Transient failures are retried with backoff; permanent ones fail the job at once.</summary>
+    public static bool IsTransient(this ErrorCode code) =>
+        code is ErrorCode.DownloadFailed or ErrorCode.ToolFailed or ErrorCode.StorageFailed or ErrorCode.StageTimeout;
+
+    public static ErrorCode FromCode(string? code) =>
+        code is not null && ByWire.TryGetValue(code, out var c) ? c : ErrorCode.Internal;
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Text;
+using Clipper.Core.Errors;
+
+namespace Clipper.Core.Processes;
+
+/// <summary>The outcome of a finished process: stdout whole (unless streamed), stderr only as its last lines.</summary>
+public sealed record ProcessResult(int ExitCode, byte[] Stdout, string StderrTail)
+{
+    public string StdoutText => Encoding.UTF8.GetString(Stdout);
+}
+
+/// <summary>
+/// Runs a child process with a time limit, always capturing its exit code and the tail of its stderr.
+/// Cancelling the token kills the process tree (that is how cancelling a job stops its ffmpeg).
+/// Failures become <see cref="ClipperException"/>s with <see cref="ErrorCode.ToolFailed"/> and the stderr tail.
+/// </summary>
+public static class ProcessRunner
+{
+    public const int TailLines = 25;
+
+    /// <summary>Runs and returns the result whatever the exit code; throws only on timeout, cancel or failure to start.</summary>
+    public static async Task<ProcessResult> RunAsync(
+        IReadOnlyList<string> command,
+        TimeSpan timeout,
+        CancellationToken cancel = default,
+        Func<Stream, CancellationToken, Task>? stdoutConsumer = null,
+        Action<string>? stderrLine = null,
+        string? workingDirectory = null)
+    {
+        var tool = Path.GetFileName(command[0]);
+        var psi = new ProcessStartInfo(command[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory ?? "",
+        };
+        foreach (var arg in command.Skip(1))
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        using var process = new Process { StartInfo = psi };
+        try
+        {
+            process.Start();
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            throw new ClipperException(ErrorCode.ToolFailed, $"{tool} could not be started: {e.Message}", inner: e);
+        }
+
+        process.StandardInput.Close();
+        var tail = new Queue<string>();
+        var errTask = Task.Run(async () =>
+        {
+            string? line;
+            while ((line = await process.StandardError.ReadLineAsync().ConfigureAwait(false)) is not null)
+            {
+                stderrLine?.Invoke(line);
+                lock (tail)
+                {
+                    tail.Enqueue(line);
+                    if (tail.Count > TailLines)
+                    {
+                        tail.Dequeue();
+                    }
+                }
+            }
+        }, CancellationToken.None);
+        var stdout = new MemoryStream();
+        var outTask = Task.Run(async () =>
+        {
+            var stream = process.StandardOutput.BaseStream;
+            try
+            {
+                if (stdoutConsumer is not null)
+                {
+                    await stdoutConsumer(stream, cancel).ConfigureAwait(false);
+                    await stream.CopyToAsync(Stream.Null, CancellationToken.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    await stream.CopyToAsync(stdout, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+            {
+                // the consumer stopped reading or the process died: the exit code and stderr tell the story
+            }
+        }, CancellationToken.None);
+
+        using var timeoutCts = new CancellationTokenSource(timeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, timeoutCts.Token);
+        try
+        {
+            await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill(process);
+            if (cancel.IsCancellationRequested)
+            {
+                throw new ClipperException(ErrorCode.Cancelled, $"{tool} was stopped because the work was cancelled");
+            }
+
+            await Task.WhenAny(Task.WhenAll(outTask, errTask), Task.Delay(5000, CancellationToken.None)).ConfigureAwait(false);
+            throw new ClipperException(ErrorCode.ToolFailed,
+                $"{tool} did not finish within {timeout.TotalSeconds:0} s and was killed", TailOf(tail));
+        }
+
+        await Task.WhenAny(Task.WhenAll(outTask, errTask), Task.Delay(10000, CancellationToken.None)).ConfigureAwait(false);
+        return new ProcessResult(process.ExitCode, stdout.ToArray(), TailOf(tail));
+    }
+
+    /// <summary>Runs and throws <see cref="ErrorCode.ToolFailed"/> (exit code and stderr tail) unless it exits 0.</summary>
+    public static async Task<ProcessResult> RunCheckedAsync(IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancel = default)
+    {
+        var r = await RunAsync(command, timeout, cancel).ConfigureAwait(false);
+        RequireSuccess(command, r);
+        return r;
+    }
+
+    public static void RequireSuccess(IReadOnlyList<string> command, ProcessResult r)
+    {
+        if (r.ExitCode != 0)
+        {
+            var tool = Path.GetFileName(command[0]);
+            throw new ClipperException(ErrorCode.ToolFailed,
+                $"{tool} failed with exit code {r.ExitCode}{LastLine(r.StderrTail)}", r.StderrTail);
+        }
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(5000);
+        }
+        catch (InvalidOperationException)
+        {
+            // it already ended
+        }
+    }
+
+    private static string LastLine(string tail)
+    {
+        if (string.IsNullOrWhiteSpace(tail))
+        {
+            return "";
+        }
+
+        var lines = tail.Trim().Split('\n');
+        return ": " + lines[^1];
+    }
+
+    private static string TailOf(Queue<string> tail)
+    {
+        lock (tail)
+        {
+            return string.Join("\n", tail);
+        }
+    }
+}

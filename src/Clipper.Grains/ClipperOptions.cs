@@ -1,0 +1,77 @@
+using Clipper.Abstractions.Jobs;
+
+namespace Clipper.Grains;
+
+/// <summary>Where Clipper keeps its files, bound from the "Clipper" configuration section.</summary>
+public sealed class ClipperOptions
+{
+    public const string Section = "Clipper";
+
+    /// <summary>Database, blobs, work files and logs (CLIPPER_HOME).</summary>
+    public string Home { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", "clipper");
+
+    /// <summary>The filesystem blob store (embedded profile); default Home/blobs.</summary>
+    public string? BlobDir { get; set; }
+
+    /// <summary>Per-unit working directories; default Home/work.</summary>
+    public string? WorkDir { get; set; }
+
+    /// <summary>The face model; default the one scripts/setup.sh fetched.</summary>
+    public string? FaceModel { get; set; }
+
+    public string BlobDirectory => BlobDir ?? Path.Combine(Home, "blobs");
+
+    public string WorkDirectory => WorkDir ?? Path.Combine(Home, "work");
+}
+
+/// <summary>How jobs retry and watch their work ("Clipper:Job").</summary>
+public sealed class JobOptions
+{
+    public const string Section = "Clipper:Job";
+
+    /// <summary>Attempts per unit of work before a transient failure fails the job.</summary>
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Attempt n waits RetryBase · 2^(n-1), ± RetryJitter.</summary>
+    public TimeSpan RetryBase { get; set; } = TimeSpan.FromSeconds(5);
+
+    public double RetryJitter { get; set; } = 0.2;
+
+    /// <summary>How often a job with work in flight checks that the silos running it are alive.</summary>
+    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The durable backstop: an Orleans reminder that reactivates an unfinished job (1 minute is Orleans' minimum by default).</summary>
+    public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    public StageLimits Fetch { get; set; } = new() { Concurrency = 6, Timeout = TimeSpan.FromMinutes(30), MaxInFlightPerJob = 1 };
+    public StageLimits Transcribe { get; set; } = new() { Concurrency = 2, Timeout = TimeSpan.FromMinutes(60), MaxInFlightPerJob = 1 };
+    public StageLimits Score { get; set; } = new() { Concurrency = 3, Timeout = TimeSpan.FromMinutes(5), MaxInFlightPerJob = 1 };
+    public StageLimits Track { get; set; } = new() { Concurrency = 2, Timeout = TimeSpan.FromMinutes(20), MaxInFlightPerJob = 4 };
+    public StageLimits Encode { get; set; } = new() { Concurrency = 2, Timeout = TimeSpan.FromMinutes(30), MaxInFlightPerJob = 4 };
+
+    public StageLimits For(Stage stage) => stage switch
+    {
+        Stage.Fetch => Fetch,
+        Stage.Transcribe => Transcribe,
+        Stage.Score => Score,
+        Stage.Track => Track,
+        _ => Encode,
+    };
+
+    /// <summary>The wait before attempt n+1 after n failures; <paramref name="random"/> in [0, 1).</summary>
+    public TimeSpan RetryDelay(int failedAttempts, double random)
+    {
+        double baseMs = RetryBase.TotalMilliseconds * Math.Pow(2, failedAttempts - 1);
+        return TimeSpan.FromMilliseconds(baseMs * (1 + RetryJitter * (2 * random - 1)));
+    }
+}
+
+/// <summary>Per stage: units this silo runs at once, how long one unit may take, how many of one job's units run at once.</summary>
+public sealed class StageLimits
+{
+    public int Concurrency { get; set; }
+
+    public TimeSpan Timeout { get; set; }
+
+    public int MaxInFlightPerJob { get; set; }
+}

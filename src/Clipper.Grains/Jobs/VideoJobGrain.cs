@@ -1,0 +1,488 @@
+using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Stages;
+using Clipper.Core.Errors;
+using ErrorCode = Clipper.Core.Errors.ErrorCode;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Runtime;
+
+namespace Clipper.Grains.Jobs;
+
+/// <summary>
+/// One video job. It drives the stage grains through fetch, transcribe, score, track and encode and writes
+/// every result before the next stage starts, so a reactivated job never redoes finished work. Transient
+/// failures are retried with exponential backoff (attempts and due times persisted); a grain timer waits out
+/// the delay and watches work in flight, and an Orleans reminder, registered while the job is unfinished, is
+/// the durable backstop that reactivates the job after its silo died. Every handler is idempotent: duplicate
+/// ticks and late reports change nothing.
+/// </summary>
+public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
+{
+    public const string ReminderName = "wake";
+
+    private static readonly Dictionary<JobStatus, (double From, double To)> Span = new()
+    {
+        [JobStatus.Fetching] = (0, 5),
+        [JobStatus.Transcribing] = (5, 30),
+        [JobStatus.Scoring] = (30, 32),
+        [JobStatus.Tracking] = (32, 50),
+        [JobStatus.Encoding] = (50, 100),
+    };
+
+    private readonly IPersistentState<JobState> _state;
+    private readonly JobOptions _options;
+    private readonly ILogger<VideoJobGrain> _log;
+
+    /// <summary>Dispatched, unanswered work: work key → its token, stage and dispatch time. Not persisted.</summary>
+    private readonly Dictionary<string, InFlight> _inFlight = [];
+    private readonly Dictionary<string, double> _progress = [];
+    private IGrainTimer? _watch;
+
+    public VideoJobGrain([PersistentState("job", "jobs")] IPersistentState<JobState> state, IOptions<JobOptions> options,
+        ILogger<VideoJobGrain> log)
+    {
+        _state = state;
+        _options = options.Value;
+        _log = log;
+    }
+
+    private string JobId => this.GetPrimaryKeyString();
+
+    private JobState S => _state.State;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (S.IsSubmitted && !S.IsTerminal)
+        {
+            _log.LogInformation("job {Job} activated in {Status}; resuming", JobId, S.Status);
+            EnsureWatch(TimeSpan.Zero);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<JobView> Submit(JobSpec spec)
+    {
+        if (S.IsSubmitted)
+        {
+            return S.Spec == spec ? View()
+                : throw new ArgumentException($"bad_option: job {JobId} exists with another spec");
+        }
+
+        try
+        {
+            spec.Options.ToOptions().Validate();
+        }
+        catch (ClipperException e)
+        {
+            // exceptions cross silos as standard types; the stable code leads the message
+            throw new ArgumentException($"{e.Code.Code()}: {e.Message}");
+        }
+
+        S.Spec = spec;
+        S.Status = JobStatus.Submitted;
+        S.SubmittedAt = DateTimeOffset.UtcNow;
+        await _state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(ReminderName, _options.ReminderPeriod, _options.ReminderPeriod);
+        EnsureWatch(TimeSpan.Zero);
+        return View();
+    }
+
+    public Task<JobView?> Get() => Task.FromResult(S.IsSubmitted ? View() : null);
+
+    public async Task<JobView?> Cancel()
+    {
+        if (!S.IsSubmitted)
+        {
+            return null;
+        }
+
+        if (!S.IsTerminal)
+        {
+            SetStatus(JobStatus.Cancelled);
+            S.Error = new JobError(ErrorCode.Cancelled.Code(), "the job was cancelled", null);
+            await _state.WriteStateAsync();
+            await StopInFlightAsync();
+            await FinishedAsync();
+        }
+
+        return View();
+    }
+
+    public Task Progress(string workKey, string token, double fraction)
+    {
+        if (_inFlight.TryGetValue(workKey, out var f) && f.Token == token)
+        {
+            _progress[workKey] = Math.Max(fraction, _progress.GetValueOrDefault(workKey));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task Report(StageReport report)
+    {
+        if (!S.IsSubmitted || S.IsTerminal)
+        {
+            return;
+        }
+
+        var key = report.WorkKey;
+        bool current = _inFlight.TryGetValue(key, out var f) && f.Token == report.Token;
+        if (report.Output is { } output)
+        {
+            if (current)
+            {
+                ClearInFlight(key);
+            }
+
+            // a late answer from an earlier dispatch is still a valid result: keep it rather than redo the work
+            if (HasResult(output))
+            {
+                return;
+            }
+
+            Apply(output);
+            S.WorkedOn[key] = report.Silo;
+            S.WorkSeconds[key] = report.Seconds;
+            S.RetryAt.Remove(key);
+            await _state.WriteStateAsync();
+            await AdvanceAsync();
+            return;
+        }
+
+        if (!current || report.Error is null)
+        {
+            return;
+        }
+
+        ClearInFlight(key);
+        await FailureAsync(key, report.Error, report.Transient);
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (!S.IsSubmitted || S.IsTerminal)
+        {
+            await ForgetReminderAsync();
+            return;
+        }
+
+        EnsureWatch(TimeSpan.Zero);
+    }
+
+    /// <summary>Moves the job on: starts the next stage when this one is done, else dispatches missing work.</summary>
+    private async Task AdvanceAsync()
+    {
+        while (S.IsSubmitted && !S.IsTerminal)
+        {
+            var missing = MissingWork();
+            if (S.Status != JobStatus.Submitted && missing.Count > 0)
+            {
+                await DispatchMissingAsync(missing);
+                return;
+            }
+
+            if (S.Status == JobStatus.Encoding)
+            {
+                SetStatus(JobStatus.Completed);
+                await _state.WriteStateAsync();
+                _log.LogInformation("job {Job} completed with {Clips} clips", JobId, S.Clips?.Count ?? 0);
+                await FinishedAsync();
+                return;
+            }
+
+            SetStatus(S.Status.Next());
+            await _state.WriteStateAsync();
+        }
+    }
+
+    private async Task DispatchMissingAsync(List<StageWork> missing)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var limit = Math.Max(1, _options.For(missing[0].Stage).MaxInFlightPerJob);
+        foreach (var w in missing)
+        {
+            if (_inFlight.ContainsKey(w.WorkKey))
+            {
+                continue;
+            }
+
+            if (_inFlight.Count >= limit)
+            {
+                break;
+            }
+
+            if (S.RetryAt.TryGetValue(w.WorkKey, out var due) && due > now)
+            {
+                EnsureWatch(due - now);
+                continue;
+            }
+
+            var token = Guid.NewGuid().ToString("N");
+            _inFlight[w.WorkKey] = new InFlight(token, w.Stage, now);
+            _progress[w.WorkKey] = 0;
+            try
+            {
+                await StageGrain(w.Stage, w.WorkKey).Start(w, token);
+            }
+            catch (Exception e)
+            {
+                // the silo chosen for it went away between placement and the call: the watch re-dispatches
+                _log.LogWarning("job {Job}: could not hand {Work} over: {Message}", JobId, w.WorkKey, e.Message);
+                ClearInFlight(w.WorkKey);
+            }
+        }
+
+        EnsureWatch(_options.WatchInterval);
+    }
+
+    /// <summary>The current stage's units of work that have no result yet.</summary>
+    private List<StageWork> MissingWork()
+    {
+        var spec = S.Spec!;
+        var output = new List<StageWork>();
+        StageWork Unit(Stage stage, string key, ClipPlan? clip = null, TrackResult? crop = null) =>
+            new(JobId, stage, key, spec, S.Source, S.Transcript, clip, crop);
+        switch (S.Status)
+        {
+            case JobStatus.Fetching when S.Source is null:
+                output.Add(Unit(Stage.Fetch, "fetch"));
+                break;
+            case JobStatus.Transcribing when S.Transcript is null:
+                output.Add(Unit(Stage.Transcribe, "transcribe"));
+                break;
+            case JobStatus.Scoring when S.Clips is null:
+                output.Add(Unit(Stage.Score, "score"));
+                break;
+            case JobStatus.Tracking:
+                output.AddRange(S.Clips!.Where(c => !S.Tracked.ContainsKey(c.Index))
+                    .Select(c => Unit(Stage.Track, $"track-{c.Index}", c)));
+                break;
+            case JobStatus.Encoding:
+                output.AddRange(S.Clips!.Where(c => !S.Encoded.ContainsKey(c.Index))
+                    .Select(c => Unit(Stage.Encode, $"encode-{c.Index}", c, S.Tracked[c.Index])));
+                break;
+        }
+
+        return output;
+    }
+
+    private IStageGrain StageGrain(Stage stage, string workKey)
+    {
+        var key = $"{JobId}/{workKey}";
+        return stage is Stage.Track or Stage.Encode
+            ? GrainFactory.GetGrain<ISpreadStageGrain>(key)
+            : GrainFactory.GetGrain<ILocalStageGrain>(key);
+    }
+
+    /// <summary>
+    /// The watch: retries whose wait is over, units past their stage timeout, and units whose silo is gone
+    /// (a fresh activation of their stage grain does not know their token: membership declared the old one dead).
+    /// </summary>
+    private async Task WatchAsync(CancellationToken cancel)
+    {
+        if (!S.IsSubmitted || S.IsTerminal)
+        {
+            StopWatch();
+            return;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (key, f) in _inFlight.ToList())
+        {
+            if (now - f.Since > _options.For(f.Stage).Timeout)
+            {
+                ClearInFlight(key);
+                await StageGrain(f.Stage, key).Stop();
+                await FailureAsync(key, new JobError(ErrorCode.StageTimeout.Code(), $"{key} got no answer within its timeout", null), true);
+                if (S.IsTerminal)
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            bool alive;
+            try
+            {
+                alive = await StageGrain(f.Stage, key).IsRunning(f.Token);
+            }
+            catch (Exception e)
+            {
+                _log.LogDebug("job {Job}: liveness of {Work} unknown: {Message}", JobId, key, e.Message);
+                continue;
+            }
+
+            if (!alive && _inFlight.TryGetValue(key, out var still) && still.Token == f.Token)
+            {
+                _log.LogWarning("job {Job}: {Work} was lost with its silo after {Seconds:0.0} s; dispatching it again",
+                    JobId, key, (now - f.Since).TotalSeconds);
+                ClearInFlight(key);
+            }
+        }
+
+        await AdvanceAsync();
+    }
+
+    private async Task FailureAsync(string key, JobError error, bool transient)
+    {
+        var attempt = S.Attempts.GetValueOrDefault(key) + 1;
+        S.Attempts[key] = attempt;
+        S.LastErrors[key] = error;
+        if (!transient || attempt >= _options.MaxAttempts)
+        {
+            var message = transient ? $"{error.Message} (gave up after {attempt} attempts)" : error.Message;
+            SetStatus(JobStatus.Failed);
+            S.Error = error with { Message = message };
+            S.RetryAt.Clear();
+            await _state.WriteStateAsync();
+            _log.LogWarning("job {Job} failed: {Code}: {Message}", JobId, error.Code, message);
+            await StopInFlightAsync();
+            await FinishedAsync();
+            return;
+        }
+
+        var delay = _options.RetryDelay(attempt, Random.Shared.NextDouble());
+        S.RetryAt[key] = DateTimeOffset.UtcNow + delay;
+        await _state.WriteStateAsync();
+        _log.LogWarning("job {Job}: {Work} failed (attempt {Attempt}): {Code}: {Message}; retrying in {Delay:0.0} s",
+            JobId, key, attempt, error.Code, error.Message, delay.TotalSeconds);
+        EnsureWatch(delay);
+    }
+
+    private bool HasResult(StageOutput o) =>
+        (o.Source is not null && S.Source is not null)
+        || (o.Transcript is not null && S.Transcript is not null)
+        || (o.Clips is not null && S.Clips is not null)
+        || (o.Tracked is { } t && S.Tracked.ContainsKey(t.ClipIndex))
+        || (o.Encoded is { } e && S.Encoded.ContainsKey(e.ClipIndex));
+
+    private void Apply(StageOutput o)
+    {
+        if (o.Source is not null)
+        {
+            S.Source = o.Source;
+        }
+        else if (o.Transcript is not null)
+        {
+            S.Transcript = o.Transcript;
+        }
+        else if (o.Clips is not null)
+        {
+            S.Clips = o.Clips.ToList();
+        }
+        else if (o.Tracked is { } t)
+        {
+            S.Tracked[t.ClipIndex] = t;
+        }
+        else if (o.Encoded is { } e)
+        {
+            S.Encoded[e.ClipIndex] = e;
+        }
+    }
+
+    private void SetStatus(JobStatus status)
+    {
+        S.Status = status;
+        var now = DateTimeOffset.UtcNow;
+        S.StageStartedAt[status.ToString().ToLowerInvariant()] = now;
+        if (status.IsTerminal())
+        {
+            S.FinishedAt = now;
+        }
+    }
+
+    private void ClearInFlight(string key)
+    {
+        _inFlight.Remove(key);
+        _progress.Remove(key);
+    }
+
+    private async Task StopInFlightAsync()
+    {
+        foreach (var (key, f) in _inFlight.ToList())
+        {
+            try
+            {
+                await StageGrain(f.Stage, key).Stop();
+            }
+            catch (Exception e)
+            {
+                _log.LogDebug("job {Job}: could not stop {Work}: {Message}", JobId, key, e.Message);
+            }
+        }
+
+        _inFlight.Clear();
+        _progress.Clear();
+    }
+
+    private async Task FinishedAsync()
+    {
+        StopWatch();
+        await ForgetReminderAsync();
+    }
+
+    private async Task ForgetReminderAsync()
+    {
+        var reminder = await this.GetReminder(ReminderName);
+        if (reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    private void EnsureWatch(TimeSpan due)
+    {
+        var period = _options.WatchInterval;
+        if (_watch is null)
+        {
+            _watch = this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(due, period) { KeepAlive = true });
+        }
+        else
+        {
+            _watch.Change(due < period ? due : period, period);
+        }
+    }
+
+    private void StopWatch()
+    {
+        _watch?.Dispose();
+        _watch = null;
+    }
+
+    private JobView View()
+    {
+        double stage = 0, percent = 0;
+        if (S.Status == JobStatus.Completed)
+        {
+            stage = percent = 100;
+        }
+        else if (Span.TryGetValue(S.Status, out var span))
+        {
+            double fraction = StageFraction();
+            stage = 100 * fraction;
+            percent = span.From + (span.To - span.From) * fraction;
+        }
+
+        return new JobView(JobId, S.Status, S.Spec, stage, percent, S.Source, S.Transcript,
+            (IReadOnlyList<ClipPlan>?)S.Clips?.ToList() ?? [], new Dictionary<int, TrackResult>(S.Tracked),
+            new Dictionary<int, EncodeResult>(S.Encoded), new Dictionary<string, string>(S.WorkedOn),
+            new Dictionary<string, int>(S.Attempts), S.Error, S.SubmittedAt, S.FinishedAt,
+            new Dictionary<string, DateTimeOffset>(S.StageStartedAt), new Dictionary<string, double>(S.WorkSeconds));
+    }
+
+    private double StageFraction()
+    {
+        double inFlight = _progress.Values.Sum();
+        int clips = S.Clips?.Count ?? 0;
+        return S.Status switch
+        {
+            JobStatus.Tracking => clips == 0 ? 0 : Math.Min(1, (S.Tracked.Count + inFlight) / clips),
+            JobStatus.Encoding => clips == 0 ? 0 : Math.Min(1, (S.Encoded.Count + inFlight) / clips),
+            _ => Math.Min(1, inFlight),
+        };
+    }
+
+    private sealed record InFlight(string Token, Stage Stage, DateTimeOffset Since);
+}

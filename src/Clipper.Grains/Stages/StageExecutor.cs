@@ -1,0 +1,228 @@
+using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Stages;
+using Clipper.Core;
+using Clipper.Core.Crop;
+using Clipper.Core.Errors;
+using ErrorCode = Clipper.Core.Errors.ErrorCode;
+using Clipper.Core.Media;
+using Clipper.Core.Samples;
+using Clipper.Core.Storage;
+using Clipper.Core.Transcripts;
+using Clipper.Stages.Encode;
+using Clipper.Stages.Fetch;
+using Clipper.Stages.Score;
+using Clipper.Stages.Track;
+using Clipper.Stages.Transcribe;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Clipper.Grains.Stages;
+
+/// <summary>
+/// Runs the pipeline stages against blob storage, one per silo. Inputs come from blobs (the file itself on a
+/// directory store, else a copy in this silo's cache), outputs go back as blobs under stable keys, so a retried
+/// unit rewrites the same keys and any silo can run any unit. Each unit works in its own directory, removed
+/// when it ends. Concurrency is bounded per stage on this silo.
+///
+/// Blob layout: sources/&lt;sha256&gt;.&lt;ext&gt; (and side-car captions), transcripts/&lt;sha256&gt;.json (cached by
+/// source identity), jobs/&lt;job&gt;/crop/clip-NN.json, jobs/&lt;job&gt;/clip-NN.mp4|srt|vtt|jpg.
+/// </summary>
+public sealed class StageExecutor : IDisposable
+{
+    private readonly IBlobStore _blobs;
+    private readonly ClipperOptions _options;
+    private readonly Fetcher _fetcher;
+    private readonly Transcriber _transcriber;
+    private readonly ScoreOptions _score;
+    private readonly Lazy<FaceTracker> _tracker;
+    private readonly ClipEncoder _encoder;
+    private readonly ILogger<StageExecutor> _log;
+    private readonly Dictionary<Stage, SemaphoreSlim> _slots;
+
+    public StageExecutor(IBlobStore blobs, IOptions<ClipperOptions> options, IOptions<JobOptions> jobs,
+        IOptions<FetchOptions> fetch, IOptions<TranscribeOptions> transcribe, IOptions<ScoreOptions> score,
+        IOptions<TrackOptions> track, IOptions<EncodeOptions> encode, ILogger<StageExecutor> log)
+    {
+        _blobs = blobs;
+        _options = options.Value;
+        _log = log;
+        _fetcher = new Fetcher(blobs, fetch.Value);
+        _transcriber = Transcriber.Standard(transcribe.Value);
+        _score = score.Value;
+        var trackOptions = track.Value;
+        _tracker = new Lazy<FaceTracker>(() => new FaceTracker(_options.FaceModel ?? Assets.FaceModel(), trackOptions));
+        _encoder = new ClipEncoder(encode.Value);
+        _slots = Enum.GetValues<Stage>().ToDictionary(s => s, s => new SemaphoreSlim(Math.Max(1, jobs.Value.For(s).Concurrency)));
+        Directory.CreateDirectory(_options.WorkDirectory);
+    }
+
+    /// <summary>Units of each stage running on this silo now (for tests and metrics).</summary>
+    public int Running(Stage stage) => _running.TryGetValue(stage, out var n) ? n : 0;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Stage, int> _running = new();
+
+    /// <summary>The most units of each stage that ran at once on this silo.</summary>
+    public int PeakRunning(Stage stage) => _peak.TryGetValue(stage, out var n) ? n : 0;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Stage, int> _peak = new();
+
+    public async Task<StageOutput> RunAsync(StageWork work, IProgress<double> progress, CancellationToken cancel)
+    {
+        var slot = _slots[work.Stage];
+        await slot.WaitAsync(cancel);
+        var now = _running.AddOrUpdate(work.Stage, 1, (_, n) => n + 1);
+        _peak.AddOrUpdate(work.Stage, now, (_, p) => Math.Max(p, now));
+        // a directory per attempt: an earlier attempt of the same unit may still be running somewhere
+        var dir = Path.Combine(_options.WorkDirectory, work.JobId, $"{work.WorkKey}-{Guid.NewGuid().ToString("N")[..8]}");
+        Directory.CreateDirectory(dir);
+        try
+        {
+            return work.Stage switch
+            {
+                Stage.Fetch => await FetchAsync(work, dir, progress, cancel),
+                Stage.Transcribe => await TranscribeAsync(work, dir, progress, cancel),
+                Stage.Score => await ScoreAsync(work, cancel),
+                Stage.Track => await TrackAsync(work, dir, progress, cancel),
+                _ => await EncodeAsync(work, dir, progress, cancel),
+            };
+        }
+        finally
+        {
+            _running.AddOrUpdate(work.Stage, 0, (_, n) => n - 1);
+            slot.Release();
+            TryDelete(dir);
+            TryDeleteIfEmpty(Path.Combine(_options.WorkDirectory, work.JobId));
+        }
+    }
+
+    private async Task<StageOutput> FetchAsync(StageWork w, string dir, IProgress<double> progress, CancellationToken cancel)
+    {
+        var s = await _fetcher.FetchAsync(new FetchRequest(w.Spec.Input, dir, w.Spec.Options.MinSeconds, progress), cancel);
+        var m = s.Media;
+        return new StageOutput(Source: new SourceResult(s.BlobKey, s.Sha256, s.DisplayName, m.DurationSeconds, m.Width,
+            m.Height, m.Fps, m.SizeBytes, s.CaptionsKey));
+    }
+
+    private async Task<StageOutput> TranscribeAsync(StageWork w, string dir, IProgress<double> progress, CancellationToken cancel)
+    {
+        var source = w.Source!;
+        var key = $"transcripts/{source.Sha256}{(source.CaptionsKey is not null ? "-captions" : "")}.json";
+        if (await _blobs.ExistsAsync(key, cancel))
+        {
+            var cached = Json.Deserialize<Transcript>(System.Text.Encoding.UTF8.GetString(await _blobs.GetBytesAsync(key, cancel)));
+            _log.LogInformation("transcript of {Source} from the cache ({Words} words)", source.Sha256, cached.Words.Count);
+            progress.Report(1);
+            return new StageOutput(Transcript: new TranscriptResult(key, cached.Words.Count, cached.Provider));
+        }
+
+        string? captions = null;
+        if (source.CaptionsKey is not null)
+        {
+            captions = Path.Combine(dir, Path.GetFileName(source.CaptionsKey));
+            await _blobs.DownloadAsync(source.CaptionsKey, captions, cancel);
+        }
+
+        var media = await LocalFileAsync(source.SourceKey, cancel);
+        var t = await _transcriber.TranscribeAsync(new TranscribeRequest(media, captions, dir), progress, cancel);
+        await _blobs.PutBytesAsync(key, System.Text.Encoding.UTF8.GetBytes(Json.Serialize(t)), cancel);
+        return new StageOutput(Transcript: new TranscriptResult(key, t.Words.Count, t.Provider));
+    }
+
+    private async Task<StageOutput> ScoreAsync(StageWork w, CancellationToken cancel)
+    {
+        var t = await ReadTranscriptAsync(w.Transcript!.TranscriptKey, cancel);
+        var clips = await Task.Run(() => ClipSelector.Select(t, w.Source!.Duration, w.Spec.Options.ToOptions(), _score), cancel);
+        return new StageOutput(Clips: clips.Select(ClipPlan.From).ToList());
+    }
+
+    private async Task<StageOutput> TrackAsync(StageWork w, string dir, IProgress<double> progress, CancellationToken cancel)
+    {
+        var clip = w.Clip!;
+        var source = await LocalFileAsync(w.Source!.SourceKey, cancel);
+        var media = await Probe.ProbeAsync(source, cancel);
+        var path = await _tracker.Value.TrackAsync(source, media, clip.Start, clip.End, w.Spec.Options.Width,
+            w.Spec.Options.Height, progress, cancel);
+        var key = $"jobs/{w.JobId}/crop/{clip.Stem}.json";
+        await _blobs.PutBytesAsync(key, System.Text.Encoding.UTF8.GetBytes(Json.Serialize(path)), cancel);
+        return new StageOutput(Tracked: new TrackResult(clip.Index, key, path.Method, path.Reason));
+    }
+
+    private async Task<StageOutput> EncodeAsync(StageWork w, string dir, IProgress<double> progress, CancellationToken cancel)
+    {
+        var clip = w.Clip!;
+        var transcript = await ReadTranscriptAsync(w.Transcript!.TranscriptKey, cancel);
+        var crop = Json.Deserialize<CropPath>(System.Text.Encoding.UTF8.GetString(await _blobs.GetBytesAsync(w.Crop!.CropKey, cancel)));
+        var source = await LocalFileAsync(w.Source!.SourceKey, cancel);
+        var o = w.Spec.Options;
+        var output = await _encoder.EncodeAsync(new EncodeRequest(source, clip.ToScoredClip(),
+            transcript.Between(clip.Start - 1, clip.End + 1), crop, o.Width, o.Height, dir, clip.Stem), progress, cancel);
+        var prefix = $"jobs/{w.JobId}/{clip.Stem}";
+        // the video last: its key existing means the clip is complete
+        await _blobs.PutFileAsync(prefix + ".srt", output.Srt, cancel);
+        await _blobs.PutFileAsync(prefix + ".vtt", output.Vtt, cancel);
+        await _blobs.PutFileAsync(prefix + ".jpg", output.Thumbnail, cancel);
+        await _blobs.PutFileAsync(prefix + ".mp4", output.Video, cancel);
+        return new StageOutput(Encoded: new EncodeResult(clip.Index, prefix + ".mp4", prefix + ".srt", prefix + ".vtt",
+            prefix + ".jpg", output.Media.DurationSeconds));
+    }
+
+    private async Task<Transcript> ReadTranscriptAsync(string key, CancellationToken cancel) =>
+        Json.Deserialize<Transcript>(System.Text.Encoding.UTF8.GetString(await _blobs.GetBytesAsync(key, cancel)));
+
+    /// <summary>A local file holding the blob: the blob itself on a directory store, else a cached copy on this silo.</summary>
+    private async Task<string> LocalFileAsync(string key, CancellationToken cancel)
+    {
+        if (_blobs is FileBlobStore fs)
+        {
+            var p = fs.PathOf(key);
+            return File.Exists(p) ? p : throw new ClipperException(ErrorCode.StorageFailed, $"blob {key} is missing");
+        }
+
+        var cached = Path.Combine(_options.WorkDirectory, "cache", key);
+        if (!File.Exists(cached))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
+            await _blobs.DownloadAsync(key, cached, cancel);
+        }
+
+        return cached;
+    }
+
+    private void TryDelete(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        catch (IOException e)
+        {
+            _log.LogWarning("cannot remove work directory {Dir}: {Message}", dir, e.Message);
+        }
+    }
+
+    private static void TryDeleteIfEmpty(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir) && !Directory.EnumerateFileSystemEntries(dir).Any())
+            {
+                Directory.Delete(dir);
+            }
+        }
+        catch (IOException)
+        {
+            // another unit of the same job is still working here
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_tracker.IsValueCreated)
+        {
+            _tracker.Value.Dispose();
+        }
+    }
+}

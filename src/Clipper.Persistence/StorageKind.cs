@@ -1,0 +1,7 @@
+namespace Clipper.Persistence;
+
+internal enum StorageKind
+{
+    Sqlite,
+    Postgres,
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Clipper.Core.Media;
+using Clipper.Core.Processes;
+using Clipper.Core.Samples;
+using Clipper.Stages.Track;
+using Clipper.Stages.Transcribe;
+using Clipper.TestSupport;
+
+namespace Clipper.Cli.Tests;
+
+/// <summary>
+/// The acceptance run: the real CLI on a four-minute talking video with one moving face, default options
+/// (1080×1920, 15–90 s), checked against the truth the video was built from.
+/// </summary>
+public sealed class CliEndToEndTests
+{
+    [Fact]
+    public async Task ClipsAFourMinuteTalkAsSpecified()
+    {
+        var talk = await TestMedia.FourMinuteTalkAsync();
+        var home = TestMedia.TempDir("e2e-home");
+        var cwd = TestMedia.TempDir("e2e-cwd");
+        var output = Path.Combine(cwd, "out");
+
+        var run = await Cli.ClipperAsync(home, cwd, TimeSpan.FromMinutes(15), "clip", talk.File, "--out", output);
+
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}; stderr:\n{run.Stderr}");
+        Assert.Contains("rank", run.Stdout);
+        var report = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "report.json")))!;
+        var clips = report["clips"]!.AsArray();
+        Assert.True(clips.Count >= 5, $"{clips.Count} clips");
+        Assert.StartsWith("job-", (string)report["job"]!);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode((string)clips[0]!["title"]!), await File.ReadAllTextAsync(Path.Combine(output, "report.html")));
+
+        var fractions = new List<double>();
+        var offsets = new List<double>();
+        using var faces = new BlazeFace(Assets.FaceModel(), 2, 0.6);
+        foreach (var c in clips)
+        {
+            double start = (double)c!["start"]!, end = (double)c["end"]!;
+            Assert.InRange(end - start, 15, 90);
+            AssertNearBoundary(talk, start, true);
+            AssertNearBoundary(talk, end, false);
+            Assert.InRange((int)c["score"]!, 0, 100);
+            foreach (var k in new[] { "hook", "completeness", "density", "emotion" })
+            {
+                Assert.InRange((int)c["scores"]![k]!, 0, 100);
+            }
+
+            Assert.True(((string)c["reason"]!).Length > 10);
+            Assert.False(string.IsNullOrWhiteSpace((string)c["title"]!));
+            foreach (var f in new[] { (string)c["video"]!, (string)c["thumbnail"]!, (string)c["captions"]!["srt"]!, (string)c["captions"]!["vtt"]! })
+            {
+                Assert.True(new FileInfo(Path.Combine(output, f)).Length > 0, f);
+            }
+
+            var video = Path.Combine(output, (string)c["video"]!);
+            var info = await Probe.ProbeAsync(video);
+            Assert.Equal((1080, 1920), (info.Width, info.Height));
+            Assert.True(info.HasAudio);
+            Assert.InRange(info.DurationSeconds, end - start - 0.5, end - start + 0.5);
+            var decode = await ProcessRunner.RunCheckedAsync(["ffmpeg", "-nostdin", "-v", "error", "-i", video, "-f", "null", "-"], TimeSpan.FromMinutes(3));
+            Assert.Equal("", decode.StderrTail.Trim());
+            Assert.Contains("-->", await File.ReadAllTextAsync(Path.Combine(output, (string)c["captions"]!["srt"]!)));
+            await MeasureFaceAsync(faces, video, fractions, offsets);
+        }
+
+        double inFrame = fractions.Average();
+        double medianOffset = offsets.Order().ElementAt(offsets.Count / 2);
+        var words = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "transcript.json")))!["words"]!.AsArray();
+        var hypothesis = string.Join(' ', words.Select(w => (string)w!["word"]!));
+        double wer = WordErrorRate.Compute(talk.Text, hypothesis);
+        TestContext.Current.SendDiagnosticMessage(string.Create(CultureInfo.InvariantCulture,
+            $"acceptance: {clips.Count} clips; face in frame {100 * inFrame:0.0}%; median face offset {100 * medianOffset:0.0}% of width; WER {100 * wer:0.0}%; CLI {run.Seconds:0} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"acceptance: {clips.Count} clips; face in frame {100 * inFrame:0.0}%; median face offset {100 * medianOffset:0.0}% of width; WER {100 * wer:0.0}%; CLI {run.Seconds:0} s"));
+        Assert.True(inFrame >= 0.95, $"face in frame in {inFrame:P1} of the sampled frames");
+        Assert.True(medianOffset <= 0.08, $"median face offset {medianOffset:P1}");
+        Assert.True(wer <= 0.15, $"word error rate {wer:P1}");
+        var first = words[0]!;
+        Assert.NotNull(first["start"]);
+        Assert.NotNull(first["end"]);
+        Assert.NotNull(first["confidence"]);
+        Directory.Delete(home, true);
+        Directory.Delete(cwd, true);
+    }
+
+    /// <summary>A clip boundary lies within 0.75 s of a true sentence start (or end).</summary>
+    private static void AssertNearBoundary(BuiltMedia talk, double t, bool start)
+    {
+        double best = talk.Sentences.Min(s => Math.Abs((start ? s.Start : s.End) - t));
+        Assert.True(best <= 0.75, $"{(start ? "start" : "end")} {t} is {best:0.00} s from a sentence boundary");
+    }
+
+    /// <summary>Samples the clip at 1 fps: the share of frames with a face, and each face's offset from the centre.</summary>
+    private static async Task MeasureFaceAsync(BlazeFace faces, string video, List<double> fractions, List<double> offsets)
+    {
+        var dir = TestMedia.TempDir("frames");
+        try
+        {
+            await ProcessRunner.RunCheckedAsync(["ffmpeg", "-nostdin", "-v", "error", "-i", video, "-vf", "fps=1,scale=540:960",
+                Path.Combine(dir, "f%03d.png")], TimeSpan.FromMinutes(3));
+            int total = 0, seen = 0;
+            foreach (var f in Directory.GetFiles(dir).Order())
+            {
+                total++;
+                var found = faces.Detect(await RgbFrame.ReadAsync(f));
+                if (found.Count == 0 || found[0].CentreX < 0 || found[0].CentreX > 540)
+                {
+                    continue;
+                }
+
+                seen++;
+                offsets.Add(Math.Abs(found[0].CentreX - 270) / 540);
+            }
+
+            fractions.Add(total == 0 ? 0 : (double)seen / total);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+}

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using Clipper.Core.Errors;
+using Clipper.Core.Processes;
+
+namespace Clipper.Core.Tests;
+
+public sealed class ProcessRunnerTests
+{
+    private static readonly TimeSpan Ten = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task KeepsStdoutWholeAndOnlyTheTailOfStderr()
+    {
+        var r = await ProcessRunner.RunAsync(["sh", "-c", "echo out; for i in $(seq 1 100); do echo err$i >&2; done; exit 3"], Ten);
+        Assert.Equal(3, r.ExitCode);
+        Assert.Equal("out\n", r.StdoutText);
+        var tail = r.StderrTail.Split('\n');
+        Assert.Equal(ProcessRunner.TailLines, tail.Length);
+        Assert.Equal("err100", tail[^1]);
+    }
+
+    [Fact]
+    public async Task CheckedRunTurnsAFailureIntoToolFailedWithTheStderrTail()
+    {
+        var e = await Assert.ThrowsAsync<ClipperException>(() =>
+            ProcessRunner.RunCheckedAsync(["sh", "-c", "echo 'bad thing happened' >&2; exit 7"], Ten));
+        Assert.Equal(ErrorCode.ToolFailed, e.Code);
+        Assert.Contains("exit code 7", e.Message);
+        Assert.Contains("bad thing happened", e.Message);
+        Assert.Contains("bad thing happened", e.Detail);
+    }
+
+    [Fact]
+    public async Task AProcessOverItsTimeLimitIsKilled()
+    {
+        var sw = Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<ClipperException>(() => ProcessRunner.RunAsync(["sleep", "30"], TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(ErrorCode.ToolFailed, e.Code);
+        Assert.Contains("killed", e.Message);
+        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"returned after {sw.Elapsed}");
+    }
+
+    [Fact]
+    public async Task CancellingKillsTheWholeProcessTree()
+    {
+        var marker = Path.Combine(Path.GetTempPath(), $"clipper-child-{Guid.NewGuid():N}");
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
+        var e = await Assert.ThrowsAsync<ClipperException>(() => ProcessRunner.RunAsync(
+            ["sh", "-c", $"(sleep 3; touch {marker}) & wait"], TimeSpan.FromMinutes(1), cts.Token));
+        Assert.Equal(ErrorCode.Cancelled, e.Code);
+        await Task.Delay(3500, TestContext.Current.CancellationToken);
+        Assert.False(File.Exists(marker), "the grandchild was killed with its parent");
+    }
+
+    [Fact]
+    public async Task AMissingToolCannotStart()
+    {
+        var e = await Assert.ThrowsAsync<ClipperException>(() => ProcessRunner.RunAsync(["/nonexistent/tool"], TimeSpan.FromSeconds(5)));
+        Assert.Equal(ErrorCode.ToolFailed, e.Code);
+        Assert.Contains("could not be started", e.Message);
+    }
+
+    [Fact]
+    public async Task AConsumerThatStopsReadingEarlyDoesNotBreakTheRun()
+    {
+        var r = await ProcessRunner.RunAsync(["sh", "-c", "seq 1 200000"], Ten, stdoutConsumer: async (s, ct) =>
+        {
+            var buf = new byte[16];
+            _ = await s.ReadAsync(buf, ct);
+        });
+        Assert.Equal(0, r.ExitCode);
+    }
+}

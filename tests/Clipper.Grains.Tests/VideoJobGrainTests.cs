@@ -1,0 +1,211 @@
+using System.Net;
+using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Stages;
+using Clipper.TestSupport;
+
+namespace Clipper.Grains.Tests;
+
+/// <summary>One silo, real stages: the job grain's contract (stages in order, idempotent submit, retries, cancel).</summary>
+public sealed class VideoJobGrainTests : IAsyncLifetime
+{
+    private readonly string _home = TestMedia.TempDir("grains-home");
+    private JobCluster _cluster = null!;
+
+    public async ValueTask InitializeAsync() => _cluster = await JobCluster.StartAsync(1, _home);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        Directory.Delete(_home, true);
+    }
+
+    private IVideoJobGrain Job(string id) => _cluster.Grains.GetGrain<IVideoJobGrain>(id);
+
+    [Fact]
+    public async Task AJobRunsEveryStageInOrderAndStoresEveryClip()
+    {
+        var id = Jobs.NewId("e2e");
+        var spec = await Jobs.ShortTalkAsync();
+        var first = await Job(id).Submit(spec);
+        Assert.Equal(id, first.JobId);
+        var v = await _cluster.WaitAsync(id, v => v.Status.IsTerminal(), TimeSpan.FromMinutes(4));
+
+        Assert.Equal(JobStatus.Completed, v.Status);
+        Assert.Null(v.Error);
+        Assert.Equal(100, v.Percent);
+        Assert.InRange(v.Clips.Count, 1, 3);
+        string[] order = ["submitted", "fetching", "transcribing", "scoring", "tracking", "encoding", "completed"];
+        var times = order.Select(s => v.StageStartedAt[s]).ToList();
+        Assert.Equal(times.Order(), times);
+        foreach (var c in v.Clips)
+        {
+            Assert.InRange(c.End - c.Start, 15 - 0.5, 25 + 0.5);
+            var e = v.Encoded[c.Index];
+            foreach (var key in new[] { e.VideoKey, e.SrtKey, e.VttKey, e.ThumbnailKey })
+            {
+                Assert.True(File.Exists(Path.Combine(_cluster.BlobDir, key)), key);
+            }
+
+            Assert.Equal("face", v.Tracked[c.Index].Method);
+            Assert.InRange(e.Duration, c.End - c.Start - 0.5, c.End - c.Start + 0.5);
+        }
+
+        // every unit of work ran once and recorded where
+        Assert.Equal(3 + 2 * v.Clips.Count, v.WorkedOn.Count);
+        Assert.Empty(v.Attempts);
+        Assert.Equal(v.Clips.Count, Jobs.Files(Path.Combine(_cluster.BlobDir, "jobs", id), "*.mp4").Count);
+        Assert.False(Directory.Exists(Path.Combine(_home, "work", id)), "the job's work directories are removed");
+
+        // submitting the same spec again is idempotent; a late duplicate report changes nothing
+        Assert.Equal(JobStatus.Completed, (await Job(id).Submit(spec)).Status);
+        var encoded = v.Encoded[1];
+        await Job(id).Report(new StageReport("encode-1", "stale", "elsewhere",
+            new StageOutput(Encoded: encoded with { VideoKey = "jobs/x/other.mp4" }), null, false, 1));
+        var after = (await Job(id).Get())!;
+        Assert.Equal(encoded, after.Encoded[1]);
+        Assert.Equal(v.WorkedOn, after.WorkedOn);
+    }
+
+    [Fact]
+    public async Task AnotherSpecUnderTheSameIdIsRefusedAndUnknownJobsAreNull()
+    {
+        var id = Jobs.NewId("conflict");
+        var spec = new JobSpec("/nonexistent/talk.mp4", Jobs.Small);
+        await Job(id).Submit(spec);
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => Job(id).Submit(spec with { Options = spec.Options with { MaxClips = 5 } }));
+        Assert.StartsWith("bad_option:", e.Message);
+        Assert.Null(await Job(Jobs.NewId("unknown")).Get());
+        Assert.Null(await Job(Jobs.NewId("unknown")).Cancel());
+        var bad = await Assert.ThrowsAsync<ArgumentException>(() => Job(Jobs.NewId("opts")).Submit(spec with { Options = spec.Options with { MinSeconds = 1 } }));
+        Assert.Contains("bad_option: --min", bad.Message);
+    }
+
+    [Fact]
+    public async Task AMissingFileFailsAtOnceWithItsCode()
+    {
+        var id = Jobs.NewId("missing");
+        await Job(id).Submit(new JobSpec("/nonexistent/talk.mp4", Jobs.Small));
+        var v = await _cluster.WaitAsync(id, v => v.Status.IsTerminal(), TimeSpan.FromSeconds(60));
+        Assert.Equal(JobStatus.Failed, v.Status);
+        Assert.Equal("source_not_found", v.Error!.Code);
+        Assert.Equal(1, v.Attempts["fetch"]);
+    }
+
+    [Fact]
+    public async Task ATransientFailureIsRetriedWithBackoffThenGivesUp()
+    {
+        using var server = new StubServer(HttpStatusCode.ServiceUnavailable);
+        var id = Jobs.NewId("retry");
+        await Job(id).Submit(new JobSpec(server.Url, Jobs.Small));
+        var v = await _cluster.WaitAsync(id, v => v.Status.IsTerminal(), TimeSpan.FromSeconds(60));
+
+        Assert.Equal(JobStatus.Failed, v.Status);
+        Assert.Equal("download_failed", v.Error!.Code);
+        Assert.Contains("gave up after 3 attempts", v.Error.Message);
+        Assert.Equal(3, v.Attempts["fetch"]);
+        var hits = server.Hits;
+        Assert.Equal(3, hits.Count);
+        // base 1 s in this cluster: the waits are 1 s and 2 s, each ±20 % (plus dispatch latency)
+        var first = (hits[1] - hits[0]).TotalSeconds;
+        var second = (hits[2] - hits[1]).TotalSeconds;
+        Assert.InRange(first, 0.8, 1.8);
+        Assert.InRange(second, 1.6, 3.0);
+    }
+
+    [Fact]
+    public async Task NotFoundIsPermanentAndNotRetried()
+    {
+        using var server = new StubServer(HttpStatusCode.NotFound);
+        var id = Jobs.NewId("404");
+        await Job(id).Submit(new JobSpec(server.Url, Jobs.Small));
+        var v = await _cluster.WaitAsync(id, v => v.Status.IsTerminal(), TimeSpan.FromSeconds(60));
+        Assert.Equal("download_failed", v.Error!.Code);
+        Assert.Equal(1, v.Attempts["fetch"]);
+        Assert.Single(server.Hits);
+    }
+
+    [Fact]
+    public async Task CancellingStopsTheRunningStageAndItsProcesses()
+    {
+        var id = Jobs.NewId("cancel");
+        await Job(id).Submit(await Jobs.ShortTalkAsync());
+        await _cluster.WaitAsync(id, v => v.Status == JobStatus.Transcribing, TimeSpan.FromSeconds(60));
+        var executor = _cluster.Executor(_cluster.Cluster.Silos[0]);
+        await Task.Delay(1000);
+        var v = await Job(id).Cancel();
+        Assert.Equal(JobStatus.Cancelled, v!.Status);
+        Assert.Equal("cancelled", v.Error!.Code);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (executor.Running(Stage.Transcribe) > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.Equal(0, executor.Running(Stage.Transcribe));
+        Assert.False(Directory.Exists(Path.Combine(_home, "work", id)), "the stopped unit's work directory is removed");
+        await Task.Delay(1500);
+        Assert.Equal(JobStatus.Cancelled, (await Job(id).Get())!.Status);
+    }
+}
+
+/// <summary>A loopback HTTP server that answers every request with one status and records when each came.</summary>
+public sealed class StubServer : IDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly List<DateTime> _hits = [];
+
+    public StubServer(HttpStatusCode status)
+    {
+        var port = FreePort();
+        Url = $"http://127.0.0.1:{port}/talk.mp4";
+        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        _listener.Start();
+        _ = Task.Run(async () =>
+        {
+            while (_listener.IsListening)
+            {
+                HttpListenerContext ctx;
+                try
+                {
+                    ctx = await _listener.GetContextAsync();
+                }
+                catch (Exception)
+                {
+                    return;
+                }
+
+                lock (_hits)
+                {
+                    _hits.Add(DateTime.UtcNow);
+                }
+
+                ctx.Response.StatusCode = (int)status;
+                ctx.Response.Close();
+            }
+        });
+    }
+
+    public string Url { get; }
+
+    public IReadOnlyList<DateTime> Hits
+    {
+        get
+        {
+            lock (_hits)
+            {
+                return _hits.ToList();
+            }
+        }
+    }
+
+    public void Dispose() => _listener.Close();
+
+    private static int FreePort()
+    {
+        var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+}

@@ -1,0 +1,12 @@
+using Clipper.Persistence.Tests.Fixtures;
+
+namespace Clipper.Persistence.Tests;
+
+[Collection(SqliteCollection.Name)]
+public sealed class SqliteGrainStorageTests(SqliteFixture fixture) : GrainStorageContract<SqliteFixture>(fixture);
+
+[Collection(SqliteCollection.Name)]
+public sealed class SqliteReminderTests(SqliteFixture fixture) : ReminderContract<SqliteFixture>(fixture);
+
+[Collection(SqliteCollection.Name)]
+public sealed class SqliteSchemaTests(SqliteFixture fixture) : SchemaContract<SqliteFixture>(fixture);
