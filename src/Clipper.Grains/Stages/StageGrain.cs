@@ -32,9 +32,13 @@ public abstract class StageGrain : Grain, IStageGrain
     private IGrainTimer? _reaper;
     private static readonly TimeSpan ReapEvery = TimeSpan.FromSeconds(20);
 
-    protected StageGrain(StageExecutor executor, ILocalSiloDetails silo, ILogger log)
+    /// <summary>The silo's grain factory: unlike the grain's own, it may be used from the thread pool.</summary>
+    private readonly IGrainFactory _grains;
+
+    protected StageGrain(StageExecutor executor, ILocalSiloDetails silo, IGrainFactory grains, ILogger log)
     {
         _executor = executor;
+        _grains = grains;
         _silo = silo;
         _log = log;
     }
@@ -64,9 +68,8 @@ public abstract class StageGrain : Grain, IStageGrain
             // alive while it runs; a timer on the grain's own context lets it go some minutes after the end
             DelayDeactivation(TimeSpan.FromDays(1));
             _reaper ??= this.RegisterGrainTimer(ReapAsync, new GrainTimerCreationOptions(ReapEvery, ReapEvery) { Interleave = true });
-            var grains = GrainFactory;
             var ct = _cancel.Token;
-            _running = Task.Run(() => RunAsync(work, grains, ct), CancellationToken.None);
+            _running = Task.Run(() => RunAsync(work, ct), CancellationToken.None);
         }
 
         return Task.CompletedTask;
@@ -97,9 +100,9 @@ public abstract class StageGrain : Grain, IStageGrain
         return Task.CompletedTask;
     }
 
-    private async Task RunAsync(StageWork work, IGrainFactory grains, CancellationToken cancel)
+    private async Task RunAsync(StageWork work, CancellationToken cancel)
     {
-        var job = grains.GetGrain<IVideoJobGrain>(work.JobId);
+        var job = _grains.GetGrain<IVideoJobGrain>(work.JobId);
         var started = System.Diagnostics.Stopwatch.StartNew();
         var progress = new ThrottledProgress(f =>
         {
@@ -154,7 +157,7 @@ public abstract class StageGrain : Grain, IStageGrain
     {
         try
         {
-            await GrainFactory.GetGrain<IVideoJobGrain>(jobId).Report(report);
+            await _grains.GetGrain<IVideoJobGrain>(jobId).Report(report);
         }
         catch (Exception e)
         {
@@ -205,9 +208,9 @@ public abstract class StageGrain : Grain, IStageGrain
 }
 
 [PreferLocalPlacement]
-public sealed class LocalStageGrain(StageExecutor executor, ILocalSiloDetails silo, ILogger<LocalStageGrain> log)
-    : StageGrain(executor, silo, log), ILocalStageGrain;
+public sealed class LocalStageGrain(StageExecutor executor, ILocalSiloDetails silo, IGrainFactory grains, ILogger<LocalStageGrain> log)
+    : StageGrain(executor, silo, grains, log), ILocalStageGrain;
 
 [ActivationCountBasedPlacement]
-public sealed class SpreadStageGrain(StageExecutor executor, ILocalSiloDetails silo, ILogger<SpreadStageGrain> log)
-    : StageGrain(executor, silo, log), ISpreadStageGrain;
+public sealed class SpreadStageGrain(StageExecutor executor, ILocalSiloDetails silo, IGrainFactory grains, ILogger<SpreadStageGrain> log)
+    : StageGrain(executor, silo, grains, log), ISpreadStageGrain;

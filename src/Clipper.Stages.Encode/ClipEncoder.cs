@@ -1,0 +1,465 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Clipper.Core.Crop;
+using Clipper.Core.Errors;
+using Clipper.Core.Media;
+using Clipper.Core.Processes;
+
+namespace Clipper.Stages.Encode;
+
+/// <summary>
+/// Stage 5: encodes one clip in one ffmpeg pass — input seek, the crop window moved over time by <c>sendcmd</c>,
+/// scale to the output size, word-highlighted ASS captions, H.264 + AAC, <c>+faststart</c> — and writes the
+/// clip's SRT, VTT and a JPEG thumbnail (a second output of the same pass, cropped but without captions). Every
+/// file is written under a temporary name in the output directory and renamed into place only after ffprobe has
+/// checked the video, the video last; on any failure or cancellation nothing with a final name is left behind,
+/// so a killed ffmpeg never leaves a partial MP4 that looks finished. The command line is built by hand and run
+/// through <see cref="ProcessRunner"/> (a filter graph with sendcmd and two outputs is clearer as an explicit
+/// argument list); ffprobe runs through FFMpegCore (<see cref="Probe"/>). Safe to call concurrently for different
+/// stems.
+/// </summary>
+public sealed class ClipEncoder
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private static readonly string[] Extensions = ["srt", "vtt", "jpg", "mp4"];
+
+    public ClipEncoder(EncodeOptions options)
+    {
+        Options = options.Validate();
+        Font = CaptionFont.Resolve(options);
+    }
+
+    public EncodeOptions Options { get; }
+
+    /// <summary>The font the captions are drawn with (the configured one, or the fallback when it is missing).</summary>
+    public CaptionFont Font { get; }
+
+    /// <summary>
+    /// Encodes the clip; <paramref name="progress"/> receives fractions in [0, 1], increasing, 1 only once every
+    /// file is committed. Throws <see cref="ErrorCode.ToolFailed"/> when ffmpeg fails (exit code in the message,
+    /// stderr tail as detail) or its output fails validation, <see cref="ErrorCode.StorageFailed"/> when files
+    /// cannot be written, <see cref="ErrorCode.Cancelled"/> when <paramref name="cancel"/> fires (ffmpeg is
+    /// killed).
+    /// </summary>
+    public async Task<EncodedClip> EncodeAsync(EncodeRequest request, IProgress<double>? progress = null, CancellationToken cancel = default)
+    {
+        string dir = Path.GetFullPath(request.OutputDir);
+        string stem = request.Stem;
+        string token = Guid.NewGuid().ToString("N")[..8];
+        var temps = Extensions.ToDictionary(e => e, e => Path.Combine(dir, $".{stem}.{e}.{token}.tmp"));
+        string work = Path.Combine(dir, $".{stem}.work-{token}");
+        var committed = new List<string>();
+        bool done = false;
+        var reader = new ProgressReader(request.Duration, progress);
+        try
+        {
+            Directory.CreateDirectory(dir);
+            RemoveLeftovers(dir, stem);
+            Directory.CreateDirectory(work);
+
+            var o = Options.Captions;
+            var captions = Captions.ForClip(request.Words, request.Clip.Start, request.Clip.End);
+            await File.WriteAllTextAsync(temps["srt"], captions.Srt(o), cancel);
+            await File.WriteAllTextAsync(temps["vtt"], captions.Vtt(o), cancel);
+            string commands = CropCommands(request.Crop, request.Duration);
+            string? cropFile = null;
+            if (commands.Length > 0)
+            {
+                cropFile = Path.Combine(work, "crop.cmd");
+                await File.WriteAllTextAsync(cropFile, commands, cancel);
+            }
+
+            string? assFile = null;
+            if (Options.BurnCaptions && captions.Words.Count > 0)
+            {
+                assFile = Path.Combine(work, "captions.ass");
+                await File.WriteAllTextAsync(assFile, captions.Ass(request.Width, request.Height, o, Font), cancel);
+            }
+
+            var command = Command(request, cropFile, assFile, temps["mp4"], temps["jpg"]);
+            var clock = Stopwatch.StartNew();
+            var result = await ProcessRunner.RunAsync(command, Options.Timeout, cancel, reader.ReadAsync);
+            double seconds = clock.Elapsed.TotalSeconds;
+            if (result.ExitCode != 0)
+            {
+                throw new ClipperException(ErrorCode.ToolFailed,
+                    $"ffmpeg failed with exit code {result.ExitCode}{SignalNote(result.ExitCode)} while encoding {stem}{LastLine(result.StderrTail)}",
+                    result.StderrTail);
+            }
+
+            var info = await ValidateAsync(request, temps["mp4"], temps["jpg"], cancel);
+
+            // the video goes last: a final-named MP4 means its captions and thumbnail are already in place
+            var clip = new EncodedClip(Path.Combine(dir, stem + ".mp4"), Path.Combine(dir, stem + ".srt"),
+                Path.Combine(dir, stem + ".vtt"), Path.Combine(dir, stem + ".jpg"), info, seconds);
+            cancel.ThrowIfCancellationRequested();
+            Commit(temps["srt"], clip.Srt, committed);
+            Commit(temps["vtt"], clip.Vtt, committed);
+            Commit(temps["jpg"], clip.Thumbnail, committed);
+            Commit(temps["mp4"], clip.Video, committed);
+            done = true;
+            reader.Finish();
+            return clip;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            throw new ClipperException(ErrorCode.Cancelled, $"encoding {stem} was cancelled");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ClipperException(ErrorCode.StorageFailed, $"could not write the outputs of {stem} in {dir}: {e.Message}", inner: e);
+        }
+        finally
+        {
+            reader.Close();
+            foreach (var p in temps.Values)
+            {
+                DeleteQuietly(p);
+            }
+
+            DeleteTree(work);
+            if (!done)
+            {
+                committed.ForEach(DeleteQuietly);
+            }
+        }
+    }
+
+    /// <summary>The ffmpeg command line. Internal so tests and the benchmark can see exactly what runs.</summary>
+    internal IReadOnlyList<string> Command(EncodeRequest r, string? cropFile, string? assFile, string mp4Out, string jpgOut)
+    {
+        var crop = r.Crop;
+        var first = InitialKeyframe(crop);
+        var (thumbW, thumbH) = ThumbnailSize(r.Width, r.Height);
+        double thumbAt = Math.Max(0, Math.Min(r.Duration * Options.ThumbnailAt, r.Duration - 0.5));
+
+        var graph = new StringBuilder("[0:v]");
+        if (cropFile is not null)
+        {
+            graph.Append("sendcmd=f=").Append(FilterValue(cropFile)).Append(',');
+        }
+
+        graph.Append(Inv, $"crop=w={crop.Width}:h={crop.Height}:x={ClampX(crop, first.X)}:y={ClampY(crop, first.Y)}")
+            .Append(Inv, $",scale={r.Width}:{r.Height},setsar=1,split=2[main][still];[main]");
+        if (assFile is not null)
+        {
+            graph.Append("ass=filename=").Append(FilterValue(assFile));
+            if (Font.Dir is not null)
+            {
+                graph.Append(":fontsdir=").Append(FilterValue(Font.Dir));
+            }
+
+            graph.Append(',');
+        }
+
+        graph.Append("format=yuv420p[v];[still]trim=start=").Append(Seconds(thumbAt))
+            .Append(Inv, $",setpts=PTS-STARTPTS,scale={thumbW}:{thumbH}[thumb]");
+
+        var cmd = new List<string>
+        {
+            "ffmpeg", "-nostdin", "-hide_banner", "-v", "error", "-nostats", "-progress", "pipe:1", "-y",
+            "-ss", Seconds(r.Clip.Start), "-t", Seconds(r.Duration), "-i", r.Source,
+            "-filter_complex", graph.ToString(),
+            "-map", "[v]", "-map", "0:a:0",
+            "-c:v", "libx264", "-preset", Options.Preset, "-crf", Options.Crf.ToString(Inv),
+        };
+        if (Options.X264Threads > 0)
+        {
+            cmd.AddRange(["-threads", Options.X264Threads.ToString(Inv)]);
+        }
+
+        cmd.AddRange([
+            "-c:a", "aac", "-b:a", $"{Options.AudioBitrateKbps.ToString(Inv)}k",
+            "-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4", mp4Out,
+            "-map", "[thumb]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", Options.JpegQuality.ToString(Inv),
+            "-f", "image2", jpgOut,
+        ]);
+        return cmd;
+    }
+
+    /// <summary>
+    /// The sendcmd script that moves the crop window: one line per keyframe after the first, e.g.
+    /// <c>12.400 crop x 730, crop y 120;</c>. Times are seconds of the filtered stream, which starts at 0 at the
+    /// clip's start because the seek is on the input. Keyframes at or past the clip's end are dropped; positions
+    /// are clamped into the source.
+    /// </summary>
+    internal static string CropCommands(CropPath crop, double duration)
+    {
+        var sb = new StringBuilder();
+        var first = InitialKeyframe(crop);
+        int x = ClampX(crop, first.X);
+        int y = ClampY(crop, first.Y);
+        foreach (var k in crop.Keyframes.OrderBy(k => k.T))
+        {
+            if (k.T <= 0 || k.T >= duration)
+            {
+                continue;
+            }
+
+            int nx = ClampX(crop, k.X);
+            int ny = ClampY(crop, k.Y);
+            if (nx == x && ny == y)
+            {
+                continue;
+            }
+
+            sb.Append(Inv, $"{k.T:0.000} crop x {nx}, crop y {ny};\n");
+            x = nx;
+            y = ny;
+        }
+
+        return sb.ToString();
+    }
+
+    /// <summary>The window at t = 0: the last keyframe at or before the start, else the earliest one.</summary>
+    private static Keyframe InitialKeyframe(CropPath crop)
+    {
+        Keyframe? best = null;
+        foreach (var k in crop.Keyframes)
+        {
+            if (k.T <= 0 && (best is null || k.T >= best.T))
+            {
+                best = k;
+            }
+        }
+
+        return best ?? crop.Keyframes.MinBy(k => k.T)!;
+    }
+
+    private static int ClampX(CropPath c, int x) => Math.Max(0, Math.Min(x, c.SourceWidth - c.Width));
+
+    private static int ClampY(CropPath c, int y) => Math.Max(0, Math.Min(y, c.SourceHeight - c.Height));
+
+    /// <summary>Thumbnail size: the configured width (at most the output's), height following the output aspect; even.</summary>
+    internal (int Width, int Height) ThumbnailSize(int width, int height)
+    {
+        int w = Math.Min(Options.ThumbnailWidth, width);
+        w -= w % 2;
+        int h = (int)Math.Round((double)w * height / width, MidpointRounding.AwayFromZero);
+        h -= h % 2;
+        return (w, Math.Max(2, h));
+    }
+
+    private async Task<MediaInfo> ValidateAsync(EncodeRequest r, string mp4, string jpg, CancellationToken cancel)
+    {
+        MediaInfo info;
+        try
+        {
+            info = await Probe.ProbeAsync(mp4, cancel);
+        }
+        catch (ClipperException e) when (e.Code == ErrorCode.NotAVideo)
+        {
+            throw new ClipperException(ErrorCode.ToolFailed, $"ffmpeg wrote an unreadable video for {r.Stem}", e.Detail, e);
+        }
+
+        var problems = new List<string>();
+        if (!info.HasVideo)
+        {
+            problems.Add("it has no video stream");
+        }
+        else if (info.Width != r.Width || info.Height != r.Height)
+        {
+            problems.Add($"the video is {info.Width}x{info.Height}, not {r.Width}x{r.Height}");
+        }
+
+        if (!info.HasAudio)
+        {
+            problems.Add("it has no audio stream");
+        }
+
+        if (Math.Abs(info.DurationSeconds - r.Duration) > Options.DurationTolerance)
+        {
+            problems.Add(string.Create(Inv, $"it lasts {info.DurationSeconds:0.00} s, not {r.Duration:0.00} s"));
+        }
+
+        var (thumbW, thumbH) = ThumbnailSize(r.Width, r.Height);
+        if (!File.Exists(jpg) || new FileInfo(jpg).Length == 0)
+        {
+            problems.Add("no thumbnail was written");
+        }
+        else
+        {
+            try
+            {
+                var t = await Probe.ProbeAsync(jpg, cancel);
+                if (t.Width != thumbW || t.Height != thumbH)
+                {
+                    problems.Add($"the thumbnail is {t.Width}x{t.Height}");
+                }
+            }
+            catch (ClipperException e) when (e.Code == ErrorCode.NotAVideo)
+            {
+                problems.Add("the thumbnail is unreadable");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ClipperException(ErrorCode.ToolFailed,
+                $"the encoded clip {r.Stem} failed validation: {string.Join("; ", problems)}");
+        }
+
+        return info;
+    }
+
+    private static void Commit(string from, string to, List<string> committed)
+    {
+        // rename(2) within one directory: atomic, and it replaces an older result of the same stem
+        File.Move(from, to, overwrite: true);
+        committed.Add(to);
+    }
+
+    /// <summary>Temporary files and work directories of this stem left by an attempt whose process died.</summary>
+    private static void RemoveLeftovers(string dir, string stem)
+    {
+        var leftover = new Regex($"^\\.{Regex.Escape(stem)}\\.((srt|vtt|jpg|mp4)\\.[0-9a-f]+\\.tmp|work-[0-9a-f]+)\\z");
+        foreach (var entry in Directory.EnumerateFileSystemEntries(dir, "." + stem + ".*"))
+        {
+            if (!leftover.IsMatch(Path.GetFileName(entry)))
+            {
+                continue;
+            }
+
+            if (Directory.Exists(entry))
+            {
+                DeleteTree(entry);
+            }
+            else
+            {
+                DeleteQuietly(entry);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Escapes a value for an ffmpeg filter option inside a filtergraph: first for the option parser
+    /// (<c>\ ' :</c>), then for the graph parser (<c>\ ' [ ] , ;</c>).
+    /// </summary>
+    internal static string FilterValue(string value)
+    {
+        var option = new StringBuilder();
+        foreach (char c in value)
+        {
+            if (c is '\\' or '\'' or ':')
+            {
+                option.Append('\\');
+            }
+
+            option.Append(c);
+        }
+
+        var graph = new StringBuilder();
+        foreach (char c in option.ToString())
+        {
+            if (c is '\\' or '\'' or '[' or ']' or ',' or ';')
+            {
+                graph.Append('\\');
+            }
+
+            graph.Append(c);
+        }
+
+        return graph.ToString();
+    }
+
+    private static string Seconds(double s) => s.ToString("0.000", Inv);
+
+    private static string SignalNote(int exitCode) =>
+        exitCode is > 128 and < 160 ? $" (killed by signal {exitCode - 128})" : "";
+
+    private static string LastLine(string tail) =>
+        string.IsNullOrWhiteSpace(tail) ? "" : ": " + tail.Trim().Split('\n')[^1];
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // a leftover temporary name is cleared by the next attempt of this stem
+        }
+    }
+
+    private static void DeleteTree(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // as above
+        }
+    }
+
+    /// <summary>
+    /// Reads ffmpeg's <c>-progress pipe:1</c> key=value lines and reports <c>out_time_us</c> as a fraction of the
+    /// clip. Capped below 1 until the files are committed; a throwing callback is switched off rather than allowed
+    /// to stop the reading (ffmpeg would die on a closed pipe). Nothing is reported after the encode ends.
+    /// </summary>
+    private sealed class ProgressReader(double duration, IProgress<double>? callback)
+    {
+        private readonly Lock _gate = new();
+        private double _last = -1;
+        private bool _closed;
+
+        public async Task ReadAsync(Stream stdout, CancellationToken cancel)
+        {
+            using var lines = new StreamReader(stdout, Encoding.UTF8, leaveOpen: true);
+            string? line;
+            while ((line = await lines.ReadLineAsync(cancel)) is not null)
+            {
+                const string key = "out_time_us=";
+                if (line.StartsWith(key, StringComparison.Ordinal)
+                    && double.TryParse(line.AsSpan(key.Length), NumberStyles.Float, Inv, out double us))
+                {
+                    // "N/A" before the first frame is out fails to parse and is skipped
+                    Report(Math.Min(0.99, Math.Max(0, us / 1e6 / duration)));
+                }
+            }
+        }
+
+        public void Finish()
+        {
+            Report(1.0);
+            Close();
+        }
+
+        public void Close()
+        {
+            lock (_gate)
+            {
+                _closed = true;
+            }
+        }
+
+        private void Report(double fraction)
+        {
+            lock (_gate)
+            {
+                if (callback is null || _closed || fraction <= _last)
+                {
+                    return;
+                }
+
+                _last = fraction;
+                try
+                {
+                    callback.Report(fraction);
+                }
+                catch (Exception)
+                {
+                    // a broken progress callback must not break the encode
+                    _closed = true;
+                }
+            }
+        }
+    }
+}

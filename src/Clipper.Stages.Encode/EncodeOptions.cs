@@ -1,0 +1,74 @@
+namespace Clipper.Stages.Encode;
+
+/// <summary>
+/// Every tunable of the encode stage (the <c>clipper.encode</c> block of the configuration).
+/// <see cref="Preset"/>/<see cref="Crf"/> go to libx264 (<see cref="X264Threads"/> 0 lets it choose);
+/// <see cref="AudioBitrateKbps"/> to AAC. <see cref="BurnCaptions"/> false leaves the picture clean (SRT and VTT
+/// are still written). The thumbnail is <see cref="ThumbnailWidth"/> wide (height follows the output aspect,
+/// never larger than the output), taken <see cref="ThumbnailAt"/> of the way into the clip, JPEG quality
+/// <see cref="JpegQuality"/> (ffmpeg's 2 = best .. 31). The encoded file must last the clip's duration within
+/// <see cref="DurationTolerance"/> seconds; ffmpeg is killed after <see cref="Timeout"/>.
+/// </summary>
+public sealed class EncodeOptions
+{
+    private static readonly HashSet<string> Presets =
+    [
+        "ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow", "slower", "veryslow", "placebo",
+    ];
+
+    public string Preset { get; set; } = "veryfast";
+
+    public int Crf { get; set; } = 21;
+
+    public int X264Threads { get; set; }
+
+    public int AudioBitrateKbps { get; set; } = 128;
+
+    public bool BurnCaptions { get; set; } = true;
+
+    /// <summary>The caption font's family or full name, as libass matches it.</summary>
+    public string FontName { get; set; } = "League Spartan Black";
+
+    /// <summary>Where the caption font lives (handed to libass as <c>fontsdir</c>); the system fonts are searched too.</summary>
+    public string? FontsDir { get; set; } = "/usr/share/fonts/opentype/league-spartan";
+
+    public int ThumbnailWidth { get; set; } = 540;
+
+    public double ThumbnailAt { get; set; } = 0.3;
+
+    public int JpegQuality { get; set; } = 3;
+
+    public double DurationTolerance { get; set; } = 0.3;
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>How captions look and how words are grouped into lines and cues.</summary>
+    public CaptionOptions Captions { get; set; } = new();
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
+    public EncodeOptions Validate()
+    {
+        Require(Presets.Contains(Preset), $"unknown x264 preset: {Preset}");
+        Require(Crf is >= 0 and <= 51, $"Crf must be 0..51, got {Crf}");
+        Require(X264Threads >= 0, "X264Threads must be >= 0");
+        Require(AudioBitrateKbps is >= 16 and <= 512, $"AudioBitrateKbps out of range: {AudioBitrateKbps}");
+        // a comma would end the ASS style field early
+        Require(!string.IsNullOrWhiteSpace(FontName) && !FontName.Contains(','), $"bad FontName: {FontName}");
+        Require(ThumbnailWidth >= 16, $"ThumbnailWidth too small: {ThumbnailWidth}");
+        Require(ThumbnailAt is >= 0 and <= 1, "ThumbnailAt must be 0..1");
+        Require(JpegQuality is >= 2 and <= 31, "JpegQuality must be 2..31");
+        Require(DurationTolerance > 0, "DurationTolerance must be positive");
+        Require(Timeout > TimeSpan.Zero, "Timeout must be positive");
+        Require(Captions is not null, "Captions options missing");
+        Captions!.Validate();
+        return this;
+    }
+
+    internal static void Require(bool ok, string message)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+using Clipper.Core.Media;
+
+namespace Clipper.Stages.Encode;
+
+/// <summary>
+/// The committed outputs of one clip (all final names, all complete) and what ffprobe found in the video.
+/// <see cref="EncodeSeconds"/> is the wall time of the ffmpeg pass.
+/// </summary>
+public sealed record EncodedClip(string Video, string Srt, string Vtt, string Thumbnail, MediaInfo Media, double EncodeSeconds)
+{
+    public IReadOnlyList<string> Files => [Video, Srt, Vtt, Thumbnail];
+}

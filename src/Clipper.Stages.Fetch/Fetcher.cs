@@ -1,0 +1,334 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Clipper.Core.Errors;
+using Clipper.Core.Media;
+using Clipper.Core.Storage;
+
+namespace Clipper.Stages.Fetch;
+
+/// <summary>
+/// Stage 1, fetch: takes a local file, a <c>file:</c> URI or an http(s) URL, makes sure it is a usable talking
+/// video, and stores it in blob storage under its SHA-256 ("sources/&lt;sha256&gt;.&lt;ext&gt;") so that any node
+/// can run the later stages. Side-car captions next to a local file are stored beside it.
+/// <para>
+/// Failures are <see cref="ClipperException"/>s with stable codes; only network trouble
+/// (<see cref="ErrorCode.DownloadFailed"/>, except a 401/403/404/410 answer) and tool or storage hiccups are
+/// transient. The input file is never modified, and the work directory is left as it was found.
+/// </para>
+/// </summary>
+public sealed partial class Fetcher : IDisposable
+{
+    // Download phase, then checks, then hashing and storing, as fractions of the whole.
+    private const double DownloadShare = 0.7;
+    private const double CheckEndRemote = 0.95;
+    private const double CheckEndLocal = 0.8;
+
+    /// <summary>Container (ffprobe's first format name) → extensions that fit it, the first being the default.</summary>
+    private static readonly Dictionary<string, string[]> Extensions = new(StringComparer.Ordinal)
+    {
+        ["mov"] = ["mp4", "mov", "m4v", "3gp", "3g2"],
+        ["matroska"] = ["mkv", "webm"],
+        ["avi"] = ["avi"],
+        ["flv"] = ["flv"],
+        ["mpegts"] = ["ts", "mts", "m2ts"],
+        ["mpeg"] = ["mpg", "mpeg", "vob"],
+        ["asf"] = ["wmv", "asf"],
+        ["ogg"] = ["ogv", "ogg"],
+    };
+
+    private readonly IBlobStore blobs;
+    private readonly FetchOptions options;
+    private readonly UrlGuard guard;
+    private readonly HttpDownloader http;
+    private readonly SourceValidator validator;
+
+    /// <param name="blobs">Where sources go.</param>
+    /// <param name="options">The operator's limits; copied, so later changes to it have no effect.</param>
+    /// <param name="handler">
+    /// An HTTP handler of one's own. If it is (or wraps) a <see cref="SocketsHttpHandler"/>, that handler's
+    /// redirect, proxy and connect settings are taken over so that addresses are checked at connect time; any
+    /// other handler only gets the weaker check before each request. Not disposed by the fetcher.
+    /// </param>
+    public Fetcher(IBlobStore blobs, FetchOptions options, HttpMessageHandler? handler = null)
+    {
+        this.blobs = blobs ?? throw new ArgumentNullException(nameof(blobs));
+        this.options = (options ?? throw new ArgumentNullException(nameof(options))).Clone().Validate();
+        guard = new UrlGuard(this.options);
+        http = new HttpDownloader(this.options, guard, handler);
+        validator = new SourceValidator(this.options);
+    }
+
+    public async Task<FetchedSource> FetchAsync(FetchRequest request, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (double.IsNaN(request.MinDurationSeconds) || request.MinDurationSeconds < 0)
+        {
+            throw new ClipperException(ErrorCode.BadOption, $"the minimum duration must not be negative, got {request.MinDurationSeconds}");
+        }
+
+        var input = (request.Input ?? "").Trim();
+        if (input.Length == 0)
+        {
+            throw new ClipperException(ErrorCode.BadOption, "no input: give a video file or an http(s) URL");
+        }
+
+        var progress = new FetchProgress(request.Progress);
+        try
+        {
+            if (input.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+            {
+                return await FetchLocalAsync(FileUriPath(input), request, progress, cancel).ConfigureAwait(false);
+            }
+
+            if (UrlLike().IsMatch(input) && !ExistsLocally(input))
+            {
+                return await FetchRemoteAsync(input, request, progress, cancel).ConfigureAwait(false);
+            }
+
+            return await FetchLocalAsync(LocalPath(input), request, progress, cancel).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (cancel.IsCancellationRequested)
+        {
+            throw new ClipperException(ErrorCode.Cancelled, $"fetching {input} was cancelled", inner: e);
+        }
+    }
+
+    public void Dispose() => http.Dispose();
+
+    /// <summary>An extension that fits the container ffprobe saw, keeping the original one when it fits too.</summary>
+    internal static string ExtensionFor(string fileName, MediaInfo media)
+    {
+        var given = ExtensionOf(fileName) ?? "";
+        var first = media.FormatName.Split(',')[0].Trim().ToLowerInvariant();
+        if (Extensions.TryGetValue(first, out var fitting))
+        {
+            return fitting.Contains(given) ? given : fitting[0];
+        }
+
+        if (SafeExtension().IsMatch(given))
+        {
+            return given;
+        }
+
+        var cleaned = NotAlphanumeric().Replace(first, "");
+        return cleaned.Length == 0 ? "video" : cleaned[..Math.Min(8, cleaned.Length)];
+    }
+
+    private async Task<FetchedSource> FetchLocalAsync(string file, FetchRequest request, FetchProgress progress, CancellationToken cancel)
+    {
+        var path = file;
+        if (Directory.Exists(path))
+        {
+            throw new ClipperException(ErrorCode.NotAVideo, $"{path} is a directory, not a video");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new ClipperException(ErrorCode.SourceNotFound, $"no such file: {path}{UrlHint(request.Input)}");
+        }
+
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new ClipperException(ErrorCode.NotAVideo, $"the file {path} cannot be read ({Reason(e)})", inner: e);
+        }
+
+        var media = await validator.ValidateAsync(path, request.MinDurationSeconds, progress.Range(0, CheckEndLocal), cancel).ConfigureAwait(false);
+        var sha = await Sha256Async(path, cancel).ConfigureAwait(false);
+        var name = Path.GetFileName(path);
+        var key = await StoreSourceAsync(path, sha, ExtensionFor(name, media), cancel).ConfigureAwait(false);
+        var captions = await StoreSideCarCaptionsAsync(path, sha, cancel).ConfigureAwait(false);
+        progress.Report(1.0);
+        return new FetchedSource(key, sha, media, name, captions, request.Input);
+    }
+
+    private async Task<FetchedSource> FetchRemoteAsync(string input, FetchRequest request, FetchProgress progress, CancellationToken cancel)
+    {
+        // Refuse what can be refused without touching the disk or the network.
+        var url = guard.CheckUrl(input);
+        var name = DisplayName(url);
+        string? part = null;
+        try
+        {
+            var ext = ExtensionOf(name) is { } e && SafeExtension().IsMatch(e) ? e : "part";
+            try
+            {
+                Directory.CreateDirectory(request.WorkDir);
+                part = Path.Combine(request.WorkDir, $"fetch-{Guid.NewGuid():N}.{ext}");
+            }
+            catch (Exception x) when (x is IOException or UnauthorizedAccessException or ArgumentException)
+            {
+                throw new ClipperException(ErrorCode.StorageFailed, $"cannot use the work directory {request.WorkDir}: {x.Message}", inner: x);
+            }
+
+            var download = await http.DownloadAsync(url, part, progress.Range(0, DownloadShare), cancel).ConfigureAwait(false);
+            var media = await validator.ValidateAsync(part, request.MinDurationSeconds, progress.Range(DownloadShare, CheckEndRemote), cancel)
+                .ConfigureAwait(false);
+            var key = await StoreSourceAsync(part, download.Sha256, ExtensionFor(name, media), cancel).ConfigureAwait(false);
+            progress.Report(1.0);
+            return new FetchedSource(key, download.Sha256, media, name, null, request.Input);
+        }
+        finally
+        {
+            if (part is not null)
+            {
+                DeleteQuietly(part);
+            }
+        }
+    }
+
+    /// <summary>Stores the source unless a blob with the same content is already there (same hash, same bytes).</summary>
+    private async Task<string> StoreSourceAsync(string file, string sha, string extension, CancellationToken cancel)
+    {
+        var key = $"sources/{sha}.{extension}";
+        if (!await blobs.ExistsAsync(key, cancel).ConfigureAwait(false))
+        {
+            await blobs.PutFileAsync(key, file, cancel).ConfigureAwait(false);
+        }
+
+        return key;
+    }
+
+    /// <summary>
+    /// Looks beside a local video for captions: VIDEO.srt, VIDEO.vtt (the whole name plus a suffix), then the same
+    /// stem (video.mp4 → video.srt, video.vtt). The first that is a plausible caption file is stored.
+    /// </summary>
+    private async Task<string?> StoreSideCarCaptionsAsync(string video, string sha, CancellationToken cancel)
+    {
+        var name = Path.GetFileName(video);
+        var dir = Path.GetDirectoryName(video) ?? ".";
+        int dot = name.LastIndexOf('.');
+        var stem = dot > 0 ? name[..dot] : name;
+        foreach (var candidate in new[] { name + ".srt", name + ".vtt", stem + ".srt", stem + ".vtt" }.Distinct())
+        {
+            var file = Path.Combine(dir, candidate);
+            if (!File.Exists(file))
+            {
+                continue;
+            }
+
+            byte[] bytes;
+            try
+            {
+                if (new FileInfo(file).Length > options.MaxCaptionBytes)
+                {
+                    continue; // too big to be captions of one talk
+                }
+
+                bytes = await File.ReadAllBytesAsync(file, cancel).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // unreadable captions are no reason to refuse the video
+            }
+
+            if (!Encoding.UTF8.GetString(bytes).Contains("-->", StringComparison.Ordinal))
+            {
+                continue; // no cue timings: notes, not captions
+            }
+
+            var key = $"sources/{sha}{Path.GetExtension(candidate)}";
+            // Always written: the same video may come with corrected captions.
+            await blobs.PutBytesAsync(key, bytes, cancel).ConfigureAwait(false);
+            return key;
+        }
+
+        return null;
+    }
+
+    private static async Task<string> Sha256Async(string file, CancellationToken cancel)
+    {
+        try
+        {
+            await using var input = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 20, useAsync: true);
+            return Convert.ToHexStringLower(await SHA256.HashDataAsync(input, cancel).ConfigureAwait(false));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ClipperException(ErrorCode.NotAVideo, $"cannot read {file}: {e.Message}", inner: e);
+        }
+    }
+
+    private static string? ExtensionOf(string fileName)
+    {
+        int dot = fileName.LastIndexOf('.');
+        return dot <= 0 || dot == fileName.Length - 1 ? null : fileName[(dot + 1)..].ToLowerInvariant();
+    }
+
+    private static string DisplayName(Uri url)
+    {
+        var path = Uri.UnescapeDataString(url.AbsolutePath).TrimEnd('/');
+        var last = path[(path.LastIndexOf('/') + 1)..];
+        return string.IsNullOrWhiteSpace(last) ? url.Host : last;
+    }
+
+    private static string FileUriPath(string input)
+    {
+        if (Uri.TryCreate(input, UriKind.Absolute, out var uri) && uri.IsFile && (uri.Host.Length == 0 || uri.IsLoopback))
+        {
+            return Path.GetFullPath(uri.LocalPath);
+        }
+
+        throw new ClipperException(ErrorCode.UnsupportedUrl, $"'{input}' is not a valid file: URI (use file:///absolute/path)");
+    }
+
+    private static string LocalPath(string input)
+    {
+        try
+        {
+            return Path.GetFullPath(input);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new ClipperException(ErrorCode.SourceNotFound, $"no such file: {input} ({e.Message})", inner: e);
+        }
+    }
+
+    /// <summary>A file whose name merely looks like "scheme:..." is still a file.</summary>
+    private static bool ExistsLocally(string input)
+    {
+        try
+        {
+            return File.Exists(input) || Directory.Exists(input);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or IOException)
+        {
+            return false;
+        }
+    }
+
+    private static string UrlHint(string input)
+    {
+        var s = input.Trim().ToLowerInvariant();
+        return s.StartsWith("www.", StringComparison.Ordinal) || s.Contains(".com/", StringComparison.Ordinal) || s.StartsWith("youtu", StringComparison.Ordinal)
+            ? " (for a URL, include http:// or https://)"
+            : "";
+    }
+
+    private static void DeleteQuietly(string file)
+    {
+        try
+        {
+            File.Delete(file);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // the work directory is removed with the unit of work anyway
+        }
+    }
+
+    private static string Reason(Exception e) => e is UnauthorizedAccessException ? "permission denied" : e.Message;
+
+    [GeneratedRegex(@"^[a-zA-Z][a-zA-Z0-9+.\-]+:", RegexOptions.CultureInvariant)]
+    private static partial Regex UrlLike();
+
+    [GeneratedRegex("^[a-z0-9]{1,8}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SafeExtension();
+
+    [GeneratedRegex("[^a-z0-9]", RegexOptions.CultureInvariant)]
+    private static partial Regex NotAlphanumeric();
+}

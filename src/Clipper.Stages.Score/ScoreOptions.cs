@@ -1,0 +1,107 @@
+using Clipper.Core.Errors;
+
+namespace Clipper.Stages.Score;
+
+/// <summary>Tunables of the score stage, bound from configuration (defaults as the Java reference.conf).</summary>
+public sealed class ScoreOptions
+{
+    /// <summary>Weight of the hook sub-score in the composite.</summary>
+    public double HookWeight { get; set; } = 0.35;
+
+    public double CompletenessWeight { get; set; } = 0.25;
+
+    public double DensityWeight { get; set; } = 0.20;
+
+    public double EmotionWeight { get; set; } = 0.20;
+
+    /// <summary>
+    /// Windows whose composite is below this are not worth a clip (the best one is kept anyway, so a video with
+    /// speech always yields a clip).
+    /// </summary>
+    public int MinScore { get; set; } = 40;
+
+    /// <summary>Density filter: slower than this is music, silence or long pauses.</summary>
+    public double MinWordsPerSecond { get; set; } = 1.0;
+
+    /// <summary>Density filter: faster than this is garbled recognition, not speech.</summary>
+    public double MaxWordsPerSecond { get; set; } = 5.0;
+
+    /// <summary>Density filter: a window whose words the recogniser doubts this much is noise.</summary>
+    public double MinMeanConfidence { get; set; } = 0.3;
+
+    /// <summary>Lower clamp of the adaptive sentence-pause threshold (transcripts without punctuation).</summary>
+    public double MinPauseSeconds { get; set; } = 0.35;
+
+    /// <summary>Upper clamp of the adaptive sentence-pause threshold.</summary>
+    public double MaxPauseSeconds { get; set; } = 1.2;
+
+    /// <summary>A "sentence" longer than this is split at its longest pause.</summary>
+    public double MaxSentenceSeconds { get; set; } = 25;
+
+    /// <summary>A clip starts this long before its first word (less when the previous word is nearer).</summary>
+    public double LeadInSeconds { get; set; } = 0.2;
+
+    /// <summary>A clip runs this long past its last word, so the last syllable is not clipped.</summary>
+    public double TailSeconds { get; set; } = 0.4;
+
+    /// <summary>Clips at least this long get full marks for length.</summary>
+    public double IdealMinSeconds { get; set; } = 20;
+
+    /// <summary>Clips at most this long get full marks for length.</summary>
+    public double IdealMaxSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// A candidate that shares this much of its word pairs with the chosen clips (or holds this much of one
+    /// chosen clip's) says again what a clip already says, and is passed over (see <see cref="RepeatGuard"/>).
+    /// Different passages of a talk share a few percent; the same passage recognised twice, two thirds or more.
+    /// </summary>
+    public double MaxRepeatedShare { get; set; } = 0.25;
+
+    /// <summary>A candidate whose opening sentence is this much said by a chosen clip (or that says this much of a chosen clip's opening) is a repeat.</summary>
+    public double RepeatedOpeningShare { get; set; } = 0.5;
+
+    internal double TotalWeight => HookWeight + CompletenessWeight + DensityWeight + EmotionWeight;
+
+    /// <summary>Throws <see cref="ErrorCode.BadOption"/> naming the first setting out of range.</summary>
+    public ScoreOptions Validate()
+    {
+        if (HookWeight < 0 || CompletenessWeight < 0 || DensityWeight < 0 || EmotionWeight < 0 || !(TotalWeight > 0))
+        {
+            Bad("score weights must be non-negative and not all zero");
+        }
+
+        if (MinScore < 0 || MinScore > 100)
+        {
+            Bad($"score min-score must be 0..100, got {MinScore}");
+        }
+
+        if (!(MinWordsPerSecond >= 0) || !(MaxWordsPerSecond > MinWordsPerSecond))
+        {
+            Bad("score words-per-second range is empty");
+        }
+
+        if (!(MinPauseSeconds > 0) || !(MaxPauseSeconds >= MinPauseSeconds))
+        {
+            Bad("score pause clamp range is empty");
+        }
+
+        if (!(MaxSentenceSeconds >= 3))
+        {
+            Bad("score max-sentence-seconds must be at least 3");
+        }
+
+        if (!(LeadInSeconds >= 0) || !(TailSeconds >= 0))
+        {
+            Bad("score clip padding must not be negative");
+        }
+
+        if (!(MaxRepeatedShare > 0) || MaxRepeatedShare > 1 || !(RepeatedOpeningShare > 0) || RepeatedOpeningShare > 1)
+        {
+            Bad("score max-repeated-share and repeated-opening-share must be in (0, 1]");
+        }
+
+        return this;
+    }
+
+    private static void Bad(string message) => throw new ClipperException(ErrorCode.BadOption, message);
+}

@@ -1,0 +1,587 @@
+using System.Globalization;
+using Clipper.Core.Crop;
+
+namespace Clipper.Stages.Track;
+
+/// <summary>
+/// Turns what was seen in the sampled frames into a crop path: splits the clip into shots at scene cuts (colour
+/// changes, and jumps of the faces themselves), links detections into face tracks, picks the subject of each
+/// shot, and moves the window after it calmly (dead zone, speed limit, smoothing, or not at all when the subject
+/// stays put). Pure: no media, no model.
+/// </summary>
+internal sealed class PathFitter
+{
+    /// <summary>
+    /// A detection joins a track when its centre is within this many face sizes of the track's last detection
+    /// (plus half a face size per further missed sample); farther is another face.
+    /// </summary>
+    private const double LinkDistance = 1.0;
+
+    /// <summary>A detection joins a track only if its size is within this factor of the track's last detection.</summary>
+    private const double LinkSizeRatio = 2.0;
+
+    /// <summary>Keyframe times are written with millisecond precision.</summary>
+    private const double TimeQuantum = 1000.0;
+
+    private readonly TrackOptions _options;
+    private readonly int _sourceWidth;
+    private readonly int _sourceHeight;
+    private readonly int _outWidth;
+    private readonly int _outHeight;
+    private readonly int _width;
+    private readonly int _height;
+
+    public PathFitter(TrackOptions options, int sourceWidth, int sourceHeight, int outWidth, int outHeight)
+    {
+        _options = options;
+        _sourceWidth = sourceWidth;
+        _sourceHeight = sourceHeight;
+        _outWidth = outWidth;
+        _outHeight = outHeight;
+        (_width, _height) = CropPath.CropSize(sourceWidth, sourceHeight, outWidth, outHeight);
+    }
+
+    public CropPath Centre(string reason) => CropPath.Centre(_sourceWidth, _sourceHeight, _outWidth, _outHeight, reason);
+
+    /// <summary>The path for a clip of <paramref name="duration"/> seconds sampled as <paramref name="samples"/>, or a centre crop with the reason.</summary>
+    public CropPath Fit(IReadOnlyList<Sample> samples, double duration)
+    {
+        int n = samples.Count;
+        if (n == 0)
+        {
+            return Centre("no frames could be sampled from the clip");
+        }
+
+        int withFace = samples.Count(s => s.Faces.Count > 0);
+        if (withFace == 0)
+        {
+            return Centre($"no face found in {n} sampled frames");
+        }
+
+        if (withFace < _options.MinFaceFraction * n)
+        {
+            return Centre($"a face was found in only {withFace} of {n} sampled frames");
+        }
+
+        var cx = new double[n];
+        var cy = new double[n];
+        var cuts = CutsBefore(samples, out int jumpCuts);
+        var shots = Shots(cuts);
+        var faceless = new bool[shots.Count];
+        int followed = 0;
+        int steady = 0;
+        for (int s = 0; s < shots.Count; s++)
+        {
+            var (from, to) = shots[s];
+            var target = Targets(samples, from, to);
+            if (target is null)
+            {
+                faceless[s] = true;
+                continue;
+            }
+
+            followed++;
+            bool stillX = Follow(target.Value.X, _width, _sourceWidth, cx, from);
+            bool stillY = Follow(target.Value.Y, _height, _sourceHeight, cy, from);
+            if (stillX && stillY)
+            {
+                steady++;
+            }
+        }
+
+        HoldThroughFacelessShots(shots, faceless, cx, cy);
+
+        var keyframes = Keyframes(samples, shots, cx, cy, duration);
+        string held = steady == 0 ? "" : $" ({steady} held steady)";
+        string jumps = jumpCuts == 0 ? "" : $", {jumpCuts} cut(s) found by the face jumping";
+        string reason = string.Create(CultureInfo.InvariantCulture,
+            $"followed the main face in {followed} of {shots.Count} shot(s){held}{jumps}; a face was seen in {withFace} of {n} sampled frames");
+        return new CropPath(_sourceWidth, _sourceHeight, _width, _height, keyframes, "face", reason);
+    }
+
+    /// <summary>
+    /// Where the shots begin: the colour cuts the sampler found, plus cuts the colours cannot show because the
+    /// backdrop stays (the same person framed elsewhere, a second camera on the same set). Such a cut shows as
+    /// every face leaving its place at once and reappearing far away: far beyond what a moving subject covers
+    /// between two samples. Two people detected in alternate samples, a person walking in while the subject
+    /// stays, or a stray detection for one sample are not cuts: the new place must not have been occupied just
+    /// before, the old one must stay empty just after, and the new face must persist.
+    /// </summary>
+    internal bool[] CutsBefore(IReadOnlyList<Sample> samples, out int jumpCuts)
+    {
+        int n = samples.Count;
+        var cut = new bool[n];
+        for (int i = 1; i < n; i++)
+        {
+            cut[i] = samples[i].CutBefore;
+        }
+
+        jumpCuts = 0;
+        int window = Math.Max(1, (int)Math.Round(_options.JumpConfirm * _options.SampleFps, MidpointRounding.AwayFromZero));
+        double jump = _options.JumpCutFraction * _sourceWidth;
+        int shotStart = 0;
+        for (int i = 1; i < n; i++)
+        {
+            if (cut[i])
+            {
+                shotStart = i;
+                continue;
+            }
+
+            var now = samples[i].Faces;
+            int beforeFrom = Math.Max(shotStart, i - window);
+            if (now.Count == 0 || !AnyFaces(samples, beforeFrom, i))
+            {
+                continue;
+            }
+
+            int afterTo = i + 1;
+            while (afterTo < n && afterTo < i + window && !cut[afterTo])
+            {
+                afterTo++;
+            }
+
+            bool newPlaceWasFree = !Seen(samples, beforeFrom, i, now, jump);
+            bool oldPlaceStaysEmpty = true;
+            for (int p = beforeFrom; p < i && oldPlaceStaysEmpty; p++)
+            {
+                oldPlaceStaysEmpty = !Seen(samples, i, afterTo, samples[p].Faces, jump);
+            }
+
+            int persists = 0;
+            for (int k = i; k < afterTo; k++)
+            {
+                if (samples[k].Faces.Any(f => now.Any(g => Continues(f, g, jump))))
+                {
+                    persists++;
+                }
+            }
+
+            if (newPlaceWasFree && oldPlaceStaysEmpty && persists >= Math.Min(afterTo - i, Math.Max(1, (window + 1) / 2)))
+            {
+                cut[i] = true;
+                shotStart = i;
+                jumpCuts++;
+            }
+        }
+
+        return cut;
+    }
+
+    private static bool AnyFaces(IReadOnlyList<Sample> samples, int from, int to)
+    {
+        for (int k = from; k < to; k++)
+        {
+            if (samples[k].Faces.Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether any sample in [from, to) has a face that continues one of <paramref name="faces"/>.</summary>
+    private static bool Seen(IReadOnlyList<Sample> samples, int from, int to, IReadOnlyList<Face> faces, double jump)
+    {
+        for (int k = from; k < to; k++)
+        {
+            foreach (var f in samples[k].Faces)
+            {
+                if (faces.Any(g => Continues(f, g, jump)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Close enough in place and size to be the same face a moment later (or earlier).</summary>
+    private static bool Continues(Face a, Face b, double jump)
+    {
+        double sizeA = Math.Sqrt(a.Area);
+        double sizeB = Math.Sqrt(b.Area);
+        double ratio = Math.Max(sizeA, sizeB) / Math.Max(1e-9, Math.Min(sizeA, sizeB));
+        return ratio <= LinkSizeRatio && Math.Sqrt(Square(a.CentreX - b.CentreX) + Square(a.CentreY - b.CentreY)) < jump;
+    }
+
+    /// <summary>
+    /// A shot without faces (a cutaway, or a flash mistaken for a cut) keeps the window where the previous shot
+    /// left it, or where the next one starts: jumping to the centre and back for a moment looks like a glitch.
+    /// </summary>
+    private static void HoldThroughFacelessShots(List<(int From, int To)> shots, bool[] faceless, double[] cx, double[] cy)
+    {
+        int firstWithFace = 0;
+        while (faceless[firstWithFace])
+        {
+            firstWithFace++;
+        }
+
+        for (int s = 0; s < shots.Count; s++)
+        {
+            if (!faceless[s])
+            {
+                continue;
+            }
+
+            var (from, to) = shots[s];
+            int source = s < firstWithFace ? shots[firstWithFace].From : from - 1;
+            Array.Fill(cx, cx[source], from, to - from);
+            Array.Fill(cy, cy[source], from, to - from);
+        }
+    }
+
+    /// <summary>Index ranges [From, To) of the samples between cuts.</summary>
+    private static List<(int From, int To)> Shots(bool[] cutBefore)
+    {
+        var shots = new List<(int, int)>();
+        int from = 0;
+        for (int i = 1; i < cutBefore.Length; i++)
+        {
+            if (cutBefore[i])
+            {
+                shots.Add((from, i));
+                from = i;
+            }
+        }
+
+        shots.Add((from, cutBefore.Length));
+        return shots;
+    }
+
+    /// <summary>A face followed over consecutive samples.</summary>
+    private sealed class Track
+    {
+        public List<int> At { get; } = [];
+
+        public List<Face> Faces { get; } = [];
+
+        public double Weight { get; private set; }
+
+        public Face Last => Faces[^1];
+
+        public int First => At[0];
+
+        public int End => At[^1];
+
+        public void Add(int sample, Face f)
+        {
+            At.Add(sample);
+            Faces.Add(f);
+            // Persistent and large faces win: every sighting counts, bigger and surer ones more.
+            Weight += f.Score * Math.Sqrt(f.Area);
+        }
+
+        /// <summary>The face centre at sample i within the track's span, interpolated across missed samples.</summary>
+        public (double X, double Y) CentreAt(int i)
+        {
+            int k = 0;
+            while (k < At.Count - 1 && At[k + 1] <= i)
+            {
+                k++;
+            }
+
+            var a = Faces[k];
+            if (At[k] == i || k == At.Count - 1)
+            {
+                return (a.CentreX, a.CentreY);
+            }
+
+            var b = Faces[k + 1];
+            double f = (double)(i - At[k]) / (At[k + 1] - At[k]);
+            return (a.CentreX + f * (b.CentreX - a.CentreX), a.CentreY + f * (b.CentreY - a.CentreY));
+        }
+    }
+
+    /// <summary>
+    /// Where the window centre should be at each sample of the shot [from, to), following one subject at a time,
+    /// or null when the shot has no face. The strongest track is the subject wherever it is present (gaps
+    /// included); weaker tracks take only the stretches it leaves uncovered, and only if seen long enough, so the
+    /// window never flickers between two faces.
+    /// </summary>
+    private (double[] X, double[] Y)? Targets(IReadOnlyList<Sample> samples, int from, int to)
+    {
+        var tracks = Link(samples, from, to);
+        if (tracks.Count == 0)
+        {
+            return null;
+        }
+
+        tracks = tracks.OrderByDescending(t => t.Weight).ToList();
+        var owner = new Track?[to - from];
+        int minSightings = (int)Math.Ceiling(_options.MinSubject * _options.SampleFps);
+        foreach (var t in tracks)
+        {
+            int sightings = t.At.Count(i => owner[i - from] is null);
+            if (t != tracks[0] && sightings < minSightings)
+            {
+                continue;
+            }
+
+            for (int i = t.First; i <= t.End; i++)
+            {
+                owner[i - from] ??= t;
+            }
+        }
+
+        var x = new double[to - from];
+        var y = new double[to - from];
+        int firstOwned = -1;
+        for (int i = from; i < to; i++)
+        {
+            var t = owner[i - from];
+            if (t is null)
+            {
+                continue;
+            }
+
+            if (firstOwned < 0)
+            {
+                firstOwned = i - from;
+            }
+
+            var c = t.CentreAt(i);
+            x[i - from] = c.X;
+            y[i - from] = c.Y + (0.5 - _options.FaceVerticalPosition) * _height;
+        }
+
+        // Where nobody is followed, hold where the subject was last, or (before anyone appears) where they will be.
+        for (int k = 0; k < to - from; k++)
+        {
+            if (owner[k] is not null)
+            {
+                continue;
+            }
+
+            int source = k < firstOwned ? firstOwned : k - 1;
+            x[k] = x[source];
+            y[k] = y[source];
+        }
+
+        return (x, y);
+    }
+
+    /// <summary>Links the shot's detections into tracks, nearest first, allowing gaps of up to MaxGap.</summary>
+    private List<Track> Link(IReadOnlyList<Sample> samples, int from, int to)
+    {
+        int maxGap = (int)Math.Round(_options.MaxGap * _options.SampleFps, MidpointRounding.AwayFromZero) + 1;
+        var all = new List<Track>();
+        for (int i = from; i < to; i++)
+        {
+            var faces = samples[i].Faces;
+            var open = all.Where(t => i - t.End <= maxGap).ToList();
+            var pairs = new List<(double Distance, int Track, int Face)>();
+            for (int a = 0; a < open.Count; a++)
+            {
+                var last = open[a].Last;
+                int gap = i - open[a].End;
+                for (int b = 0; b < faces.Count; b++)
+                {
+                    var f = faces[b];
+                    double sizeA = Math.Sqrt(last.Area);
+                    double sizeB = Math.Sqrt(f.Area);
+                    double ratio = Math.Max(sizeA, sizeB) / Math.Max(1e-9, Math.Min(sizeA, sizeB));
+                    double d = Math.Sqrt(Square(f.CentreX - last.CentreX) + Square(f.CentreY - last.CentreY)) / Math.Max(sizeA, sizeB);
+                    if (ratio <= LinkSizeRatio && d <= LinkDistance + 0.5 * (gap - 1))
+                    {
+                        pairs.Add((d, a, b));
+                    }
+                }
+            }
+
+            pairs.Sort((p, q) => p.Distance.CompareTo(q.Distance));
+            var trackTaken = new bool[open.Count];
+            var faceTaken = new bool[faces.Count];
+            foreach (var (_, a, b) in pairs)
+            {
+                if (trackTaken[a] || faceTaken[b])
+                {
+                    continue;
+                }
+
+                trackTaken[a] = true;
+                faceTaken[b] = true;
+                open[a].Add(i, faces[b]);
+            }
+
+            for (int b = 0; b < faces.Count; b++)
+            {
+                if (!faceTaken[b])
+                {
+                    var t = new Track();
+                    t.Add(i, faces[b]);
+                    all.Add(t);
+                }
+            }
+        }
+
+        return all;
+    }
+
+    /// <summary>
+    /// Fits the window centre along one axis for one shot, writing it into <paramref name="output"/> from
+    /// <paramref name="offset"/>. Returns true when the window holds still for the whole shot (steady mode).
+    /// </summary>
+    private bool Follow(double[] target, int window, int frame, double[] output, int offset)
+    {
+        int n = target.Length;
+        double lo = window / 2.0;
+        double hi = frame - window / 2.0;
+        var t = target.Select(v => Math.Clamp(v, lo, Math.Max(lo, hi))).ToArray();
+
+        if (hi - lo < 1 || Spread(t) <= _options.SteadyMaxSpread * window)
+        {
+            var sorted = t.Order().ToArray();
+            double still = (Percentile(sorted, 0.05) + Percentile(sorted, 0.95)) / 2;
+            Array.Fill(output, Math.Clamp(still, lo, Math.Max(lo, hi)), offset, n);
+            return true;
+        }
+
+        // A median of three drops single-frame detection outliers before anything reacts to them.
+        var m = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            m[i] = i == 0 || i == n - 1 ? t[i] : Median(t[i - 1], t[i], t[i + 1]);
+        }
+
+        // Follow lazily: hold while the subject stays within the dead zone, otherwise move just enough to bring it
+        // back to the zone's edge, never faster than MaxSpeed. Starting from the subject's early position avoids a
+        // slow pan in from the frame centre.
+        double zone = _options.DeadZone * window;
+        double step = _options.MaxSpeed * window / _options.SampleFps;
+        var head = m.Take(Math.Max(1, Math.Min(n, (int)Math.Round(_options.SampleFps, MidpointRounding.AwayFromZero)))).Order().ToArray();
+        double pos = head[head.Length / 2];
+        var c = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            double e = m[i] - pos;
+            double move = Math.Abs(e) <= zone ? 0 : e - Math.Sign(e) * zone;
+            pos += Math.Clamp(move, -step, step);
+            c[i] = pos;
+        }
+
+        var smooth = Gaussian(c, _options.Smoothing * _options.SampleFps);
+        for (int i = 0; i < n; i++)
+        {
+            output[offset + i] = Math.Clamp(smooth[i], lo, hi);
+        }
+
+        return false;
+    }
+
+    /// <summary>Gaussian smoothing with the kernel renormalised at the ends, so a still stretch stays exactly still.</summary>
+    private static double[] Gaussian(double[] v, double sigma)
+    {
+        if (sigma <= 0)
+        {
+            return (double[])v.Clone();
+        }
+
+        int radius = (int)Math.Ceiling(3 * sigma);
+        var kernel = new double[2 * radius + 1];
+        for (int k = -radius; k <= radius; k++)
+        {
+            kernel[k + radius] = Math.Exp(-0.5 * k * k / (sigma * sigma));
+        }
+
+        var output = new double[v.Length];
+        for (int i = 0; i < v.Length; i++)
+        {
+            double sum = 0, weight = 0;
+            for (int k = -radius; k <= radius; k++)
+            {
+                int j = i + k;
+                if (j < 0 || j >= v.Length)
+                {
+                    continue;
+                }
+
+                sum += kernel[k + radius] * v[j];
+                weight += kernel[k + radius];
+            }
+
+            output[i] = sum / weight;
+        }
+
+        return output;
+    }
+
+    /// <summary>
+    /// Writes the path out: a keyframe wherever the (even) window position changes when sampled at KeyframeRate,
+    /// linearly interpolated between analysed samples; at a cut the window jumps halfway between the two samples.
+    /// </summary>
+    private List<Keyframe> Keyframes(IReadOnlyList<Sample> samples, List<(int From, int To)> shots, double[] cx, double[] cy, double duration)
+    {
+        var output = new List<Keyframe>();
+        int maxX = _sourceWidth - _width;
+        int maxY = _sourceHeight - _height;
+        double dt = 1 / _options.KeyframeRate;
+        for (int s = 0; s < shots.Count; s++)
+        {
+            var (from, to) = shots[s];
+            double start = s == 0 ? 0 : (samples[from - 1].T + samples[from].T) / 2;
+            double end = s == shots.Count - 1 ? Math.Max(duration, samples[to - 1].T) : (samples[to - 1].T + samples[to].T) / 2;
+            for (double t = start; t < end || t == start; t += dt)
+            {
+                double time = Math.Round(t * TimeQuantum, MidpointRounding.AwayFromZero) / TimeQuantum;
+                int x = EvenClamp(Interpolate(samples, cx, from, to, t) - _width / 2.0, maxX);
+                int y = EvenClamp(Interpolate(samples, cy, from, to, t) - _height / 2.0, maxY);
+                var last = output.Count == 0 ? null : output[^1];
+                if (last is null || last.X != x || last.Y != y)
+                {
+                    output.Add(new Keyframe(time, x, y));
+                }
+            }
+        }
+
+        return output;
+    }
+
+    private static double Interpolate(IReadOnlyList<Sample> samples, double[] v, int from, int to, double t)
+    {
+        if (t <= samples[from].T)
+        {
+            return v[from];
+        }
+
+        for (int i = from; i < to - 1; i++)
+        {
+            double a = samples[i].T;
+            double b = samples[i + 1].T;
+            if (t <= b)
+            {
+                return v[i] + (v[i + 1] - v[i]) * (t - a) / (b - a);
+            }
+        }
+
+        return v[to - 1];
+    }
+
+    /// <summary>A top-left coordinate rounded to even (ffmpeg crops 4:2:0 video on even pixels) and kept inside the frame.</summary>
+    private static int EvenClamp(double v, int max)
+    {
+        int evenMax = max - (((max % 2) + 2) % 2);
+        int e = (int)Math.Floor(v / 2 + 0.5) * 2;
+        return Math.Clamp(e, 0, Math.Max(0, evenMax));
+    }
+
+    private static double Spread(double[] v)
+    {
+        var sorted = v.Order().ToArray();
+        return Percentile(sorted, 0.95) - Percentile(sorted, 0.05);
+    }
+
+    private static double Percentile(double[] sorted, double p)
+    {
+        double pos = p * (sorted.Length - 1);
+        int i = (int)Math.Floor(pos);
+        int j = Math.Min(sorted.Length - 1, i + 1);
+        return sorted[i] + (sorted[j] - sorted[i]) * (pos - i);
+    }
+
+    private static double Median(double a, double b, double c) => Math.Max(Math.Min(a, b), Math.Min(Math.Max(a, b), c));
+
+    private static double Square(double v) => v * v;
+}

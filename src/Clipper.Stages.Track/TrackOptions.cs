@@ -1,0 +1,153 @@
+using Clipper.Core.Errors;
+
+namespace Clipper.Stages.Track;
+
+/// <summary>
+/// Every number the tracker uses (the operator's "track" settings). Sizes called "fraction of the window" are
+/// relative to the crop window's width (horizontal movement) or height (vertical movement).
+/// </summary>
+public sealed class TrackOptions
+{
+    /// <summary>Frames analysed per second of clip.</summary>
+    public double SampleFps { get; set; } = 5;
+
+    /// <summary>
+    /// Frames are scaled down to this width (never up) before detection; BlazeFace itself sees 256 pixels, so
+    /// more than about twice that buys nothing.
+    /// </summary>
+    public int AnalysisWidth { get; set; } = 640;
+
+    /// <summary>ONNX Runtime intra-op threads per detection.</summary>
+    public int DetectorThreads { get; set; } = 2;
+
+    /// <summary>
+    /// Detections scoring below this are ignored. Calibrated on every kphotoalbum demo photo: real faces in full
+    /// view score 0.83–0.95 (0.83 a face turned 70° with the photo); the animals' best are a dog's face close up
+    /// at 0.77 (0.57–0.78 over the frames of a video of it), the other dog 0.61, the rabbits 0.59 and 0.47. The
+    /// Java build's 0.7 followed the dog. What a higher bar costs: a face so close that the frame cuts it off
+    /// scores 0.6–0.8 and is no longer followed (the window then stays centred, mostly on that face anyway).
+    /// </summary>
+    public double MinFaceScore { get; set; } = 0.8;
+
+    /// <summary>
+    /// A face must also have a plausible human layout of its keypoints (<see cref="FaceGeometry"/>): a score
+    /// 0..1 where 1 is a textbook frontal face; below this the detection is dropped. 0 turns the check off.
+    /// </summary>
+    public double MinFaceGeometry { get; set; } = 0.5;
+
+    /// <summary>If fewer than this fraction of the sampled frames show a face, the clip gets a centre crop.</summary>
+    public double MinFaceFraction { get; set; } = 0.2;
+
+    /// <summary>A face track survives this long without a detection (blinks, turned heads, missed frames).</summary>
+    public double MaxGap { get; set; } = 1.0;
+
+    /// <summary>A face must be seen at least this long to become the subject of a stretch the main subject does not cover.</summary>
+    public double MinSubject { get; set; } = 1.0;
+
+    /// <summary>
+    /// Colour-histogram distance (0 same, 1 disjoint) between consecutive samples that counts as a cut; at a cut
+    /// the window jumps instead of panning, and subject and smoothing start afresh.
+    /// </summary>
+    public double SceneCutThreshold { get; set; } = 0.25;
+
+    /// <summary>
+    /// A cut the histogram cannot see (same backdrop, the person framed elsewhere): every face of a sample is
+    /// at least this fraction of the frame width away from every face of the sample before, and the old
+    /// position stays empty for <see cref="JumpConfirm"/>. A subject moving at a walking pace covers a few
+    /// hundredths of the frame between two samples; the window's own speed limit is about 0.05.
+    /// </summary>
+    public double JumpCutFraction { get; set; } = 0.15;
+
+    /// <summary>
+    /// Seconds before and after a face jump that decide whether it is a cut: the new face must not have been
+    /// seen in the second before, nor the old position in the second after (two people alternately detected
+    /// are no cut).
+    /// </summary>
+    public double JumpConfirm { get; set; } = 0.6;
+
+    /// <summary>The subject may drift this far (fraction of the window) from the window's centre before the window follows.</summary>
+    public double DeadZone { get; set; } = 0.08;
+
+    /// <summary>Fastest window movement, in window widths (or heights) per second.</summary>
+    public double MaxSpeed { get; set; } = 0.8;
+
+    /// <summary>Standard deviation (seconds) of the Gaussian that rounds off starts and stops of the movement.</summary>
+    public double Smoothing { get; set; } = 0.3;
+
+    /// <summary>
+    /// When the subject's positions within a shot span at most this (fraction of the window, 5th to 95th
+    /// percentile), the window stands still for the whole shot.
+    /// </summary>
+    public double SteadyMaxSpread { get; set; } = 0.15;
+
+    /// <summary>Where the face's centre should sit in the window, as a fraction of its height from the top.</summary>
+    public double FaceVerticalPosition { get; set; } = 0.4;
+
+    /// <summary>How often, per second, the window position is written while it moves; a still window writes nothing.</summary>
+    public double KeyframeRate { get; set; } = 30;
+
+    /// <summary>ffmpeg may take this many times the clip's duration to decode it ...</summary>
+    public double DecodeTimeoutFactor { get; set; } = 4.0;
+
+    /// <summary>... but at least this long.</summary>
+    public TimeSpan MinDecodeTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Throws <see cref="ErrorCode.BadOption"/> naming the first setting out of range.</summary>
+    public TrackOptions Validate()
+    {
+        Positive(nameof(SampleFps), SampleFps);
+        Positive(nameof(AnalysisWidth), AnalysisWidth);
+        Positive(nameof(DetectorThreads), DetectorThreads);
+        Fraction(nameof(MinFaceScore), MinFaceScore);
+        Fraction(nameof(MinFaceGeometry), MinFaceGeometry);
+        Fraction(nameof(MinFaceFraction), MinFaceFraction);
+        NotNegative(nameof(MaxGap), MaxGap);
+        NotNegative(nameof(MinSubject), MinSubject);
+        Fraction(nameof(SceneCutThreshold), SceneCutThreshold);
+        Positive(nameof(JumpCutFraction), JumpCutFraction);
+        Positive(nameof(JumpConfirm), JumpConfirm);
+        if (!(DeadZone >= 0 && DeadZone < 0.5))
+        {
+            Bad($"track.{nameof(DeadZone)} must be in [0, 0.5), was {DeadZone}");
+        }
+
+        Positive(nameof(MaxSpeed), MaxSpeed);
+        NotNegative(nameof(Smoothing), Smoothing);
+        NotNegative(nameof(SteadyMaxSpread), SteadyMaxSpread);
+        Fraction(nameof(FaceVerticalPosition), FaceVerticalPosition);
+        Positive(nameof(KeyframeRate), KeyframeRate);
+        Positive(nameof(DecodeTimeoutFactor), DecodeTimeoutFactor);
+        if (MinDecodeTimeout <= TimeSpan.Zero)
+        {
+            Bad($"track.{nameof(MinDecodeTimeout)} must be positive, was {MinDecodeTimeout}");
+        }
+
+        return this;
+    }
+
+    private static void Positive(string name, double v)
+    {
+        if (!(v > 0))
+        {
+            Bad($"track.{name} must be positive, was {v}");
+        }
+    }
+
+    private static void NotNegative(string name, double v)
+    {
+        if (!(v >= 0))
+        {
+            Bad($"track.{name} must not be negative, was {v}");
+        }
+    }
+
+    private static void Fraction(string name, double v)
+    {
+        if (!(v >= 0 && v <= 1))
+        {
+            Bad($"track.{name} must be between 0 and 1, was {v}");
+        }
+    }
+
+    private static void Bad(string message) => throw new ClipperException(ErrorCode.BadOption, message);
+}

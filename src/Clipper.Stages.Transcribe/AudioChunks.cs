@@ -1,0 +1,124 @@
+using System.Buffers.Binary;
+using System.Globalization;
+
+namespace Clipper.Stages.Transcribe;
+
+/// <summary>A piece of the audio, in samples: [FirstSample, EndSample).</summary>
+internal sealed record AudioChunk(int Index, long FirstSample, long EndSample)
+{
+    public double StartSeconds => (double)FirstSample / AudioChunks.SampleRate;
+
+    public double Seconds => (double)(EndSample - FirstSample) / AudioChunks.SampleRate;
+}
+
+/// <summary>
+/// Cuts long 16 kHz mono s16le audio into pieces at its quietest moments, so the recogniser can run on several
+/// pieces at once without cutting through words.
+/// </summary>
+internal static class AudioChunks
+{
+    public const int SampleRate = 16000;
+    public const int FramesPerSecond = 100;
+    private const int SamplesPerFrame = SampleRate / FramesPerSecond;
+
+    /// <summary>The cut goes in the middle of the quietest stretch this long (longer than a stop consonant's closure).</summary>
+    private const int QuietFrames = 30;
+
+    /// <summary>Loudness of every 10 ms frame in dB (full scale is about 90 dB).</summary>
+    public static async Task<float[]> FrameLoudnessAsync(string raw, CancellationToken cancel)
+    {
+        long samples = new FileInfo(raw).Length / 2;
+        var output = new float[(samples + SamplesPerFrame - 1) / SamplesPerFrame];
+        var buf = new byte[SamplesPerFrame * 2];
+        await using var input = new FileStream(raw, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        for (int f = 0; f < output.Length; f++)
+        {
+            int n = await input.ReadAtLeastAsync(buf, buf.Length, throwOnEndOfStream: false, cancel).ConfigureAwait(false);
+            int count = n / 2;
+            double sum = 0;
+            for (int i = 0; i < count; i++)
+            {
+                double v = BinaryPrimitives.ReadInt16LittleEndian(buf.AsSpan(i * 2, 2));
+                sum += v * v;
+            }
+
+            output[f] = (float)(10 * Math.Log10((sum / Math.Max(1, count)) + 1));
+        }
+
+        return output;
+    }
+
+    /// <summary>
+    /// Plans pieces of about <paramref name="chunkSeconds"/>: each cut goes in the quietest 0.3 s within a quarter
+    /// of a chunk of its target, so a pause between sentences wins over a breath inside a word. Audio up to 1.25
+    /// chunks long stays whole; no piece is shorter than 3/8 of a chunk or longer than 1.25 chunks.
+    /// </summary>
+    public static IReadOnlyList<AudioChunk> Plan(float[] loudness, long totalSamples, double chunkSeconds)
+    {
+        int frames = loudness.Length;
+        int chunk = (int)Math.Round(chunkSeconds * FramesPerSecond);
+        int slack = chunk / 4;
+        var output = new List<AudioChunk>();
+        int from = 0;
+        while (frames - from > chunk + slack)
+        {
+            // the last two pieces share what is left evenly, so no tiny tail gets a recogniser of its own
+            int target = from + Math.Min(chunk, (frames - from) / 2);
+            int cut = QuietestCentre(loudness, Math.Max(from + QuietFrames, target - slack),
+                Math.Min(frames - QuietFrames, target + slack));
+            output.Add(new AudioChunk(output.Count, (long)from * SamplesPerFrame, (long)cut * SamplesPerFrame));
+            from = cut;
+        }
+
+        output.Add(new AudioChunk(output.Count, (long)from * SamplesPerFrame, totalSamples));
+        return output;
+    }
+
+    /// <summary>Centre of the window of <see cref="QuietFrames"/> frames, starting in [lo, hi), with the lowest mean loudness.</summary>
+    private static int QuietestCentre(float[] loudness, int lo, int hi)
+    {
+        double sum = 0;
+        for (int i = lo; i < lo + QuietFrames; i++)
+        {
+            sum += loudness[i];
+        }
+
+        double best = sum;
+        int bestStart = lo;
+        for (int s = lo + 1; s < hi; s++)
+        {
+            sum += loudness[s + QuietFrames - 1] - loudness[s - 1];
+            if (sum < best)
+            {
+                best = sum;
+                bestStart = s;
+            }
+        }
+
+        return bestStart + (QuietFrames / 2);
+    }
+
+    /// <summary>Copies a chunk's samples into their own raw file.</summary>
+    public static async Task WriteAsync(string raw, AudioChunk chunk, string output, CancellationToken cancel)
+    {
+        await using var input = new FileStream(raw, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        await using var o = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        input.Position = chunk.FirstSample * 2;
+        long left = (chunk.EndSample - chunk.FirstSample) * 2;
+        var buf = new byte[1 << 16];
+        while (left > 0)
+        {
+            int n = await input.ReadAsync(buf.AsMemory(0, (int)Math.Min(buf.Length, left)), cancel).ConfigureAwait(false);
+            if (n <= 0)
+            {
+                break;
+            }
+
+            await o.WriteAsync(buf.AsMemory(0, n), cancel).ConfigureAwait(false);
+            left -= n;
+        }
+    }
+
+    public static string Describe(IReadOnlyList<AudioChunk> chunks) =>
+        "[" + string.Join(", ", chunks.Select(c => c.Seconds.ToString("0.0", CultureInfo.InvariantCulture))) + "]";
+}

@@ -1,0 +1,225 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Clipper.Core.Errors;
+using Clipper.Core.Processes;
+using Clipper.Core.Transcripts;
+
+namespace Clipper.Stages.Transcribe;
+
+/// <summary>
+/// The local offline recogniser: CMU pocketsphinx (<c>pocketsphinx_continuous</c>) with the US English model.
+/// ffmpeg decodes the audio to 16 kHz mono s16; long audio is cut at quiet moments into chunks of about
+/// <see cref="TranscribeOptions.ChunkSeconds"/> that run <see cref="TranscribeOptions.Parallelism"/> at a time,
+/// since one pocketsphinx process uses one core. Word times are shifted back by each chunk's offset.
+/// </summary>
+/// <remarks>
+/// Confidence: this pocketsphinx build prints <c>logmath_exp(posterior)</c>, the word's lattice posterior,
+/// already on [0, 1] but with log-table rounding that yields values like 1.0011; those are clamped to 1. Builds
+/// that print the raw log posterior (a negative integer in pocketsphinx's log base 1.0001) are mapped back with
+/// 1.0001^x. Either way 1 means the decoder saw no competing word.
+/// </remarks>
+public sealed partial class PocketsphinxProvider(TranscribeOptions options) : ITranscriptProvider
+{
+    /// <summary>Share of the progress bar the ffmpeg decode takes.</summary>
+    private const double DecodeShare = 0.05;
+
+    /// <summary>Markers the decoder emits that are not words anyone said.</summary>
+    private static readonly HashSet<string> NonWords = ["<s>", "</s>", "<sil>"];
+
+    public string Name => "pocketsphinx";
+
+    public bool NeedsAudio => true;
+
+    public async Task<Transcript?> TranscribeAsync(TranscribeRequest request, IProgress<double>? progress, CancellationToken cancel)
+    {
+        options.Validate();
+        string dir;
+        try
+        {
+            Directory.CreateDirectory(request.WorkDir);
+            dir = Path.Combine(request.WorkDir, "asr-" + Guid.NewGuid().ToString("N")[..12]);
+            Directory.CreateDirectory(dir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ClipperException(ErrorCode.StorageFailed, "cannot create a working directory for the recogniser", e.Message, e);
+        }
+
+        try
+        {
+            var raw = Path.Combine(dir, "audio.s16");
+            await ProcessRunner.RunCheckedAsync(
+            [
+                "ffmpeg", "-nostdin", "-v", "error", "-y", "-i", request.Media, "-vn", "-sn", "-dn", "-ac", "1",
+                "-ar", AudioChunks.SampleRate.ToString(CultureInfo.InvariantCulture), "-acodec", "pcm_s16le", "-f", "s16le", raw,
+            ], options.ExtractTimeout, cancel).ConfigureAwait(false);
+            progress?.Report(DecodeShare);
+            long samples = new FileInfo(raw).Length / 2;
+            var chunks = AudioChunks.Plan(await AudioChunks.FrameLoudnessAsync(raw, cancel).ConfigureAwait(false), samples,
+                options.ChunkSeconds);
+            var words = await RecogniseAllAsync(raw, dir, chunks, samples, progress, cancel).ConfigureAwait(false);
+            return new Transcript(words, Name);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            throw new ClipperException(ErrorCode.Cancelled, "transcription was cancelled");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ClipperException(ErrorCode.StorageFailed, "cannot read or write the recogniser's audio files", e.Message, e);
+        }
+        finally
+        {
+            DeleteTree(dir);
+        }
+    }
+
+    /// <summary>
+    /// Recognises every chunk, at most <see cref="TranscribeOptions.Parallelism"/> at once. When one fails the
+    /// others are cancelled (which kills their recognisers) and awaited before the scratch files go away.
+    /// </summary>
+    private async Task<List<Word>> RecogniseAllAsync(string raw, string dir, IReadOnlyList<AudioChunk> chunks, long totalSamples,
+        IProgress<double>? progress, CancellationToken cancel)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        using var slots = new SemaphoreSlim(Math.Min(options.Parallelism, chunks.Count));
+        var progressLock = new Lock();
+        long doneSamples = 0;
+        var tasks = chunks.Select(async c =>
+        {
+            await slots.WaitAsync(stop.Token).ConfigureAwait(false);
+            try
+            {
+                var w = await RecogniseChunkAsync(raw, dir, c, stop.Token).ConfigureAwait(false);
+                lock (progressLock)
+                {
+                    // reported under the lock so the fraction never goes backwards
+                    doneSamples += c.EndSample - c.FirstSample;
+                    progress?.Report(DecodeShare + ((1 - DecodeShare) * doneSamples / Math.Max(1, totalSamples)));
+                }
+
+                return w;
+            }
+            catch
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                throw;
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }).ToList();
+
+        try
+        {
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+        catch
+        {
+            if (cancel.IsCancellationRequested)
+            {
+                throw new ClipperException(ErrorCode.Cancelled, "transcription was cancelled");
+            }
+
+            // the first real failure, not the cancellations it caused in the other chunks
+            var first = tasks.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!)
+                .FirstOrDefault(e => e is not OperationCanceledException
+                    && !(e is ClipperException { Code: ErrorCode.Cancelled }));
+            if (first is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+            }
+
+            throw;
+        }
+
+        return tasks.SelectMany(t => t.Result).OrderBy(w => w.Start).ToList();
+    }
+
+    private async Task<List<Word>> RecogniseChunkAsync(string raw, string dir, AudioChunk chunk, CancellationToken cancel)
+    {
+        var file = Path.Combine(dir, $"chunk-{chunk.Index}.s16");
+        try
+        {
+            await AudioChunks.WriteAsync(raw, chunk, file, cancel).ConfigureAwait(false);
+            // no -logfn: pocketsphinx logs to stderr, so a failure keeps its own explanation in the stderr tail
+            var timeout = TimeSpan.FromSeconds(60 + Math.Round(chunk.Seconds * options.RecogniserTimeoutPerSecond));
+            var r = await ProcessRunner.RunCheckedAsync(
+            [
+                options.Pocketsphinx, "-infile", file, "-samprate", AudioChunks.SampleRate.ToString(CultureInfo.InvariantCulture),
+                "-hmm", options.AcousticModel, "-lm", options.LanguageModel, "-dict", options.Dictionary, "-time", "yes",
+            ], timeout, cancel).ConfigureAwait(false);
+            return Parse(r.StdoutText, chunk.StartSeconds);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    /// <summary>
+    /// Parses <c>word start end confidence</c> lines; the decoder also prints each utterance's plain hypothesis,
+    /// which has no numbers and is skipped. Times are shifted by <paramref name="offset"/> seconds. Markers
+    /// (&lt;s&gt;, &lt;/s&gt;, &lt;sil&gt;, [NOISE], [SPEECH], +FILLER+) go; "(2)" pronunciation variants lose their suffix.
+    /// </summary>
+    internal static List<Word> Parse(string stdout, double offset)
+    {
+        var output = new List<Word>();
+        foreach (var line in stdout.Split('\n'))
+        {
+            var f = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            if (f.Length != 4
+                || !double.TryParse(f[1], NumberStyles.Float, CultureInfo.InvariantCulture, out double start)
+                || !double.TryParse(f[2], NumberStyles.Float, CultureInfo.InvariantCulture, out double end)
+                || !double.TryParse(f[3], NumberStyles.Float, CultureInfo.InvariantCulture, out double conf))
+            {
+                continue;
+            }
+
+            var w = f[0];
+            if (NonWords.Contains(w) || w.StartsWith('[') || w.StartsWith('+') || w.StartsWith('<'))
+            {
+                continue;
+            }
+
+            w = Variant().Replace(w, "");
+            if (w.Length == 0)
+            {
+                continue;
+            }
+
+            output.Add(new Word(Display(w), offset + start, offset + Math.Max(start, end), Confidence(conf)));
+        }
+
+        return output;
+    }
+
+    /// <summary>The model's vocabulary is lower case; "i" and its contractions read wrongly that way in captions.</summary>
+    private static string Display(string w) => w == "i" || w.StartsWith("i'", StringComparison.Ordinal) ? "I" + w[1..] : w;
+
+    internal static double Confidence(double printed)
+    {
+        if (double.IsNaN(printed))
+        {
+            return 0;
+        }
+
+        return printed < 0 ? Math.Exp(printed * Math.Log(1.0001)) : Math.Min(1.0, printed);
+    }
+
+    private static void DeleteTree(string dir)
+    {
+        try
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // the janitor sweeps the job's working directory later
+        }
+    }
+
+    [GeneratedRegex(@"\(\d+\)$")]
+    private static partial Regex Variant();
+}

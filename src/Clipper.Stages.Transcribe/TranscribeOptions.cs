@@ -1,0 +1,72 @@
+using Clipper.Core.Errors;
+
+namespace Clipper.Stages.Transcribe;
+
+/// <summary>
+/// Tunables of the transcribe stage, bound from configuration (defaults as the Java reference.conf).
+/// </summary>
+public sealed class TranscribeOptions
+{
+    /// <summary>The recogniser binary.</summary>
+    public string Pocketsphinx { get; set; } = "/usr/bin/pocketsphinx_continuous";
+
+    /// <summary>The model directory: acoustic model <c>en-us/</c>, <c>en-us.lm.bin</c> and <c>cmudict-en-us.dict</c>.</summary>
+    public string ModelDir { get; set; } = "/usr/share/pocketsphinx/model/en-us";
+
+    /// <summary>Long audio is cut near every this many seconds, at the quietest moment nearby.</summary>
+    public double ChunkSeconds { get; set; } = 60;
+
+    /// <summary>How many recogniser processes run at once for one source (one pocketsphinx uses one core).</summary>
+    public int Parallelism { get; set; } = 2;
+
+    /// <summary>A chunk may take this many seconds per second of audio (plus a minute) before its recogniser is killed.</summary>
+    public double RecogniserTimeoutPerSecond { get; set; } = 3.0;
+
+    /// <summary>How long ffmpeg may take to decode the audio track.</summary>
+    public TimeSpan ExtractTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Fewer recognised words than this is "no speech".</summary>
+    public int MinWords { get; set; } = 5;
+
+    /// <summary>Words covering less than this fraction of the duration is "no speech".</summary>
+    public double MinSpeechFraction { get; set; } = 0.05;
+
+    public string AcousticModel => Path.Combine(ModelDir, "en-us");
+
+    public string LanguageModel => Path.Combine(ModelDir, "en-us.lm.bin");
+
+    public string Dictionary => Path.Combine(ModelDir, "cmudict-en-us.dict");
+
+    /// <summary>Throws <see cref="ErrorCode.BadOption"/> naming the first setting out of range.</summary>
+    public TranscribeOptions Validate()
+    {
+        if (double.IsNaN(ChunkSeconds) || ChunkSeconds < 10)
+        {
+            Bad($"transcribe chunk-seconds must be at least 10, got {ChunkSeconds}");
+        }
+
+        if (Parallelism < 1)
+        {
+            Bad($"transcribe parallelism must be at least 1, got {Parallelism}");
+        }
+
+        if (!(RecogniserTimeoutPerSecond > 0))
+        {
+            Bad("recogniser timeout factor must be positive");
+        }
+
+        if (ExtractTimeout <= TimeSpan.Zero)
+        {
+            Bad("transcribe extract-timeout must be positive");
+        }
+
+        if (MinWords < 0 || !(MinSpeechFraction >= 0) || MinSpeechFraction >= 1)
+        {
+            Bad("transcribe min-words / min-speech-fraction out of range");
+        }
+
+        return this;
+    }
+
+    private static void Bad(string message) => throw new ClipperException(ErrorCode.BadOption, message);
+}

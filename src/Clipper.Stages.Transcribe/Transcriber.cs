@@ -1,0 +1,114 @@
+using Clipper.Core.Errors;
+using Clipper.Core.Media;
+using Clipper.Core.Transcripts;
+
+namespace Clipper.Stages.Transcribe;
+
+/// <summary>
+/// Stage 2: a word-level transcript of the source. Tries its providers in order (captions that came with the
+/// source, then the local recogniser, later a remote API) and takes the first result that holds enough speech;
+/// when none does, the job fails with <see cref="ErrorCode.NoSpeech"/>, since no clip can be cut from silence.
+/// </summary>
+public sealed class Transcriber
+{
+    private readonly IReadOnlyList<ITranscriptProvider> providers;
+    private readonly TranscribeOptions options;
+
+    public Transcriber(IReadOnlyList<ITranscriptProvider> providers, TranscribeOptions options)
+    {
+        if (providers.Count == 0)
+        {
+            throw new ArgumentException("no transcript providers", nameof(providers));
+        }
+
+        this.providers = providers.ToList();
+        this.options = options.Validate();
+    }
+
+    /// <summary>Side-car captions first, then pocketsphinx.</summary>
+    public static Transcriber Standard(TranscribeOptions options) =>
+        new([new CaptionFileProvider(), new PocketsphinxProvider(options)], options);
+
+    /// <summary>
+    /// Transcribes the source. Throws <see cref="ErrorCode.NoSpeech"/> when no provider finds enough speech,
+    /// <see cref="ErrorCode.NoAudio"/> when the source has no audio and no captions, <see cref="ErrorCode.NotAVideo"/>
+    /// when it cannot be read, <see cref="ErrorCode.ToolFailed"/> when the recogniser fails and
+    /// <see cref="ErrorCode.Cancelled"/> when the token fires (the recognisers are killed).
+    /// </summary>
+    /// <param name="progress">fraction done, 0..1 (a provider that falls through may make it start over)</param>
+    public async Task<Transcript> TranscribeAsync(TranscribeRequest request, IProgress<double>? progress = null, CancellationToken cancel = default)
+    {
+        var info = await Probe.ProbeAsync(request.Media, cancel).ConfigureAwait(false);
+        double duration = info.DurationSeconds;
+        string? shortfall = null;
+        foreach (var provider in providers)
+        {
+            if (provider.NeedsAudio && !info.HasAudio)
+            {
+                continue;
+            }
+
+            var result = await provider.TranscribeAsync(request, progress, cancel).ConfigureAwait(false);
+            if (result is null)
+            {
+                continue;
+            }
+
+            var problem = TooLittleSpeech(result, duration);
+            if (problem is null)
+            {
+                progress?.Report(1.0);
+                return result;
+            }
+
+            shortfall = shortfall is null ? problem : shortfall + "; " + problem;
+        }
+
+        if (shortfall is null && !info.HasAudio)
+        {
+            throw new ClipperException(ErrorCode.NoAudio, "the source has no audio track and no captions to read");
+        }
+
+        throw new ClipperException(ErrorCode.NoSpeech,
+            "no speech found in the source: " + (shortfall ?? "no provider could transcribe it"));
+    }
+
+    /// <summary>Null when the transcript holds enough speech, else a sentence saying why not.</summary>
+    internal string? TooLittleSpeech(Transcript t, double duration)
+    {
+        var words = t.Words;
+        double covered = SpeechSeconds(words);
+        if (words.Count < options.MinWords)
+        {
+            return FormattableString.Invariant(
+                $"{t.Provider} recognised {words.Count} word{(words.Count == 1 ? "" : "s")} in {duration:0.0} s of audio (at least {options.MinWords} needed)");
+        }
+
+        if (duration > 0 && covered < options.MinSpeechFraction * duration)
+        {
+            return FormattableString.Invariant(
+                $"{t.Provider} found words covering only {covered:0.0} s of {duration:0.0} s ({100 * covered / duration:0.0}%, at least {100 * options.MinSpeechFraction:0}% needed)");
+        }
+
+        return null;
+    }
+
+    /// <summary>Seconds covered by at least one word (overlaps counted once).</summary>
+    internal static double SpeechSeconds(IEnumerable<Word> words)
+    {
+        double total = 0;
+        double reach = double.NegativeInfinity;
+        foreach (var w in words.OrderBy(w => w.Start))
+        {
+            double from = Math.Max(w.Start, reach);
+            if (w.End > from)
+            {
+                total += w.End - from;
+            }
+
+            reach = Math.Max(reach, w.End);
+        }
+
+        return total;
+    }
+}

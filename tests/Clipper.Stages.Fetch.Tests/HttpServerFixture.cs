@@ -1,0 +1,110 @@
+using System.Text;
+
+namespace Clipper.Stages.Fetch.Tests;
+
+/// <summary>
+/// The talking video served by a real HTTP server on 127.0.0.1, with a path for every way a download can go
+/// wrong. Shared by the tests of one class (which xunit runs one after another).
+/// </summary>
+public sealed class HttpServerFixture : TalkFixture
+{
+    public byte[] TalkBytes { get; private set; } = [];
+
+    public TestHttpServer Server { get; private set; } = null!;
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        TalkBytes = await File.ReadAllBytesAsync(Talk.File);
+        Server = new TestHttpServer(ServeAsync);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        await base.DisposeAsync();
+    }
+
+    private async Task ServeAsync(TestHttpServer.Exchange ex)
+    {
+        switch (ex.Path)
+        {
+            case "/media/talk.mp4":
+                await ex.SendAsync(200, TalkBytes, ("Content-Type", "video/mp4"));
+                break;
+            case "/untyped/talk":
+                // No Content-Length and no type: the body ends when the connection closes.
+                await ex.HeadAsync(200, null);
+                for (int at = 0; at < TalkBytes.Length; at += 16384)
+                {
+                    await ex.WriteAsync(TalkBytes[at..Math.Min(TalkBytes.Length, at + 16384)]);
+                }
+
+                break;
+            case "/missing.mp4":
+                await ex.SendAsync(404, Encoding.UTF8.GetBytes("not here"));
+                break;
+            case "/gone.mp4":
+                await ex.SendAsync(410, Encoding.UTF8.GetBytes("gone"));
+                break;
+            case "/private.mp4":
+                await ex.SendAsync(401, Encoding.UTF8.GetBytes("log in first"), ("WWW-Authenticate", "Basic realm=\"talks\""));
+                break;
+            case "/forbidden.mp4":
+                await ex.SendAsync(403, Encoding.UTF8.GetBytes("no"));
+                break;
+            case "/broken.mp4":
+                await ex.SendAsync(503, Encoding.UTF8.GetBytes("try later"));
+                break;
+            case "/moved.mp4":
+                await ex.RedirectAsync("/media/talk.mp4");
+                break;
+            case "/to-localhost.mp4":
+                await ex.RedirectAsync($"http://localhost:{Server.Port}/media/talk.mp4");
+                break;
+            case "/to-rebind.mp4":
+                await ex.RedirectAsync($"http://rebind.example.com:{Server.Port}/media/talk.mp4");
+                break;
+            case "/loop.mp4":
+                await ex.RedirectAsync("/loop.mp4");
+                break;
+            case "/huge.mp4":
+                // Declares 8 GiB; the client must give up on the header alone.
+                await ex.HeadAsync(200, 8L * 1024 * 1024 * 1024);
+                await ex.WriteAsync(new byte[1024]);
+                break;
+            case "/endless.mp4":
+                // No Content-Length, then more bytes than the limit.
+                await ex.HeadAsync(200, null);
+                for (int i = 0; i < 64 && await ex.WriteAsync(new byte[4096]); i++)
+                {
+                    // keeps writing until the client hangs up or 256 KiB are out
+                }
+
+                break;
+            case "/stall.mp4":
+                await ex.HeadAsync(200, TalkBytes.Length);
+                await ex.WriteAsync(TalkBytes[..1000]);
+                await Task.Delay(TimeSpan.FromSeconds(20), ex.Stopping);
+                break;
+            case "/page.mp4":
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes("<!doctype html><title>Sign in</title><p>Please sign in"),
+                    ("Content-Type", "text/html; charset=utf-8"));
+                break;
+            case "/empty.mp4":
+                await ex.SendAsync(200, [], ("Content-Type", "video/mp4"));
+                break;
+            case "/notes.mp4":
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes("These are my meeting notes, not a video.\n"), ("Content-Type", "text/plain"));
+                break;
+            case "/short.mp4":
+                // Promises the whole video, sends half and hangs up.
+                await ex.HeadAsync(200, TalkBytes.Length, ("Content-Type", "video/mp4"));
+                await ex.WriteAsync(TalkBytes[..(TalkBytes.Length / 2)]);
+                break;
+            default:
+                await ex.SendAsync(500, Encoding.UTF8.GetBytes("unknown test path"));
+                break;
+        }
+    }
+}

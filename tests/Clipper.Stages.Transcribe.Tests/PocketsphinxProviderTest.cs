@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using Clipper.Core.Processes;
+using Clipper.Core.Samples;
+using Clipper.Core.Transcripts;
+using Clipper.TestSupport;
+
+namespace Clipper.Stages.Transcribe.Tests;
+
+/// <summary>
+/// The recogniser on real speech: flite reading sentences of the sample talk (known text and sentence times) and
+/// LibriVox recordings of people reading (known text). The four-minute talk is recognised once for the class.
+/// </summary>
+public sealed class PocketsphinxProviderTest(FourMinuteTalkFixture fixture, ITestOutputHelper output) : IClassFixture<FourMinuteTalkFixture>
+{
+    private BuiltMedia Talk => fixture.Talk;
+
+    private Transcript Transcript => fixture.Transcript;
+
+    private async Task<Transcript> RecogniseAsync(string media, TranscribeOptions options) =>
+        (await new PocketsphinxProvider(options).TranscribeAsync(new TranscribeRequest(media, null, fixture.Dir), null,
+            TestContext.Current.CancellationToken))!;
+
+    [Fact]
+    public void RecognisesFliteReadingTheSampleTalkWithAtMost15PercentWordErrors()
+    {
+        var wer = WordErrorRate.Measure(Talk.Text, Transcript.Text);
+        var report = FormattableString.Invariant(
+            $"sample talk (flite): {wer}; {Talk.DurationSeconds:0.0} s of speech in {fixture.Elapsed.TotalSeconds:0.0} s ({fixture.Cpu.TotalSeconds:0.0} s of CPU = {fixture.Cpu.TotalSeconds / Talk.DurationSeconds:0.000} x real time)");
+        output.WriteLine(report);
+        Console.WriteLine(report);
+        Assert.Equal("pocketsphinx", Transcript.Provider);
+        Assert.True(wer.Rate <= 0.15, wer.ToString());
+    }
+
+    [Fact]
+    public void EveryWordLiesInsideTheSentenceThatWasSpokenThere()
+    {
+        var spans = Talk.Sentences;
+        var perSentence = new int[spans.Count];
+        double worst = 0;
+        foreach (var w in Transcript.Words)
+        {
+            int best = -1;
+            double bestOutside = double.MaxValue;
+            for (int i = 0; i < spans.Count; i++)
+            {
+                double outside = Math.Max(0, spans[i].Start - w.Start) + Math.Max(0, w.End - spans[i].End);
+                if (outside < bestOutside)
+                {
+                    bestOutside = outside;
+                    best = i;
+                }
+            }
+
+            perSentence[best]++;
+            worst = Math.Max(worst, bestOutside);
+            Assert.True(bestOutside <= 0.2, $"{w} lies {bestOutside} s outside sentence {spans[best]}");
+        }
+
+        output.WriteLine(FormattableString.Invariant($"worst word outside its sentence: {worst:0.000} s"));
+        for (int i = 0; i < spans.Count; i++)
+        {
+            int expected = WordErrorRate.Normalise(spans[i].Text).Count;
+            Assert.True(Math.Abs(perSentence[i] - expected) <= Math.Max(2, expected / 3),
+                $"sentence {i} '{spans[i].Text}' got {perSentence[i]} words");
+        }
+    }
+
+    [Fact]
+    public void WordsComeInOrderWithConfidenceOnTheUnitIntervalAndNoMarkers()
+    {
+        var words = Transcript.Words;
+        for (int i = 0; i < words.Count; i++)
+        {
+            var w = words[i];
+            Assert.InRange(w.Confidence, 0, 1);
+            Assert.DoesNotMatch(@"[<>\[\]()+]", w.Text);
+            if (i > 0)
+            {
+                Assert.True(w.Start >= words[i - 1].End - 1e-6, $"overlap at {w}");
+            }
+        }
+
+        double mean = words.Average(w => w.Confidence);
+        output.WriteLine(FormattableString.Invariant($"mean confidence on flite speech: {mean:0.00}"));
+        Assert.True(mean > 0.6, $"mean confidence {mean}");
+        Assert.Contains(words, w => w.Text == "I"); // "i" is printed as the pronoun reads
+    }
+
+    [Fact]
+    public void ReportsProgressThatGrowsToTheEnd()
+    {
+        var progress = fixture.Progress;
+        Assert.True(progress.Count >= 5, $"progress reports: {string.Join(", ", progress)}");
+        Assert.Equal(0.05, progress[0], 9); // the audio is decoded
+        Assert.Equal(1.0, progress[^1], 9);
+        for (int i = 1; i < progress.Count; i++)
+        {
+            Assert.True(progress[i] >= progress[i - 1], string.Join(", ", progress));
+        }
+    }
+
+    [Fact]
+    public async Task LongAudioIsCutOnlyInThePausesBetweenSentences()
+    {
+        var raw = Path.Combine(fixture.Dir, "talk.s16");
+        await ProcessRunner.RunCheckedAsync(["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", Talk.File, "-ac", "1", "-ar", "16000",
+            "-f", "s16le", "-acodec", "pcm_s16le", raw], TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        var chunks = AudioChunks.Plan(await AudioChunks.FrameLoudnessAsync(raw, TestContext.Current.CancellationToken),
+            new FileInfo(raw).Length / 2, 30);
+        output.WriteLine("chunks: " + AudioChunks.Describe(chunks));
+
+        Assert.True(chunks.Count >= 6, "chunks: " + AudioChunks.Describe(chunks));
+        var spans = Talk.Sentences;
+        foreach (var c in chunks.Skip(1))
+        {
+            double cut = c.StartSeconds;
+            bool inPause = Enumerable.Range(0, spans.Count - 1).Any(i => cut > spans[i].End && cut < spans[i + 1].Start);
+            Assert.True(inPause, $"cut at {cut} s is inside a sentence");
+        }
+
+        Assert.All(chunks, c => Assert.InRange(c.Seconds, (30 * 0.375) - 0.2, (30 * 1.25) + 0.2));
+        Assert.Equal(new FileInfo(raw).Length / 2, chunks[^1].EndSample);
+        Assert.All(chunks.Skip(1), c => Assert.Equal(chunks[c.Index - 1].EndSample, c.FirstSample));
+    }
+
+    [Fact]
+    public async Task ManyChunksRecognisedInParallelAreAsGoodAsOneWholePiece()
+    {
+        var shortTalk = await TestMedia.ShortTalkAsync();
+        var whole = await RecogniseAsync(shortTalk.File, new TranscribeOptions { ChunkSeconds = 600, Parallelism = 1 });
+        var chunked = await RecogniseAsync(shortTalk.File, new TranscribeOptions { ChunkSeconds = 15, Parallelism = 2 });
+        var wholeWer = WordErrorRate.Measure(shortTalk.Text, whole.Text);
+        var chunkedWer = WordErrorRate.Measure(shortTalk.Text, chunked.Text);
+        output.WriteLine($"one piece: {wholeWer}");
+        output.WriteLine($"15 s chunks, two at a time: {chunkedWer}");
+
+        Assert.True(chunkedWer.Rate <= wholeWer.Rate + 0.03, $"{chunkedWer} vs {wholeWer}");
+        Assert.InRange(chunked.Words.Count, whole.Words.Count - 5, whole.Words.Count + 5);
+        // the chunks' words come back on the source's clock, in order
+        Assert.Equal(whole.Words[0].Start, chunked.Words[0].Start, 0.1);
+        Assert.Equal(whole.Words[^1].End, chunked.Words[^1].End, 0.3);
+        Assert.True(chunked.Words.Zip(chunked.Words.Skip(1)).All(p => p.Second.Start >= p.First.End - 1e-6));
+    }
+
+    [Fact]
+    public async Task RecognisesLibriVoxReadersWithinTheMeasuredBound()
+    {
+        var librivox = Assets.LibriVox();
+        var reference = new List<string>();
+        var hypothesis = new List<string>();
+        foreach (var line in await File.ReadAllLinesAsync(Path.Combine(librivox, "transcription"), TestContext.Current.CancellationToken))
+        {
+            // "<s> he was not an ill disposed young man </s> (sense_and_sensibility_01_austen_64kb-0880)"
+            var id = line[(line.LastIndexOf('(') + 1)..line.LastIndexOf(')')];
+            var text = line[..line.LastIndexOf('(')].Replace("<s>", "").Replace("</s>", "").Trim();
+            var t = await RecogniseAsync(Path.Combine(librivox, id + ".wav"), new TranscribeOptions());
+            output.WriteLine($"  ref: {text}\n  hyp: {t.Text}");
+            reference.Add(text);
+            hypothesis.Add(t.Text);
+        }
+
+        var wer = WordErrorRate.Measure(string.Join(' ', reference), string.Join(' ', hypothesis));
+        output.WriteLine($"LibriVox: {wer}");
+        Console.WriteLine($"LibriVox: {wer}");
+        Assert.Equal(5, reference.Count);
+        Assert.True(wer.Rate <= 0.5, wer.ToString());
+    }
+
+    [Fact]
+    public void ParsesTheDecodersWordLinesAndDropsItsMarkers()
+    {
+        // pocketsphinx_continuous -time yes on LibriVox 0880, as printed
+        const string stdout = """
+            he was not an illness those young man
+            <s> 0.000 0.060 0.999500
+            <sil> 0.070 0.200 0.694306
+            he 0.210 0.320 0.998701
+            was(2) 0.330 0.540 0.999800
+            not 0.550 0.970 1.001100
+            [SPEECH] 0.980 1.100 0.535598
+            +NOISE+ 1.100 1.105 0.5
+            i'm 1.110 1.290 -3000
+            </s> 2.800 2.970 1.000000
+            """;
+        var words = PocketsphinxProvider.Parse(stdout, 10);
+
+        Assert.Equal(["he", "was", "not", "I'm"], words.Select(w => w.Text));
+        Assert.Equal(10.33, words[1].Start, 9);
+        Assert.Equal(10.54, words[1].End, 9);
+        Assert.Equal(1.0, words[2].Confidence); // log-table rounding above 1 is clamped
+        Assert.Equal(Math.Pow(1.0001, -3000), words[3].Confidence, 9); // a raw log posterior
+    }
+}
