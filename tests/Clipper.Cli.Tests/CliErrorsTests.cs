@@ -83,6 +83,7 @@ public sealed class CliErrorsTests : IClassFixture<CliErrorsTests.BadInputs>
         try
         {
             var run = await Cli.ClipperAsync(home, cwd, TimeSpan.FromMinutes(2), [.. args, "--out", Path.Combine(cwd, "out")]);
+            Measurements.Record(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"bad input {string.Join(' ', args.Skip(1))}: exit {run.ExitCode}, {run.Seconds:0.0} s"));
             Assert.True(run.ExitCode == 2, $"exit {run.ExitCode}; stderr:\n{run.Stderr}");
             var errors = run.Stderr.Split('\n').Where(l => l.StartsWith("error: ", StringComparison.Ordinal)).ToList();
             Assert.True(errors.Count == 1, run.Stderr);

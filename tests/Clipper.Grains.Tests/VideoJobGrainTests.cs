@@ -46,7 +46,9 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
                 Assert.True(File.Exists(Path.Combine(_cluster.BlobDir, key)), key);
             }
 
-            Assert.Equal("face", v.Tracked[c.Index].Method);
+            // the short talk is a close-up that the frame cuts off: followed or centred, a centre crop says why
+            var tracked = v.Tracked[c.Index];
+            Assert.True(tracked.Method == "face" || (tracked.Method == "centre" && !string.IsNullOrEmpty(tracked.Reason)), tracked.ToString());
             Assert.InRange(e.Duration, c.End - c.Start - 0.5, c.End - c.Start + 0.5);
         }
 

@@ -76,8 +76,7 @@ public sealed class EncodeOverheadBenchmark : IDisposable
             + $"wall plain {plainWall:0.00} s, ClipEncoder {encWall:0.00} s, without captions {bareWall:0.00} s; "
             + $"wall ratio {encWall / plainWall:0.000}, without captions {bareWall / plainWall:0.000}");
         TestContext.Current.TestOutputHelper?.WriteLine(report);
-        TestContext.Current.SendDiagnosticMessage(report);
-        Console.WriteLine(report);
+        Measurements.Record(report);
     }
 
     /// <summary>CPU seconds of the child processes (ffmpeg, ffprobe) and wall seconds of one run.</summary>

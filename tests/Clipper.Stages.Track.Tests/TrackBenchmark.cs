@@ -53,6 +53,6 @@ public sealed class TrackBenchmark(ITestOutputHelper output)
     private void Print(string line)
     {
         output.WriteLine(line);
-        Console.WriteLine(line);
+        Measurements.Record(line);
     }
 }

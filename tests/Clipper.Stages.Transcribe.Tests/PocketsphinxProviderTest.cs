@@ -27,7 +27,7 @@ public sealed class PocketsphinxProviderTest(FourMinuteTalkFixture fixture, ITes
         var report = FormattableString.Invariant(
             $"sample talk (flite): {wer}; {Talk.DurationSeconds:0.0} s of speech in {fixture.Elapsed.TotalSeconds:0.0} s ({fixture.Cpu.TotalSeconds:0.0} s of CPU = {fixture.Cpu.TotalSeconds / Talk.DurationSeconds:0.000} x real time)");
         output.WriteLine(report);
-        Console.WriteLine(report);
+        Measurements.Record(report);
         Assert.Equal("pocketsphinx", Transcript.Provider);
         Assert.True(wer.Rate <= 0.15, wer.ToString());
     }
@@ -162,7 +162,7 @@ public sealed class PocketsphinxProviderTest(FourMinuteTalkFixture fixture, ITes
 
         var wer = WordErrorRate.Measure(string.Join(' ', reference), string.Join(' ', hypothesis));
         output.WriteLine($"LibriVox: {wer}");
-        Console.WriteLine($"LibriVox: {wer}");
+        Measurements.Record($"LibriVox: {wer}");
         Assert.Equal(5, reference.Count);
         Assert.True(wer.Rate <= 0.5, wer.ToString());
     }

@@ -37,6 +37,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
     private readonly Dictionary<string, InFlight> _inFlight = [];
     private readonly Dictionary<string, double> _progress = [];
     private IGrainTimer? _watch;
+    private IGrainTimer? _retry;
 
     public VideoJobGrain([PersistentState("job", "jobs")] IPersistentState<JobState> state, IOptions<JobOptions> options,
         ILogger<VideoJobGrain> log)
@@ -80,8 +81,8 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         }
 
         S.Spec = spec;
-        S.Status = JobStatus.Submitted;
-        S.SubmittedAt = DateTimeOffset.UtcNow;
+        SetStatus(JobStatus.Submitted);
+        S.SubmittedAt = S.StageStartedAt["submitted"];
         await _state.WriteStateAsync();
         await this.RegisterOrUpdateReminder(ReminderName, _options.ReminderPeriod, _options.ReminderPeriod);
         EnsureWatch(TimeSpan.Zero);
@@ -214,7 +215,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
 
             if (S.RetryAt.TryGetValue(w.WorkKey, out var due) && due > now)
             {
-                EnsureWatch(due - now);
+                ScheduleRetry(due - now);
                 continue;
             }
 
@@ -348,7 +349,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         await _state.WriteStateAsync();
         _log.LogWarning("job {Job}: {Work} failed (attempt {Attempt}): {Code}: {Message}; retrying in {Delay:0.0} s",
             JobId, key, attempt, error.Code, error.Message, delay.TotalSeconds);
-        EnsureWatch(delay);
+        ScheduleRetry(delay);
     }
 
     private bool HasResult(StageOutput o) =>
@@ -439,16 +440,21 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         {
             _watch = this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(due, period) { KeepAlive = true });
         }
-        else
-        {
-            _watch.Change(due < period ? due : period, period);
-        }
+    }
+
+    /// <summary>A one-shot timer at the moment a retry is due (the watch's period is too coarse for the backoff).</summary>
+    private void ScheduleRetry(TimeSpan due)
+    {
+        _retry?.Dispose();
+        _retry = this.RegisterGrainTimer(WatchAsync, new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
     private void StopWatch()
     {
         _watch?.Dispose();
         _watch = null;
+        _retry?.Dispose();
+        _retry = null;
     }
 
     private JobView View()

@@ -54,14 +54,18 @@ public abstract class StageGrain : Grain, IStageGrain
                 return Task.CompletedTask;
             }
 
-            if (_finished is not null)
+            if (_finished is { Output: not null })
             {
-                // finished before the job heard of it (a lost report or a restarted job): say it again
+                // finished before the job heard of it (a lost report or a restarted job): say it again;
+                // a failed unit runs again instead, since the job asks only to retry it
                 var again = _finished with { Token = token };
                 _finishedToken = token;
                 _ = SendAsync(work.JobId, again);
                 return Task.CompletedTask;
             }
+
+            _finished = null;
+            _finishedToken = null;
 
             _token = token;
             _cancel = new CancellationTokenSource();
