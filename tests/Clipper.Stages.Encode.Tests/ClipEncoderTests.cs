@@ -3,6 +3,7 @@ using Clipper.Core.Clips;
 using Clipper.Core.Crop;
 using Clipper.Core.Errors;
 using Clipper.Core.Media;
+using Clipper.TestSupport;
 using static Clipper.Stages.Encode.Tests.EncodedSample;
 
 namespace Clipper.Stages.Encode.Tests;

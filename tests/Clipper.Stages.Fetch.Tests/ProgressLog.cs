@@ -1,33 +1,13 @@
+using Clipper.TestSupport;
+
 namespace Clipper.Stages.Fetch.Tests;
 
-/// <summary>Records progress reports as they happen (unlike <see cref="Progress{T}"/>, which posts them later).</summary>
-public sealed class ProgressLog : IProgress<double>
+public static class ProgressLogAssertions
 {
-    private readonly List<double> values = [];
-
-    public IReadOnlyList<double> Values
-    {
-        get
-        {
-            lock (values)
-            {
-                return values.ToList();
-            }
-        }
-    }
-
-    public void Report(double value)
-    {
-        lock (values)
-        {
-            values.Add(value);
-        }
-    }
-
     /// <summary>Asserts the reports only ever rose and ended at exactly 1.</summary>
-    public void AssertRisingToOne(int atLeast)
+    public static void AssertRisingToOne(this ProgressLog log, int atLeast)
     {
-        var v = Values;
+        var v = log.Values;
         Assert.True(v.Count >= atLeast, $"expected at least {atLeast} reports: {string.Join(", ", v)}");
         Assert.Equal(1.0, v[^1]);
         for (int i = 1; i < v.Count; i++)

@@ -26,7 +26,7 @@ public sealed class FourMinuteTalkFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Talk = await TestMedia.FourMinuteTalkAsync();
-        var progress = new RecordingProgress();
+        var progress = new ProgressLog();
         var clock = Stopwatch.StartNew();
         var cpu = ChildrenCpu();
         Transcript = (await new PocketsphinxProvider(new TranscribeOptions())

@@ -47,7 +47,7 @@ public sealed class RecogniserProcessTest
             using var cancel = new CancellationTokenSource();
             int runningWhenCancelled = 0;
             Task? canceller = null;
-            var progress = new RecordingProgress(_ => canceller ??= Task.Run(async () =>
+            var progress = new ProgressLog(_ => canceller ??= Task.Run(async () =>
             {
                 // the audio is decoded (the first report); wait until both recognisers run, then cancel
                 for (int i = 0; i < 100 && runningWhenCancelled < 2; i++)

@@ -75,7 +75,7 @@ public sealed class TranscriberTest(TeamsSpeechFixture fixture) : IClassFixture<
         var vtt = Path.Combine(Dir, "teams.vtt");
         await File.WriteAllTextAsync(vtt, "WEBVTT\n\n00:00.000 --> 00:03.000\n" + TeamsSpeechFixture.Sentences[0]
             + "\n\n00:03.600 --> 00:07.000\n" + TeamsSpeechFixture.Sentences[1] + "\n", Cancel);
-        var progress = new RecordingProgress();
+        var progress = new ProgressLog();
         var t = await transcriber.TranscribeAsync(new TranscribeRequest(fixture.Speech.File, vtt, Dir), progress, Cancel);
         Assert.Equal("captions", t.Provider);
         Assert.StartsWith("Why do some teams thrive while others fall apart?", t.Text);
@@ -88,7 +88,7 @@ public sealed class TranscriberTest(TeamsSpeechFixture fixture) : IClassFixture<
         var srt = Path.Combine(Dir, "music.srt");
         await File.WriteAllTextAsync(srt, "1\n00:00:00,000 --> 00:00:09,000\n[Music]\n\n2\n00:00:09,000 --> 00:00:09,500\n♪ ♪\n", Cancel);
         var work = Path.Combine(Dir, "fall-through");
-        var progress = new RecordingProgress();
+        var progress = new ProgressLog();
         var t = await transcriber.TranscribeAsync(new TranscribeRequest(fixture.Speech.File, srt, work), progress, Cancel);
         Assert.Equal("pocketsphinx", t.Provider);
         var wer = WordErrorRate.Measure(fixture.Speech.Text, t.Text);

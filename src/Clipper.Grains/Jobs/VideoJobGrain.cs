@@ -1,10 +1,10 @@
 using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Stages;
 using Clipper.Core.Errors;
-using ErrorCode = Clipper.Core.Errors.ErrorCode;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
+using ErrorCode = Clipper.Core.Errors.ErrorCode;
 
 namespace Clipper.Grains.Jobs;
 

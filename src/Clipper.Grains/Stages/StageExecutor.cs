@@ -3,7 +3,6 @@ using Clipper.Abstractions.Stages;
 using Clipper.Core;
 using Clipper.Core.Crop;
 using Clipper.Core.Errors;
-using ErrorCode = Clipper.Core.Errors.ErrorCode;
 using Clipper.Core.Media;
 using Clipper.Core.Samples;
 using Clipper.Core.Storage;
@@ -15,6 +14,7 @@ using Clipper.Stages.Track;
 using Clipper.Stages.Transcribe;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ErrorCode = Clipper.Core.Errors.ErrorCode;
 
 namespace Clipper.Grains.Stages;
 

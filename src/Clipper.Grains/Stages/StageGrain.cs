@@ -1,11 +1,11 @@
 using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Stages;
 using Clipper.Core.Errors;
-using ErrorCode = Clipper.Core.Errors.ErrorCode;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
 using Orleans.Runtime;
+using ErrorCode = Clipper.Core.Errors.ErrorCode;
 
 namespace Clipper.Grains.Stages;
 

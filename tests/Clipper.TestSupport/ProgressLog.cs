@@ -1,7 +1,7 @@
-namespace Clipper.Stages.Encode.Tests;
+namespace Clipper.TestSupport;
 
-/// <summary>Records progress reports synchronously, in the order they are made (Progress&lt;T&gt; would post them).</summary>
-internal sealed class ProgressLog(Action<double>? onReport = null) : IProgress<double>
+/// <summary>Records progress reports synchronously, in the order they are made (Progress&lt;T&gt; would post them later).</summary>
+public sealed class ProgressLog(Action<double>? onReport = null) : IProgress<double>
 {
     private readonly List<double> _values = [];
 
