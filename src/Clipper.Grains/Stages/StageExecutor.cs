@@ -52,6 +52,11 @@ public sealed class StageExecutor : IDisposable
         var trackOptions = track.Value;
         _tracker = new Lazy<FaceTracker>(() => new FaceTracker(_options.FaceModel ?? Assets.FaceModel(), trackOptions));
         _encoder = new ClipEncoder(encode.Value);
+        if (_encoder.Font.Fallback)
+        {
+            _log.LogWarning("caption font {Font} not found in {Dir}; captions use {Used}", encode.Value.FontName,
+                encode.Value.FontsDir, _encoder.Font.Name);
+        }
         _slots = Enum.GetValues<Stage>().ToDictionary(s => s, s => new SemaphoreSlim(Math.Max(1, jobs.Value.For(s).Concurrency)));
         Directory.CreateDirectory(_options.WorkDirectory);
     }
