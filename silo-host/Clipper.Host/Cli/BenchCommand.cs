@@ -26,13 +26,19 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
         var home = SiloHost.Home(config);
         var video = await DemoCommand.SampleTalkAsync(Path.Combine(home, "bench", $"talk-{minutes.ToString("0", Inv)}min.mp4"), minutes, stderr, cancel);
         var outDir = Path.Combine(home, "bench", "out");
-        if (Directory.Exists(outDir))
+        // a home of its own for every run: a transcript cached by an earlier run would skip the recogniser
+        var runHome = Path.Combine(home, "bench", "run");
+        foreach (var dir in new[] { outDir, runHome })
         {
-            Directory.Delete(outDir, true);
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, true);
+            }
         }
 
+        var runConfig = SiloHost.LoadConfiguration(new Dictionary<string, string?> { ["Clipper:Home"] = runHome });
         var clock = Stopwatch.StartNew();
-        var o = await new ClipCommand(stdout, stderr, logFile, logs).RunAsync(config, ClipArgs.Parse([video, "--out", outDir]), cancel);
+        var o = await new ClipCommand(stdout, stderr, logFile, logs).RunAsync(runConfig, ClipArgs.Parse([video, "--out", outDir]), cancel);
         double jobSeconds = clock.Elapsed.TotalSeconds;
         long peakKb = PeakRssKb();
         if (o.ExitCode != 0 || o.View is null)
