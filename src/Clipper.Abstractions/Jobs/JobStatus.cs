@@ -34,16 +34,6 @@ public static class JobStatuses
     /// <summary>"Fetching", "Completed"…, as people read it.</summary>
     public static string Label(this JobStatus s) => s.ToString();
 
-    /// <summary>The stage a working status runs, or null.</summary>
-    public static Stage? Stage(this JobStatus s) => s switch
-    {
-        JobStatus.Fetching => Jobs.Stage.Fetch,
-        JobStatus.Transcribing => Jobs.Stage.Transcribe,
-        JobStatus.Scoring => Jobs.Stage.Score,
-        JobStatus.Tracking => Jobs.Stage.Track,
-        JobStatus.Encoding => Jobs.Stage.Encode,
-        _ => null,
-    };
 }
 
 /// <summary>The five pipeline stages.</summary>

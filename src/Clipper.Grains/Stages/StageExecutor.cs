@@ -66,17 +66,11 @@ public sealed class StageExecutor : IDisposable
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Stage, int> _running = new();
 
-    /// <summary>The most units of each stage that ran at once on this silo.</summary>
-    public int PeakRunning(Stage stage) => _peak.TryGetValue(stage, out var n) ? n : 0;
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Stage, int> _peak = new();
-
     public async Task<StageOutput> RunAsync(StageWork work, IProgress<double> progress, CancellationToken cancel)
     {
         var slot = _slots[work.Stage];
         await slot.WaitAsync(cancel);
-        var now = _running.AddOrUpdate(work.Stage, 1, (_, n) => n + 1);
-        _peak.AddOrUpdate(work.Stage, now, (_, p) => Math.Max(p, now));
+        _running.AddOrUpdate(work.Stage, 1, (_, n) => n + 1);
         // a directory per attempt: an earlier attempt of the same unit may still be running somewhere
         var dir = Path.Combine(_options.WorkDirectory, work.JobId, $"{work.WorkKey}-{Guid.NewGuid().ToString("N")[..8]}");
         Directory.CreateDirectory(dir);
