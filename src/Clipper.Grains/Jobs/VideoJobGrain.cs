@@ -4,7 +4,6 @@ using Clipper.Core.Errors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
-using ErrorCode = Clipper.Core.Errors.ErrorCode;
 
 namespace Clipper.Grains.Jobs;
 
@@ -294,7 +293,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
             if (now - f.Since > _options.For(f.Stage).Timeout)
             {
                 ClearInFlight(key);
-                await StageGrain(f.Stage, key).Stop();
+                await TryStopAsync(f.Stage, key);
                 await FailureAsync(key, new JobError(ErrorCode.StageTimeout.Code(), $"{key} got no answer within its timeout", null), true);
                 if (S.IsTerminal)
                 {
@@ -404,18 +403,24 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
     {
         foreach (var (key, f) in _inFlight.ToList())
         {
-            try
-            {
-                await StageGrain(f.Stage, key).Stop();
-            }
-            catch (Exception e)
-            {
-                _log.LogDebug("job {Job}: could not stop {Work}: {Message}", JobId, key, e.Message);
-            }
+            await TryStopAsync(f.Stage, key);
         }
 
         _inFlight.Clear();
         _progress.Clear();
+    }
+
+    /// <summary>Stops a unit where it runs; a silo that is gone has stopped it already.</summary>
+    private async Task TryStopAsync(Stage stage, string key)
+    {
+        try
+        {
+            await StageGrain(stage, key).Stop();
+        }
+        catch (Exception e)
+        {
+            _log.LogDebug("job {Job}: could not stop {Work}: {Message}", JobId, key, e.Message);
+        }
     }
 
     private async Task FinishedAsync()

@@ -14,7 +14,6 @@ using Clipper.Stages.Track;
 using Clipper.Stages.Transcribe;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using ErrorCode = Clipper.Core.Errors.ErrorCode;
 
 namespace Clipper.Grains.Stages;
 
@@ -81,7 +80,7 @@ public sealed class StageExecutor : IDisposable
                 Stage.Fetch => await FetchAsync(work, dir, progress, cancel),
                 Stage.Transcribe => await TranscribeAsync(work, dir, progress, cancel),
                 Stage.Score => await ScoreAsync(work, cancel),
-                Stage.Track => await TrackAsync(work, dir, progress, cancel),
+                Stage.Track => await TrackAsync(work, progress, cancel),
                 _ => await EncodeAsync(work, dir, progress, cancel),
             };
         }
@@ -134,7 +133,7 @@ public sealed class StageExecutor : IDisposable
         return new StageOutput(Clips: clips.Select(ClipPlan.From).ToList());
     }
 
-    private async Task<StageOutput> TrackAsync(StageWork w, string dir, IProgress<double> progress, CancellationToken cancel)
+    private async Task<StageOutput> TrackAsync(StageWork w, IProgress<double> progress, CancellationToken cancel)
     {
         var clip = w.Clip!;
         var source = await LocalFileAsync(w.Source!.SourceKey, cancel);

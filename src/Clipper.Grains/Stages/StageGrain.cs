@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
 using Orleans.Runtime;
-using ErrorCode = Clipper.Core.Errors.ErrorCode;
 
 namespace Clipper.Grains.Stages;
 

@@ -96,11 +96,9 @@ public abstract class StorageFixture : IAsyncLifetime
     public async Task<long> CountAsync(string sql, params (string Name, object? Value)[] parameters) =>
         Convert.ToInt64(await ScalarAsync(Options, sql, parameters));
 
-    public async Task<object?> ScalarAsync(StorageOptions options, string sql, params (string Name, object? Value)[] parameters)
+    private static System.Data.Common.DbCommand Command(System.Data.Common.DbConnection connection, string sql, (string Name, object? Value)[] parameters)
     {
-        await using var connection = Connect(options);
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
+        var command = connection.CreateCommand();
         command.CommandText = sql;
         foreach (var (name, value) in parameters)
         {
@@ -109,6 +107,15 @@ public abstract class StorageFixture : IAsyncLifetime
             parameter.Value = value ?? DBNull.Value;
             command.Parameters.Add(parameter);
         }
+
+        return command;
+    }
+
+    public async Task<object?> ScalarAsync(StorageOptions options, string sql, params (string Name, object? Value)[] parameters)
+    {
+        await using var connection = Connect(options);
+        await connection.OpenAsync();
+        await using var command = Command(connection, sql, parameters);
 
         var result = await command.ExecuteScalarAsync();
         return result is DBNull ? null : result;
@@ -118,15 +125,7 @@ public abstract class StorageFixture : IAsyncLifetime
     {
         await using var connection = Connect(Options);
         await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = value ?? DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
+        await using var command = Command(connection, sql, parameters);
 
         var rows = new List<object?[]>();
         await using var reader = await command.ExecuteReaderAsync();
