@@ -154,7 +154,8 @@ public sealed class ClipEncoder
             graph.Append(',');
         }
 
-        graph.Append("format=yuv420p[v];[still]trim=start=").Append(Seconds(thumbAt))
+        // the thumbnail branch ends half a second after its frame, so the rest of the clip is not scaled for nothing
+        graph.Append("format=yuv420p[v];[still]trim=start=").Append(Seconds(thumbAt)).Append(":duration=0.5")
             .Append(Inv, $",setpts=PTS-STARTPTS,scale={thumbW}:{thumbH}[thumb]");
 
         var cmd = new List<string>

@@ -368,7 +368,7 @@ public sealed class ClipEncoderTests(EncodedSample sample) : IClassFixture<Encod
         string graph = cmd[cmd.ToList().IndexOf("-filter_complex") + 1];
         Assert.Equal("[0:v]sendcmd=f=/w/crop.cmd,crop=w=202:h=360:x=0:y=0,scale=360:640,setsar=1,split=2[main][still];"
             + "[main]ass=filename=/w/c.ass:fontsdir=/usr/share/fonts/opentype/league-spartan,format=yuv420p[v];"
-            + "[still]trim=start=6.000,setpts=PTS-STARTPTS,scale=360:640[thumb]", graph);
+            + "[still]trim=start=6.000:duration=0.5,setpts=PTS-STARTPTS,scale=360:640[thumb]", graph);
         Assert.Contains("-threads 2", line);
         Assert.Contains("-movflags +faststart -f mp4 /o/v.tmp", line);
         Assert.EndsWith("-map [thumb] -frames:v 1 -c:v mjpeg -q:v 3 -f image2 /o/t.tmp", line);

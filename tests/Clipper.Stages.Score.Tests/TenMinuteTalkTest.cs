@@ -6,7 +6,7 @@ using Clipper.TestSupport;
 namespace Clipper.Stages.Score.Tests;
 
 /// <summary>
-/// The benchmark's ten-minute talk (the sample talk nearly three times round) spoken by flite and recognised by
+/// A ten-minute talk made of the sample talk's first part nearly three times round, spoken by flite and recognised by
 /// pocketsphinx: each passage is clipped once. Explicit (about three minutes of CPU); run it with
 /// <c>-explicit only</c>.
 /// </summary>

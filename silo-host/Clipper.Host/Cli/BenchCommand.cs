@@ -24,7 +24,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
     {
         double minutes = args.Count == 0 ? 10 : double.Parse(args[0], Inv);
         var home = SiloHost.Home(config);
-        var video = await DemoCommand.SampleTalkAsync(Path.Combine(home, "bench", $"talk-{minutes.ToString("0", Inv)}min.mp4"), minutes, stderr, cancel);
+        var video = await DemoCommand.SampleTalkAsync(Path.Combine(home, "bench", $"long-talk-{minutes.ToString("0", Inv)}min.mp4"), minutes, stderr, cancel);
         var outDir = Path.Combine(home, "bench", "out");
         // a home of its own for every run: a transcript cached by an earlier run would skip the recogniser
         var runHome = Path.Combine(home, "bench", "run");

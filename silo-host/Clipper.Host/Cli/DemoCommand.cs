@@ -7,14 +7,14 @@ namespace Clipper.Host.Cli;
 
 /// <summary>
 /// <c>clipper demo</c>: builds a ~4-minute talking video from real public media (a real face photo panning under a
-/// 1080p frame, with the bundled talk spoken by ffmpeg's flite voice) and clips it. The video is built once and
+/// 1080p frame, with the bundled three-part talk spoken by ffmpeg's flite voice) and clips it. The video is built once and
 /// kept under $CLIPPER_HOME/demo.
 /// </summary>
 public sealed class DemoCommand(TextWriter stdout, TextWriter stderr, string logFile, ILoggerProvider logs)
 {
     public async Task<int> RunAsync(IConfiguration config, IReadOnlyList<string> args, CancellationToken cancel)
     {
-        var video = await SampleTalkAsync(Path.Combine(SiloHost.Home(config), "demo", "talk-4min.mp4"), 4, stderr, cancel);
+        var video = await SampleTalkAsync(Path.Combine(SiloHost.Home(config), "demo", "long-talk-4min.mp4"), 4, stderr, cancel);
         var outcome = await new ClipCommand(stdout, stderr, logFile, logs)
             .RunAsync(config, ClipArgs.Parse([video, .. args]), cancel);
         return outcome.ExitCode;
@@ -28,7 +28,7 @@ public sealed class DemoCommand(TextWriter stdout, TextWriter stderr, string log
             Directory.CreateDirectory(Path.GetDirectoryName(video)!);
             stderr.WriteLine($"clipper: building a {minutes:0}-minute sample video (a real photo panning, synthetic speech of the bundled talk)…");
             var tmp = Path.Combine(Path.GetDirectoryName(video)!, "building-" + Path.GetFileName(video));
-            await SampleVideo.TalkingVideoAsync(Assets.Photo("jesper.jpg"), SampleVideo.Talk(minutes), Look.FullHd, tmp, cancel);
+            await SampleVideo.TalkingVideoAsync(Assets.Photo("jesper.jpg"), SampleVideo.LongTalk(minutes), Look.FullHd, tmp, cancel);
             File.Move(tmp, video, overwrite: true);
         }
 
