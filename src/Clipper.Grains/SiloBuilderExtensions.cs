@@ -29,6 +29,7 @@ public static class SiloBuilderExtensions
         services.Configure<TrackOptions>(config.GetSection("Clipper:Track"));
         services.Configure<EncodeOptions>(config.GetSection("Clipper:Encode"));
         services.TryAddSingleton<IBlobStore>(sp => new FileBlobStore(sp.GetRequiredService<IOptions<ClipperOptions>>().Value.BlobDirectory));
+        services.TryAddSingleton<IClipperMetrics, NoMetrics>();
         services.AddSingleton<StageExecutor>();
         return services;
     }

@@ -94,6 +94,16 @@ public sealed partial class Fetcher : IDisposable
         }
     }
 
+    /// <summary>
+    /// Checks a local file as the fetch stage will (size, container, streams, length, silence) without storing it:
+    /// lets a gateway refuse a bad upload at once. Throws a permanent <see cref="ClipperException"/>.
+    /// </summary>
+    public Task<MediaInfo> CheckFileAsync(string file, double minDurationSeconds, CancellationToken cancel = default) =>
+        validator.ValidateAsync(file, minDurationSeconds, _ => { }, cancel);
+
+    /// <summary>Checks an http(s) URL's form and the addresses its host resolves to now (the download checks again at connect time).</summary>
+    public Task CheckUrlAsync(string url, CancellationToken cancel = default) => guard.CheckAsync(url, cancel);
+
     public void Dispose() => http.Dispose();
 
     /// <summary>An extension that fits the container ffprobe saw, keeping the original one when it fits too.</summary>

@@ -18,6 +18,13 @@ public static class CliApp
               --max    longest clip in seconds (default 90)
           clipper demo     build a sample talking video from bundled public media and clip it
           clipper bench    measure a ~10-minute job against an ffmpeg-only floor
+          clipper serve [--grpc HOST:PORT] [--web HOST:PORT]
+              run a silo with the gRPC gateway (default 127.0.0.1:7070) and the web pages, Orleans
+              dashboard, /metrics and /health (default 127.0.0.1:8080); CLIPPER_API_KEYS=k1,k2 sets API keys
+          clipper submit INPUT [--server HOST:PORT] [--out DIR] [--clips N] [--min S] [--max S] [--api-key K]
+              upload a file (or submit an http(s) URL) to a running serve and follow the job
+          clipper watch JOB [--server HOST:PORT] [--out DIR] [--api-key K]
+              follow a job on a running serve; --out downloads its clips
 
         exit codes: 0 done, 2 the input cannot be clipped (error: CODE: message), 1 internal failure
         """;
@@ -50,7 +57,10 @@ public static class CliApp
                     .RunAsync(config, ClipArgs.Parse(rest), cancel.Token)).ExitCode,
                 "demo" => await new DemoCommand(Console.Out, Console.Error, logFile, logs).RunAsync(config, rest, cancel.Token),
                 "bench" => await new BenchCommand(Console.Out, Console.Error, logFile, logs).RunAsync(config, rest, cancel.Token),
-                _ => throw new ClipperException(ErrorCode.BadOption, $"unknown command '{args[0]}' (clip, demo, bench)"),
+                "serve" => await new ServeCommand(Console.Out, logs).RunAsync(config, rest, cancel.Token),
+                "submit" => await new ClientCommand(Console.Out, Console.Error).SubmitAsync(rest, cancel.Token),
+                "watch" => await new ClientCommand(Console.Out, Console.Error).WatchAsync(rest, cancel.Token),
+                _ => throw new ClipperException(ErrorCode.BadOption, $"unknown command '{args[0]}' (clip, demo, bench, serve, submit, watch)"),
             };
         }
         catch (ClipperException e)

@@ -27,6 +27,22 @@ public static class SiloHost
             map["Clipper:Home"] = home;
         }
 
+        foreach (var (env, key) in new[] { ("CLIPPER_GRPC", "Clipper:Gateway:Grpc"), ("CLIPPER_WEB", "Clipper:Gateway:Web") })
+        {
+            var value = Environment.GetEnvironmentVariable(env);
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                map[key] = value.Trim();
+            }
+        }
+
+        var keys = (Environment.GetEnvironmentVariable("CLIPPER_API_KEYS") ?? "")
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        for (int i = 0; i < keys.Length; i++)
+        {
+            map[$"Clipper:Gateway:ApiKeys:{i}"] = keys[i];
+        }
+
         var postgres = Environment.GetEnvironmentVariable("CLIPPER_POSTGRES");
         if (!string.IsNullOrWhiteSpace(postgres))
         {
@@ -68,6 +84,22 @@ public static class SiloHost
             builder.Logging.AddProvider(logs);
         }
 
+        ConfigureSilo(builder, config, storage, jobOptions, silo =>
+            // a CLI run is short-lived: let the silo stop quickly when the job is done
+            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2)));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        var host = builder.Build();
+        await host.StartAsync(cancel);
+        return host;
+    }
+
+    /// <summary>
+    /// The embedded silo on any host builder (the CLI's plain host, serve's web host): localhost clustering on free
+    /// ports, Clipper's storage and reminders, the stage services, quiet framework logs.
+    /// </summary>
+    public static void ConfigureSilo(IHostApplicationBuilder builder, IConfiguration config, StorageOptions storage,
+        JobOptions jobOptions, Action<Orleans.Hosting.ISiloBuilder>? more = null)
+    {
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
@@ -84,13 +116,8 @@ public static class SiloHost
                     o.MinimumReminderPeriod = jobOptions.ReminderPeriod;
                 }
             });
-            // a CLI run is short-lived: let the silo stop quickly when the job is done
-            silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2));
+            more?.Invoke(silo);
         });
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
-        var host = builder.Build();
-        await host.StartAsync(cancel);
-        return host;
     }
 
     public static StorageOptions StorageOptionsFrom(IConfiguration config, string home)

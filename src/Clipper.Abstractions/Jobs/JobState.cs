@@ -59,4 +59,5 @@ public sealed record JobView(
     DateTimeOffset SubmittedAt,
     DateTimeOffset? FinishedAt,
     IReadOnlyDictionary<string, DateTimeOffset> StageStartedAt,
-    IReadOnlyDictionary<string, double> WorkSeconds);
+    IReadOnlyDictionary<string, double> WorkSeconds,
+    IReadOnlyDictionary<string, JobError>? LastErrors = null);

@@ -31,6 +31,8 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
     private readonly IPersistentState<JobState> _state;
     private readonly JobOptions _options;
     private readonly ILogger<VideoJobGrain> _log;
+    private readonly IClipperMetrics _metrics;
+    private JobStatus _indexed;
 
     /// <summary>Dispatched, unanswered work: work key → its token, stage and dispatch time. Not persisted.</summary>
     private readonly Dictionary<string, InFlight> _inFlight = [];
@@ -39,18 +41,19 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
     private IGrainTimer? _retry;
 
     public VideoJobGrain([PersistentState("job", "jobs")] IPersistentState<JobState> state, IOptions<JobOptions> options,
-        ILogger<VideoJobGrain> log)
+        ILogger<VideoJobGrain> log, IClipperMetrics metrics)
     {
         _state = state;
         _options = options.Value;
         _log = log;
+        _metrics = metrics;
     }
 
     private string JobId => this.GetPrimaryKeyString();
 
     private JobState S => _state.State;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (S.IsSubmitted && !S.IsTerminal)
         {
@@ -58,7 +61,8 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
             EnsureWatch(TimeSpan.Zero);
         }
 
-        return Task.CompletedTask;
+        // a status put before a silo died may never have reached the index
+        await IndexAsync();
     }
 
     public async Task<JobView> Submit(JobSpec spec)
@@ -82,7 +86,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         S.Spec = spec;
         SetStatus(JobStatus.Submitted);
         S.SubmittedAt = S.StageStartedAt["submitted"];
-        await _state.WriteStateAsync();
+        await SaveAsync();
         await this.RegisterOrUpdateReminder(ReminderName, _options.ReminderPeriod, _options.ReminderPeriod);
         EnsureWatch(TimeSpan.Zero);
         return View();
@@ -101,7 +105,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         {
             SetStatus(JobStatus.Cancelled);
             S.Error = new JobError(ErrorCode.Cancelled.Code(), "the job was cancelled", null);
-            await _state.WriteStateAsync();
+            await SaveAsync();
             await StopInFlightAsync();
             await FinishedAsync();
         }
@@ -145,7 +149,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
             S.WorkedOn[key] = report.Silo;
             S.WorkSeconds[key] = report.Seconds;
             S.RetryAt.Remove(key);
-            await _state.WriteStateAsync();
+            await SaveAsync();
             await AdvanceAsync();
             return;
         }
@@ -185,14 +189,14 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
             if (S.Status == JobStatus.Encoding)
             {
                 SetStatus(JobStatus.Completed);
-                await _state.WriteStateAsync();
+                await SaveAsync();
                 _log.LogInformation("job {Job} completed with {Clips} clips", JobId, S.Clips?.Count ?? 0);
                 await FinishedAsync();
                 return;
             }
 
             SetStatus(S.Status.Next());
-            await _state.WriteStateAsync();
+            await SaveAsync();
         }
     }
 
@@ -336,16 +340,17 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
             SetStatus(JobStatus.Failed);
             S.Error = error with { Message = message };
             S.RetryAt.Clear();
-            await _state.WriteStateAsync();
+            await SaveAsync();
             _log.LogWarning("job {Job} failed: {Code}: {Message}", JobId, error.Code, message);
             await StopInFlightAsync();
             await FinishedAsync();
             return;
         }
 
+        _metrics.Retried(StageOf(key), error.Code);
         var delay = _options.RetryDelay(attempt, Random.Shared.NextDouble());
         S.RetryAt[key] = DateTimeOffset.UtcNow + delay;
-        await _state.WriteStateAsync();
+        await SaveAsync();
         _log.LogWarning("job {Job}: {Work} failed (attempt {Attempt}): {Code}: {Message}; retrying in {Delay:0.0} s",
             JobId, key, attempt, error.Code, error.Message, delay.TotalSeconds);
         ScheduleRetry(delay);
@@ -379,6 +384,31 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         else if (o.Encoded is { } e)
         {
             S.Encoded[e.ClipIndex] = e;
+        }
+    }
+
+    /// <summary>Writes the state, then tells the job list when the status changed (the list may lag, never lead).</summary>
+    private async Task SaveAsync()
+    {
+        await _state.WriteStateAsync();
+        await IndexAsync();
+    }
+
+    private async Task IndexAsync()
+    {
+        if (!S.IsSubmitted || S.Status == _indexed)
+        {
+            return;
+        }
+
+        try
+        {
+            await GrainFactory.GetGrain<IJobIndexGrain>(0).Put(new JobSummary(JobId, S.Status, S.SubmittedAt));
+            _indexed = S.Status;
+        }
+        catch (Exception e)
+        {
+            _log.LogWarning("job {Job}: the job list was not told of {Status}: {Message}", JobId, S.Status, e.Message);
         }
     }
 
@@ -425,6 +455,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
 
     private async Task FinishedAsync()
     {
+        _metrics.JobEnded(S.Status, S.Error?.Code);
         StopWatch();
         await ForgetReminderAsync();
     }
@@ -480,7 +511,8 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
             (IReadOnlyList<ClipPlan>?)S.Clips?.ToList() ?? [], new Dictionary<int, TrackResult>(S.Tracked),
             new Dictionary<int, EncodeResult>(S.Encoded), new Dictionary<string, string>(S.WorkedOn),
             new Dictionary<string, int>(S.Attempts), S.Error, S.SubmittedAt, S.FinishedAt,
-            new Dictionary<string, DateTimeOffset>(S.StageStartedAt), new Dictionary<string, double>(S.WorkSeconds));
+            new Dictionary<string, DateTimeOffset>(S.StageStartedAt), new Dictionary<string, double>(S.WorkSeconds),
+            new Dictionary<string, JobError>(S.LastErrors));
     }
 
     private double StageFraction()
@@ -494,6 +526,10 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
             _ => Math.Min(1, inFlight),
         };
     }
+
+    /// <summary>The stage of a work key ("fetch", "track-3").</summary>
+    private static Stage StageOf(string workKey) =>
+        Enum.Parse<Stage>(workKey.Split('-')[0], ignoreCase: true);
 
     private sealed record InFlight(string Token, Stage Stage, DateTimeOffset Since);
 }

@@ -37,11 +37,14 @@ public sealed class StageExecutor : IDisposable
     private readonly ClipEncoder _encoder;
     private readonly ILogger<StageExecutor> _log;
     private readonly Dictionary<Stage, SemaphoreSlim> _slots;
+    private readonly IClipperMetrics _metrics;
 
     public StageExecutor(IBlobStore blobs, IOptions<ClipperOptions> options, IOptions<JobOptions> jobs,
         IOptions<FetchOptions> fetch, IOptions<TranscribeOptions> transcribe, IOptions<ScoreOptions> score,
-        IOptions<TrackOptions> track, IOptions<EncodeOptions> encode, ILogger<StageExecutor> log)
+        IOptions<TrackOptions> track, IOptions<EncodeOptions> encode, ILogger<StageExecutor> log,
+        IClipperMetrics metrics)
     {
+        _metrics = metrics;
         _blobs = blobs;
         _options = options.Value;
         _log = log;
@@ -68,14 +71,25 @@ public sealed class StageExecutor : IDisposable
     public async Task<StageOutput> RunAsync(StageWork work, IProgress<double> progress, CancellationToken cancel)
     {
         var slot = _slots[work.Stage];
-        await slot.WaitAsync(cancel);
+        _metrics.Queued(work.Stage, 1);
+        try
+        {
+            await slot.WaitAsync(cancel);
+        }
+        finally
+        {
+            _metrics.Queued(work.Stage, -1);
+        }
+
         _running.AddOrUpdate(work.Stage, 1, (_, n) => n + 1);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string outcome = "failed";
         // a directory per attempt: an earlier attempt of the same unit may still be running somewhere
         var dir = Path.Combine(_options.WorkDirectory, work.JobId, $"{work.WorkKey}-{Guid.NewGuid().ToString("N")[..8]}");
         Directory.CreateDirectory(dir);
         try
         {
-            return work.Stage switch
+            var output = work.Stage switch
             {
                 Stage.Fetch => await FetchAsync(work, dir, progress, cancel),
                 Stage.Transcribe => await TranscribeAsync(work, dir, progress, cancel),
@@ -83,9 +97,17 @@ public sealed class StageExecutor : IDisposable
                 Stage.Track => await TrackAsync(work, progress, cancel),
                 _ => await EncodeAsync(work, dir, progress, cancel),
             };
+            outcome = "ok";
+            return output;
+        }
+        catch (Exception) when (cancel.IsCancellationRequested)
+        {
+            outcome = "cancelled";
+            throw;
         }
         finally
         {
+            _metrics.StageRan(work.Stage, clock.Elapsed.TotalSeconds, outcome);
             _running.AddOrUpdate(work.Stage, 0, (_, n) => n - 1);
             slot.Release();
             TryDelete(dir);

@@ -1,0 +1,112 @@
+using Clipper.Gateway;
+using Clipper.Grains;
+using Clipper.Host.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Dashboard;
+
+namespace Clipper.Host.Cli;
+
+/// <summary>
+/// <c>clipper serve [--grpc HOST:PORT] [--web HOST:PORT]</c>: an embedded silo with the gRPC gateway (h2c, default
+/// 127.0.0.1:7070) and the web pages, dashboard, /metrics and /health (default 127.0.0.1:8080). Logs both addresses
+/// when ready; stops cleanly on SIGINT or SIGTERM. One serve (or clip) per CLIPPER_HOME.
+/// </summary>
+public sealed class ServeCommand(TextWriter stdout, ILoggerProvider logs)
+{
+    /// <summary>Builds the server without starting it (tests start it and read its addresses).</summary>
+    public static WebApplication Build(IConfiguration config, ILoggerProvider? logs)
+    {
+        var home = SiloHost.Home(config);
+        Directory.CreateDirectory(home);
+        var storage = SiloHost.StorageOptionsFrom(config, home);
+        var jobOptions = config.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = "Production",
+        });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddConfiguration(config);
+        builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
+        SiloHost.ConfigureSilo(builder, config, storage, jobOptions, silo => silo.AddDashboard(o => o.HideTrace = true));
+        builder.AddClipperGateway(config, Path.Combine(home, "uploads"));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        var app = builder.Build();
+        app.MapClipperGateway();
+        return app;
+    }
+
+    public async Task<int> RunAsync(IConfiguration config, IReadOnlyList<string> args, CancellationToken cancel)
+    {
+        var overrides = new Dictionary<string, string?>();
+        for (int i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i]
+                : throw new Clipper.Core.Errors.ClipperException(Clipper.Core.Errors.ErrorCode.BadOption, $"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--grpc": overrides["Clipper:Gateway:Grpc"] = Value(); break;
+                case "--web": overrides["Clipper:Gateway:Web"] = Value(); break;
+                default:
+                    throw new Clipper.Core.Errors.ClipperException(Clipper.Core.Errors.ErrorCode.BadOption,
+                        $"unknown option {args[i]} (serve takes --grpc HOST:PORT and --web HOST:PORT)");
+            }
+        }
+
+        var merged = new ConfigurationBuilder().AddConfiguration(config).AddInMemoryCollection(overrides).Build();
+        using var homeLock = HomeLock.Take(SiloHost.Home(merged));
+        GatewayOptions options;
+        WebApplication app;
+        try
+        {
+            app = Build(merged, logs);
+            options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value;
+        }
+        catch (ArgumentException e) when (e.Message.StartsWith("bad_option:", StringComparison.Ordinal))
+        {
+            throw new Clipper.Core.Errors.ClipperException(Clipper.Core.Errors.ErrorCode.BadOption, e.Message["bad_option:".Length..].Trim());
+        }
+
+        await using (app)
+        {
+            try
+            {
+                await app.StartAsync(cancel);
+            }
+            catch (IOException e)
+            {
+                throw new Clipper.Core.Errors.ClipperException(Clipper.Core.Errors.ErrorCode.BadOption,
+                    $"cannot listen on {options.Grpc} / {options.Web}: {e.Message}");
+            }
+
+            stdout.WriteLine($"clipper: serving gRPC on {options.Grpc} (h2c) and the web on http://{options.Web} "
+                + $"(jobs at /jobs, dashboard at /dashboard, metrics at /metrics); home {SiloHost.Home(merged)}");
+            stdout.WriteLine(options.ApiKeys.Count > 0 ? $"clipper: {options.ApiKeys.Count} API key(s) configured"
+                : "clipper: no API keys configured: only loopback callers are served");
+            stdout.Flush();
+            try
+            {
+                await app.WaitForShutdownAsync(cancel);
+            }
+            catch (OperationCanceledException)
+            {
+                // Ctrl-C: stop below
+            }
+
+            stdout.WriteLine("clipper: stopping");
+            await app.StopAsync(CancellationToken.None);
+            stdout.WriteLine("clipper: stopped");
+        }
+
+        return 0;
+    }
+}

@@ -1,0 +1,241 @@
+using System.Text.RegularExpressions;
+using Clipper.Abstractions.Jobs;
+using Clipper.Core.Errors;
+using Clipper.Gateway.V1;
+using Clipper.Stages.Fetch;
+using Grpc.Core;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using V1 = Clipper.Gateway.V1;
+
+namespace Clipper.Gateway;
+
+/// <summary>
+/// The <c>clipper.v1.Clipper</c> service. Every error is a gRPC status whose message starts with Clipper's stable
+/// code ("bad_option: …"): INVALID_ARGUMENT for bad requests, NOT_FOUND for unknown jobs, FAILED_PRECONDITION for
+/// sources that cannot be clipped, RESOURCE_EXHAUSTED for uploads over the limit, UNAUTHENTICATED (see
+/// <see cref="Access"/>).
+/// </summary>
+public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads uploads, Fetcher fetcher,
+    IOptions<GatewayOptions> options, ILogger<ClipperApi> log) : V1.Clipper.ClipperBase
+{
+    private string WebBase => options.Value.WebBase;
+
+    public override async Task<Job> SubmitJob(SubmitJobRequest request, ServerCallContext context)
+    {
+        var url = request.SourceUrl?.Trim() ?? "";
+        if (url.Length == 0)
+        {
+            throw Error(StatusCode.InvalidArgument, ErrorCode.BadOption, "source_url is required (upload a local file with UploadJob)");
+        }
+
+        var settings = Settings(request.Options);
+        var jobId = string.IsNullOrEmpty(request.JobId) ? NewJobId() : CheckId(request.JobId);
+        await Guard(() => fetcher.CheckUrlAsync(url, context.CancellationToken));
+        return await SubmitAsync(jobId, new JobSpec(url, settings));
+    }
+
+    public override async Task<Job> UploadJob(IAsyncStreamReader<UploadChunk> requestStream, ServerCallContext context)
+    {
+        var cancel = context.CancellationToken;
+        if (!await requestStream.MoveNext(cancel) || requestStream.Current.PartCase != UploadChunk.PartOneofCase.Header)
+        {
+            throw Error(StatusCode.InvalidArgument, ErrorCode.BadOption, "the first message of an upload must carry the header");
+        }
+
+        var header = requestStream.Current.Header;
+        var settings = Settings(header.Options);
+        var jobId = NewJobId();
+        var upload = uploads.Begin(jobId, header.FileName);
+        try
+        {
+            while (await requestStream.MoveNext(cancel))
+            {
+                var chunk = requestStream.Current;
+                if (chunk.PartCase != UploadChunk.PartOneofCase.Data)
+                {
+                    throw Error(StatusCode.InvalidArgument, ErrorCode.BadOption, "only the first message of an upload may carry a header");
+                }
+
+                await upload.WriteAsync(chunk.Data.Memory, cancel);
+            }
+
+            await upload.CompleteAsync(header.Size, cancel);
+            await Guard(() => fetcher.CheckFileAsync(upload.Path, settings.MinSeconds, cancel));
+            var job = await SubmitAsync(jobId, new JobSpec(upload.Path, settings));
+            uploads.ReleaseWhenFetched(jobId, upload);
+            return job;
+        }
+        catch (Exception e)
+        {
+            // a client gone mid-upload, a bad file, an error: nothing of it stays behind
+            upload.Discard();
+            if (e is RpcException)
+            {
+                throw;
+            }
+
+            if (cancel.IsCancellationRequested)
+            {
+                throw new RpcException(new Status(StatusCode.Cancelled, "cancelled: the upload was abandoned"));
+            }
+
+            throw Translate(e);
+        }
+    }
+
+    public override async Task<Job> GetJob(GetJobRequest request, ServerCallContext context)
+    {
+        var view = await Guard(() => grains.GetGrain<IVideoJobGrain>(CheckId(request.JobId)).Get());
+        return view is null ? throw NotFound(request.JobId) : JobMapping.ToJob(view, WebBase);
+    }
+
+    public override async Task<ListJobsResponse> ListJobs(ListJobsRequest request, ServerCallContext context)
+    {
+        if (request.PageSize < 0 || request.PageSize > 500)
+        {
+            throw Error(StatusCode.InvalidArgument, ErrorCode.BadOption, $"page_size must be 0..500, got {request.PageSize}");
+        }
+
+        if (!Enum.IsDefined(request.State))
+        {
+            throw Error(StatusCode.InvalidArgument, ErrorCode.BadOption, $"unknown state {(int)request.State}");
+        }
+
+        var page = await Guard(() => grains.GetGrain<IJobIndexGrain>(0).List(request.PageSize == 0 ? 50 : request.PageSize,
+            string.IsNullOrEmpty(request.PageToken) ? null : request.PageToken, JobMapping.StatusesOf(request.State)));
+        var views = await Task.WhenAll(page.Jobs.Select(j => grains.GetGrain<IVideoJobGrain>(j.JobId).Get()));
+        var response = new ListJobsResponse { NextPageToken = page.Next ?? "" };
+        response.Jobs.AddRange(views.Where(v => v is not null).Select(v => JobMapping.ToJob(v!, WebBase)));
+        return response;
+    }
+
+    public override async Task<Job> CancelJob(CancelJobRequest request, ServerCallContext context)
+    {
+        var view = await Guard(() => grains.GetGrain<IVideoJobGrain>(CheckId(request.JobId)).Cancel());
+        return view is null ? throw NotFound(request.JobId) : JobMapping.ToJob(view, WebBase);
+    }
+
+    public override async Task WatchJob(WatchJobRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
+    {
+        var id = CheckId(request.JobId);
+        JobView? last = null;
+        await using var views = hub.WatchAsync(id, context.CancellationToken).GetAsyncEnumerator(context.CancellationToken);
+        while (true)
+        {
+            bool more;
+            try
+            {
+                more = await views.MoveNextAsync();
+            }
+            catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                throw Translate(e);
+            }
+
+            if (!more)
+            {
+                return;
+            }
+
+            var view = views.Current;
+            await responseStream.WriteAsync(new JobEvent { Job = JobMapping.ToJob(view, WebBase), Reason = JobWatchHub.Reason(last, view) });
+            last = view;
+        }
+    }
+
+    private async Task<Job> SubmitAsync(string jobId, JobSpec spec)
+    {
+        var view = await Guard(() => grains.GetGrain<IVideoJobGrain>(jobId).Submit(spec));
+        log.LogInformation("job {Job} submitted: {Input}", jobId, spec.Input);
+        return JobMapping.ToJob(view, WebBase);
+    }
+
+    private static ClipSettings Settings(V1.ClipOptions? o)
+    {
+        var d = global::Clipper.Core.Clips.ClipOptions.Defaults;
+        var options = new global::Clipper.Core.Clips.ClipOptions(
+            o is null || o.MaxClips == 0 ? d.MaxClips : o.MaxClips,
+            o is null || o.MinSeconds == 0 ? d.MinSeconds : o.MinSeconds,
+            o is null || o.MaxSeconds == 0 ? d.MaxSeconds : o.MaxSeconds,
+            d.Width, d.Height);
+        try
+        {
+            options.Validate();
+        }
+        catch (ClipperException e)
+        {
+            throw Error(StatusCode.InvalidArgument, e.Code, e.Message);
+        }
+
+        return ClipSettings.From(options);
+    }
+
+    public static string NewJobId() => $"job-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
+
+    private static string CheckId(string? id) =>
+        !string.IsNullOrEmpty(id) && JobIdPattern().IsMatch(id) ? id
+            : throw Error(StatusCode.InvalidArgument, ErrorCode.BadOption, $"job_id must be 1–64 letters, digits, '.', '_' or '-', got \"{id}\"");
+
+    private static RpcException NotFound(string id) =>
+        new(new Status(StatusCode.NotFound, $"job_not_found: no job {id}"));
+
+    private static RpcException Error(StatusCode status, ErrorCode code, string message) =>
+        new(new Status(status, $"{code.Code()}: {message}"));
+
+    private static async Task<T> Guard<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (e is not RpcException)
+        {
+            throw Translate(e);
+        }
+    }
+
+    private static async Task Guard(Func<Task> call) => await Guard(async () => { await call(); return 0; });
+
+    /// <summary>An exception as the gRPC status a client should see.</summary>
+    public static RpcException Translate(Exception e)
+    {
+        switch (e)
+        {
+            case RpcException r:
+                return r;
+            case ClipperException c:
+                return Error(StatusOf(c.Code), c.Code, c.Message);
+            case KeyNotFoundException k:
+                return new RpcException(new Status(StatusCode.NotFound, k.Message));
+            case ArgumentException a when a.Message.Contains(':'):
+                // grains put the stable code first ("bad_option: …")
+                var code = ErrorCodes.FromCode(a.Message[..a.Message.IndexOf(':')]);
+                return new RpcException(new Status(StatusOf(code), a.Message));
+            case OperationCanceledException or TimeoutException:
+                return new RpcException(new Status(StatusCode.Unavailable, $"internal: the cluster did not answer in time ({e.Message})"));
+            default:
+                return new RpcException(new Status(StatusCode.Internal, $"internal: {e.Message}"));
+        }
+    }
+
+    public static StatusCode StatusOf(ErrorCode code) => code switch
+    {
+        ErrorCode.BadOption => StatusCode.InvalidArgument,
+        ErrorCode.SourceNotFound => StatusCode.NotFound,
+        ErrorCode.SourceTooLarge => StatusCode.ResourceExhausted,
+        ErrorCode.NotAVideo or ErrorCode.NoAudio or ErrorCode.NoSpeech or ErrorCode.SourceTooShort or ErrorCode.UrlBlocked
+            or ErrorCode.UnsupportedUrl => StatusCode.FailedPrecondition,
+        ErrorCode.DownloadFailed => StatusCode.Unavailable,
+        ErrorCode.Cancelled => StatusCode.Cancelled,
+        ErrorCode.StageTimeout => StatusCode.DeadlineExceeded,
+        _ => StatusCode.Internal,
+    };
+
+    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
+    private static partial Regex JobIdPattern();
+}

@@ -1,0 +1,97 @@
+using Clipper.Abstractions.Jobs;
+using Clipper.Gateway.V1;
+using JobState = Clipper.Gateway.V1.JobState;
+using V1 = Clipper.Gateway.V1;
+
+namespace Clipper.Gateway;
+
+/// <summary>From the grains' records to the API's messages.</summary>
+public static class JobMapping
+{
+    public static JobState StateOf(JobStatus s) => s switch
+    {
+        JobStatus.Submitted => JobState.Submitted,
+        JobStatus.Completed => JobState.Completed,
+        JobStatus.Failed => JobState.Failed,
+        JobStatus.Cancelled => JobState.Cancelled,
+        JobStatus.None => JobState.Unspecified,
+        _ => JobState.Running,
+    };
+
+    /// <summary>The statuses a listed state stands for (none: every status).</summary>
+    public static IReadOnlyList<JobStatus> StatusesOf(JobState s) => s switch
+    {
+        JobState.Submitted => [JobStatus.Submitted],
+        JobState.Running => [JobStatus.Fetching, JobStatus.Transcribing, JobStatus.Scoring, JobStatus.Tracking, JobStatus.Encoding],
+        JobState.Completed => [JobStatus.Completed],
+        JobState.Failed => [JobStatus.Failed],
+        JobState.Cancelled => [JobStatus.Cancelled],
+        _ => [],
+    };
+
+    public static V1.Stage StageOf(JobStatus s) => s switch
+    {
+        JobStatus.Fetching => V1.Stage.Fetching,
+        JobStatus.Transcribing => V1.Stage.Transcribing,
+        JobStatus.Scoring => V1.Stage.Scoring,
+        JobStatus.Tracking => V1.Stage.Tracking,
+        JobStatus.Encoding => V1.Stage.Encoding,
+        _ => V1.Stage.Unspecified,
+    };
+
+    public static Job ToJob(JobView v, string webBase)
+    {
+        var job = new Job
+        {
+            JobId = v.JobId,
+            State = StateOf(v.Status),
+            Stage = StageOf(v.Status),
+            Percent = Math.Round(v.Percent, 1),
+            StagePercent = Math.Round(v.StagePercent, 1),
+            ErrorCode = v.Error?.Code ?? "",
+            ErrorMessage = v.Error?.Message ?? "",
+            Source = v.Source?.DisplayName ?? Path.GetFileName(v.Spec?.Input ?? ""),
+            SubmittedAtUnixMs = v.SubmittedAt.ToUnixTimeMilliseconds(),
+            FinishedAtUnixMs = v.FinishedAt?.ToUnixTimeMilliseconds() ?? 0,
+        };
+        if (v.Spec is { } spec)
+        {
+            job.Options = new ClipOptions
+            {
+                MaxClips = spec.Options.MaxClips,
+                MinSeconds = spec.Options.MinSeconds,
+                MaxSeconds = spec.Options.MaxSeconds,
+            };
+        }
+
+        foreach (var c in v.Clips)
+        {
+            var clip = new Clip
+            {
+                Rank = c.Index,
+                Start = Math.Round(c.Start, 3),
+                End = Math.Round(c.End, 3),
+                Score = c.Score,
+                Scores = new Scores { Hook = c.Hook, Completeness = c.Completeness, Density = c.Density, Emotion = c.Emotion },
+                Reason = c.Reason,
+                Title = c.Title,
+            };
+            if (v.Encoded.TryGetValue(c.Index, out var e))
+            {
+                clip.Finished = true;
+                clip.Video = Artifact(e.VideoKey, webBase);
+                clip.Thumbnail = Artifact(e.ThumbnailKey, webBase);
+                clip.Srt = Artifact(e.SrtKey, webBase);
+                clip.Vtt = Artifact(e.VttKey, webBase);
+            }
+
+            job.Clips.Add(clip);
+        }
+
+        return job;
+    }
+
+    /// <summary>A blob and where the web port serves it (/files/{blob}).</summary>
+    public static Artifact Artifact(string blob, string webBase) =>
+        new() { Blob = blob, Url = $"{webBase}/files/{string.Join('/', blob.Split('/').Select(Uri.EscapeDataString))}" };
+}

@@ -1,0 +1,174 @@
+using System.Text.Json.Nodes;
+using Clipper.Abstractions.Jobs;
+using Clipper.Core.Storage;
+using Google.Protobuf;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Clipper.Gateway;
+
+/// <summary>
+/// Clipper's own pages on the web port: <c>/jobs</c> (every job, updating live) and <c>/jobs/{id}</c> (stage
+/// timeline, units of work with attempts and errors, each clip with its thumbnail, scores and a player), the JSON
+/// they poll (<c>/api/jobs</c>, <c>/api/jobs/{id}</c>) and the clips' files (<c>/files/jobs/…</c>).
+/// </summary>
+public static class WebPages
+{
+    private static readonly JsonFormatter Proto = new(JsonFormatter.Settings.Default.WithFormatDefaultValues(true));
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/", () => Results.Redirect("/jobs"));
+        app.MapGet("/jobs", () => Page("jobs.html"));
+        app.MapGet("/jobs/{id}", (string id) => Page("job.html"));
+        app.MapGet("/web/{file}", (string file) => Asset(file));
+        app.MapGet("/api/jobs", ListAsync);
+        app.MapGet("/api/jobs/{id}", DetailAsync);
+        app.MapGet("/files/{**blob}", FileAsync);
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, IOptions<GatewayOptions> options)
+    {
+        int size = int.TryParse(http.Request.Query["pageSize"], out var n) ? Math.Clamp(n, 1, 500) : 100;
+        var page = await grains.GetGrain<IJobIndexGrain>(0).List(size, null, []);
+        var views = await Task.WhenAll(page.Jobs.Select(j => grains.GetGrain<IVideoJobGrain>(j.JobId).Get()));
+        var jobs = new JsonArray();
+        foreach (var v in views.Where(v => v is not null))
+        {
+            jobs.Add(JsonNode.Parse(Proto.Format(JobMapping.ToJob(v!, options.Value.WebBase))));
+        }
+
+        return Results.Text(new JsonObject { ["jobs"] = jobs }.ToJsonString(), "application/json");
+    }
+
+    private static async Task<IResult> DetailAsync(string id, IGrainFactory grains, IOptions<GatewayOptions> options)
+    {
+        var v = await grains.GetGrain<IVideoJobGrain>(id).Get();
+        if (v is null)
+        {
+            return Results.Text($"job_not_found: no job {id}\n", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        var timeline = new JsonArray();
+        var starts = v.StageStartedAt.OrderBy(kv => kv.Value).ToList();
+        for (int i = 0; i < starts.Count; i++)
+        {
+            var end = i + 1 < starts.Count ? starts[i + 1].Value : v.FinishedAt ?? DateTimeOffset.UtcNow;
+            bool terminal = Enum.TryParse<JobStatus>(starts[i].Key, true, out var st) && st.IsTerminal();
+            timeline.Add(new JsonObject
+            {
+                ["stage"] = starts[i].Key,
+                ["startedAt"] = starts[i].Value.ToUnixTimeMilliseconds(),
+                ["seconds"] = terminal ? null : Math.Round((end - starts[i].Value).TotalSeconds, 1),
+            });
+        }
+
+        var units = new JsonArray();
+        var errors = v.LastErrors ?? new Dictionary<string, JobError>();
+        foreach (var key in v.WorkSeconds.Keys.Union(v.Attempts.Keys).Union(errors.Keys).Union(v.WorkedOn.Keys)
+                     .OrderBy(WorkOrder).ThenBy(k => k, StringComparer.Ordinal))
+        {
+            units.Add(new JsonObject
+            {
+                ["work"] = key,
+                ["silo"] = v.WorkedOn.GetValueOrDefault(key),
+                ["seconds"] = v.WorkSeconds.TryGetValue(key, out var s) ? Math.Round(s, 1) : null,
+                ["failedAttempts"] = v.Attempts.GetValueOrDefault(key),
+                ["lastError"] = errors.TryGetValue(key, out var e) ? ErrorJson(e) : null,
+            });
+        }
+
+        var root = new JsonObject
+        {
+            ["job"] = JsonNode.Parse(Proto.Format(JobMapping.ToJob(v, options.Value.WebBase))),
+            ["status"] = v.Status.ToString(),
+            ["timeline"] = timeline,
+            ["units"] = units,
+            ["error"] = v.Error is null ? null : ErrorJson(v.Error),
+        };
+        return Results.Text(root.ToJsonString(), "application/json");
+    }
+
+    private static JsonObject ErrorJson(JobError e) => new() { ["code"] = e.Code, ["message"] = e.Message, ["detail"] = e.Detail };
+
+    private static int WorkOrder(string key) => key.Split('-')[0] switch
+    {
+        "fetch" => 0,
+        "transcribe" => 1,
+        "score" => 2,
+        "track" => 3,
+        _ => 4,
+    };
+
+    /// <summary>A clip's file. Only job outputs are served; a file store serves ranges (players seek).</summary>
+    private static async Task<IResult> FileAsync(string blob, HttpContext http)
+    {
+        string key;
+        try
+        {
+            key = BlobKeys.Check(blob);
+        }
+        catch (Exception)
+        {
+            return Results.NotFound();
+        }
+
+        if (!key.StartsWith("jobs/", StringComparison.Ordinal) || key.Contains("..", StringComparison.Ordinal))
+        {
+            return Results.NotFound();
+        }
+
+        var blobs = http.RequestServices.GetRequiredService<IBlobStore>();
+        var type = Path.GetExtension(key) switch
+        {
+            ".mp4" => "video/mp4",
+            ".jpg" => "image/jpeg",
+            ".vtt" => "text/vtt; charset=utf-8",
+            ".srt" => "application/x-subrip; charset=utf-8",
+            ".json" => "application/json",
+            _ => "application/octet-stream",
+        };
+        if (blobs is FileBlobStore files)
+        {
+            var path = files.PathOf(key);
+            return File.Exists(path) ? Results.File(path, type, enableRangeProcessing: true) : Results.NotFound();
+        }
+
+        if (!await blobs.ExistsAsync(key, http.RequestAborted))
+        {
+            return Results.NotFound();
+        }
+
+        return Results.Bytes(await blobs.GetBytesAsync(key, http.RequestAborted), type);
+    }
+
+    private static IResult Page(string name) => Results.Text(Resource(name), "text/html; charset=utf-8");
+
+    private static IResult Asset(string file) => file switch
+    {
+        "clipper.js" => Results.Text(Resource(file), "text/javascript; charset=utf-8"),
+        "clipper.css" => Results.Text(Resource(file), "text/css; charset=utf-8"),
+        _ => Results.NotFound(),
+    };
+
+    private static readonly Dictionary<string, string> Cache = [];
+
+    private static string Resource(string name)
+    {
+        lock (Cache)
+        {
+            if (!Cache.TryGetValue(name, out var text))
+            {
+                using var stream = typeof(WebPages).Assembly.GetManifestResourceStream("web/" + name)
+                    ?? throw new InvalidOperationException($"web/{name} is missing from the build");
+                text = new StreamReader(stream).ReadToEnd();
+                Cache[name] = text;
+            }
+
+            return text;
+        }
+    }
+}

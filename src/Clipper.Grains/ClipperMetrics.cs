@@ -1,0 +1,34 @@
+using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Stages;
+
+namespace Clipper.Grains;
+
+/// <summary>
+/// What the silo reports for metrics: work waiting per stage, how long units took, retries and how jobs ended.
+/// The gateway exports it as Prometheus text; without a gateway nothing is recorded.
+/// </summary>
+public interface IClipperMetrics
+{
+    /// <summary>A unit of work started (+1) or stopped (-1) waiting for a free slot of its stage on this silo.</summary>
+    void Queued(Stage stage, int delta);
+
+    /// <summary>A unit of work ended after <paramref name="seconds"/>: "ok", "failed" or "cancelled".</summary>
+    void StageRan(Stage stage, double seconds, string outcome);
+
+    /// <summary>A unit of work failed an attempt and will run again.</summary>
+    void Retried(Stage stage, string code);
+
+    /// <summary>A job reached a terminal state (with its error code when it failed or was cancelled).</summary>
+    void JobEnded(JobStatus status, string? code);
+}
+
+public sealed class NoMetrics : IClipperMetrics
+{
+    public void Queued(Stage stage, int delta) { }
+
+    public void StageRan(Stage stage, double seconds, string outcome) { }
+
+    public void Retried(Stage stage, string code) { }
+
+    public void JobEnded(JobStatus status, string? code) { }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using Clipper.Abstractions.Jobs;
+using Orleans.Runtime;
+
+namespace Clipper.Grains.Jobs;
+
+/// <summary>The job list (see <see cref="IJobIndexGrain"/>), persisted in the "jobs" storage like the jobs.</summary>
+public sealed class JobIndexGrain([PersistentState("index", "jobs")] IPersistentState<JobIndexState> state) : Grain, IJobIndexGrain
+{
+    public async Task Put(JobSummary summary)
+    {
+        if (state.State.Jobs.TryGetValue(summary.JobId, out var known) && known == summary)
+        {
+            return;
+        }
+
+        state.State.Jobs[summary.JobId] = summary;
+        await state.WriteStateAsync();
+    }
+
+    public Task<JobPage> List(int size, string? after, IReadOnlyList<JobStatus> statuses)
+    {
+        size = Math.Clamp(size, 1, 500);
+        IEnumerable<JobSummary> jobs = state.State.Jobs.Values
+            .OrderByDescending(j => j.SubmittedAt).ThenByDescending(j => j.JobId, StringComparer.Ordinal);
+        if (statuses.Count > 0)
+        {
+            jobs = jobs.Where(j => statuses.Contains(j.Status));
+        }
+
+        if (Cursor.TryParse(after, out var ticks, out var id))
+        {
+            jobs = jobs.Where(j => j.SubmittedAt.UtcTicks < ticks
+                || (j.SubmittedAt.UtcTicks == ticks && string.CompareOrdinal(j.JobId, id) < 0));
+        }
+
+        var page = jobs.Take(size + 1).ToList();
+        string? next = page.Count > size ? Cursor.Of(page[size - 1]) : null;
+        return Task.FromResult(new JobPage(page.Take(size).ToList(), next));
+    }
+
+    public Task<IReadOnlyDictionary<JobStatus, int>> Counts() =>
+        Task.FromResult<IReadOnlyDictionary<JobStatus, int>>(
+            state.State.Jobs.Values.GroupBy(j => j.Status).ToDictionary(g => g.Key, g => g.Count()));
+
+    /// <summary>A page cursor: the last listed job's submit time (UTC ticks) and id, "ticks.id".</summary>
+    private static class Cursor
+    {
+        public static string Of(JobSummary j) => $"{j.SubmittedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}.{j.JobId}";
+
+        public static bool TryParse(string? token, out long ticks, out string id)
+        {
+            ticks = 0;
+            id = "";
+            if (string.IsNullOrEmpty(token))
+            {
+                return false;
+            }
+
+            int dot = token.IndexOf('.', StringComparison.Ordinal);
+            if (dot <= 0 || !long.TryParse(token.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out ticks))
+            {
+                throw new ArgumentException($"bad_option: page token {token} is not one this server gave");
+            }
+
+            id = token[(dot + 1)..];
+            return true;
+        }
+    }
+}
+
+[GenerateSerializer, Alias("clipper.JobIndexState")]
+public sealed class JobIndexState
+{
+    [Id(0)] public Dictionary<string, JobSummary> Jobs { get; set; } = [];
+}
