@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Clipper needs on a Debian/Ubuntu machine and fetches the pinned assets.
-# Usage: scripts/setup.sh [--tests]   (--tests also installs and starts PostgreSQL)
+# Usage: scripts/setup.sh [--tests]   (--tests also installs and starts PostgreSQL, and installs Chromium and
+#                                     python3-grpcio/-grpc-tools for the browser and non-.NET client tests)
 # Idempotent: anything already present is left alone. Says what it does.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -33,6 +34,10 @@ command -v dpkg-deb >/dev/null 2>&1 || need+=(dpkg)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 if [ "$WANT_TESTS" = 1 ]; then
   command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+  [ -x /usr/bin/chromium ] || need+=(chromium)
+  # Debian's Python packages belong to /usr/bin/python3 (another python3 may come first on PATH)
+  /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || need+=(python3-grpcio)
+  /usr/bin/python3 -c 'import grpc_tools.protoc' >/dev/null 2>&1 || need+=(python3-grpc-tools)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   say "installing Debian packages: ${need[*]}"

@@ -4,6 +4,7 @@ using Clipper.Core.Errors;
 using Clipper.Gateway.V1;
 using Clipper.Stages.Fetch;
 using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using V1 = Clipper.Gateway.V1;
@@ -17,7 +18,7 @@ namespace Clipper.Gateway;
 /// <see cref="Access"/>).
 /// </summary>
 public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads uploads, Fetcher fetcher,
-    IOptions<GatewayOptions> options, ILogger<ClipperApi> log) : V1.Clipper.ClipperBase
+    IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime, ILogger<ClipperApi> log) : V1.Clipper.ClipperBase
 {
     private string WebBase => options.Value.WebBase;
 
@@ -120,7 +121,9 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
     {
         var id = CheckId(request.JobId);
         JobView? last = null;
-        await using var views = hub.WatchAsync(id, context.CancellationToken).GetAsyncEnumerator(context.CancellationToken);
+        // a stopping server ends its watches at once (the client reconnects), rather than holding shutdown up
+        using var end = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        await using var views = hub.WatchAsync(id, end.Token).GetAsyncEnumerator(end.Token);
         while (true)
         {
             bool more;
@@ -131,6 +134,10 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
             catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
+            {
+                throw new RpcException(new Status(StatusCode.Unavailable, "internal: the server is stopping; watch again to go on"));
             }
             catch (Exception e)
             {

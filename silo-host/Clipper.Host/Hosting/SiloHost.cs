@@ -103,7 +103,7 @@ public static class SiloHost
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        builder.Logging.AddFilter("Polly", LogLevel.Error);
         builder.Services.AddClipperStages(config);
         builder.UseOrleans(silo =>
         {

@@ -1,0 +1,87 @@
+using Clipper.Gateway.V1;
+using Clipper.TestSupport;
+using Microsoft.Playwright;
+
+namespace Clipper.Gateway.Tests;
+
+/// <summary>
+/// The pages in a real headless Chromium (Debian's, driven by Playwright): /jobs shows a running job's percent
+/// advance, /jobs/{id} plays a clip, /dashboard lists the silo and the job grain. Screenshots go to
+/// TestResults/screenshots beside the repository.
+/// </summary>
+public sealed class BrowserTests(ITestOutputHelper output)
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    [Fact]
+    public async Task JobsPageJobPageAndDashboardInARealBrowser()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: run scripts/setup.sh --tests");
+        var talk = await TestMedia.ShortTalkAsync();
+        await using var server = await GatewayServer.StartAsync();
+        var shots = Screenshots();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--autoplay-policy=no-user-gesture-required"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+
+        var job = await server.UploadAsync(talk.File, new ClipOptions { MaxClips = 2 });
+        await page.GotoAsync($"{server.WebBase}/jobs");
+        var row = page.Locator($"tr[data-job='{job.JobId}']");
+        await row.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        // the percent shown advances while the job runs
+        var seen = new List<double>();
+        for (int i = 0; i < 600 && (seen.Count < 2 || seen[^1] <= seen[0]); i++)
+        {
+            seen.Add(double.Parse(await row.Locator(".percent").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture));
+            await Task.Delay(500);
+        }
+
+        output.WriteLine("percent seen on /jobs: " + string.Join(", ", seen.Distinct()));
+        Assert.True(seen[^1] > seen[0], "the percent on /jobs did not advance: " + string.Join(", ", seen));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "jobs-running.png"), FullPage = true });
+
+        await server.WatchAllAsync(job.JobId, TimeSpan.FromMinutes(8));
+        await page.Locator($"tr[data-job='{job.JobId}'][data-state='COMPLETED']").WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
+
+        await page.GotoAsync($"{server.WebBase}/jobs/{job.JobId}");
+        var video = page.Locator("video").First;
+        await video.WaitForAsync(new LocatorWaitForOptions { Timeout = 20_000 });
+        // HAVE_ENOUGH_DATA or at least HAVE_FUTURE_DATA: the browser can play it
+        await page.WaitForFunctionAsync("() => { const v = document.querySelector('video'); return v && v.readyState >= 3 && v.duration > 10; }",
+            null, new PageWaitForFunctionOptions { Timeout = 30_000 });
+        double duration = await video.EvaluateAsync<double>("v => v.duration");
+        int width = await video.EvaluateAsync<int>("v => v.videoWidth");
+        int height = await video.EvaluateAsync<int>("v => v.videoHeight");
+        output.WriteLine($"clip plays in Chromium: {width}x{height}, {duration:0.0} s");
+        Assert.Equal((1080, 1920), (width, height));
+        Assert.Contains("Stages", await page.ContentAsync());
+        Assert.True(await page.Locator("#timeline tr").CountAsync() >= 6, "the stage timeline is short");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "job-completed.png"), FullPage = true });
+
+        await page.GotoAsync($"{server.WebBase}/dashboard/#/silos");
+        await page.GetByText("Active").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "dashboard-silos.png"), FullPage = true });
+        await page.GotoAsync($"{server.WebBase}/dashboard/#/grains");
+        await page.Locator("td[title*='VideoJobGrain']").First.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "dashboard-grains.png"), FullPage = true });
+        Measurements.Record($"browser (Chromium {browser.Version}): /jobs percent advanced {seen[0]:0.#}→{seen[^1]:0.#}; clip played {width}x{height} {duration:0.0} s; dashboard listed the silo and VideoJobGrain; screenshots in {shots}");
+    }
+
+    private static string Screenshots()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Clipper.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        var shots = Path.Combine(dir?.FullName ?? Path.GetTempPath(), "TestResults", "screenshots");
+        Directory.CreateDirectory(shots);
+        return shots;
+    }
+}

@@ -1,0 +1,274 @@
+using System.Diagnostics;
+using Clipper.Gateway.V1;
+using Clipper.TestSupport;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Reflection.V1Alpha;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Clipper.Gateway.Tests;
+
+/// <summary>The gRPC API against a real server: real uploads of a real talk, real jobs, real clips.</summary>
+public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper output) : IClassFixture<ServerFixture>
+{
+    private GatewayServer Server => fixture.Server;
+
+    private V1.Clipper.ClipperClient Client => Server.Client;
+
+    [Fact]
+    public async Task AnUploadIsWatchedToItsClipsWhichAreListedAndDownloadable()
+    {
+        var talk = await TestMedia.ShortTalkAsync();
+        var submitted = await Server.UploadAsync(talk.File, new ClipOptions { MaxClips = 3 });
+        Assert.Contains(submitted.State, new[] { JobState.Submitted, JobState.Running });
+        Assert.Equal("short-talk.mp4", submitted.Source);
+
+        var events = await Server.WatchAllAsync(submitted.JobId, TimeSpan.FromMinutes(8));
+        output.WriteLine(string.Join("\n", events.Select(e => $"{e.Reason,-9} {e.Job.State} {e.Job.Stage} {e.Job.Percent}% clips {e.Job.Clips.Count(c => c.Finished)}/{e.Job.Clips.Count}")));
+        Assert.Equal("current", events[0].Reason);
+        var last = events[^1].Job;
+        Assert.Equal(JobState.Completed, last.State);
+        Assert.Equal("finished", events[^1].Reason);
+        Assert.Contains(events, e => e.Reason == "stage");
+        Assert.True(events.Count(e => e.Reason == "clip") >= 1, "no event announced a finished clip");
+        for (int i = 1; i < events.Count; i++)
+        {
+            Assert.True(events[i].Job.Percent >= events[i - 1].Job.Percent - 0.5, $"percent went back at event {i}");
+            Assert.True(events[i].Job.Clips.Count(c => c.Finished) >= events[i - 1].Job.Clips.Count(c => c.Finished));
+        }
+
+        Assert.InRange(last.Clips.Count, 1, 3);
+        Assert.All(last.Clips, c =>
+        {
+            Assert.True(c.Finished);
+            Assert.InRange(c.End - c.Start, 15, 90);
+            Assert.False(string.IsNullOrWhiteSpace(c.Title));
+            Assert.False(string.IsNullOrWhiteSpace(c.Reason));
+            Assert.InRange(c.Score, 0, 100);
+            Assert.StartsWith($"jobs/{last.JobId}/clip-", c.Video.Blob);
+        });
+
+        var got = await Client.GetJobAsync(new GetJobRequest { JobId = last.JobId });
+        Assert.Equal(JobState.Completed, got.State);
+        Assert.Equal(last.Clips.Select(c => c.Video.Url), got.Clips.Select(c => c.Video.Url));
+
+        var listed = await Client.ListJobsAsync(new ListJobsRequest { PageSize = 50 });
+        Assert.Contains(listed.Jobs, j => j.JobId == last.JobId && j.State == JobState.Completed);
+        var completed = await Client.ListJobsAsync(new ListJobsRequest { State = JobState.Completed });
+        Assert.Contains(completed.Jobs, j => j.JobId == last.JobId);
+        Assert.All(completed.Jobs, j => Assert.Equal(JobState.Completed, j.State));
+        var running = await Client.ListJobsAsync(new ListJobsRequest { State = JobState.Running });
+        Assert.DoesNotContain(running.Jobs, j => j.JobId == last.JobId);
+
+        var clip = last.Clips[0];
+        var video = await Server.Web.GetByteArrayAsync(clip.Video.Url);
+        Assert.Equal("ftyp"u8.ToArray(), video[4..8]);
+        Assert.Equal(new byte[] { 0xFF, 0xD8 }, (await Server.Web.GetByteArrayAsync(clip.Thumbnail.Url))[..2]);
+        Assert.StartsWith("WEBVTT", await Server.Web.GetStringAsync(clip.Vtt.Url));
+        Assert.Contains("-->", await Server.Web.GetStringAsync(clip.Srt.Url));
+        var range = new HttpRequestMessage(HttpMethod.Get, clip.Video.Url);
+        range.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(0, 99);
+        var partial = await Server.Web.SendAsync(range);
+        Assert.Equal(System.Net.HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal(404, (int)(await Server.Web.GetAsync("/files/sources/../db/clipper.db")).StatusCode);
+
+        // the upload is gone once the job has its source in blob storage
+        await Wait.Until(() => !Directory.Exists(Path.Combine(Server.Home, "uploads", last.JobId)), TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task BadRequestsGetStatusCodesWithStableCodes()
+    {
+        async Task Expect(StatusCode status, string code, Func<Task> call)
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(call);
+            output.WriteLine($"{e.StatusCode}: {e.Status.Detail}");
+            Assert.Equal(status, e.StatusCode);
+            Assert.StartsWith(code + ":", e.Status.Detail);
+        }
+
+        await Expect(StatusCode.NotFound, "job_not_found", async () => await Client.GetJobAsync(new GetJobRequest { JobId = "no-such-job" }));
+        await Expect(StatusCode.NotFound, "job_not_found", async () => await Client.CancelJobAsync(new CancelJobRequest { JobId = "no-such-job" }));
+        await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.GetJobAsync(new GetJobRequest { JobId = "bad id!" }));
+        await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.SubmitJobAsync(new SubmitJobRequest()));
+        await Expect(StatusCode.FailedPrecondition, "url_blocked", async () => await Client.SubmitJobAsync(new SubmitJobRequest { SourceUrl = "http://127.0.0.1/x.mp4" }));
+        await Expect(StatusCode.FailedPrecondition, "url_blocked", async () => await Client.SubmitJobAsync(new SubmitJobRequest { SourceUrl = "http://169.254.169.254/latest/meta-data" }));
+        await Expect(StatusCode.FailedPrecondition, "unsupported_url", async () => await Client.SubmitJobAsync(new SubmitJobRequest { SourceUrl = "ftp://example.com/a.mp4" }));
+        await Expect(StatusCode.FailedPrecondition, "unsupported_url", async () => await Client.SubmitJobAsync(new SubmitJobRequest { SourceUrl = "https://www.youtube.com/watch?v=abc" }));
+        await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.SubmitJobAsync(new SubmitJobRequest
+        {
+            SourceUrl = "https://example.com/a.mp4",
+            Options = new ClipOptions { MinSeconds = 100, MaxSeconds = 20 },
+        }));
+        await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.ListJobsAsync(new ListJobsRequest { PageSize = 100000 }));
+        await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.ListJobsAsync(new ListJobsRequest { PageToken = "garbage" }));
+        await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.WatchJob(new WatchJobRequest { JobId = "" }).ResponseStream.MoveNext());
+        await Expect(StatusCode.NotFound, "job_not_found", async () => await Client.WatchJob(new WatchJobRequest { JobId = "no-such-job" }).ResponseStream.MoveNext());
+
+        // uploads: no header, not a video, shorter than announced
+        await Expect(StatusCode.InvalidArgument, "bad_option", async () =>
+        {
+            using var call = Client.UploadJob();
+            await call.RequestStream.WriteAsync(new UploadChunk { Data = Google.Protobuf.ByteString.CopyFromUtf8("hello") });
+            await call.RequestStream.CompleteAsync();
+            await call;
+        });
+        var text = Path.Combine(TestMedia.TempDir("gateway-bad"), "notes.mp4");
+        await File.WriteAllTextAsync(text, "these are notes, not a video\n");
+        await Expect(StatusCode.FailedPrecondition, "not_a_video", () => Server.UploadAsync(text));
+        await Expect(StatusCode.InvalidArgument, "bad_option", async () =>
+        {
+            using var call = Client.UploadJob();
+            await call.RequestStream.WriteAsync(new UploadChunk { Header = new UploadHeader { FileName = "a.mp4", Size = 1000 } });
+            await call.RequestStream.WriteAsync(new UploadChunk { Data = Google.Protobuf.ByteString.CopyFromUtf8("short") });
+            await call.RequestStream.CompleteAsync();
+            await call;
+        });
+
+        // nothing of a refused upload stays behind
+        await Wait.Until(() => !Directory.Exists(Path.Combine(Server.Home, "uploads"))
+            || Directory.GetFileSystemEntries(Path.Combine(Server.Home, "uploads")).Length == 0, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task CancellingARunningJobEndsItsWatchAsCancelled()
+    {
+        var talk = await TestMedia.ShortTalkAsync();
+        var job = await Server.UploadAsync(talk.File);
+        // a short deadline ends the watch with DEADLINE_EXCEEDED and releases the server's poller
+        var deadline = await Assert.ThrowsAsync<RpcException>(() => Server.WatchAllAsync(job.JobId, TimeSpan.FromSeconds(1)));
+        Assert.Equal(StatusCode.DeadlineExceeded, deadline.StatusCode);
+        var hub = Server.Services.GetRequiredService<JobWatchHub>();
+        await Wait.Until(() => hub.Watchers(job.JobId) == 0, TimeSpan.FromSeconds(5));
+
+        var watching = Server.WatchAllAsync(job.JobId, TimeSpan.FromMinutes(2));
+        var cancelled = await Client.CancelJobAsync(new CancelJobRequest { JobId = job.JobId });
+        Assert.Equal(JobState.Cancelled, cancelled.State);
+        Assert.Equal("cancelled", cancelled.ErrorCode);
+        var events = await watching;
+        Assert.Equal(JobState.Cancelled, events[^1].Job.State);
+        Assert.Equal(JobState.Cancelled, (await Client.GetJobAsync(new GetJobRequest { JobId = job.JobId })).State);
+        // cancelling again changes nothing
+        Assert.Equal(JobState.Cancelled, (await Client.CancelJobAsync(new CancelJobRequest { JobId = job.JobId })).State);
+    }
+
+    [Fact]
+    public async Task HundredWatchersAllSeeTheEndWhileGetJobIsLoadedAt200PerSecond()
+    {
+        var talk = await TestMedia.FourMinuteTalkAsync();
+        var job = await Server.UploadAsync(talk.File, new ClipOptions { MaxClips = 3 });
+        var watchers = Enumerable.Range(0, 100).Select(_ => Task.Run(() => Server.WatchAllAsync(job.JobId, TimeSpan.FromMinutes(10)))).ToList();
+        var hub = Server.Services.GetRequiredService<JobWatchHub>();
+        await Wait.Until(() => hub.Watchers(job.JobId) == 100, TimeSpan.FromSeconds(30));
+
+        // wait for encoding, then 200 GetJob calls a second for 30 s
+        await Wait.Until(() => Client.GetJob(new GetJobRequest { JobId = job.JobId }).Stage == V1.Stage.Encoding
+            || Client.GetJob(new GetJobRequest { JobId = job.JobId }).State == JobState.Completed, TimeSpan.FromMinutes(6));
+        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
+        var statesSeen = new System.Collections.Concurrent.ConcurrentBag<V1.Stage>();
+        int failures = 0;
+        var clock = Stopwatch.StartNew();
+        var calls = new List<Task>();
+        for (int i = 0; i < 200 * 30; i++)
+        {
+            var due = TimeSpan.FromMilliseconds(i * 5);
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait);
+            }
+
+            calls.Add(Task.Run(async () =>
+            {
+                var t = Stopwatch.StartNew();
+                try
+                {
+                    var j = await Client.GetJobAsync(new GetJobRequest { JobId = job.JobId });
+                    latencies.Add(t.Elapsed.TotalMilliseconds);
+                    statesSeen.Add(j.Stage);
+                }
+                catch (RpcException)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }));
+        }
+
+        await Task.WhenAll(calls);
+        double seconds = clock.Elapsed.TotalSeconds;
+        var sorted = latencies.OrderBy(x => x).ToList();
+        double P(double q) => sorted[Math.Min(sorted.Count - 1, (int)(q * sorted.Count))];
+        var line = FormattableString.Invariant(
+            $"GetJob load: {sorted.Count} calls in {seconds:0.0} s ({sorted.Count / seconds:0} per second) while encoding for {statesSeen.Count(s => s == V1.Stage.Encoding)} of them, 100 watchers open: p50 {P(0.5):0.0} ms, p99 {P(0.99):0.0} ms, max {sorted[^1]:0.0} ms");
+        output.WriteLine(line);
+        Measurements.Record(line);
+        Assert.Equal(0, failures);
+        Assert.Equal(6000, sorted.Count);
+
+        var all = await Task.WhenAll(watchers);
+        Assert.All(all, events =>
+        {
+            Assert.Equal("current", events[0].Reason);
+            Assert.Equal(JobState.Completed, events[^1].Job.State);
+            Assert.True(events[^1].Job.Clips.All(c => c.Finished));
+        });
+        Measurements.Record($"WatchJob: {all.Length} concurrent streams, all ended COMPLETED; {all.Min(e => e.Count)}–{all.Max(e => e.Count)} events each");
+        await Wait.Until(() => hub.Watchers(job.JobId) == 0, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task MetricsParseAsPrometheusTextAndCountTheJobs()
+    {
+        var jobs = new List<Job>();
+        string token = "";
+        do
+        {
+            var page = await Client.ListJobsAsync(new ListJobsRequest { PageSize = 2, PageToken = token });
+            jobs.AddRange(page.Jobs);
+            token = page.NextPageToken;
+        }
+        while (token != "");
+
+        Assert.Equal(jobs.Count, jobs.Select(j => j.JobId).Distinct().Count());
+        var text = await Server.Web.GetStringAsync("/metrics");
+        var samples = PrometheusText.Parse(text);
+        foreach (var state in new[] { JobState.Completed, JobState.Cancelled, JobState.Failed })
+        {
+            var name = state.ToString().ToLowerInvariant();
+            Assert.Equal(jobs.Count(j => j.State == state), samples[$"clipper_jobs{{state=\"{name}\"}}"]);
+        }
+
+        Assert.True(samples.ContainsKey("clipper_stage_queued{stage=\"encode\"}"));
+        int completed = jobs.Count(j => j.State == JobState.Completed);
+        if (completed > 0)
+        {
+            Assert.True(samples["clipper_stage_duration_seconds_count{stage=\"encode\",outcome=\"ok\"}"] >= completed);
+            Assert.Equal(completed, samples["clipper_jobs_finished_total{state=\"completed\"}"]);
+        }
+    }
+
+    [Fact]
+    public async Task HealthReflectionPagesAndTheDashboardAnswer()
+    {
+        var health = new Health.HealthClient(Server.Channel);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await health.CheckAsync(new HealthCheckRequest())).Status);
+        Assert.Equal(200, (int)(await Server.Web.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(200, (int)(await Server.Web.GetAsync("/health/ready")).StatusCode);
+
+        var reflection = new ServerReflection.ServerReflectionClient(Server.Channel);
+        using var call = reflection.ServerReflectionInfo();
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" });
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext());
+        var services = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
+        Assert.Contains("clipper.v1.Clipper", services);
+        Assert.Contains("grpc.health.v1.Health", services);
+
+        Assert.Contains("<table>", await Server.Web.GetStringAsync("/jobs"));
+        var counters = System.Text.Json.Nodes.JsonNode.Parse(await Server.Web.GetStringAsync("/dashboard/DashboardCounters"))!;
+        Assert.Contains(counters["hosts"]!.AsArray(), h => (string?)h!["status"] == "Active");
+        // the web port does not answer gRPC-style paths, the gRPC port does not serve pages
+        var crossed = await new HttpClient().GetAsync($"http://{Server.GrpcAddress}/jobs");
+        Assert.NotEqual(200, (int)crossed.StatusCode);
+    }
+}

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Net.Sockets;
+using Clipper.Gateway.V1;
+using Clipper.Host.Cli;
+using Clipper.Host.Hosting;
+using Clipper.TestSupport;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+
+namespace Clipper.Gateway.Tests;
+
+/// <summary>A real server as <c>clipper serve</c> builds it (silo, gateway, pages), on free loopback ports and a home of its own.</summary>
+public sealed class GatewayServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GatewayServer(WebApplication app, string home, int grpcPort, int webPort)
+    {
+        _app = app;
+        Home = home;
+        GrpcAddress = $"127.0.0.1:{grpcPort}";
+        WebBase = $"http://127.0.0.1:{webPort}";
+        Channel = GrpcChannel.ForAddress($"http://{GrpcAddress}", new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
+        Client = new V1.Clipper.ClipperClient(Channel);
+        Web = new HttpClient { BaseAddress = new Uri(WebBase), Timeout = TimeSpan.FromMinutes(2) };
+    }
+
+    public string Home { get; }
+
+    public string GrpcAddress { get; }
+
+    public string WebBase { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public V1.Clipper.ClipperClient Client { get; }
+
+    public HttpClient Web { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<GatewayServer> StartAsync(IDictionary<string, string?>? settings = null)
+    {
+        var home = TestMedia.TempDir("gateway-home");
+        int grpc = FreePort(), web = FreePort();
+        var overrides = new Dictionary<string, string?>
+        {
+            ["Clipper:Home"] = home,
+            ["Clipper:Gateway:Grpc"] = $"127.0.0.1:{grpc}",
+            ["Clipper:Gateway:Web"] = $"127.0.0.1:{web}",
+        };
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>())
+        {
+            overrides[k] = v;
+        }
+
+        var app = ServeCommand.Build(SiloHost.LoadConfiguration(overrides), null);
+        await app.StartAsync();
+        return new GatewayServer(app, home, grpc, web);
+    }
+
+    /// <summary>Uploads a file as a new job.</summary>
+    public async Task<Job> UploadAsync(string file, ClipOptions? options = null, Metadata? headers = null, int chunk = 256 << 10)
+    {
+        using var call = Client.UploadJob(headers);
+        var bytes = await File.ReadAllBytesAsync(file);
+        await call.RequestStream.WriteAsync(new UploadChunk
+        {
+            Header = new UploadHeader { FileName = Path.GetFileName(file), Options = options ?? new ClipOptions(), Size = bytes.Length },
+        });
+        for (int i = 0; i < bytes.Length; i += chunk)
+        {
+            await call.RequestStream.WriteAsync(new UploadChunk { Data = ByteString.CopyFrom(bytes, i, Math.Min(chunk, bytes.Length - i)) });
+        }
+
+        await call.RequestStream.CompleteAsync();
+        return await call;
+    }
+
+    /// <summary>Every event of a WatchJob stream, to its end.</summary>
+    public async Task<List<JobEvent>> WatchAllAsync(string jobId, TimeSpan timeout)
+    {
+        using var call = Client.WatchJob(new WatchJobRequest { JobId = jobId }, deadline: DateTime.UtcNow + timeout);
+        var events = new List<JobEvent>();
+        await foreach (var e in call.ResponseStream.ReadAllAsync())
+        {
+            events.Add(e);
+        }
+
+        return events;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Web.Dispose();
+        Channel.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(Home, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a file still held open: left in /tmp
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>One server for a test class.</summary>
+public sealed class ServerFixture : IAsyncLifetime
+{
+    public GatewayServer Server { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync() => Server = await GatewayServer.StartAsync();
+
+    public async ValueTask DisposeAsync() => await Server.DisposeAsync();
+}
