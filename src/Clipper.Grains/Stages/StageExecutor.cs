@@ -38,13 +38,17 @@ public sealed class StageExecutor : IDisposable
     private readonly ILogger<StageExecutor> _log;
     private readonly Dictionary<Stage, SemaphoreSlim> _slots;
     private readonly IClipperMetrics _metrics;
+    private readonly CancellationTokenSource _stopping = new();
 
     public StageExecutor(IBlobStore blobs, IOptions<ClipperOptions> options, IOptions<JobOptions> jobs,
         IOptions<FetchOptions> fetch, IOptions<TranscribeOptions> transcribe, IOptions<ScoreOptions> score,
         IOptions<TrackOptions> track, IOptions<EncodeOptions> encode, ILogger<StageExecutor> log,
-        IClipperMetrics metrics)
+        IClipperMetrics metrics, Microsoft.Extensions.Hosting.IHostApplicationLifetime lifetime)
     {
         _metrics = metrics;
+        // a stopping process stops its tools at once (their process trees killed), not when grains deactivate:
+        // nothing of this silo's work outlives it, and the jobs re-dispatch the units elsewhere or on restart
+        lifetime.ApplicationStopping.Register(_stopping.Cancel);
         _blobs = blobs;
         _options = options.Value;
         _log = log;
@@ -63,6 +67,9 @@ public sealed class StageExecutor : IDisposable
         Directory.CreateDirectory(_options.WorkDirectory);
     }
 
+    /// <summary>True once the process is stopping: the units it stopped are not failures of their jobs.</summary>
+    public bool Stopping => _stopping.IsCancellationRequested;
+
     /// <summary>Units of each stage running on this silo now (for tests and metrics).</summary>
     public int Running(Stage stage) => _running.TryGetValue(stage, out var n) ? n : 0;
 
@@ -70,6 +77,8 @@ public sealed class StageExecutor : IDisposable
 
     public async Task<StageOutput> RunAsync(StageWork work, IProgress<double> progress, CancellationToken cancel)
     {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, _stopping.Token);
+        cancel = linked.Token;
         var slot = _slots[work.Stage];
         _metrics.Queued(work.Stage, 1);
         try

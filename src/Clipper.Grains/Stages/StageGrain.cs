@@ -150,7 +150,9 @@ public abstract class StageGrain : Grain, IStageGrain
             _finishedToken = finalToken;
         }
 
-        if (!cancel.IsCancellationRequested)
+        // a unit stopped because this process is stopping is not the job's failure: say nothing, and the job
+        // (asking IsRunning, or woken by its reminder) dispatches it again on a silo that runs
+        if (!cancel.IsCancellationRequested && !(report.Error is not null && _executor.Stopping))
         {
             await SendAsync(work.JobId, report with { Token = finalToken });
         }
