@@ -1,4 +1,6 @@
 using System.Globalization;
+using Clipper.Abstractions.Jobs;
+using JobState = Clipper.Gateway.V1.JobState;
 using Clipper.Core.Errors;
 using Clipper.Gateway;
 using Clipper.Gateway.V1;
@@ -12,7 +14,7 @@ namespace Clipper.Host.Cli;
 /// <c>clipper submit INPUT --server HOST:PORT [--out DIR] [--clips N] [--min S] [--max S]</c> and
 /// <c>clipper watch JOB --server HOST:PORT [--out DIR]</c>: the CLI as a client of a running <c>serve</c>. A file is
 /// uploaded, a URL submitted; then the job is followed (reconnecting when the server restarts) and, with --out, its
-/// clips downloaded. Exit codes as <c>clip</c>. The server also comes from CLIPPER_SERVER, the key from CLIPPER_API_KEY.
+/// clips downloaded. Progress and exit codes as <c>clip</c>. The server also comes from CLIPPER_SERVER, the key from CLIPPER_API_KEY.
 /// </summary>
 public sealed class ClientCommand(TextWriter stdout, TextWriter stderr)
 {
@@ -71,47 +73,62 @@ public sealed class ClientCommand(TextWriter stdout, TextWriter stderr)
         return await call;
     }
 
-    /// <summary>Follows the job with WatchJob, reconnecting (with the job's state so far) while the server is away.</summary>
+    /// <summary>Follows the job with WatchJob, reconnecting while the server is away, showing progress as clip does.</summary>
     private async Task<int> FollowAsync(Gateway.V1.Clipper.ClipperClient client, ClientArgs a, string jobId, CancellationToken cancel)
     {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        Job? last = null;
-        string lastLine = "";
-        var unavailableSince = DateTime.UtcNow;
-        while (true)
+        Job? latest = null;
+        RpcException? failure = null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watching = Task.Run(async () =>
         {
-            try
+            var lostAt = DateTime.UtcNow;
+            while (!stop.IsCancellationRequested)
             {
-                using var call = client.WatchJob(new WatchJobRequest { JobId = jobId }, Headers(a), cancellationToken: cancel);
-                await foreach (var e in call.ResponseStream.ReadAllAsync(cancel))
+                try
                 {
-                    last = e.Job;
-                    unavailableSince = DateTime.UtcNow;
-                    // like clip's plain progress: a line when the stage changes or another tenth is done
-                    var line = string.Create(Inv, $"{StageLabel(last),-13} {Math.Floor(last.Percent / 10) * 10,3:0}%");
-                    if (line != lastLine)
+                    using var call = client.WatchJob(new WatchJobRequest { JobId = jobId }, Headers(a), cancellationToken: stop.Token);
+                    await foreach (var e in call.ResponseStream.ReadAllAsync(stop.Token))
                     {
-                        stderr.WriteLine(string.Create(Inv, $"{(int)clock.Elapsed.TotalMinutes:00}:{clock.Elapsed.Seconds:00}  {line}"));
-                        lastLine = line;
+                        Volatile.Write(ref latest, e.Job);
+                        first.TrySetResult();
+                        lostAt = DateTime.UtcNow;
+                    }
+
+                    if (latest is not null && IsTerminal(latest.State))
+                    {
+                        return;
                     }
                 }
-
-                if (last is not null && IsTerminal(last.State))
+                catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Internal
+                    && DateTime.UtcNow - lostAt < TimeSpan.FromMinutes(5) && !stop.IsCancellationRequested)
                 {
-                    break;
+                    // the server restarts: watch again; the job carries on with it
+                    await Task.Delay(TimeSpan.FromSeconds(1), stop.Token);
+                }
+                catch (RpcException e)
+                {
+                    failure = e;
+                    first.TrySetResult();
+                    return;
                 }
             }
-            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Internal && !cancel.IsCancellationRequested
-                && DateTime.UtcNow - unavailableSince < TimeSpan.FromMinutes(5))
-            {
-                // the server restarts: try again; the job carries on with it
-                stderr.WriteLine($"clipper: the server is unavailable ({e.Status.Detail}); reconnecting…");
-                await Task.Delay(TimeSpan.FromSeconds(1), cancel);
-            }
-            catch (RpcException e)
-            {
-                return Fail(e);
-            }
+        }, stop.Token);
+
+        await first.Task.WaitAsync(cancel);
+        if (failure is not null)
+        {
+            return Fail(failure);
+        }
+
+        var last = await new ProgressView(stderr, ProgressView.IsTerminal).FollowAsync(
+            () => Task.FromResult(failure is null ? Volatile.Read(ref latest)! : Failed(failure)),
+            j => new ProgressView.Point(StatusOf(j), j.Percent, j.StagePercent), cancel);
+        await stop.CancelAsync();
+        await watching.ContinueWith(_ => { }, CancellationToken.None);
+        if (failure is not null)
+        {
+            return Fail(failure);
         }
 
         if (last.State != JobState.Completed)
@@ -176,9 +193,25 @@ public sealed class ClientCommand(TextWriter stdout, TextWriter stderr)
 
     private static bool IsTerminal(JobState s) => s is JobState.Completed or JobState.Failed or JobState.Cancelled;
 
-    private static string StageLabel(Job j) => j.State == JobState.Running ? Title(j.Stage.ToString()) : Title(j.State.ToString());
+    /// <summary>A stand-in job that ends the progress view when the watch failed for good.</summary>
+    private static Job Failed(RpcException e) => new() { State = JobState.Failed, ErrorCode = "internal", ErrorMessage = e.Status.Detail };
 
-    private static string Title(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..].ToLowerInvariant();
+    /// <summary>The API's state and stage as the grains' status (what the progress view shows).</summary>
+    private static JobStatus StatusOf(Job j) => j.State switch
+    {
+        JobState.Submitted => JobStatus.Submitted,
+        JobState.Completed => JobStatus.Completed,
+        JobState.Failed => JobStatus.Failed,
+        JobState.Cancelled => JobStatus.Cancelled,
+        _ => j.Stage switch
+        {
+            Gateway.V1.Stage.Fetching => JobStatus.Fetching,
+            Gateway.V1.Stage.Transcribing => JobStatus.Transcribing,
+            Gateway.V1.Stage.Scoring => JobStatus.Scoring,
+            Gateway.V1.Stage.Tracking => JobStatus.Tracking,
+            _ => JobStatus.Encoding,
+        },
+    };
 
     private static Metadata Headers(ClientArgs a) => a.ApiKey is null ? [] : new Metadata { { Access.Header, a.ApiKey } };
 

@@ -19,25 +19,33 @@ public sealed class ProgressView(TextWriter err, bool terminal)
 
     public string Elapsed => $"{(int)_clock.Elapsed.TotalMinutes:00}:{_clock.Elapsed.Seconds:00}";
 
-    public Task<JobView> FollowAsync(Func<Task<JobView>> poll, CancellationToken cancel) =>
-        terminal ? BarAsync(poll, cancel) : LinesAsync(poll, cancel);
+    /// <summary>What the view shows of a job.</summary>
+    public readonly record struct Point(JobStatus Status, double Percent, double StagePercent);
 
-    private async Task<JobView> BarAsync(Func<Task<JobView>> poll, CancellationToken cancel)
+    public Task<JobView> FollowAsync(Func<Task<JobView>> poll, CancellationToken cancel) =>
+        FollowAsync(poll, v => new Point(v.Status, v.Percent, v.StagePercent), cancel);
+
+    /// <summary>Follows any view of a job (a grain's, or the API's) that <paramref name="read"/> turns into a point.</summary>
+    public Task<T> FollowAsync<T>(Func<Task<T>> poll, Func<T, Point> read, CancellationToken cancel) =>
+        terminal ? BarAsync(poll, read, cancel) : LinesAsync(poll, read, cancel);
+
+    private async Task<T> BarAsync<T>(Func<Task<T>> poll, Func<T, Point> read, CancellationToken cancel)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(err) });
-        JobView view = await poll();
+        T view = await poll();
         await console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
                 new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async ctx =>
             {
-                var task = ctx.AddTask(Describe(view), maxValue: 100);
+                var task = ctx.AddTask(Describe(read(view)), maxValue: 100);
                 while (true)
                 {
-                    task.Description = Describe(view);
-                    task.Value = view.Percent;
-                    if (view.Status.IsTerminal())
+                    var p = read(view);
+                    task.Description = Describe(p);
+                    task.Value = p.Percent;
+                    if (p.Status.IsTerminal())
                     {
                         break;
                     }
@@ -51,13 +59,14 @@ public sealed class ProgressView(TextWriter err, bool terminal)
         return view;
     }
 
-    private async Task<JobView> LinesAsync(Func<Task<JobView>> poll, CancellationToken cancel)
+    private async Task<T> LinesAsync<T>(Func<Task<T>> poll, Func<T, Point> read, CancellationToken cancel)
     {
         JobStatus last = JobStatus.None;
         int lastDecile = -1;
         while (true)
         {
-            var v = await poll();
+            var view = await poll();
+            var v = read(view);
             int decile = (int)(v.Percent / 10);
             if (v.Status != last || decile != lastDecile)
             {
@@ -69,13 +78,13 @@ public sealed class ProgressView(TextWriter err, bool terminal)
 
             if (v.Status.IsTerminal())
             {
-                return v;
+                return view;
             }
 
             await Task.Delay(PollEvery, cancel);
         }
     }
 
-    private static string Describe(JobView v) =>
+    private static string Describe(Point v) =>
         string.Create(CultureInfo.InvariantCulture, $"{v.Status.Label(),-12} (stage {v.StagePercent,3:0}%)");
 }
