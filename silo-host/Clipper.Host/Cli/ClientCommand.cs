@@ -1,12 +1,12 @@
 using System.Globalization;
 using Clipper.Abstractions.Jobs;
-using JobState = Clipper.Gateway.V1.JobState;
 using Clipper.Core.Errors;
 using Clipper.Gateway;
 using Clipper.Gateway.V1;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
+using JobState = Clipper.Gateway.V1.JobState;
 
 namespace Clipper.Host.Cli;
 
