@@ -66,16 +66,24 @@ public sealed class GatewayServer : IAsyncDisposable
     {
         using var call = Client.UploadJob(headers);
         var bytes = await File.ReadAllBytesAsync(file);
-        await call.RequestStream.WriteAsync(new UploadChunk
+        try
         {
-            Header = new UploadHeader { FileName = Path.GetFileName(file), Options = options ?? new ClipOptions(), Size = bytes.Length },
-        });
-        for (int i = 0; i < bytes.Length; i += chunk)
+            await call.RequestStream.WriteAsync(new UploadChunk
+            {
+                Header = new UploadHeader { FileName = Path.GetFileName(file), Options = options ?? new ClipOptions(), Size = bytes.Length },
+            });
+            for (int i = 0; i < bytes.Length; i += chunk)
+            {
+                await call.RequestStream.WriteAsync(new UploadChunk { Data = ByteString.CopyFrom(bytes, i, Math.Min(chunk, bytes.Length - i)) });
+            }
+
+            await call.RequestStream.CompleteAsync();
+        }
+        catch (Exception e) when (e is RpcException or InvalidOperationException)
         {
-            await call.RequestStream.WriteAsync(new UploadChunk { Data = ByteString.CopyFrom(bytes, i, Math.Min(chunk, bytes.Length - i)) });
+            // the server ended the call before the last chunk (a refusal): its answer below says why
         }
 
-        await call.RequestStream.CompleteAsync();
         return await call;
     }
 
