@@ -103,11 +103,10 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
             throw Error(StatusCode.InvalidArgument, ErrorCode.BadOption, $"unknown state {(int)request.State}");
         }
 
-        var page = await Guard(() => grains.GetGrain<IJobIndexGrain>(0).List(request.PageSize == 0 ? 50 : request.PageSize,
+        var (views, next) = await Guard(() => JobMapping.ListAsync(grains, request.PageSize == 0 ? 50 : request.PageSize,
             string.IsNullOrEmpty(request.PageToken) ? null : request.PageToken, JobMapping.StatusesOf(request.State)));
-        var views = await Task.WhenAll(page.Jobs.Select(j => grains.GetGrain<IVideoJobGrain>(j.JobId).Get()));
-        var response = new ListJobsResponse { NextPageToken = page.Next ?? "" };
-        response.Jobs.AddRange(views.Where(v => v is not null).Select(v => JobMapping.ToJob(v!, WebBase)));
+        var response = new ListJobsResponse { NextPageToken = next ?? "" };
+        response.Jobs.AddRange(views.Select(v => JobMapping.ToJob(v, WebBase)));
         return response;
     }
 

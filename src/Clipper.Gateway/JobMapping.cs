@@ -91,6 +91,15 @@ public static class JobMapping
         return job;
     }
 
+    /// <summary>A page of the job list with each job's view (a job that vanished meanwhile is left out).</summary>
+    public static async Task<(IReadOnlyList<JobView> Views, string? Next)> ListAsync(IGrainFactory grains, int size, string? after,
+        IReadOnlyList<JobStatus> statuses)
+    {
+        var page = await grains.GetGrain<IJobIndexGrain>(0).List(size, after, statuses);
+        var views = await Task.WhenAll(page.Jobs.Select(j => grains.GetGrain<IVideoJobGrain>(j.JobId).Get()));
+        return (views.OfType<JobView>().ToList(), page.Next);
+    }
+
     /// <summary>A blob and where the web port serves it (/files/{blob}).</summary>
     public static Artifact Artifact(string blob, string webBase) =>
         new() { Blob = blob, Url = $"{webBase}/files/{string.Join('/', blob.Split('/').Select(Uri.EscapeDataString))}" };

@@ -33,12 +33,11 @@ public static class WebPages
     private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, IOptions<GatewayOptions> options)
     {
         int size = int.TryParse(http.Request.Query["pageSize"], out var n) ? Math.Clamp(n, 1, 500) : 100;
-        var page = await grains.GetGrain<IJobIndexGrain>(0).List(size, null, []);
-        var views = await Task.WhenAll(page.Jobs.Select(j => grains.GetGrain<IVideoJobGrain>(j.JobId).Get()));
+        var (views, _) = await JobMapping.ListAsync(grains, size, null, []);
         var jobs = new JsonArray();
-        foreach (var v in views.Where(v => v is not null))
+        foreach (var v in views)
         {
-            jobs.Add(JsonNode.Parse(Proto.Format(JobMapping.ToJob(v!, options.Value.WebBase))));
+            jobs.Add(JsonNode.Parse(Proto.Format(JobMapping.ToJob(v, options.Value.WebBase))));
         }
 
         return Results.Text(new JsonObject { ["jobs"] = jobs }.ToJsonString(), "application/json");

@@ -64,27 +64,8 @@ public sealed class GatewayServer : IAsyncDisposable
     /// <summary>Uploads a file as a new job.</summary>
     public async Task<Job> UploadAsync(string file, ClipOptions? options = null, Metadata? headers = null, int chunk = 256 << 10)
     {
-        using var call = Client.UploadJob(headers);
-        var bytes = await File.ReadAllBytesAsync(file);
-        try
-        {
-            await call.RequestStream.WriteAsync(new UploadChunk
-            {
-                Header = new UploadHeader { FileName = Path.GetFileName(file), Options = options ?? new ClipOptions(), Size = bytes.Length },
-            });
-            for (int i = 0; i < bytes.Length; i += chunk)
-            {
-                await call.RequestStream.WriteAsync(new UploadChunk { Data = ByteString.CopyFrom(bytes, i, Math.Min(chunk, bytes.Length - i)) });
-            }
-
-            await call.RequestStream.CompleteAsync();
-        }
-        catch (Exception e) when (e is RpcException or InvalidOperationException)
-        {
-            // the server ended the call before the last chunk (a refusal): its answer below says why
-        }
-
-        return await call;
+        await using var input = File.OpenRead(file);
+        return await UploadClient.UploadAsync(Client, input, Path.GetFileName(file), input.Length, options ?? new ClipOptions(), headers, chunk);
     }
 
     /// <summary>Every event of a WatchJob stream, to its end.</summary>

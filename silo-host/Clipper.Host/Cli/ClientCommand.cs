@@ -59,26 +59,8 @@ public sealed class ClientCommand(TextWriter stdout, TextWriter stderr)
 
         var size = new FileInfo(file).Length;
         stderr.WriteLine($"clipper: uploading {Path.GetFileName(file)} ({size / 1048576.0:0.0} MiB)");
-        using var call = client.UploadJob(Headers(a), cancellationToken: cancel);
-        try
-        {
-            await call.RequestStream.WriteAsync(new UploadChunk { Header = new UploadHeader { FileName = Path.GetFileName(file), Options = options, Size = size } }, cancel);
-            await using var input = File.OpenRead(file);
-            var buffer = new byte[1 << 20];
-            int n;
-            while ((n = await input.ReadAsync(buffer, cancel)) > 0)
-            {
-                await call.RequestStream.WriteAsync(new UploadChunk { Data = ByteString.CopyFrom(buffer, 0, n) }, cancel);
-            }
-
-            await call.RequestStream.CompleteAsync();
-        }
-        catch (Exception e) when (e is RpcException or InvalidOperationException && !cancel.IsCancellationRequested)
-        {
-            // the server refused the upload before its end (too large, say): its answer below says why
-        }
-
-        return await call;
+        await using var input = File.OpenRead(file);
+        return await UploadClient.UploadAsync(client, input, Path.GetFileName(file), size, options, Headers(a), cancel: cancel);
     }
 
     /// <summary>Follows the job with WatchJob, reconnecting while the server is away, showing progress as clip does.</summary>
