@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Clipper needs on a Debian/Ubuntu machine and fetches the pinned assets.
 # Usage: scripts/setup.sh [--tests]   (--tests also installs and starts PostgreSQL, and installs Chromium and
-#                                     python3-grpcio/-grpc-tools for the browser and non-.NET client tests)
+#                                     python3-grpcio/-grpc-tools for the browser and non-.NET client tests, and
+#                                     redis-server and Azurite for the cluster tests; the tests start their own)
 # Idempotent: anything already present is left alone. Says what it does.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,6 +35,7 @@ command -v dpkg-deb >/dev/null 2>&1 || need+=(dpkg)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 if [ "$WANT_TESTS" = 1 ]; then
   command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+  command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   [ -x /usr/bin/chromium ] || need+=(chromium)
   # Debian's Python packages belong to /usr/bin/python3 (another python3 may come first on PATH)
   /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || need+=(python3-grpcio)
@@ -94,6 +96,16 @@ if [ "$WANT_TESTS" = 1 ]; then
   if ! psql_admin -c "SELECT 1 FROM pg_roles WHERE rolname = 'clipper_test'" | grep -q 1; then
     say "creating PostgreSQL role clipper_test (login, createdb) for the tests"
     psql_admin -c "CREATE ROLE clipper_test LOGIN CREATEDB PASSWORD 'clipper_test'"
+  fi
+fi
+if [ "$WANT_TESTS" = 1 ]; then
+  # Azurite (Azure Storage emulator) from npm, every package version and checksum pinned by scripts/azurite's lock file
+  AZ="$ROOT/.tools/azurite"
+  if [ ! -x "$AZ/node_modules/.bin/azurite-blob" ] || ! cmp -s "$ROOT/scripts/azurite/package-lock.json" "$AZ/package-lock.json"; then
+    say "installing Azurite 3.37.0 from npm into $AZ"
+    mkdir -p "$AZ"
+    cp "$ROOT/scripts/azurite/package.json" "$ROOT/scripts/azurite/package-lock.json" "$AZ/"
+    (cd "$AZ" && npm ci --no-audit --no-fund --silent >/dev/null)
   fi
 fi
 say "ready (assets in $ASSETS)"
