@@ -18,10 +18,8 @@ namespace Clipper.Gateway;
 /// <see cref="Access"/>).
 /// </summary>
 public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads uploads, Fetcher fetcher,
-    IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime, ILogger<ClipperApi> log) : V1.Clipper.ClipperBase
+    ArtifactLinks links, IHostApplicationLifetime lifetime, ILogger<ClipperApi> log) : V1.Clipper.ClipperBase
 {
-    private string WebBase => options.Value.WebBase;
-
     public override async Task<Job> SubmitJob(SubmitJobRequest request, ServerCallContext context)
     {
         var url = request.SourceUrl?.Trim() ?? "";
@@ -63,7 +61,8 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
 
             await upload.CompleteAsync(header.Size, cancel);
             await Guard(() => fetcher.CheckFileAsync(upload.Path, settings.MinSeconds, cancel));
-            var job = await SubmitAsync(jobId, new JobSpec(upload.Path, settings));
+            var input = await uploads.ShareAsync(jobId, upload, cancel);
+            var job = await SubmitAsync(jobId, new JobSpec(input, settings));
             uploads.ReleaseWhenFetched(jobId, upload);
             return job;
         }
@@ -88,7 +87,7 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
     public override async Task<Job> GetJob(GetJobRequest request, ServerCallContext context)
     {
         var view = await Guard(() => grains.GetGrain<IVideoJobGrain>(CheckId(request.JobId)).Get());
-        return view is null ? throw NotFound(request.JobId) : JobMapping.ToJob(view, WebBase);
+        return view is null ? throw NotFound(request.JobId) : JobMapping.ToJob(view, links);
     }
 
     public override async Task<ListJobsResponse> ListJobs(ListJobsRequest request, ServerCallContext context)
@@ -106,14 +105,14 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
         var (views, next) = await Guard(() => JobMapping.ListAsync(grains, request.PageSize == 0 ? 50 : request.PageSize,
             string.IsNullOrEmpty(request.PageToken) ? null : request.PageToken, JobMapping.StatusesOf(request.State)));
         var response = new ListJobsResponse { NextPageToken = next ?? "" };
-        response.Jobs.AddRange(views.Select(v => JobMapping.ToJob(v, WebBase)));
+        response.Jobs.AddRange(views.Select(v => JobMapping.ToJob(v, links)));
         return response;
     }
 
     public override async Task<Job> CancelJob(CancelJobRequest request, ServerCallContext context)
     {
         var view = await Guard(() => grains.GetGrain<IVideoJobGrain>(CheckId(request.JobId)).Cancel());
-        return view is null ? throw NotFound(request.JobId) : JobMapping.ToJob(view, WebBase);
+        return view is null ? throw NotFound(request.JobId) : JobMapping.ToJob(view, links);
     }
 
     public override async Task WatchJob(WatchJobRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
@@ -149,7 +148,7 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
             }
 
             var view = views.Current;
-            await responseStream.WriteAsync(new JobEvent { Job = JobMapping.ToJob(view, WebBase), Reason = JobWatchHub.Reason(last, view) });
+            await responseStream.WriteAsync(new JobEvent { Job = JobMapping.ToJob(view, links), Reason = JobWatchHub.Reason(last, view) });
             last = view;
         }
     }
@@ -158,7 +157,7 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
     {
         var view = await Guard(() => grains.GetGrain<IVideoJobGrain>(jobId).Submit(spec));
         log.LogInformation("job {Job} submitted: {Input}", jobId, spec.Input);
-        return JobMapping.ToJob(view, WebBase);
+        return JobMapping.ToJob(view, links);
     }
 
     private static ClipSettings Settings(V1.ClipOptions? o)
@@ -236,7 +235,7 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
         ErrorCode.SourceTooLarge => StatusCode.ResourceExhausted,
         ErrorCode.NotAVideo or ErrorCode.NoAudio or ErrorCode.NoSpeech or ErrorCode.SourceTooShort or ErrorCode.UrlBlocked
             or ErrorCode.UnsupportedUrl => StatusCode.FailedPrecondition,
-        ErrorCode.DownloadFailed => StatusCode.Unavailable,
+        ErrorCode.DownloadFailed or ErrorCode.ServiceUnreachable => StatusCode.Unavailable,
         ErrorCode.Cancelled => StatusCode.Cancelled,
         ErrorCode.StageTimeout => StatusCode.DeadlineExceeded,
         _ => StatusCode.Internal,

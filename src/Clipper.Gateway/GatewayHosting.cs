@@ -21,7 +21,8 @@ namespace Clipper.Gateway;
 /// </summary>
 public static class GatewayHosting
 {
-    public static GatewayOptions AddClipperGateway(this WebApplicationBuilder builder, IConfiguration config, string uploadDirectory)
+    public static GatewayOptions AddClipperGateway(this WebApplicationBuilder builder, IConfiguration config, string uploadDirectory,
+        ClusterDelivery? delivery = null)
     {
         var options = config.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         var grpc = GatewayOptions.Parse(options.Grpc, "the gRPC address");
@@ -39,7 +40,8 @@ public static class GatewayHosting
         s.AddSingleton<JobWatchHub>();
         s.AddSingleton(sp => new Uploads(sp.GetRequiredService<IOptions<GatewayOptions>>(), sp.GetRequiredService<IGrainFactory>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Uploads>>())
-        { Directory = uploadDirectory });
+        { Directory = uploadDirectory, Shared = delivery is null ? null : sp.GetRequiredService<IBlobStore>() });
+        s.AddSingleton(sp => new ArtifactLinks(sp.GetRequiredService<IOptions<GatewayOptions>>(), sp.GetRequiredService<IBlobStore>(), delivery));
         s.AddSingleton(sp => new Fetcher(sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<IOptions<FetchOptions>>().Value));
         s.AddSingleton<GatewayMetrics>();
         s.AddSingleton<Clipper.Grains.IClipperMetrics>(sp => sp.GetRequiredService<GatewayMetrics>());

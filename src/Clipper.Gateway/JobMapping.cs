@@ -39,7 +39,7 @@ public static class JobMapping
         _ => V1.Stage.Unspecified,
     };
 
-    public static Job ToJob(JobView v, string webBase)
+    public static Job ToJob(JobView v, ArtifactLinks links)
     {
         var job = new Job
         {
@@ -79,10 +79,10 @@ public static class JobMapping
             if (v.Encoded.TryGetValue(c.Index, out var e))
             {
                 clip.Finished = true;
-                clip.Video = Artifact(e.VideoKey, webBase);
-                clip.Thumbnail = Artifact(e.ThumbnailKey, webBase);
-                clip.Srt = Artifact(e.SrtKey, webBase);
-                clip.Vtt = Artifact(e.VttKey, webBase);
+                clip.Video = links.Link(e.VideoKey);
+                clip.Thumbnail = links.Link(e.ThumbnailKey);
+                clip.Srt = links.Link(e.SrtKey);
+                clip.Vtt = links.Link(e.VttKey);
             }
 
             job.Clips.Add(clip);
@@ -99,8 +99,4 @@ public static class JobMapping
         var views = await Task.WhenAll(page.Jobs.Select(j => grains.GetGrain<IVideoJobGrain>(j.JobId).Get()));
         return (views.OfType<JobView>().ToList(), page.Next);
     }
-
-    /// <summary>A blob and where the web port serves it (/files/{blob}).</summary>
-    public static Artifact Artifact(string blob, string webBase) =>
-        new() { Blob = blob, Url = $"{webBase}/files/{string.Join('/', blob.Split('/').Select(Uri.EscapeDataString))}" };
 }

@@ -1,5 +1,6 @@
 using Clipper.Abstractions.Jobs;
 using Clipper.Core.Errors;
+using Clipper.Core.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,26 @@ public sealed class Uploads(IOptions<GatewayOptions> options, IGrainFactory grai
 {
     /// <summary>Where uploads go; set by the host (under $CLIPPER_HOME).</summary>
     public string Directory { get; set; } = Path.Combine(Path.GetTempPath(), "clipper-uploads");
+
+    /// <summary>In a cluster, the blob store uploads are shared through (any silo may fetch them); null embedded.</summary>
+    public IBlobStore? Shared { get; set; }
+
+    /// <summary>
+    /// The job's input for a complete, checked upload: its local path embedded; in a cluster, "blob:uploads/JOB/FILE"
+    /// after copying it to blob storage (the local copy is removed then).
+    /// </summary>
+    public async Task<string> ShareAsync(string jobId, Upload upload, CancellationToken cancel)
+    {
+        if (Shared is null)
+        {
+            return upload.Path;
+        }
+
+        var key = $"uploads/{jobId}/{System.IO.Path.GetFileName(upload.Path)}";
+        await Shared.PutFileAsync(key, upload.Path, cancel);
+        upload.SharedAs(Shared, key);
+        return Clipper.Stages.Fetch.Fetcher.UploadPrefix + key;
+    }
 
     public Upload Begin(string jobId, string fileName)
     {
@@ -89,7 +110,26 @@ public sealed class Uploads(IOptions<GatewayOptions> options, IGrainFactory grai
             }
         }
 
+        private (IBlobStore Store, string Key)? _shared;
+
+        internal void SharedAs(IBlobStore store, string key)
+        {
+            _shared = (store, key);
+            DeleteLocal();
+        }
+
+        /// <summary>Removes the upload: the local file and, once shared, its blob.</summary>
         public void Discard()
+        {
+            if (_shared is { } s)
+            {
+                _ = s.Store.DeleteAsync(s.Key).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
+            DeleteLocal();
+        }
+
+        private void DeleteLocal()
         {
             try
             {

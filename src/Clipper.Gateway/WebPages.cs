@@ -30,20 +30,20 @@ public static class WebPages
         app.MapGet("/files/{**blob}", FileAsync);
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, IOptions<GatewayOptions> options)
+    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, ArtifactLinks links)
     {
         int size = int.TryParse(http.Request.Query["pageSize"], out var n) ? Math.Clamp(n, 1, 500) : 100;
         var (views, _) = await JobMapping.ListAsync(grains, size, null, []);
         var jobs = new JsonArray();
         foreach (var v in views)
         {
-            jobs.Add(JsonNode.Parse(Proto.Format(JobMapping.ToJob(v, options.Value.WebBase))));
+            jobs.Add(JsonNode.Parse(Proto.Format(JobMapping.ToJob(v, links))));
         }
 
         return Results.Text(new JsonObject { ["jobs"] = jobs }.ToJsonString(), "application/json");
     }
 
-    private static async Task<IResult> DetailAsync(string id, IGrainFactory grains, IOptions<GatewayOptions> options)
+    private static async Task<IResult> DetailAsync(string id, IGrainFactory grains, ArtifactLinks links)
     {
         var v = await grains.GetGrain<IVideoJobGrain>(id).Get();
         if (v is null)
@@ -82,7 +82,7 @@ public static class WebPages
 
         var root = new JsonObject
         {
-            ["job"] = JsonNode.Parse(Proto.Format(JobMapping.ToJob(v, options.Value.WebBase))),
+            ["job"] = JsonNode.Parse(Proto.Format(JobMapping.ToJob(v, links))),
             ["status"] = v.Status.ToString(),
             ["timeline"] = timeline,
             ["units"] = units,
@@ -141,7 +141,8 @@ public static class WebPages
             return Results.NotFound();
         }
 
-        return Results.Bytes(await blobs.GetBytesAsync(key, http.RequestAborted), type);
+        // blob storage serves it (ranges included) through a short-lived read-only link
+        return Results.Redirect(blobs.Url(key, TimeSpan.FromMinutes(15)).ToString());
     }
 
     private static IResult Page(string name) => Results.Text(Resource(name), "text/html; charset=utf-8");

@@ -19,6 +19,15 @@ public sealed class ClipperOptions
     /// <summary>The face model; default the one scripts/setup.sh fetched.</summary>
     public string? FaceModel { get; set; }
 
+    /// <summary>A work directory no running unit of this silo uses is removed once it is this old (a killed silo's leftovers).</summary>
+    public TimeSpan WorkMaxAge { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>How often the janitor looks.</summary>
+    public TimeSpan JanitorInterval { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The disk budget of this silo's copies of sources from blob storage; least recently used go first.</summary>
+    public long CacheBudgetBytes { get; set; } = 20L << 30;
+
     public string BlobDirectory => BlobDir ?? Path.Combine(Home, "blobs");
 
     public string WorkDirectory => WorkDir ?? Path.Combine(Home, "work");

@@ -76,6 +76,11 @@ public sealed partial class Fetcher : IDisposable
         var progress = new FetchProgress(request.Progress);
         try
         {
+            if (input.StartsWith(UploadPrefix, StringComparison.Ordinal))
+            {
+                return await FetchUploadAsync(input[UploadPrefix.Length..], request, progress, cancel).ConfigureAwait(false);
+            }
+
             if (input.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
             {
                 return await FetchLocalAsync(FileUriPath(input), request, progress, cancel).ConfigureAwait(false);
@@ -123,6 +128,40 @@ public sealed partial class Fetcher : IDisposable
 
         var cleaned = NotAlphanumeric().Replace(first, "");
         return cleaned.Length == 0 ? "video" : cleaned[..Math.Min(8, cleaned.Length)];
+    }
+
+    /// <summary>
+    /// An input naming an upload a gateway put in blob storage ("blob:uploads/JOB/FILE"), so that whichever silo runs
+    /// the fetch can read it. Only keys under "uploads/" are taken.
+    /// </summary>
+    public const string UploadPrefix = "blob:";
+
+    private async Task<FetchedSource> FetchUploadAsync(string key, FetchRequest request, FetchProgress progress, CancellationToken cancel)
+    {
+        if (!key.StartsWith("uploads/", StringComparison.Ordinal))
+        {
+            throw new ClipperException(ErrorCode.UnsupportedUrl, $"only uploads can be read from blob storage, not {key}");
+        }
+
+        string local;
+        try
+        {
+            local = Path.Combine(request.WorkDir, Path.GetFileName(BlobKeys.Check(key)));
+        }
+        catch (ArgumentException e)
+        {
+            throw new ClipperException(ErrorCode.UnsupportedUrl, e.Message, inner: e);
+        }
+
+        await blobs.DownloadAsync(key, local, cancel).ConfigureAwait(false);
+        try
+        {
+            return await FetchLocalAsync(local, request, progress, cancel).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(local);
+        }
     }
 
     private async Task<FetchedSource> FetchLocalAsync(string file, FetchRequest request, FetchProgress progress, CancellationToken cancel)

@@ -20,10 +20,11 @@ public sealed class ErrorAndOptionTests
     }
 
     [Fact]
-    public void OnlyNetworkToolStorageAndTimeoutFailuresAreRetried()
+    public void OnlyNetworkToolStorageTimeoutAndUnreachableServiceFailuresAreRetried()
     {
         var transient = Enum.GetValues<ErrorCode>().Where(c => c.IsTransient()).ToHashSet();
-        Assert.Equal([ErrorCode.DownloadFailed, ErrorCode.ToolFailed, ErrorCode.StorageFailed, ErrorCode.StageTimeout], transient.Order());
+        Assert.Equal([ErrorCode.DownloadFailed, ErrorCode.ToolFailed, ErrorCode.StorageFailed, ErrorCode.StageTimeout, ErrorCode.ServiceUnreachable],
+            transient.Order());
         Assert.False(new ClipperException(ErrorCode.DownloadFailed, "404") { PermanentOverride = true }.IsTransient);
     }
 

@@ -18,7 +18,7 @@ namespace Clipper.Host.Cli;
 public sealed class ServeCommand(TextWriter stdout, ILoggerProvider logs)
 {
     /// <summary>Builds the server without starting it (tests start it and read its addresses).</summary>
-    public static WebApplication Build(IConfiguration config, ILoggerProvider? logs)
+    public static WebApplication Build(IConfiguration config, ILoggerProvider? logs, SiloHost.ClusterRuntime? cluster = null)
     {
         var home = SiloHost.Home(config);
         Directory.CreateDirectory(home);
@@ -37,8 +37,8 @@ public sealed class ServeCommand(TextWriter stdout, ILoggerProvider logs)
             builder.Logging.AddProvider(logs);
         }
 
-        SiloHost.ConfigureSilo(builder, config, storage, jobOptions, silo => silo.AddDashboard(o => o.HideTrace = true));
-        builder.AddClipperGateway(config, Path.Combine(home, "uploads"));
+        SiloHost.ConfigureSilo(builder, config, storage, jobOptions, silo => silo.AddDashboard(o => o.HideTrace = true), cluster);
+        builder.AddClipperGateway(config, Path.Combine(home, "uploads"), cluster is null ? null : new ClusterDelivery(cluster.Profile.SasExpiry));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         var app = builder.Build();
         app.MapClipperGateway();
@@ -56,19 +56,30 @@ public sealed class ServeCommand(TextWriter stdout, ILoggerProvider logs)
             {
                 case "--grpc": overrides["Clipper:Gateway:Grpc"] = Value(); break;
                 case "--web": overrides["Clipper:Gateway:Web"] = Value(); break;
+                case "--silo-port": overrides[$"{ClusterProfile.Section}:SiloPort"] = Value(); break;
+                case "--gateway-port": overrides[$"{ClusterProfile.Section}:GatewayPort"] = Value(); break;
                 default:
                     throw new Clipper.Core.Errors.ClipperException(Clipper.Core.Errors.ErrorCode.BadOption,
-                        $"unknown option {args[i]} (serve takes --grpc HOST:PORT and --web HOST:PORT)");
+                        $"unknown option {args[i]} (serve takes --grpc HOST:PORT, --web HOST:PORT, --silo-port N and --gateway-port N)");
             }
         }
 
         var merged = new ConfigurationBuilder().AddConfiguration(config).AddInMemoryCollection(overrides).Build();
         using var homeLock = HomeLock.Take(SiloHost.Home(merged));
+        var profile = ClusterProfile.From(merged);
+        SiloHost.ClusterRuntime? cluster = null;
+        if (profile is not null)
+        {
+            stdout.WriteLine($"clipper: checking the cluster profile's services ({profile})");
+            stdout.Flush();
+            cluster = new SiloHost.ClusterRuntime(profile, await profile.CheckAsync(TimeSpan.FromSeconds(8), cancel));
+        }
+
         GatewayOptions options;
         WebApplication app;
         try
         {
-            app = Build(merged, logs);
+            app = Build(merged, logs, cluster);
             options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value;
         }
         catch (ArgumentException e) when (e.Message.StartsWith("bad_option:", StringComparison.Ordinal))
@@ -89,7 +100,8 @@ public sealed class ServeCommand(TextWriter stdout, ILoggerProvider logs)
             }
 
             stdout.WriteLine($"clipper: serving gRPC on {options.Grpc} (h2c) and the web on http://{options.Web} "
-                + $"(jobs at /jobs, dashboard at /dashboard, metrics at /metrics); home {SiloHost.Home(merged)}");
+                + $"(jobs at /jobs, dashboard at /dashboard, metrics at /metrics); home {SiloHost.Home(merged)}; "
+                + (profile is null ? "embedded" : profile.ToString()));
             stdout.WriteLine(options.ApiKeys.Count > 0 ? $"clipper: {options.ApiKeys.Count} API key(s) configured"
                 : "clipper: no API keys configured: only loopback callers are served");
             stdout.Flush();

@@ -19,6 +19,7 @@ public static class SiloHost
         var builder = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
+            .AddJsonFile("appsettings.cluster.json", optional: true)
             .AddEnvironmentVariables();
         var home = Environment.GetEnvironmentVariable("CLIPPER_HOME");
         var map = new Dictionary<string, string?>();
@@ -27,7 +28,8 @@ public static class SiloHost
             map["Clipper:Home"] = home;
         }
 
-        foreach (var (env, key) in new[] { ("CLIPPER_GRPC", "Clipper:Gateway:Grpc"), ("CLIPPER_WEB", "Clipper:Gateway:Web") })
+        foreach (var (env, key) in new[] { ("CLIPPER_GRPC", "Clipper:Gateway:Grpc"), ("CLIPPER_WEB", "Clipper:Gateway:Web") }
+            .Concat(ClusterProfile.Environment))
         {
             var value = Environment.GetEnvironmentVariable(env);
             if (!string.IsNullOrWhiteSpace(value))
@@ -98,8 +100,14 @@ public static class SiloHost
     /// ports, Clipper's storage and reminders, the stage services, quiet framework logs.
     /// </summary>
     public static void ConfigureSilo(IHostApplicationBuilder builder, IConfiguration config, StorageOptions storage,
-        JobOptions jobOptions, Action<Orleans.Hosting.ISiloBuilder>? more = null)
+        JobOptions jobOptions, Action<Orleans.Hosting.ISiloBuilder>? more = null, ClusterRuntime? cluster = null)
     {
+        if (cluster is not null)
+        {
+            // before the stages register the directory store as the default
+            builder.Services.AddSingleton<Clipper.Core.Storage.IBlobStore>(cluster.Blobs);
+        }
+
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Orleans", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
@@ -107,7 +115,29 @@ public static class SiloHost
         builder.Services.AddClipperStages(config);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "clipper", clusterId: "clipper-embedded");
+            if (cluster is null)
+            {
+                silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "clipper", clusterId: "clipper-embedded");
+            }
+            else
+            {
+                var p = cluster.Profile;
+                silo.UseRedisClustering(o => o.ConfigurationOptions = StackExchange.Redis.ConfigurationOptions.Parse(p.Redis));
+                silo.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = p.ClusterId;
+                    o.ServiceId = "clipper";
+                });
+                silo.ConfigureEndpoints(p.Address, p.SiloPort, p.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(p.Address));
+                // a silo that stops answering is declared dead in seconds (its work then moves at once)
+                silo.Configure<ClusterMembershipOptions>(o =>
+                {
+                    o.ProbeTimeout = TimeSpan.FromSeconds(2);
+                    o.NumMissedProbesLimit = 3;
+                    config.GetSection($"{ClusterProfile.Section}:Membership").Bind(o);
+                });
+            }
+
             silo.AddClipperStorage(storage, "jobs");
             silo.Configure<ReminderOptions>(o =>
             {
@@ -127,6 +157,9 @@ public static class SiloHost
         Directory.CreateDirectory(Path.GetDirectoryName(o.SqlitePath)!);
         return o;
     }
+
+    /// <summary>A cluster profile that answered its checks, with its blob store open.</summary>
+    public sealed record ClusterRuntime(ClusterProfile Profile, Clipper.Core.Storage.IBlobStore Blobs);
 
     private static int FreePort()
     {

@@ -27,6 +27,10 @@ public interface IVideoJobGrain : IGrainWithStringKey
     [Alias("Report")]
     Task Report(StageReport report);
 
+    /// <summary>Looks at the work in flight now (a silo was declared dead): units lost with it are dispatched again.</summary>
+    [Alias("Wake")]
+    Task Wake(string reason);
+
     /// <summary>Live progress of a unit of work, 0..1 (not persisted).</summary>
     [AlwaysInterleave, OneWay, Alias("Progress")]
     Task Progress(string workKey, string token, double fraction);

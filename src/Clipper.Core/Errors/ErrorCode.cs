@@ -24,6 +24,8 @@ public enum ErrorCode
     StageTimeout,
     Cancelled,
     Internal,
+    /// <summary>A service the cluster profile needs (Redis, PostgreSQL, blob storage) does not answer.</summary>
+    ServiceUnreachable,
 }
 
 public static class ErrorCodes
@@ -45,6 +47,7 @@ public static class ErrorCodes
         [ErrorCode.StageTimeout] = "stage_timeout",
         [ErrorCode.Cancelled] = "cancelled",
         [ErrorCode.Internal] = "internal",
+        [ErrorCode.ServiceUnreachable] = "service_unreachable",
     };
 
     private static readonly Dictionary<string, ErrorCode> ByWire = Wire.ToDictionary(kv => kv.Value, kv => kv.Key);
@@ -54,7 +57,8 @@ public static class ErrorCodes
 
     /// <summary>Transient failures are retried with backoff; permanent ones fail the job at once.</summary>
     public static bool IsTransient(this ErrorCode code) =>
-        code is ErrorCode.DownloadFailed or ErrorCode.ToolFailed or ErrorCode.StorageFailed or ErrorCode.StageTimeout;
+        code is ErrorCode.DownloadFailed or ErrorCode.ToolFailed or ErrorCode.StorageFailed or ErrorCode.StageTimeout
+            or ErrorCode.ServiceUnreachable;
 
     public static ErrorCode FromCode(string? code) =>
         code is not null && ByWire.TryGetValue(code, out var c) ? c : ErrorCode.Internal;

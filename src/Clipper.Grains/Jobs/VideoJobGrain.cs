@@ -113,6 +113,15 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         return View();
     }
 
+    public async Task Wake(string reason)
+    {
+        if (S.IsSubmitted && !S.IsTerminal && _inFlight.Count > 0)
+        {
+            _log.LogInformation("job {Job}: woken ({Reason}); checking {Count} unit(s) in flight", JobId, reason, _inFlight.Count);
+            await WatchAsync(CancellationToken.None);
+        }
+    }
+
     public Task Progress(string workKey, string token, double fraction)
     {
         if (_inFlight.TryGetValue(workKey, out var f) && f.Token == token)

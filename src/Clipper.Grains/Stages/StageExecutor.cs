@@ -74,6 +74,9 @@ public sealed class StageExecutor : IDisposable
     public int Running(Stage stage) => _running.TryGetValue(stage, out var n) ? n : 0;
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Stage, int> _running = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _activeDirs = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _inUse = new();
+    private readonly object _trimLock = new();
 
     public async Task<StageOutput> RunAsync(StageWork work, IProgress<double> progress, CancellationToken cancel)
     {
@@ -96,15 +99,17 @@ public sealed class StageExecutor : IDisposable
         // a directory per attempt: an earlier attempt of the same unit may still be running somewhere
         var dir = Path.Combine(_options.WorkDirectory, work.JobId, $"{work.WorkKey}-{Guid.NewGuid().ToString("N")[..8]}");
         Directory.CreateDirectory(dir);
+        _activeDirs[dir] = 0;
+        var held = new List<string>();
         try
         {
             var output = work.Stage switch
             {
                 Stage.Fetch => await FetchAsync(work, dir, progress, cancel),
-                Stage.Transcribe => await TranscribeAsync(work, dir, progress, cancel),
+                Stage.Transcribe => await TranscribeAsync(work, dir, held, progress, cancel),
                 Stage.Score => await ScoreAsync(work, cancel),
-                Stage.Track => await TrackAsync(work, progress, cancel),
-                _ => await EncodeAsync(work, dir, progress, cancel),
+                Stage.Track => await TrackAsync(work, held, progress, cancel),
+                _ => await EncodeAsync(work, dir, held, progress, cancel),
             };
             outcome = "ok";
             return output;
@@ -119,6 +124,8 @@ public sealed class StageExecutor : IDisposable
             _metrics.StageRan(work.Stage, clock.Elapsed.TotalSeconds, outcome);
             _running.AddOrUpdate(work.Stage, 0, (_, n) => n - 1);
             slot.Release();
+            Release(held);
+            _activeDirs.TryRemove(dir, out _);
             TryDelete(dir);
             TryDeleteIfEmpty(Path.Combine(_options.WorkDirectory, work.JobId));
         }
@@ -132,7 +139,7 @@ public sealed class StageExecutor : IDisposable
             m.Height, m.Fps, m.SizeBytes, s.CaptionsKey));
     }
 
-    private async Task<StageOutput> TranscribeAsync(StageWork w, string dir, IProgress<double> progress, CancellationToken cancel)
+    private async Task<StageOutput> TranscribeAsync(StageWork w, string dir, List<string> held, IProgress<double> progress, CancellationToken cancel)
     {
         var source = w.Source!;
         var key = $"transcripts/{source.Sha256}{(source.CaptionsKey is not null ? "-captions" : "")}.json";
@@ -151,7 +158,7 @@ public sealed class StageExecutor : IDisposable
             await _blobs.DownloadAsync(source.CaptionsKey, captions, cancel);
         }
 
-        var media = await LocalFileAsync(source.SourceKey, cancel);
+        var media = await LocalFileAsync(source.SourceKey, held, cancel);
         var t = await _transcriber.TranscribeAsync(new TranscribeRequest(media, captions, dir), progress, cancel);
         await _blobs.PutBytesAsync(key, System.Text.Encoding.UTF8.GetBytes(Json.Serialize(t)), cancel);
         return new StageOutput(Transcript: new TranscriptResult(key, t.Words.Count, t.Provider));
@@ -164,10 +171,10 @@ public sealed class StageExecutor : IDisposable
         return new StageOutput(Clips: clips.Select(ClipPlan.From).ToList());
     }
 
-    private async Task<StageOutput> TrackAsync(StageWork w, IProgress<double> progress, CancellationToken cancel)
+    private async Task<StageOutput> TrackAsync(StageWork w, List<string> held, IProgress<double> progress, CancellationToken cancel)
     {
         var clip = w.Clip!;
-        var source = await LocalFileAsync(w.Source!.SourceKey, cancel);
+        var source = await LocalFileAsync(w.Source!.SourceKey, held, cancel);
         var media = await Probe.ProbeAsync(source, cancel);
         var path = await _tracker.Value.TrackAsync(source, media, clip.Start, clip.End, w.Spec.Options.Width,
             w.Spec.Options.Height, progress, cancel);
@@ -176,12 +183,12 @@ public sealed class StageExecutor : IDisposable
         return new StageOutput(Tracked: new TrackResult(clip.Index, key, path.Method, path.Reason));
     }
 
-    private async Task<StageOutput> EncodeAsync(StageWork w, string dir, IProgress<double> progress, CancellationToken cancel)
+    private async Task<StageOutput> EncodeAsync(StageWork w, string dir, List<string> held, IProgress<double> progress, CancellationToken cancel)
     {
         var clip = w.Clip!;
         var transcript = await ReadTranscriptAsync(w.Transcript!.TranscriptKey, cancel);
         var crop = Json.Deserialize<CropPath>(System.Text.Encoding.UTF8.GetString(await _blobs.GetBytesAsync(w.Crop!.CropKey, cancel)));
-        var source = await LocalFileAsync(w.Source!.SourceKey, cancel);
+        var source = await LocalFileAsync(w.Source!.SourceKey, held, cancel);
         var o = w.Spec.Options;
         var output = await _encoder.EncodeAsync(new EncodeRequest(source, clip.ToScoredClip(),
             transcript.Between(clip.Start - 1, clip.End + 1), crop, o.Width, o.Height, dir, clip.Stem), progress, cancel);
@@ -198,8 +205,11 @@ public sealed class StageExecutor : IDisposable
     private async Task<Transcript> ReadTranscriptAsync(string key, CancellationToken cancel) =>
         Json.Deserialize<Transcript>(System.Text.Encoding.UTF8.GetString(await _blobs.GetBytesAsync(key, cancel)));
 
-    /// <summary>A local file holding the blob: the blob itself on a directory store, else a cached copy on this silo.</summary>
-    private async Task<string> LocalFileAsync(string key, CancellationToken cancel)
+    /// <summary>
+    /// A local file holding the blob: the blob itself on a directory store, else a copy in this silo's cache, held
+    /// (not evicted) until the unit ends. After a download the cache is brought back under its disk budget.
+    /// </summary>
+    private async Task<string> LocalFileAsync(string key, List<string> held, CancellationToken cancel)
     {
         if (_blobs is FileBlobStore fs)
         {
@@ -207,14 +217,130 @@ public sealed class StageExecutor : IDisposable
             return File.Exists(p) ? p : throw new ClipperException(ErrorCode.StorageFailed, $"blob {key} is missing");
         }
 
-        var cached = Path.Combine(_options.WorkDirectory, "cache", key);
-        if (!File.Exists(cached))
+        var cached = Path.Combine(CacheDirectory, key);
+        _inUse.AddOrUpdate(cached, 1, (_, n) => n + 1);
+        held.Add(cached);
+        if (File.Exists(cached))
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
-            await _blobs.DownloadAsync(key, cached, cancel);
+            File.SetLastWriteTimeUtc(cached, DateTime.UtcNow);
+            return cached;
         }
 
+        Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
+        await _blobs.DownloadAsync(key, cached, cancel);
+        TrimCache();
         return cached;
+    }
+
+    private void Release(List<string> held)
+    {
+        foreach (var path in held)
+        {
+            _inUse.AddOrUpdate(path, 0, (_, n) => n - 1);
+            if (_inUse.TryGetValue(path, out var n) && n <= 0)
+            {
+                _inUse.TryRemove(new KeyValuePair<string, int>(path, n));
+            }
+        }
+    }
+
+    /// <summary>This silo's copies of blobs (sources), bounded by <see cref="ClipperOptions.CacheBudgetBytes"/>.</summary>
+    public string CacheDirectory => Path.Combine(_options.WorkDirectory, "cache");
+
+    /// <summary>Removes the least recently used cached copies no running unit holds until the cache fits its budget.</summary>
+    public void TrimCache()
+    {
+        lock (_trimLock)
+        {
+            if (!Directory.Exists(CacheDirectory))
+            {
+                return;
+            }
+
+            var files = new DirectoryInfo(CacheDirectory).EnumerateFiles("*", SearchOption.AllDirectories)
+                .OrderBy(f => f.LastWriteTimeUtc).ToList();
+            long total = files.Sum(f => f.Length);
+            foreach (var f in files)
+            {
+                if (total <= _options.CacheBudgetBytes)
+                {
+                    break;
+                }
+
+                if (_inUse.ContainsKey(f.FullName))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    f.Delete();
+                    total -= f.Length;
+                    _log.LogInformation("cache over its budget of {Budget} bytes: removed {File} ({Bytes} bytes, last used {Used:O})",
+                        _options.CacheBudgetBytes, f.Name, f.Length, f.LastWriteTimeUtc);
+                }
+                catch (IOException e)
+                {
+                    _log.LogWarning("cannot remove cached {File}: {Message}", f.FullName, e.Message);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The janitor's sweep: removes unit work directories that no unit running here uses and that were last written
+    /// before <paramref name="now"/> minus <see cref="ClipperOptions.WorkMaxAge"/> (left by a killed process), then
+    /// empty job directories. Returns the directories removed.
+    /// </summary>
+    public IReadOnlyList<string> SweepWork(DateTime now)
+    {
+        var removed = new List<string>();
+        var root = _options.WorkDirectory;
+        if (!Directory.Exists(root))
+        {
+            return removed;
+        }
+
+        foreach (var jobDir in Directory.EnumerateDirectories(root))
+        {
+            if (Path.GetFullPath(jobDir) == Path.GetFullPath(CacheDirectory))
+            {
+                continue;
+            }
+
+            foreach (var unitDir in Directory.EnumerateDirectories(jobDir))
+            {
+                if (_activeDirs.ContainsKey(unitDir) || now - LastWrite(unitDir) < _options.WorkMaxAge)
+                {
+                    continue;
+                }
+
+                TryDelete(unitDir);
+                if (!Directory.Exists(unitDir))
+                {
+                    removed.Add(unitDir);
+                }
+            }
+
+            TryDeleteIfEmpty(jobDir);
+        }
+
+        return removed;
+    }
+
+    private static DateTime LastWrite(string dir)
+    {
+        var latest = Directory.GetLastWriteTimeUtc(dir);
+        foreach (var f in Directory.EnumerateFileSystemEntries(dir, "*", SearchOption.AllDirectories))
+        {
+            var t = File.GetLastWriteTimeUtc(f);
+            if (t > latest)
+            {
+                latest = t;
+            }
+        }
+
+        return latest;
     }
 
     private void TryDelete(string dir)
