@@ -167,7 +167,8 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
             o is null || o.MaxClips == 0 ? d.MaxClips : o.MaxClips,
             o is null || o.MinSeconds == 0 ? d.MinSeconds : o.MinSeconds,
             o is null || o.MaxSeconds == 0 ? d.MaxSeconds : o.MaxSeconds,
-            d.Width, d.Height);
+            o is null || o.Width == 0 ? d.Width : o.Width,
+            o is null || o.Height == 0 ? d.Height : o.Height);
         try
         {
             options.Validate();

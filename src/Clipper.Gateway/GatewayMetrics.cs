@@ -18,6 +18,8 @@ public sealed class GatewayMetrics : IClipperMetrics
     private readonly Counter _retries;
     private readonly Counter _failures;
     private readonly Counter _finished;
+    private readonly Gauge _running;
+    private readonly Gauge _runningPeak;
 
     public GatewayMetrics()
     {
@@ -38,9 +40,15 @@ public sealed class GatewayMetrics : IClipperMetrics
             new CounterConfiguration { LabelNames = ["code"] });
         _finished = f.CreateCounter("clipper_jobs_finished_total", "Jobs that reached a terminal state, by state (grains on this silo).",
             new CounterConfiguration { LabelNames = ["state"] });
+        _running = f.CreateGauge("clipper_stage_running", "Units of work running on this silo now, by stage.",
+            new GaugeConfiguration { LabelNames = ["stage"] });
+        _runningPeak = f.CreateGauge("clipper_stage_running_peak", "The most units of a stage that ran on this silo at once since it started.",
+            new GaugeConfiguration { LabelNames = ["stage"] });
         foreach (var stage in Enum.GetValues<Stage>())
         {
             _queued.WithLabels(Label(stage)).Set(0);
+            _running.WithLabels(Label(stage)).Set(0);
+            _runningPeak.WithLabels(Label(stage)).Set(0);
         }
     }
 
@@ -57,6 +65,12 @@ public sealed class GatewayMetrics : IClipperMetrics
     }
 
     public void Queued(Stage stage, int delta) => _queued.WithLabels(Label(stage)).Inc(delta);
+
+    public void Running(Stage stage, int now)
+    {
+        _running.WithLabels(Label(stage)).Set(now);
+        _runningPeak.WithLabels(Label(stage)).IncTo(now);
+    }
 
     public void StageRan(Stage stage, double seconds, string outcome) => _stageSeconds.WithLabels(Label(stage), outcome).Observe(seconds);
 

@@ -61,6 +61,8 @@ public static class JobMapping
                 MaxClips = spec.Options.MaxClips,
                 MinSeconds = spec.Options.MinSeconds,
                 MaxSeconds = spec.Options.MaxSeconds,
+                Width = spec.Options.Width,
+                Height = spec.Options.Height,
             };
         }
 

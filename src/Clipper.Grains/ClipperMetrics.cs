@@ -12,6 +12,9 @@ public interface IClipperMetrics
     /// <summary>A unit of work started (+1) or stopped (-1) waiting for a free slot of its stage on this silo.</summary>
     void Queued(Stage stage, int delta);
 
+    /// <summary>Units of the stage running on this silo now (they hold one of its slots).</summary>
+    void Running(Stage stage, int now);
+
     /// <summary>A unit of work ended after <paramref name="seconds"/>: "ok", "failed" or "cancelled".</summary>
     void StageRan(Stage stage, double seconds, string outcome);
 
@@ -25,6 +28,8 @@ public interface IClipperMetrics
 public sealed class NoMetrics : IClipperMetrics
 {
     public void Queued(Stage stage, int delta) { }
+
+    public void Running(Stage stage, int now) { }
 
     public void StageRan(Stage stage, double seconds, string outcome) { }
 

@@ -38,6 +38,10 @@ public sealed class ClientCommandTests(ITestOutputHelper output)
 
         Assert.Equal(jobId, System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "job.json")))!["jobId"]!.ToString());
         Assert.Empty(Directory.GetFiles(outDir, "*.part"));
+        var report = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "report.json")))!;
+        Assert.Equal(job.Clips.Count, report["clips"]!.AsArray().Count);
+        Assert.Equal("clip-01.mp4", report["clips"]![0]!["video"]!.ToString());
+        Assert.Equal(job.Clips[0].Video.Url, report["clips"]![0]!["delivery"]!["video"]!["url"]!.ToString());
 
         var watch = await ClipperAsync(dir, "watch", jobId, "--server", server.GrpcAddress);
         Assert.Equal(0, watch.Code);

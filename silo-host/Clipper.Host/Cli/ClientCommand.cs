@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Clipper.Abstractions.Jobs;
 using Clipper.Core.Errors;
 using Clipper.Gateway;
@@ -152,17 +153,22 @@ public sealed class ClientCommand(TextWriter stdout, TextWriter stderr)
     {
         Directory.CreateDirectory(a.Out!);
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
-        if (a.ApiKey is not null)
-        {
-            http.DefaultRequestHeaders.Add(Access.Header, a.ApiKey);
-        }
-
         foreach (var c in job.Clips)
         {
             foreach (var artifact in new[] { c.Video, c.Thumbnail, c.Srt, c.Vtt })
             {
                 var target = Path.Combine(a.Out!, Path.GetFileName(artifact.Blob));
-                await using var body = await http.GetStreamAsync(artifact.Url, cancel);
+                using var request = new HttpRequestMessage(HttpMethod.Get, artifact.Url);
+                // the key goes to the server's own /files, never to blob storage (a SAS URL carries its own signature)
+                if (a.ApiKey is not null && request.RequestUri!.AbsolutePath.StartsWith("/files/", StringComparison.Ordinal)
+                    && !request.RequestUri.Query.Contains("sig=", StringComparison.Ordinal))
+                {
+                    request.Headers.Add(Access.Header, a.ApiKey);
+                }
+
+                using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel);
+                response.EnsureSuccessStatusCode();
+                await using var body = await response.Content.ReadAsStreamAsync(cancel);
                 await using var file = File.Create(target + ".part");
                 await body.CopyToAsync(file, cancel);
                 file.Close();
@@ -171,6 +177,54 @@ public sealed class ClientCommand(TextWriter stdout, TextWriter stderr)
         }
 
         await File.WriteAllTextAsync(Path.Combine(a.Out!, "job.json"), JsonFormatter.Default.Format(job), cancel);
+        await File.WriteAllTextAsync(Path.Combine(a.Out!, "report.json"), ReportOf(job), cancel);
+    }
+
+    /// <summary>
+    /// report.json as <c>clip</c> writes it (files relative to the directory), with each artifact's blob name and
+    /// the URL it came from (in a cluster a read-only SAS URL, with its expiry).
+    /// </summary>
+    public static string ReportOf(Job job)
+    {
+        static JsonObject Delivery(Artifact x)
+        {
+            var o = new JsonObject { ["blob"] = x.Blob, ["url"] = x.Url };
+            if (x.ExpiresAtUnixMs > 0)
+            {
+                o["expiresAt"] = DateTimeOffset.FromUnixTimeMilliseconds(x.ExpiresAtUnixMs).ToString("O");
+            }
+
+            return o;
+        }
+
+        var clips = new JsonArray();
+        foreach (var c in job.Clips)
+        {
+            var stem = Path.GetFileNameWithoutExtension(c.Video.Blob);
+            clips.Add(new JsonObject
+            {
+                ["rank"] = c.Rank,
+                ["start"] = c.Start,
+                ["end"] = c.End,
+                ["score"] = c.Score,
+                ["scores"] = new JsonObject { ["hook"] = c.Scores.Hook, ["completeness"] = c.Scores.Completeness, ["density"] = c.Scores.Density, ["emotion"] = c.Scores.Emotion },
+                ["reason"] = c.Reason,
+                ["title"] = c.Title,
+                ["video"] = stem + ".mp4",
+                ["thumbnail"] = stem + ".jpg",
+                ["captions"] = new JsonObject { ["srt"] = stem + ".srt", ["vtt"] = stem + ".vtt" },
+                ["delivery"] = new JsonObject
+                {
+                    ["video"] = Delivery(c.Video),
+                    ["thumbnail"] = Delivery(c.Thumbnail),
+                    ["srt"] = Delivery(c.Srt),
+                    ["vtt"] = Delivery(c.Vtt),
+                },
+            });
+        }
+
+        var root = new JsonObject { ["job"] = job.JobId, ["source"] = new JsonObject { ["name"] = job.Source }, ["clips"] = clips };
+        return root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 
     private int Fail(RpcException e)

@@ -10,8 +10,8 @@ namespace Clipper.Grains.Jobs;
 /// the units that silo was running are dispatched again now rather than at the job's next watch tick. Every
 /// surviving silo does this; a job woken twice finds nothing left to do the second time.
 /// </summary>
-public sealed class DeadSiloWatcher(IClusterMembershipService membership, IGrainFactory grains, ILogger<DeadSiloWatcher> log)
-    : BackgroundService
+public sealed class DeadSiloWatcher(IClusterMembershipService membership, IGrainFactory grains, ILogger<DeadSiloWatcher> log,
+    IHostApplicationLifetime lifetime) : BackgroundService
 {
     private static readonly JobStatus[] Running =
         [JobStatus.Submitted, JobStatus.Fetching, JobStatus.Transcribing, JobStatus.Scoring, JobStatus.Tracking, JobStatus.Encoding];
@@ -37,8 +37,9 @@ public sealed class DeadSiloWatcher(IClusterMembershipService membership, IGrain
                     }
                 }
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            catch (Exception) when (stopping.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
             {
+                // this silo is stopping
                 return;
             }
             catch (Exception e)

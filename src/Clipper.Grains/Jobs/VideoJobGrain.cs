@@ -32,6 +32,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
     private readonly JobOptions _options;
     private readonly ILogger<VideoJobGrain> _log;
     private readonly IClipperMetrics _metrics;
+    private readonly Clipper.Core.Storage.IBlobStore _blobs;
     private JobStatus _indexed;
 
     /// <summary>Dispatched, unanswered work: work key → its token, stage and dispatch time. Not persisted.</summary>
@@ -41,8 +42,9 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
     private IGrainTimer? _retry;
 
     public VideoJobGrain([PersistentState("job", "jobs")] IPersistentState<JobState> state, IOptions<JobOptions> options,
-        ILogger<VideoJobGrain> log, IClipperMetrics metrics)
+        ILogger<VideoJobGrain> log, IClipperMetrics metrics, Clipper.Core.Storage.IBlobStore blobs)
     {
+        _blobs = blobs;
         _state = state;
         _options = options.Value;
         _log = log;
@@ -159,6 +161,11 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
             S.WorkSeconds[key] = report.Seconds;
             S.RetryAt.Remove(key);
             await SaveAsync();
+            if (output.Source is not null)
+            {
+                await ReleaseUploadAsync();
+            }
+
             await AdvanceAsync();
             return;
         }
@@ -467,6 +474,29 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         _metrics.JobEnded(S.Status, S.Error?.Code);
         StopWatch();
         await ForgetReminderAsync();
+        await ReleaseUploadAsync();
+    }
+
+    /// <summary>
+    /// An upload shared through blob storage ("blob:uploads/…") is deleted once the job's source is stored (its
+    /// state written first) or the job ended: whichever gateway took the upload may be gone by then.
+    /// </summary>
+    private async Task ReleaseUploadAsync()
+    {
+        var input = S.Spec?.Input ?? "";
+        if (!input.StartsWith(Clipper.Stages.Fetch.Fetcher.UploadPrefix + "uploads/", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        try
+        {
+            await _blobs.DeleteAsync(input[Clipper.Stages.Fetch.Fetcher.UploadPrefix.Length..]);
+        }
+        catch (Exception e)
+        {
+            _log.LogWarning("job {Job}: could not delete its upload {Input}: {Message}", JobId, input, e.Message);
+        }
     }
 
     private async Task ForgetReminderAsync()

@@ -93,7 +93,7 @@ public sealed class StageExecutor : IDisposable
             _metrics.Queued(work.Stage, -1);
         }
 
-        _running.AddOrUpdate(work.Stage, 1, (_, n) => n + 1);
+        _metrics.Running(work.Stage, _running.AddOrUpdate(work.Stage, 1, (_, n) => n + 1));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         string outcome = "failed";
         // a directory per attempt: an earlier attempt of the same unit may still be running somewhere
@@ -122,7 +122,7 @@ public sealed class StageExecutor : IDisposable
         finally
         {
             _metrics.StageRan(work.Stage, clock.Elapsed.TotalSeconds, outcome);
-            _running.AddOrUpdate(work.Stage, 0, (_, n) => n - 1);
+            _metrics.Running(work.Stage, _running.AddOrUpdate(work.Stage, 0, (_, n) => n - 1));
             slot.Release();
             Release(held);
             _activeDirs.TryRemove(dir, out _);

@@ -129,8 +129,10 @@ public abstract class StageGrain : Grain, IStageGrain
             report = new StageReport(work.WorkKey, "", _silo.SiloAddress.ToString(), null,
                 new JobError(e.Code.Code(), e.Message, e.Detail), e.IsTransient, started.Elapsed.TotalSeconds);
         }
-        catch (Exception e) when (e is OperationCanceledException && cancel.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException && (cancel.IsCancellationRequested || _executor.Stopping))
         {
+            _log.LogInformation("{Job} {Work} stopped ({Why})", work.JobId, work.WorkKey,
+                _executor.Stopping ? "this silo is stopping" : "cancelled");
             report = new StageReport(work.WorkKey, "", _silo.SiloAddress.ToString(), null,
                 new JobError(ErrorCode.Cancelled.Code(), "the work was stopped", null), false, started.Elapsed.TotalSeconds);
         }

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Grpc.Net.Client;
+using V1 = Clipper.Gateway.V1;
+
+namespace Clipper.Cluster.Tests;
+
+/// <summary>
+/// One <c>clipper serve</c> process of the cluster profile on its own home and ports. Its output goes to
+/// {home}/serve-N.out (N counts restarts). Kill is SIGKILL of the process tree (a container dying); Terminate is SIGTERM.
+/// </summary>
+public sealed class SiloProcess : IAsyncDisposable
+{
+    private readonly Dictionary<string, string> _env;
+    private Process? _process;
+    private StreamWriter? _out;
+    private int _starts;
+    private readonly object _lock = new();
+    private readonly List<string> _lines = [];
+
+    public SiloProcess(string name, string home, IReadOnlyDictionary<string, string> env)
+    {
+        Name = name;
+        Home = home;
+        Directory.CreateDirectory(home);
+        GrpcPort = FreePort();
+        WebPort = FreePort();
+        SiloPort = FreePort();
+        GatewayPort = FreePort();
+        _env = new Dictionary<string, string>(env);
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}", new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
+        Client = new V1.Clipper.ClipperClient(Channel);
+        Web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{WebPort}"), Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public string Name { get; }
+
+    public string Home { get; }
+
+    public int GrpcPort { get; }
+
+    public int WebPort { get; }
+
+    public int SiloPort { get; }
+
+    public int GatewayPort { get; }
+
+    public GrpcChannel Channel { get; }
+
+    public V1.Clipper.ClipperClient Client { get; }
+
+    public HttpClient Web { get; }
+
+    public bool Running => _process is { HasExited: false };
+
+    public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
+
+    /// <summary>Everything this silo printed, over all its runs.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return string.Join('\n', _lines);
+            }
+        }
+    }
+
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "clipper.dll");
+
+    /// <summary>Starts the silo and waits for its "serving" line.</summary>
+    public async Task StartAsync(TimeSpan? timeout = null)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { Dll, "serve", "--grpc", $"127.0.0.1:{GrpcPort}", "--web", $"127.0.0.1:{WebPort}",
+            "--silo-port", SiloPort.ToString(), "--gateway-port", GatewayPort.ToString() })
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        foreach (var (k, v) in _env)
+        {
+            psi.Environment[k] = v;
+        }
+
+        psi.Environment["CLIPPER_HOME"] = Home;
+        _starts++;
+        _out = new StreamWriter(Path.Combine(Home, $"serve-{_starts}.out")) { AutoFlush = true };
+        var serving = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var p = new Process { StartInfo = psi, EnableRaisingEvents = true };
+        var writer = _out;
+        void Line(string? s)
+        {
+            if (s is null)
+            {
+                return;
+            }
+
+            lock (_lock)
+            {
+                _lines.Add(s);
+                writer.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {s}");
+            }
+
+            if (s.StartsWith("clipper: serving", StringComparison.Ordinal))
+            {
+                serving.TrySetResult();
+            }
+        }
+
+        p.OutputDataReceived += (_, e) => Line(e.Data);
+        p.ErrorDataReceived += (_, e) => Line(e.Data);
+        p.Start();
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        _process = p;
+        var exited = p.WaitForExitAsync();
+        var limit = Task.Delay(timeout ?? TimeSpan.FromSeconds(90));
+        var first = await Task.WhenAny(serving.Task, exited, limit);
+        if (first != serving.Task)
+        {
+            Kill();
+            throw new InvalidOperationException($"silo {Name} did not start ({(first == exited ? $"exit {p.ExitCode}" : "timeout")}):\n{Output}");
+        }
+    }
+
+    /// <summary>SIGKILL to the silo and every process it started, like a container dying.</summary>
+    public void Kill()
+    {
+        try
+        {
+            if (_process is { HasExited: false } p)
+            {
+                p.Kill(entireProcessTree: true);
+                p.WaitForExit(10_000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // gone already
+        }
+    }
+
+    /// <summary>SIGTERM; returns the exit code and how long the silo took to exit (null: still running after the limit).</summary>
+    public async Task<(int? Code, TimeSpan Took)> TerminateAsync(TimeSpan limit)
+    {
+        var p = _process ?? throw new InvalidOperationException("not started");
+        var clock = Stopwatch.StartNew();
+        using (var kill = Process.Start("kill", ["-TERM", p.Id.ToString()]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var wait = new CancellationTokenSource(limit);
+        try
+        {
+            await p.WaitForExitAsync(wait.Token);
+            return (p.ExitCode, clock.Elapsed);
+        }
+        catch (OperationCanceledException)
+        {
+            return (null, clock.Elapsed);
+        }
+    }
+
+    /// <summary>This silo's /metrics, or null when it does not answer.</summary>
+    public async Task<string?> MetricsAsync()
+    {
+        try
+        {
+            return await Web.GetStringAsync("/metrics");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        Channel.Dispose();
+        Web.Dispose();
+        if (_out is not null)
+        {
+            await _out.DisposeAsync();
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
