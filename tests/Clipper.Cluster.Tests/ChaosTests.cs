@@ -35,7 +35,9 @@ public sealed class ChaosTests(ClusterRig rig, ITestOutputHelper output)
             victim.Silo.Kill();
             kills.Add((victim.Silo.Name, DateTime.UtcNow, victim.Running));
             output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} SIGKILL {victim.Silo.Name} running {victim.Running} unit(s)");
-            await Task.Delay(1000);
+            // the first killed silo stays down 15 s, so that the others must find it dead by their probes; the later
+            // ones come back after 1 s, as an orchestrator restarts them, and their successor replaces them
+            await Task.Delay(kills.Count == 1 ? 15_000 : 1000);
             await victim.Silo.StartAsync();
             output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {victim.Silo.Name} restarted");
             next = DateTime.UtcNow + TimeSpan.FromSeconds(6);
@@ -70,8 +72,8 @@ public sealed class ChaosTests(ClusterRig rig, ITestOutputHelper output)
         await rig.AssertDeliveredAsync(done.Values, output);
         await rig.AssertNoOrphanWorkAsync();
         Measurements.Record($"cluster chaos: {done.Count} of {jobs.Count} jobs COMPLETED on 3 silos after {kills.Count} SIGKILLs "
-            + $"(each silo restarted 1 s later) in {elapsed.TotalSeconds:0} s; longest recovery (kill to work dispatched again) "
-            + $"{recoveries.Max():0.0} s, all {string.Join(", ", recoveries.Select(r => $"{r:0.0}"))} s; every clip once in blob storage, "
+            + $"(the first silo restarted after 15 s, the others after 1 s) in {elapsed.TotalSeconds:0} s; longest recovery (kill to work "
+            + $"dispatched again) {recoveries.Max():0.0} s, each {string.Join(", ", recoveries.Select(r => $"{r:0.0}"))} s; every clip once in blob storage, "
             + "downloadable by SAS, no uncommitted blob, no orphan work directory");
     }
 }
