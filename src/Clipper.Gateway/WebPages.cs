@@ -141,8 +141,11 @@ public static class WebPages
             return Results.NotFound();
         }
 
-        // blob storage serves it (ranges included) through a short-lived read-only link
-        return Results.Redirect(blobs.Url(key, TimeSpan.FromMinutes(15)).ToString());
+        // captions come from this origin (a <track> from another one needs CORS); the rest from blob storage
+        // (ranges included) through a short-lived read-only link
+        return Path.GetExtension(key) is ".vtt" or ".srt" or ".json"
+            ? Results.Bytes(await blobs.GetBytesAsync(key, http.RequestAborted), type)
+            : Results.Redirect(blobs.Url(key, TimeSpan.FromMinutes(15)).ToString());
     }
 
     private static IResult Page(string name) => Results.Text(Resource(name), "text/html; charset=utf-8");

@@ -176,6 +176,15 @@ public sealed class ClusterRig : IAsyncLifetime
                 Assert.Equal(props.Value.ContentLength, bytes.Length);
                 Assert.Equal("ftyp", System.Text.Encoding.ASCII.GetString(bytes, 4, 4));
             }
+
+            // the pages' captions track comes from the silo's own origin; the video is a redirect to a SAS URL
+            var web = AnyRunning.Web;
+            var vtt = await web.GetStringAsync($"/files/{job.Clips[0].Vtt.Blob}");
+            Assert.StartsWith("WEBVTT", vtt);
+            using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = web.BaseAddress };
+            using var video = await noRedirect.GetAsync($"/files/{job.Clips[0].Video.Blob}");
+            Assert.Equal(System.Net.HttpStatusCode.Redirect, video.StatusCode);
+            Assert.Contains("sig=", video.Headers.Location!.Query);
         }
 
         var committed = await Services.BlobsAsync("");
