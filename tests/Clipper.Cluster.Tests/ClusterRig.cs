@@ -270,8 +270,24 @@ public sealed class ClusterRig : IAsyncLifetime
 
             if (clock.Elapsed > timeout)
             {
-                var pending = string.Join(", ", jobIds.Where(id => !done.ContainsKey(id)));
-                throw new TimeoutException($"jobs not finished after {timeout.TotalMinutes:0} min: {pending}\n{Logs()}");
+                var pending = jobIds.Where(id => !done.ContainsKey(id)).ToList();
+                var views = new List<string>();
+                foreach (var id in pending)
+                {
+                    try
+                    {
+                        views.Add(await AnyRunning.Web.GetStringAsync($"/api/jobs/{id}"));
+                    }
+                    catch (HttpRequestException e)
+                    {
+                        views.Add($"{id}: {e.Message}");
+                    }
+                }
+
+                var about = string.Join('\n', LogLines().Where(l => pending.Any(id => l.Line.Contains(id, StringComparison.Ordinal)))
+                    .OrderBy(l => l.At).Select(l => $"{l.Silo} {l.Line}"));
+                throw new TimeoutException($"jobs not finished after {timeout.TotalMinutes:0} min: {string.Join(", ", pending)}\n"
+                    + $"{string.Join('\n', views)}\n{about}\n{Logs()}");
             }
 
             if (tick is not null)

@@ -244,6 +244,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
             try
             {
                 await StageGrain(w.Stage, w.WorkKey).Start(w, token);
+                _log.LogInformation("job {Job}: {Work} dispatched (token {Token})", JobId, w.WorkKey, token[..8]);
             }
             catch (Exception e)
             {

@@ -94,6 +94,7 @@ public sealed class StageExecutor : IDisposable
         }
 
         _metrics.Running(work.Stage, _running.AddOrUpdate(work.Stage, 1, (_, n) => n + 1));
+        _log.LogInformation("{Job} {Work} running on this silo", work.JobId, work.WorkKey);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         string outcome = "failed";
         // a directory per attempt: an earlier attempt of the same unit may still be running somewhere
