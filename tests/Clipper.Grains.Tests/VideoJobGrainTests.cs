@@ -148,6 +148,44 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
         await Task.Delay(1500);
         Assert.Equal(JobStatus.Cancelled, (await Job(id).Get())!.Status);
     }
+
+    [Fact]
+    public async Task AUnitReDrivenWhileItIsBeingStoppedIsNotTakenForRunning()
+    {
+        // a real fetched source, from a job cancelled once it got there
+        var id = Jobs.NewId("source");
+        await Job(id).Submit(await Jobs.ShortTalkAsync());
+        var v = await _cluster.WaitAsync(id, v => v.Status == JobStatus.Transcribing, TimeSpan.FromSeconds(60));
+        await Job(id).Cancel();
+        var executor = _cluster.Executor(_cluster.Cluster.Silos[0]);
+        await Until(() => Task.FromResult(executor.Running(Stage.Transcribe) == 0), TimeSpan.FromSeconds(10));
+
+        // a unit of a job nobody drives, so only this test starts and stops it
+        var ghost = Jobs.NewId("ghost");
+        var work = new StageWork(ghost, Stage.Transcribe, "transcribe", v.Spec!, v.Source, null, null, null);
+        var unit = _cluster.Grains.GetGrain<ILocalStageGrain>($"{ghost}/transcribe");
+        await unit.Start(work, "first");
+        await Until(() => Task.FromResult(executor.Running(Stage.Transcribe) == 1), TimeSpan.FromSeconds(10));
+        Assert.True(await unit.IsRunning("first"));
+
+        // stopped (as a stage timeout or a stopping silo does), then re-driven under a new token at once: a run
+        // being stopped reports nothing, so it must not pass for running under the new token, or its job waits
+        // for an answer that never comes
+        await unit.Stop();
+        await unit.Start(work, "again");
+        await Until(async () => executor.Running(Stage.Transcribe) == 0 && !await unit.IsRunning("again"), TimeSpan.FromSeconds(10));
+        Assert.False(await unit.IsRunning("first"));
+        Assert.Equal(executor.Running(Stage.Transcribe) > 0, await unit.IsRunning("again"));
+    }
+
+    private static async Task Until(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition() && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+    }
 }
 
 /// <summary>A loopback HTTP server that answers every request with one status and records when each came.</summary>

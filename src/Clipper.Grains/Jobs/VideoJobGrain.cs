@@ -38,6 +38,10 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
     /// <summary>Dispatched, unanswered work: work key → its token, stage and dispatch time. Not persisted.</summary>
     private readonly Dictionary<string, InFlight> _inFlight = [];
     private readonly Dictionary<string, double> _progress = [];
+
+    /// <summary>Liveness checks in a row that got no answer, per unit in flight.</summary>
+    private readonly Dictionary<string, int> _unknown = [];
+    private const int UnknownLimit = 3;
     private IGrainTimer? _watch;
     private IGrainTimer? _retry;
 
@@ -328,11 +332,20 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
             try
             {
                 alive = await StageGrain(f.Stage, key).IsRunning(f.Token);
+                _unknown.Remove(key);
             }
             catch (Exception e)
             {
-                _log.LogDebug("job {Job}: liveness of {Work} unknown: {Message}", JobId, key, e.Message);
-                continue;
+                // a unit that cannot be asked several times running is taken for lost: running it twice costs
+                // time, while waiting for its stage timeout could cost an hour (a late answer is still accepted)
+                var times = _unknown[key] = _unknown.GetValueOrDefault(key) + 1;
+                _log.LogWarning("job {Job}: liveness of {Work} unknown ({Times} time(s)): {Message}", JobId, key, times, e.Message);
+                if (times < UnknownLimit)
+                {
+                    continue;
+                }
+
+                alive = false;
             }
 
             if (!alive && _inFlight.TryGetValue(key, out var still) && still.Token == f.Token)
@@ -444,6 +457,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
     {
         _inFlight.Remove(key);
         _progress.Remove(key);
+        _unknown.Remove(key);
     }
 
     private async Task StopInFlightAsync()
@@ -455,6 +469,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
 
         _inFlight.Clear();
         _progress.Clear();
+        _unknown.Clear();
     }
 
     /// <summary>Stops a unit where it runs; a silo that is gone has stopped it already.</summary>

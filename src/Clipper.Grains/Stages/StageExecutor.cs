@@ -99,11 +99,12 @@ public sealed class StageExecutor : IDisposable
         string outcome = "failed";
         // a directory per attempt: an earlier attempt of the same unit may still be running somewhere
         var dir = Path.Combine(_options.WorkDirectory, work.JobId, $"{work.WorkKey}-{Guid.NewGuid().ToString("N")[..8]}");
-        Directory.CreateDirectory(dir);
         _activeDirs[dir] = 0;
         var held = new List<string>();
         try
         {
+            // inside the try: a disk that refuses the directory must not keep the slot taken
+            Directory.CreateDirectory(dir);
             var output = work.Stage switch
             {
                 Stage.Fetch => await FetchAsync(work, dir, progress, cancel),

@@ -48,8 +48,13 @@ public abstract class StageGrain : Grain, IStageGrain
         {
             if (_running is { IsCompleted: false })
             {
-                // the job was re-driven while this unit runs: report under the newest token, run it once
-                _token = token;
+                // the job was re-driven while this unit runs: report under the newest token, run it once;
+                // a run being stopped reports nothing, so IsRunning says no and the job dispatches it again
+                if (_cancel is { IsCancellationRequested: false })
+                {
+                    _token = token;
+                }
+
                 return Task.CompletedTask;
             }
 
@@ -82,7 +87,9 @@ public abstract class StageGrain : Grain, IStageGrain
     {
         lock (_gate)
         {
-            return Task.FromResult((_token == token && _running is not null) || _finishedToken == token);
+            // running under this token and not being stopped, or finished and reported (or to be reported again)
+            bool running = _running is { IsCompleted: false } && _cancel is { IsCancellationRequested: false } && _token == token;
+            return Task.FromResult(running || _finishedToken == token);
         }
     }
 
@@ -144,17 +151,19 @@ public abstract class StageGrain : Grain, IStageGrain
                 started.Elapsed.TotalSeconds);
         }
 
+        // a unit stopped because this process is stopping is not the job's failure: say nothing, and the job
+        // (asking IsRunning, or woken by its reminder) dispatches it again on a silo that runs
+        bool silent = cancel.IsCancellationRequested || (report.Error is not null && _executor.Stopping);
         string finalToken;
         lock (_gate)
         {
             finalToken = _token!;
             _finished = report;
-            _finishedToken = finalToken;
+            // a unit that reports nothing is not running under any token: IsRunning answers no
+            _finishedToken = silent ? null : finalToken;
         }
 
-        // a unit stopped because this process is stopping is not the job's failure: say nothing, and the job
-        // (asking IsRunning, or woken by its reminder) dispatches it again on a silo that runs
-        if (!cancel.IsCancellationRequested && !(report.Error is not null && _executor.Stopping))
+        if (!silent)
         {
             await SendAsync(work.JobId, report with { Token = finalToken });
         }
@@ -168,7 +177,16 @@ public abstract class StageGrain : Grain, IStageGrain
         }
         catch (Exception e)
         {
-            // the job's liveness check or its reminder re-drives this unit; the finished report is kept for it
+            // IsRunning now says no, so the job's liveness check (or its reminder) dispatches this unit again:
+            // a finished result is said again at once, a failure runs again
+            lock (_gate)
+            {
+                if (_finishedToken == report.Token)
+                {
+                    _finishedToken = null;
+                }
+            }
+
             _log.LogWarning("could not report {Work} of {Job}: {Message}", report.WorkKey, jobId, e.Message);
         }
     }
