@@ -89,7 +89,7 @@ public sealed class ClipEncoder
                     result.StderrTail);
             }
 
-            var info = await ValidateAsync(request, temps["mp4"], temps["jpg"], cancel);
+            var info = await ValidateAsync(request, temps["mp4"], temps["jpg"], result.StderrTail, cancel);
 
             // the video goes last: a final-named MP4 means its captions and thumbnail are already in place
             var clip = new EncodedClip(Path.Combine(dir, stem + ".mp4"), Path.Combine(dir, stem + ".srt"),
@@ -243,7 +243,8 @@ public sealed class ClipEncoder
         return (w, Math.Max(2, h));
     }
 
-    private async Task<MediaInfo> ValidateAsync(EncodeRequest r, string mp4, string jpg, CancellationToken cancel)
+    /// <summary>Checks what ffmpeg wrote; a failure carries ffmpeg's stderr tail, and ffprobe's view of the output.</summary>
+    private async Task<MediaInfo> ValidateAsync(EncodeRequest r, string mp4, string jpg, string stderrTail, CancellationToken cancel)
     {
         MediaInfo info;
         try
@@ -298,8 +299,11 @@ public sealed class ClipEncoder
 
         if (problems.Count > 0)
         {
+            var probed = string.Create(Inv, $"ffprobe of {Path.GetFileName(mp4)}: video {(info.HasVideo ? $"{info.Width}x{info.Height}" : "none")}, "
+                + $"audio {(info.HasAudio ? "yes" : "none")}, {info.DurationSeconds:0.00} s");
+            var tail = string.IsNullOrWhiteSpace(stderrTail) ? "ffmpeg exited 0 and wrote nothing to stderr" : stderrTail.TrimEnd();
             throw new ClipperException(ErrorCode.ToolFailed,
-                $"the encoded clip {r.Stem} failed validation: {string.Join("; ", problems)}");
+                $"the encoded clip {r.Stem} failed validation: {string.Join("; ", problems)}", $"{tail}\n{probed}");
         }
 
         return info;
