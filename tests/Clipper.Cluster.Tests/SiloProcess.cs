@@ -165,6 +165,10 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The names of the processes this silo started that still run (children, grandchildren…).</summary>
+    public List<string> Descendants() =>
+        _process is { HasExited: false } p ? Clipper.TestSupport.ProcessTable.Descendants(p.Id).Select(e => e.Name).ToList() : [];
+
     /// <summary>This silo's /metrics, or null when it does not answer.</summary>
     public async Task<string?> MetricsAsync()
     {

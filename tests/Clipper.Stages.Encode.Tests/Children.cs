@@ -1,40 +1,13 @@
 namespace Clipper.Stages.Encode.Tests;
 
-/// <summary>This test process's child processes, read from /proc.</summary>
+/// <summary>This test process's child processes and their CPU time, read from /proc.</summary>
 internal static class Children
 {
     /// <summary>Ids of the running children of this process whose command name is <paramref name="comm"/>.</summary>
-    public static List<int> Named(string comm)
-    {
-        var found = new List<int>();
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out int pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                int open = stat.IndexOf('(');
-                int close = stat.LastIndexOf(')');
-                string name = stat[(open + 1)..close];
-                var fields = stat[(close + 2)..].Split(' ');
-                // after the name: state, then the parent's id
-                if (name == comm && int.Parse(fields[1]) == Environment.ProcessId && fields[0] != "Z")
-                {
-                    found.Add(pid);
-                }
-            }
-            catch (IOException)
-            {
-                // the process ended while we looked
-            }
-        }
-
-        return found;
-    }
+    public static List<int> Named(string comm) =>
+        Clipper.TestSupport.ProcessTable.Read()
+            .Where(e => e.Name == comm && e.ParentPid == Environment.ProcessId && e.State != 'Z')
+            .Select(e => e.Pid).ToList();
 
     /// <summary>
     /// CPU seconds used by this process's finished, reaped children (cutime + cstime of /proc/self/stat): unlike

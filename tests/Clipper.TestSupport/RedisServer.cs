@@ -6,8 +6,8 @@ namespace Clipper.TestSupport;
 
 /// <summary>
 /// A throwaway redis-server (Debian's, installed by <c>scripts/setup.sh --tests</c>) on a free loopback port,
-/// without persistence, in a temporary directory. <see cref="Kill"/> stops it abruptly (to test a lost cluster
-/// store); dispose kills it and removes the directory.
+/// its data in an append-only file in a temporary directory. <see cref="Kill"/> stops it abruptly (to test a lost
+/// cluster store); dispose kills it and removes the directory.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
@@ -33,7 +33,15 @@ public sealed class RedisServer : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<RedisServer> StartAsync()
+    /// <summary>The directory of its append-only file (to bring a killed server back with its data).</summary>
+    public string WorkDir => _workDir;
+
+    /// <summary>
+    /// Starts a server on a free port and a new directory, or on <paramref name="port"/> and <paramref name="workDir"/>
+    /// to bring a killed one back where it was, with what it held: every write goes to the append-only file at once,
+    /// as a production Redis holding cluster membership is set up.
+    /// </summary>
+    public static async Task<RedisServer> StartAsync(int? port = null, string? workDir = null)
     {
         if (!File.Exists(Executable))
         {
@@ -42,20 +50,20 @@ public sealed class RedisServer : IAsyncDisposable
 
         for (var attempt = 1; ; attempt++)
         {
-            var port = ServerProcess.FreePort();
-            var workDir = TestMedia.TempDir("clipper-redis");
+            var chosen = port ?? ServerProcess.FreePort();
+            var dir = workDir ?? TestMedia.TempDir("clipper-redis");
             var process = ServerProcess.Start(Executable,
             [
-                "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", workDir, "--daemonize", "no",
-            ], workDir);
-            var server = new RedisServer(process, workDir, port);
+                "--port", chosen.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "yes", "--appendfsync", "always", "--dir", dir, "--daemonize", "no",
+            ], dir);
+            var server = new RedisServer(process, dir, chosen);
             try
             {
-                await process.WaitReadyAsync($"redis-server on port {port}", () => PingAsync(port), TimeSpan.FromSeconds(30));
+                await process.WaitReadyAsync($"redis-server on port {chosen}", () => PingAsync(chosen), TimeSpan.FromSeconds(30));
                 return server;
             }
-            catch (InvalidOperationException) when (attempt < 3 && process.Output.Contains("in use", StringComparison.OrdinalIgnoreCase))
+            catch (InvalidOperationException) when (port is null && attempt < 3 && process.Output.Contains("in use", StringComparison.OrdinalIgnoreCase))
             {
                 // another process took the port between the probe and the bind: try another one
                 await server.DisposeAsync();
