@@ -25,7 +25,23 @@ public sealed class PoisonTests(ClusterRig rig, ITestOutputHelper output)
         }
 
         var others = await rig.UploadManyAsync(2, ClusterRig.Small(2));
+        // what a watcher sees of the failing job: its attempts start from 0, its percent never goes back
+        var shown = new List<double>();
+        var watching = Task.Run(async () =>
+        {
+            using var call = rig.Silos[1].Client.WatchJob(new V1.WatchJobRequest { JobId = poisonId });
+            while (await call.ResponseStream.MoveNext(CancellationToken.None))
+            {
+                if (call.ResponseStream.Current.Job is { State: V1.JobState.Running } j)
+                {
+                    shown.Add(j.Percent);
+                }
+            }
+        });
         var done = await rig.WaitAllAsync([poisonId, .. others], TimeSpan.FromMinutes(8));
+        await watching.WaitAsync(TimeSpan.FromSeconds(30));
+        output.WriteLine($"percent shown while running: {string.Join(" ", shown)}");
+        Assert.Equal(shown.Order(), shown);
 
         var failed = done[poisonId];
         output.WriteLine($"poison: {failed.State} {failed.ErrorCode}: {failed.ErrorMessage}");

@@ -39,6 +39,9 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
     private readonly Dictionary<string, InFlight> _inFlight = [];
     private readonly Dictionary<string, double> _progress = [];
 
+    /// <summary>The progress last shown, so a retried unit does not move it back (not persisted).</summary>
+    private (JobStatus Status, double Stage, double Percent) _shown;
+
     /// <summary>Liveness checks in a row that got no answer, per unit in flight.</summary>
     private readonly Dictionary<string, int> _unknown = [];
     private const int UnknownLimit = 3;
@@ -560,6 +563,15 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
             double fraction = StageFraction();
             stage = 100 * fraction;
             percent = span.From + (span.To - span.From) * fraction;
+
+            // a unit that fails and is tried again starts from 0: what a watcher was shown does not go back
+            if (_shown.Status == S.Status)
+            {
+                stage = Math.Max(stage, _shown.Stage);
+                percent = Math.Max(percent, _shown.Percent);
+            }
+
+            _shown = (S.Status, stage, percent);
         }
 
         return new JobView(JobId, S.Status, S.Spec, stage, percent, S.Source, S.Transcript,
