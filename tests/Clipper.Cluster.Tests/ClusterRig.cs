@@ -223,12 +223,7 @@ public sealed class ClusterRig : IAsyncLifetime
     /// <summary>The clip options the cluster tests use: small output (the encode is cheap), short clips.</summary>
     public static V1.ClipOptions Small(int clips) => new() { MaxClips = clips, MinSeconds = 15, MaxSeconds = 25, Width = 360, Height = 640 };
 
-    public async Task<string> UploadAsync(SiloProcess silo, V1.ClipOptions options)
-    {
-        await using var file = File.OpenRead(Source);
-        var job = await UploadClient.UploadAsync(silo.Client, file, Path.GetFileName(Source), file.Length, options);
-        return job.JobId;
-    }
+    public Task<string> UploadAsync(SiloProcess silo, V1.ClipOptions options) => silo.UploadAsync(Source, options);
 
     /// <summary>Uploads the source <paramref name="count"/> times at once, spread over the silos round robin.</summary>
     public async Task<List<string>> UploadManyAsync(int count, V1.ClipOptions options) =>

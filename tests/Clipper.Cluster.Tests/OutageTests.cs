@@ -1,4 +1,3 @@
-using Clipper.Gateway;
 using Clipper.TestSupport;
 using V1 = Clipper.Gateway.V1;
 
@@ -13,22 +12,12 @@ public sealed class OutageTests(ITestOutputHelper output)
         var source = (await TestMedia.ShortTalkAsync()).File;
         await using var silo = new SiloProcess("outage", TestMedia.TempDir("clipper-outage"), services.Environment("outage"));
         await silo.StartAsync();
-        string jobId;
-        await using (var file = File.OpenRead(source))
-        {
-            jobId = (await UploadClient.UploadAsync(silo.Client, file, "talk.mp4", file.Length, ClusterRig.Small(1))).JobId;
-        }
+        var jobId = await silo.UploadAsync(source, ClusterRig.Small(1));
 
         // the upload is in blob storage; now blob storage goes away before the fetch can read it back
         await services.Azurite.DisposeAsync();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        V1.Job job;
-        do
-        {
-            await Task.Delay(500);
-            job = await silo.Client.GetJobAsync(new V1.GetJobRequest { JobId = jobId });
-        }
-        while (job.State is V1.JobState.Submitted or V1.JobState.Running && clock.Elapsed < TimeSpan.FromMinutes(3));
+        var job = await silo.WaitFinishedAsync(jobId, TimeSpan.FromMinutes(3));
 
         output.WriteLine($"{job.State} after {clock.Elapsed.TotalSeconds:0.0} s: {job.ErrorCode}: {job.ErrorMessage}");
         Assert.Equal(V1.JobState.Failed, job.State);

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Clipper.Gateway;
 using Clipper.TestSupport;
 using V1 = Clipper.Gateway.V1;
 
@@ -18,11 +17,7 @@ public sealed class PoisonTests(ClusterRig rig, ITestOutputHelper output)
         var dir = TestMedia.TempDir("clipper-poison");
         var poison = await TestMedia.FfmpegAsync(Path.Combine(dir, "pictures-stop.mp4"),
             "-t", "8", "-i", rig.Source, "-i", rig.Source, "-map", "0:v", "-map", "1:a", "-c", "copy");
-        string poisonId;
-        await using (var file = File.OpenRead(poison))
-        {
-            poisonId = (await UploadClient.UploadAsync(rig.Silos[0].Client, file, "pictures-stop.mp4", file.Length, ClusterRig.Small(2))).JobId;
-        }
+        var poisonId = await rig.Silos[0].UploadAsync(poison, ClusterRig.Small(2));
 
         var others = await rig.UploadManyAsync(2, ClusterRig.Small(2));
         // what a watcher sees of the failing job: its attempts start from 0, its percent never goes back

@@ -1,4 +1,3 @@
-using Clipper.Gateway;
 using Clipper.TestSupport;
 using V1 = Clipper.Gateway.V1;
 
@@ -17,11 +16,7 @@ public sealed class RedisLossTests(ITestOutputHelper output)
         await using var b = new SiloProcess("b", TestMedia.TempDir("clipper-redisloss-b"), env);
         await a.StartAsync();
         await b.StartAsync();
-        string jobId;
-        await using (var file = File.OpenRead(source))
-        {
-            jobId = (await UploadClient.UploadAsync(a.Client, file, "talk.mp4", file.Length, ClusterRig.Small(2))).JobId;
-        }
+        var jobId = await a.UploadAsync(source, ClusterRig.Small(2));
 
         async Task<V1.Job> GetAsync() => await b.Client.GetJobAsync(new V1.GetJobRequest { JobId = jobId });
 
@@ -50,13 +45,7 @@ public sealed class RedisLossTests(ITestOutputHelper output)
         Assert.True(percent > lost.Percent || (await GetAsync()).State == V1.JobState.Completed, "the job moved on without Redis");
         await using var again = await RedisServer.StartAsync(services.Redis.Port, services.Redis.WorkDir);
 
-        V1.Job job;
-        do
-        {
-            await Task.Delay(500);
-            job = await GetAsync();
-        }
-        while (job.State is V1.JobState.Submitted or V1.JobState.Running && clock.Elapsed < TimeSpan.FromMinutes(5));
+        var job = await b.WaitFinishedAsync(jobId, TimeSpan.FromMinutes(5) - clock.Elapsed);
 
         Assert.True(job.State == V1.JobState.Completed, $"{job.State} {job.ErrorCode}: {job.ErrorMessage}");
         Assert.True(a.Running && b.Running, "both silos stay up");

@@ -165,6 +165,28 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Uploads a file through this silo's gateway; returns the job's id.</summary>
+    public async Task<string> UploadAsync(string file, V1.ClipOptions options)
+    {
+        await using var stream = File.OpenRead(file);
+        return (await Clipper.Gateway.UploadClient.UploadAsync(Client, stream, Path.GetFileName(file), stream.Length, options)).JobId;
+    }
+
+    /// <summary>The job as this silo sees it once it ended, or as it stands after <paramref name="timeout"/>.</summary>
+    public async Task<V1.Job> WaitFinishedAsync(string jobId, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        V1.Job job;
+        do
+        {
+            await Task.Delay(500);
+            job = await Client.GetJobAsync(new V1.GetJobRequest { JobId = jobId });
+        }
+        while (job.State is V1.JobState.Submitted or V1.JobState.Running && clock.Elapsed < timeout);
+
+        return job;
+    }
+
     /// <summary>The names of the processes this silo started that still run (children, grandchildren…).</summary>
     public List<string> Descendants() =>
         _process is { HasExited: false } p ? Clipper.TestSupport.ProcessTable.Descendants(p.Id).Select(e => e.Name).ToList() : [];
