@@ -128,6 +128,11 @@ public sealed class FaceTracker : IDisposable
             cmd.AddRange(["-skip_frame", "noref"]);
         }
 
+        if (Options.DecodeThreads > 0)
+        {
+            cmd.AddRange(["-threads", Options.DecodeThreads.ToString(CultureInfo.InvariantCulture)]);
+        }
+
         cmd.AddRange(["-ss", Seconds(start), "-t", Seconds(duration), "-i", source,
             "-map", "0:v:0", "-an", "-sn", "-dn",
             "-vf", $"fps={Seconds(Options.SampleFps)},scale={width}:{height}:flags=area",
@@ -185,10 +190,10 @@ public sealed class FaceTracker : IDisposable
             _detector = detector;
             _options = options;
             // Never upscale; keep the aspect; even sizes keep ffmpeg's scaler exact.
-            int w = Math.Min(options.AnalysisWidth, sourceWidth);
-            w -= w % 2;
-            int h = (int)Math.Round((double)sourceHeight * w / sourceWidth, MidpointRounding.AwayFromZero);
-            Width = Math.Max(2, w);
+            double scale = Math.Min(1, (double)options.AnalysisSize / Math.Max(sourceWidth, sourceHeight));
+            int w = (int)Math.Round(sourceWidth * scale, MidpointRounding.AwayFromZero);
+            int h = (int)Math.Round(sourceHeight * scale, MidpointRounding.AwayFromZero);
+            Width = Math.Max(2, w - w % 2);
             Height = Math.Max(2, h - h % 2);
             _scaleX = (double)sourceWidth / Width;
             _scaleY = (double)sourceHeight / Height;

@@ -12,10 +12,19 @@ public sealed class TrackOptions
     public double SampleFps { get; set; } = 5;
 
     /// <summary>
-    /// Frames are scaled down to this width (never up) before detection; BlazeFace itself sees 256 pixels, so
-    /// more than about twice that buys nothing.
+    /// Frames are scaled down (never up) so that their longer side is at most this many pixels before detection.
+    /// BlazeFace sees 256×256, so the default hands it frames at its own size: ffmpeg's area scaler does the whole
+    /// reduction in one step. Scaling to 640 wide and letting the detector shrink that cost 28% more CPU in
+    /// ffmpeg (1.90 vs 1.36 s for 39 s of a 1080p source) and 0.85 ms more per frame in the detector.
     /// </summary>
-    public int AnalysisWidth { get; set; } = 640;
+    public int AnalysisSize { get; set; } = 256;
+
+    /// <summary>
+    /// Decoder threads of the ffmpeg that samples a clip (0 lets ffmpeg choose). One: with two clips tracked at
+    /// once and a detector beside each, frame threading only added work (1.65 vs 1.26 s of CPU to decode 39 s of
+    /// 1080p).
+    /// </summary>
+    public int DecodeThreads { get; set; } = 1;
 
     /// <summary>
     /// ONNX Runtime intra-op threads per detection. One: a second thread saved under 5% of a detection's time
@@ -99,7 +108,8 @@ public sealed class TrackOptions
     public TrackOptions Validate()
     {
         Positive(nameof(SampleFps), SampleFps);
-        Positive(nameof(AnalysisWidth), AnalysisWidth);
+        Positive(nameof(AnalysisSize), AnalysisSize);
+        NotNegative(nameof(DecodeThreads), DecodeThreads);
         Positive(nameof(DetectorThreads), DetectorThreads);
         Fraction(nameof(MinFaceScore), MinFaceScore);
         Fraction(nameof(MinFaceGeometry), MinFaceGeometry);

@@ -149,6 +149,7 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
             [
                 options.Pocketsphinx, "-infile", file, "-samprate", AudioChunks.SampleRate.ToString(CultureInfo.InvariantCulture),
                 "-hmm", options.AcousticModel, "-lm", options.LanguageModel, "-dict", options.Dictionary, "-time", "yes",
+                .. options.DecoderArguments,
             ], timeout, cancel).ConfigureAwait(false);
             return Parse(r.StdoutText, chunk.StartSeconds);
         }

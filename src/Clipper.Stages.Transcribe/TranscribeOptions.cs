@@ -16,6 +16,12 @@ public sealed class TranscribeOptions
     /// <summary>Long audio is cut near every this many seconds, at the quietest moment nearby.</summary>
     public double ChunkSeconds { get; set; } = 60;
 
+    /// <summary>
+    /// Search settings handed to pocketsphinx after the model files, e.g. <c>-fwdflat no</c> (skip the second,
+    /// flat-lexicon pass). Empty: pocketsphinx's own defaults.
+    /// </summary>
+    public List<string> DecoderArguments { get; set; } = [];
+
     /// <summary>How many recogniser processes run at once for one source (one pocketsphinx uses one core).</summary>
     public int Parallelism { get; set; } = 2;
 

@@ -144,6 +144,21 @@ public sealed class PocketsphinxProviderTest(FourMinuteTalkFixture fixture, ITes
     }
 
     [Fact]
+    public async Task DecoderArgumentsReachTheRecogniser()
+    {
+        var wav = Path.Combine(Assets.LibriVox(), "sense_and_sensibility_01_austen_64kb-0880.wav");
+        var plain = await RecogniseAsync(wav, new TranscribeOptions());
+        var faster = await RecogniseAsync(wav, new TranscribeOptions { DecoderArguments = ["-fwdflat", "no", "-ds", "2"] });
+        Assert.NotEmpty(faster.Words);
+        Assert.InRange(faster.Words.Count, plain.Words.Count - 3, plain.Words.Count + 3);
+
+        var e = await Assert.ThrowsAsync<Clipper.Core.Errors.ClipperException>(() =>
+            RecogniseAsync(wav, new TranscribeOptions { DecoderArguments = ["-no_such_setting", "yes"] }));
+        Assert.Equal(Clipper.Core.Errors.ErrorCode.ToolFailed, e.Code);
+        Assert.Contains("no_such_setting", e.Detail);
+    }
+
+    [Fact]
     public async Task RecognisesLibriVoxReadersWithinTheMeasuredBound()
     {
         var librivox = Assets.LibriVox();
