@@ -13,11 +13,5 @@ internal static class Children
     /// CPU seconds used by this process's finished, reaped children (cutime + cstime of /proc/self/stat): unlike
     /// wall time, not inflated by other work sharing the machine.
     /// </summary>
-    public static double CpuSeconds()
-    {
-        string stat = File.ReadAllText("/proc/self/stat");
-        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        // fields after the name start at field 3 (state), so cutime (16) and cstime (17) are at 13 and 14
-        return (long.Parse(f[13]) + long.Parse(f[14])) / 100.0;
-    }
+    public static double CpuSeconds() => Clipper.TestSupport.ProcessTable.CpuSeconds().Children;
 }

@@ -48,6 +48,29 @@ public sealed class TrackBenchmark(ITestOutputHelper output)
         Print($"BENCH tracker, 720p: {seconds:0.0} s for {video.DurationSeconds:0.0} s of clip = {seconds / video.DurationSeconds:0.000} s per clip-second, "
             + $"{seconds * 1000 / frames:0.0} ms per sampled frame (decode + detect), {path.Keyframes.Count} keyframes");
         Assert.True(path.Method == "face", path.Reason);
+
+        // the sampling settings against the ones before them (ffmpeg scaling to 640 wide on its own threads, the
+        // detector shrinking that to 256), alternated in this process, CPU of this process and of its ffmpegs
+        using var former = new FaceTracker(Assets.FaceModel(), new TrackOptions { AnalysisSize = 640, DecodeThreads = 0 });
+        await former.TrackAsync(video.File, media, 0, 3, 1080, 1920, null, token); // warm-up
+        double now = 0, before = 0;
+        for (int round = 0; round < 2; round++)
+        {
+            now += await CpuOf(tracker);
+            before += await CpuOf(former);
+        }
+
+        Print($"BENCH tracker sampling, 720p, 2 rounds: CPU {now:0.0} s with the defaults, {before:0.0} s scaling to 640 on ffmpeg's own threads; ratio {now / before:0.00}");
+        Assert.True(now > 0 && before > 0);
+
+        async Task<double> CpuOf(FaceTracker t)
+        {
+            var (self, children) = ProcessTable.CpuSeconds();
+            var p = await t.TrackAsync(video.File, media, 0, video.DurationSeconds, 1080, 1920, null, token);
+            Assert.Equal("face", p.Method);
+            var (self2, children2) = ProcessTable.CpuSeconds();
+            return self2 - self + children2 - children;
+        }
     }
 
     private void Print(string line)

@@ -28,11 +28,11 @@ public sealed class FourMinuteTalkFixture : IAsyncLifetime
         Talk = await TestMedia.FourMinuteTalkAsync();
         var progress = new ProgressLog();
         var clock = Stopwatch.StartNew();
-        var cpu = ChildrenCpu();
+        var cpu = TimeSpan.FromSeconds(ProcessTable.CpuSeconds().Children);
         Transcript = (await new PocketsphinxProvider(new TranscribeOptions())
             .TranscribeAsync(new TranscribeRequest(Talk.File, null, Path.Combine(Dir, "work")), progress, CancellationToken.None))!;
         Elapsed = clock.Elapsed;
-        Cpu = ChildrenCpu() - cpu;
+        Cpu = TimeSpan.FromSeconds(ProcessTable.CpuSeconds().Children) - cpu;
         Progress = progress.Values;
     }
 
@@ -40,18 +40,5 @@ public sealed class FourMinuteTalkFixture : IAsyncLifetime
     {
         Directory.Delete(Dir, recursive: true);
         return ValueTask.CompletedTask;
-    }
-
-    /// <summary>
-    /// CPU time of this process's finished children (the recognisers and ffmpeg), from /proc/self/stat: on a
-    /// shared machine the wall clock says more about the neighbours than about pocketsphinx.
-    /// </summary>
-    private static TimeSpan ChildrenCpu()
-    {
-        var stat = File.ReadAllText("/proc/self/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        // fields from the third on: cutime and cstime are fields 16 and 17 of the whole line
-        long ticks = long.Parse(fields[13]) + long.Parse(fields[14]);
-        return TimeSpan.FromSeconds(ticks / 100.0);
     }
 }
