@@ -13,5 +13,5 @@ internal static class Children
     /// CPU seconds used by this process's finished, reaped children (cutime + cstime of /proc/self/stat): unlike
     /// wall time, not inflated by other work sharing the machine.
     /// </summary>
-    public static double CpuSeconds() => Clipper.TestSupport.ProcessTable.CpuSeconds().Children;
+    public static double CpuSeconds() => Clipper.Core.Processes.ProcessCpu.Seconds().Children;
 }

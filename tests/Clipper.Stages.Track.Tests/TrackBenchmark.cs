@@ -65,10 +65,10 @@ public sealed class TrackBenchmark(ITestOutputHelper output)
 
         async Task<double> CpuOf(FaceTracker t)
         {
-            var (self, children) = ProcessTable.CpuSeconds();
+            var (self, children) = Clipper.Core.Processes.ProcessCpu.Seconds();
             var p = await t.TrackAsync(video.File, media, 0, video.DurationSeconds, 1080, 1920, null, token);
             Assert.Equal("face", p.Method);
-            var (self2, children2) = ProcessTable.CpuSeconds();
+            var (self2, children2) = Clipper.Core.Processes.ProcessCpu.Seconds();
             return self2 - self + children2 - children;
         }
     }

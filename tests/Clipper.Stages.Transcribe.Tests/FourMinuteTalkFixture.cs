@@ -28,11 +28,11 @@ public sealed class FourMinuteTalkFixture : IAsyncLifetime
         Talk = await TestMedia.FourMinuteTalkAsync();
         var progress = new ProgressLog();
         var clock = Stopwatch.StartNew();
-        var cpu = TimeSpan.FromSeconds(ProcessTable.CpuSeconds().Children);
+        var cpu = TimeSpan.FromSeconds(Clipper.Core.Processes.ProcessCpu.Seconds().Children);
         Transcript = (await new PocketsphinxProvider(new TranscribeOptions())
             .TranscribeAsync(new TranscribeRequest(Talk.File, null, Path.Combine(Dir, "work")), progress, CancellationToken.None))!;
         Elapsed = clock.Elapsed;
-        Cpu = TimeSpan.FromSeconds(ProcessTable.CpuSeconds().Children) - cpu;
+        Cpu = TimeSpan.FromSeconds(Clipper.Core.Processes.ProcessCpu.Seconds().Children) - cpu;
         Progress = progress.Values;
     }
 

@@ -60,17 +60,4 @@ public static class ProcessTable
 
         return all.Where(e => e.State != 'Z' && Under(e)).ToList();
     }
-
-    /// <summary>
-    /// CPU seconds this process has used itself (utime + stime) and that its finished, reaped children have used
-    /// (cutime + cstime), from /proc/self/stat: unlike wall time, not inflated by other work sharing the machine.
-    /// </summary>
-    public static (double Self, double Children) CpuSeconds()
-    {
-        var stat = File.ReadAllText("/proc/self/stat");
-        // fields after the name start at field 3 (state): utime, stime, cutime, cstime are fields 14-17, here 11-14
-        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        double Ticks(int i) => long.Parse(f[i], CultureInfo.InvariantCulture) / 100.0;
-        return (Ticks(11) + Ticks(12), Ticks(13) + Ticks(14));
-    }
 }

@@ -38,8 +38,10 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
 
         var runConfig = SiloHost.LoadConfiguration(new Dictionary<string, string?> { ["Clipper:Home"] = runHome });
         var clock = Stopwatch.StartNew();
+        double cpuBefore = CpuSeconds();
         var o = await new ClipCommand(stdout, stderr, logFile, logs).RunAsync(runConfig, ClipArgs.Parse([video, "--out", outDir]), cancel);
         double jobSeconds = clock.Elapsed.TotalSeconds;
+        double jobCpu = CpuSeconds() - cpuBefore;
         long peakKb = PeakRssKb();
         if (o.ExitCode != 0 || o.View is null)
         {
@@ -49,6 +51,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
 
         var s = o.View;
         double floor = 0;
+        double floorCpu = CpuSeconds();
         var floorDir = Directory.CreateTempSubdirectory("clipper-floor").FullName;
         try
         {
@@ -71,6 +74,8 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
             Directory.Delete(floorDir, true);
         }
 
+        floorCpu = CpuSeconds() - floorCpu;
+
         double clipSeconds = s.Clips.Sum(c => c.End - c.Start);
         stdout.WriteLine(string.Create(Inv, $"\nbenchmark: {s.Source.Duration / 60:0.0}-minute source, {s.Clips.Count} clips, {clipSeconds:0} s of clips"));
         stdout.WriteLine("stage          seconds");
@@ -83,6 +88,9 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
         stdout.WriteLine(string.Create(Inv, $"whole job      {jobSeconds,7:0.0} s (wall, including silo start)"));
         stdout.WriteLine(string.Create(Inv, $"ffmpeg floor   {floor,7:0.0} s (plain veryfast crf 21 centre-crop encodes, same ranges)"));
         stdout.WriteLine(string.Create(Inv, $"ratio          {jobSeconds / floor,7:0.00} × the floor"));
+        int cores = Environment.ProcessorCount;
+        stdout.WriteLine(string.Create(Inv,
+            $"CPU            {jobCpu,7:0.0} s for the job ({jobCpu / jobSeconds / cores:0%} of {cores} cores), {floorCpu:0.0} s for the floor ({floorCpu / floor / cores:0%}); CPU ratio {jobCpu / floorCpu:0.00}"));
         stdout.WriteLine(string.Create(Inv, $"repeats        {repeats,7} pairs of clips sharing a passage (most similar pair: {worst:0.00} word-trigram overlap)"));
         stdout.WriteLine(string.Create(Inv, $"peak memory    {peakKb / 1024.0,7:0} MiB (this process's resident set, VmHWM)"));
         return 0;
@@ -127,6 +135,12 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
     {
         var w = words.Select(x => x.Text.ToLowerInvariant()).ToList();
         return Enumerable.Range(0, Math.Max(0, w.Count - 2)).Select(i => $"{w[i]} {w[i + 1]} {w[i + 2]}").ToHashSet();
+    }
+
+    private static double CpuSeconds()
+    {
+        var (self, children) = ProcessCpu.Seconds();
+        return self + children;
     }
 
     private static long PeakRssKb()
