@@ -266,18 +266,15 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
 
         Assert.Contains("<table>", await Server.Web.GetStringAsync("/jobs"));
         // the dashboard gathers its counters on its own timer: a server that has just started may not list its silo yet
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (true)
-        {
-            var counters = System.Text.Json.Nodes.JsonNode.Parse(await Server.Web.GetStringAsync("/dashboard/DashboardCounters"))!;
-            if (counters["hosts"]!.AsArray().Any(h => (string?)h!["status"] == "Active"))
+        string counters = "";
+        await Wait.Until(
+            async () =>
             {
-                break;
-            }
-
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the dashboard listed no active silo within 30 s: {counters.ToJsonString()}");
-            await Task.Delay(250);
-        }
+                counters = await Server.Web.GetStringAsync("/dashboard/DashboardCounters");
+                return System.Text.Json.Nodes.JsonNode.Parse(counters)!["hosts"]!.AsArray().Any(h => (string?)h!["status"] == "Active");
+            },
+            TimeSpan.FromSeconds(30),
+            () => $"(the dashboard listed no active silo: {counters})");
 
         // the web port does not answer gRPC-style paths, the gRPC port does not serve pages
         var crossed = await new HttpClient().GetAsync($"http://{Server.GrpcAddress}/jobs");

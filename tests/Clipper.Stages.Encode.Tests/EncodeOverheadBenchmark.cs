@@ -82,9 +82,9 @@ public sealed class EncodeOverheadBenchmark : IDisposable
     /// <summary>CPU seconds of the child processes (ffmpeg, ffprobe) and wall seconds of one run.</summary>
     private static async Task<(double Cpu, double Wall)> MeasureAsync(Func<Task> run)
     {
-        double cpu = Children.CpuSeconds();
+        double cpu = Clipper.Core.Processes.ProcessCpu.Seconds().Children;
         var clock = Stopwatch.StartNew();
         await run();
-        return (Children.CpuSeconds() - cpu, clock.Elapsed.TotalSeconds);
+        return (Clipper.Core.Processes.ProcessCpu.Seconds().Children - cpu, clock.Elapsed.TotalSeconds);
     }
 }

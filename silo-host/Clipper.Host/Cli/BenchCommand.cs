@@ -38,10 +38,10 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
 
         var runConfig = SiloHost.LoadConfiguration(new Dictionary<string, string?> { ["Clipper:Home"] = runHome });
         var clock = Stopwatch.StartNew();
-        double cpuBefore = CpuSeconds();
+        double cpuBefore = ProcessCpu.Seconds().Total;
         var o = await new ClipCommand(stdout, stderr, logFile, logs).RunAsync(runConfig, ClipArgs.Parse([video, "--out", outDir]), cancel);
         double jobSeconds = clock.Elapsed.TotalSeconds;
-        double jobCpu = CpuSeconds() - cpuBefore;
+        double jobCpu = ProcessCpu.Seconds().Total - cpuBefore;
         long peakKb = PeakRssKb();
         if (o.ExitCode != 0 || o.View is null)
         {
@@ -51,7 +51,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
 
         var s = o.View;
         double floor = 0;
-        double floorCpu = CpuSeconds();
+        double floorCpu = ProcessCpu.Seconds().Total;
         var floorDir = Directory.CreateTempSubdirectory("clipper-floor").FullName;
         try
         {
@@ -74,7 +74,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
             Directory.Delete(floorDir, true);
         }
 
-        floorCpu = CpuSeconds() - floorCpu;
+        floorCpu = ProcessCpu.Seconds().Total - floorCpu;
 
         double clipSeconds = s.Clips.Sum(c => c.End - c.Start);
         stdout.WriteLine(string.Create(Inv, $"\nbenchmark: {s.Source.Duration / 60:0.0}-minute source, {s.Clips.Count} clips, {clipSeconds:0} s of clips"));
@@ -135,12 +135,6 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
     {
         var w = words.Select(x => x.Text.ToLowerInvariant()).ToList();
         return Enumerable.Range(0, Math.Max(0, w.Count - 2)).Select(i => $"{w[i]} {w[i + 1]} {w[i + 2]}").ToHashSet();
-    }
-
-    private static double CpuSeconds()
-    {
-        var (self, children) = ProcessCpu.Seconds();
-        return self + children;
     }
 
     private static long PeakRssKb()
