@@ -24,8 +24,11 @@ public sealed class GatewayOptions
     /// <summary>The largest upload accepted, in bytes (default 4 GiB).</summary>
     public long MaxUploadBytes { get; set; } = 4L << 30;
 
-    /// <summary>How often a watched job is looked at for changes.</summary>
-    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+    /// <summary>
+    /// How often this server renews its subscription to a watched job (changes are pushed by the job; the renewal keeps
+    /// the subscription alive and finds a job that moved to another silo). Keep it under Clipper:Job:WatcherExpiry.
+    /// </summary>
+    public TimeSpan WatchRenewal { get; set; } = TimeSpan.FromSeconds(20);
 
     /// <summary>The web address clients are given in artifact URLs; default http://{Web}.</summary>
     public string? PublicWebUrl { get; set; }

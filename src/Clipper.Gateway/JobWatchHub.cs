@@ -7,9 +7,10 @@ using Microsoft.Extensions.Options;
 namespace Clipper.Gateway;
 
 /// <summary>
-/// Live views of jobs for any number of watchers: one poller per watched job on this server (not one per
-/// watcher) asks the job grain every <see cref="GatewayOptions.WatchInterval"/> and hands each change to every
-/// watcher of that job. The poller stops when its last watcher goes or the job ends.
+/// Live views of jobs for any number of watchers: one subscription per watched job on this server (not one per
+/// watcher) receives each change the job grain pushes and hands it to every watcher of that job. The subscription is
+/// renewed every <see cref="GatewayOptions.WatchRenewal"/> (which also finds a job reactivated on another silo) and
+/// ends when its last watcher goes or the job ends.
 /// </summary>
 public sealed class JobWatchHub(IGrainFactory grains, IOptions<GatewayOptions> options, ILogger<JobWatchHub> log)
 {
@@ -83,7 +84,7 @@ public sealed class JobWatchHub(IGrainFactory grains, IOptions<GatewayOptions> o
             if (++feed.Watchers == 1)
             {
                 feed.Stop = new CancellationTokenSource();
-                _ = PollAsync(jobId, feed, feed.Stop.Token);
+                _ = FollowAsync(jobId, feed, feed.Stop.Token);
             }
 
             return feed;
@@ -102,42 +103,64 @@ public sealed class JobWatchHub(IGrainFactory grains, IOptions<GatewayOptions> o
         }
     }
 
-    private async Task PollAsync(string jobId, Feed feed, CancellationToken stop)
+    /// <summary>Subscribes the feed to the job and renews the subscription until the feed stops or the job ends.</summary>
+    private async Task FollowAsync(string jobId, Feed feed, CancellationToken stop)
     {
         var job = grains.GetGrain<IVideoJobGrain>(jobId);
+        var watcher = grains.CreateObjectReference<IJobObserver>(feed);
         int failures = 0;
-        while (!stop.IsCancellationRequested)
+        try
         {
-            try
+            while (!stop.IsCancellationRequested)
             {
-                await Task.Delay(options.Value.WatchInterval, stop);
-                var view = await job.Get();
-                failures = 0;
-                if (view is not null)
+                try
                 {
-                    feed.Publish(view);
-                    if (view.Status.IsTerminal())
+                    var view = await job.Subscribe(watcher);
+                    failures = 0;
+                    if (view is not null)
                     {
-                        return;
+                        feed.Publish(view);
+                        if (view.Status.IsTerminal())
+                        {
+                            return;
+                        }
                     }
+
+                    await Task.Delay(options.Value.WatchRenewal, stop);
                 }
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // a silo going away mid-call: keep asking, the job lives on elsewhere
-                if (++failures % 20 == 1)
+                catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
-                    log.LogWarning("watching {Job}: {Message}; still trying", jobId, e.Message);
+                    return;
+                }
+                catch (Exception e)
+                {
+                    // a silo going away mid-call: subscribe again, the job lives on elsewhere
+                    if (++failures % 20 == 1)
+                    {
+                        log.LogWarning(e, "watching {Job}: subscribing failed; trying again", jobId);
+                    }
+
+                    await Task.Delay(TimeSpan.FromMilliseconds(500), stop).ContinueWith(_ => { }, TaskScheduler.Default);
                 }
             }
         }
+        finally
+        {
+            try
+            {
+                await job.Unsubscribe(watcher);
+            }
+            catch (Exception e)
+            {
+                // the job's silo is gone: its subscription went with it
+                log.LogDebug("watching {Job}: could not unsubscribe: {Message}", jobId, e.Message);
+            }
+
+            grains.DeleteObjectReference<IJobObserver>(watcher);
+        }
     }
 
-    private sealed class Feed(JobView first)
+    private sealed class Feed(JobView first) : IJobObserver
     {
         private readonly object _lock = new();
         private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -148,11 +171,24 @@ public sealed class JobWatchHub(IGrainFactory grains, IOptions<GatewayOptions> o
 
         public CancellationTokenSource? Stop { get; set; }
 
+        public Task Changed(JobView view)
+        {
+            Publish(view);
+            return Task.CompletedTask;
+        }
+
         public void Publish(JobView view)
         {
             TaskCompletionSource done;
             lock (_lock)
             {
+                // a renewal's answer may cross a pushed change on the wire: never hand a watcher an older view
+                if (_latest.Status.IsTerminal() || (!view.Status.IsTerminal() && (view.Status < _latest.Status
+                    || (view.Status == _latest.Status && view.Percent < _latest.Percent))))
+                {
+                    return;
+                }
+
                 _latest = view;
                 _version++;
                 done = _changed;

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Work;
 using Clipper.Core.Storage;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
@@ -13,7 +14,8 @@ namespace Clipper.Gateway;
 /// <summary>
 /// Clipper's own pages on the web port: <c>/jobs</c> (every job, updating live) and <c>/jobs/{id}</c> (stage
 /// timeline, units of work with attempts and errors, each clip with its thumbnail, scores and a player), the JSON
-/// they poll (<c>/api/jobs</c>, <c>/api/jobs/{id}</c>) and the clips' files (<c>/files/jobs/…</c>).
+/// they read (<c>/api/jobs</c>, <c>/api/jobs/{id}</c>, and <c>/api/jobs/{id}/events</c>, the job's changes as
+/// server-sent events) and the clips' files (<c>/files/jobs/…</c>).
 /// </summary>
 public static class WebPages
 {
@@ -27,6 +29,7 @@ public static class WebPages
         app.MapGet("/web/{file}", (string file) => Asset(file));
         app.MapGet("/api/jobs", ListAsync);
         app.MapGet("/api/jobs/{id}", DetailAsync);
+        app.MapGet("/api/jobs/{id}/events", EventsAsync);
         app.MapGet("/files/{**blob}", FileAsync);
     }
 
@@ -51,6 +54,43 @@ public static class WebPages
             return Results.Text($"job_not_found: no job {id}\n", statusCode: StatusCodes.Status404NotFound);
         }
 
+        return Results.Text(Detail(v, links).ToJsonString(), "application/json");
+    }
+
+    /// <summary>
+    /// The job's detail as server-sent events: one now, then one for each change the job pushes, ending with the job
+    /// (the job page follows this instead of asking again and again).
+    /// </summary>
+    private static async Task EventsAsync(string id, HttpContext http, IGrainFactory grains, JobWatchHub hub, ArtifactLinks links)
+    {
+        var cancel = http.RequestAborted;
+        if (await grains.GetGrain<IVideoJobGrain>(id).Get() is null)
+        {
+            http.Response.StatusCode = StatusCodes.Status404NotFound;
+            await http.Response.WriteAsync($"job_not_found: no job {id}\n", cancel);
+            return;
+        }
+
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-store";
+        try
+        {
+            await foreach (var v in hub.WatchAsync(id, cancel))
+            {
+                await http.Response.WriteAsync($"data: {Detail(v, links).ToJsonString()}\n\n", cancel);
+                await http.Response.Body.FlushAsync(cancel);
+            }
+
+            await http.Response.WriteAsync("event: end\ndata: {}\n\n", cancel);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // the page went away
+        }
+    }
+
+    private static JsonObject Detail(JobView v, ArtifactLinks links)
+    {
         var timeline = new JsonArray();
         var starts = v.StageStartedAt.OrderBy(kv => kv.Value).ToList();
         for (int i = 0; i < starts.Count; i++)
@@ -68,7 +108,7 @@ public static class WebPages
         var units = new JsonArray();
         var errors = v.LastErrors ?? new Dictionary<string, JobError>();
         foreach (var key in v.WorkSeconds.Keys.Union(v.Attempts.Keys).Union(errors.Keys).Union(v.WorkedOn.Keys)
-                     .OrderBy(WorkOrder).ThenBy(k => k, StringComparer.Ordinal))
+                     .OrderBy(WorkOrder))
         {
             units.Add(new JsonObject
             {
@@ -88,19 +128,14 @@ public static class WebPages
             ["units"] = units,
             ["error"] = v.Error is null ? null : ErrorJson(v.Error),
         };
-        return Results.Text(root.ToJsonString(), "application/json");
+        return root;
     }
 
     private static JsonObject ErrorJson(JobError e) => new() { ["code"] = e.Code, ["message"] = e.Message, ["detail"] = e.Detail };
 
-    private static int WorkOrder(string key) => key.Split('-')[0] switch
-    {
-        "fetch" => 0,
-        "transcribe" => 1,
-        "score" => 2,
-        "track" => 3,
-        _ => 4,
-    };
+    /// <summary>Units in graph order: by stage, then clip.</summary>
+    private static (int, int) WorkOrder(string key) =>
+        WorkId.TryParse(key, out var id) ? ((int)id.Stage, id.Index) : (int.MaxValue, 0);
 
     /// <summary>A clip's file. Only job outputs are served; a file store serves ranges (players seek).</summary>
     private static async Task<IResult> FileAsync(string blob, HttpContext http)

@@ -49,6 +49,15 @@ public sealed class JobOptions
     /// <summary>How often a job with work in flight checks that the silos running it are alive.</summary>
     public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Liveness checks in a row that get no answer before a unit in flight is taken for lost and dispatched again.</summary>
+    public int LivenessUnknownLimit { get; set; } = 3;
+
+    /// <summary>How long a stage grain remembers a finished unit's token, so a liveness check does not take it for lost.</summary>
+    public TimeSpan RememberFinished { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A watcher that does not renew its subscription within this time is dropped.</summary>
+    public TimeSpan WatcherExpiry { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>The durable backstop: an Orleans reminder that reactivates an unfinished job (1 minute is Orleans' minimum by default).</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 

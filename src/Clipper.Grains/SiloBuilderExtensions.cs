@@ -31,6 +31,8 @@ public static class SiloBuilderExtensions
         services.TryAddSingleton<IBlobStore>(sp => new FileBlobStore(sp.GetRequiredService<IOptions<ClipperOptions>>().Value.BlobDirectory));
         services.TryAddSingleton<IClipperMetrics, NoMetrics>();
         services.AddSingleton<StageExecutor>();
+        services.TryAddSingleton<IStageRunner>(sp => sp.GetRequiredService<StageExecutor>());
+        services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<Jobs.DeadSiloWatcher>();
         services.AddHostedService<WorkJanitor>();
         return services;

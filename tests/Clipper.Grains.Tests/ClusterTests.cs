@@ -6,6 +6,9 @@ using Orleans.TestingHost;
 namespace Clipper.Grains.Tests;
 
 /// <summary>Several real silos on one shared home and SQLite file: spreading, a silo killed, a cluster restarted.</summary>
+[Trait("Category", "cluster")]
+[Trait("Category", "media")]
+[Trait("Category", "slow")]
 public sealed class ClusterTests
 {
     [Fact]

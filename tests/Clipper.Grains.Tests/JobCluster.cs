@@ -31,7 +31,7 @@ public sealed class JobCluster : IAsyncDisposable
     public string BlobDir => Path.Combine(Home, "blobs");
 
     public static async Task<JobCluster> StartAsync(short silos, string home, StorageOptions? storage = null,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null, Action<ISiloBuilder>? configure = null)
     {
         storage ??= new StorageOptions { Provider = StorageOptions.Sqlite, SqlitePath = Path.Combine(home, "db", "clipper.db") };
         if (storage.SqlitePath is not null)
@@ -62,6 +62,7 @@ public sealed class JobCluster : IAsyncDisposable
             silo.Services.AddClipperStages(config);
             silo.AddClipperStorage(storage, "jobs");
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            configure?.Invoke(silo);
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
@@ -71,7 +72,7 @@ public sealed class JobCluster : IAsyncDisposable
     public StageExecutor Executor(InProcessSiloHandle silo) =>
         Cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<StageExecutor>();
 
-    /// <summary>Polls the job until <paramref name="done"/> holds, failing the test after <paramref name="timeout"/>.</summary>
+    /// <summary>Asks the job until <paramref name="done"/> holds; throws with what it last saw after <paramref name="timeout"/>.</summary>
     public async Task<JobView> WaitAsync(string jobId, Func<JobView, bool> done, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -9,6 +9,9 @@ namespace Clipper.Grains.Tests;
 /// The cluster profile's storage: a job end to end on a real PostgreSQL (started by ./clipper test), in a
 /// database of its own that the test creates and drops.
 /// </summary>
+[Trait("Category", "cluster")]
+[Trait("Category", "media")]
+[Trait("Category", "external")]
 public sealed class PostgresJobTests : IAsyncLifetime
 {
     private const string Admin = "Host=127.0.0.1;Port=5432;Username=clipper_test;Password=clipper_test;Database=postgres";

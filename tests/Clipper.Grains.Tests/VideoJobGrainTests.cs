@@ -1,11 +1,14 @@
 using System.Net;
 using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Stages;
+using Clipper.Abstractions.Work;
 using Clipper.TestSupport;
 
 namespace Clipper.Grains.Tests;
 
 /// <summary>One silo, real stages: the job grain's contract (stages in order, idempotent submit, retries, cancel).</summary>
+[Trait("Category", "cluster")]
+[Trait("Category", "media")]
 public sealed class VideoJobGrainTests : IAsyncLifetime
 {
     private readonly string _home = TestMedia.TempDir("grains-home");
@@ -61,8 +64,8 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
         // submitting the same spec again is idempotent; a late duplicate report changes nothing
         Assert.Equal(JobStatus.Completed, (await Job(id).Submit(spec)).Status);
         var encoded = v.Encoded[1];
-        await Job(id).Report(new StageReport("encode-1", "stale", "elsewhere",
-            new StageOutput(Encoded: encoded with { VideoKey = "jobs/x/other.mp4" }), null, false, 1));
+        await Job(id).Report(new StageReport(WorkId.Encode(1), "stale", "elsewhere",
+            new Encoded(encoded with { VideoKey = "jobs/x/other.mp4" }), null, false, 1));
         var after = (await Job(id).Get())!;
         Assert.Equal(encoded, after.Encoded[1]);
         Assert.Equal(v.WorkedOn, after.WorkedOn);
@@ -137,14 +140,10 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
         var v = await Job(id).Cancel();
         Assert.Equal(JobStatus.Cancelled, v!.Status);
         Assert.Equal("cancelled", v.Error!.Code);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (executor.Running(Stage.Transcribe) > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.Equal(0, executor.Running(Stage.Transcribe));
-        Assert.False(Directory.Exists(Path.Combine(_home, "work", id)), "the stopped unit's work directory is removed");
+        await Until(() => Task.FromResult(executor.Running(Stage.Transcribe) == 0), TimeSpan.FromSeconds(10), "no transcription running");
+        // the slot is given back just before the directory is removed: wait for both
+        await Until(() => Task.FromResult(!Directory.Exists(Path.Combine(_home, "work", id))), TimeSpan.FromSeconds(10),
+            "the stopped unit's work directory removed");
         await Task.Delay(1500);
         Assert.Equal(JobStatus.Cancelled, (await Job(id).Get())!.Status);
     }
@@ -158,14 +157,14 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
         var v = await _cluster.WaitAsync(id, v => v.Status == JobStatus.Transcribing, TimeSpan.FromSeconds(60));
         await Job(id).Cancel();
         var executor = _cluster.Executor(_cluster.Cluster.Silos[0]);
-        await Until(() => Task.FromResult(executor.Running(Stage.Transcribe) == 0), TimeSpan.FromSeconds(10));
+        await Until(() => Task.FromResult(executor.Running(Stage.Transcribe) == 0), TimeSpan.FromSeconds(10), "no transcription running");
 
         // a unit of a job nobody drives, so only this test starts and stops it
         var ghost = Jobs.NewId("ghost");
-        var work = new StageWork(ghost, Stage.Transcribe, "transcribe", v.Spec!, v.Source, null, null, null);
+        var work = new StageWork(ghost, WorkId.Transcribe, v.Spec!, v.Source, null, null, null);
         var unit = _cluster.Grains.GetGrain<ILocalStageGrain>($"{ghost}/transcribe");
         await unit.Start(work, "first");
-        await Until(() => Task.FromResult(executor.Running(Stage.Transcribe) == 1), TimeSpan.FromSeconds(10));
+        await Until(() => Task.FromResult(executor.Running(Stage.Transcribe) == 1), TimeSpan.FromSeconds(10), "the ghost unit running");
         Assert.True(await unit.IsRunning("first"));
 
         // stopped (as a stage timeout or a stopping silo does), then re-driven under a new token at once: a run
@@ -173,16 +172,23 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
         // for an answer that never comes
         await unit.Stop();
         await unit.Start(work, "again");
-        await Until(async () => executor.Running(Stage.Transcribe) == 0 && !await unit.IsRunning("again"), TimeSpan.FromSeconds(10));
+        Assert.False(await unit.IsRunning("again"));
+        await Until(() => Task.FromResult(executor.Running(Stage.Transcribe) == 0), TimeSpan.FromSeconds(10), "the stopped run ended");
+        Assert.False(await unit.IsRunning("again"));
         Assert.False(await unit.IsRunning("first"));
-        Assert.Equal(executor.Running(Stage.Transcribe) > 0, await unit.IsRunning("again"));
     }
 
-    private static async Task Until(Func<Task<bool>> condition, TimeSpan timeout)
+    /// <summary>Asks until the condition holds; throws naming what it waited for when it never does.</summary>
+    private static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (!await condition() && DateTime.UtcNow < deadline)
+        while (!await condition())
         {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"waited {timeout} for {what}");
+            }
+
             await Task.Delay(50);
         }
     }

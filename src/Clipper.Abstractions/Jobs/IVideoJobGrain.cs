@@ -1,12 +1,13 @@
 using Clipper.Abstractions.Stages;
+using Clipper.Abstractions.Work;
 using Orleans.Concurrency;
 
 namespace Clipper.Abstractions.Jobs;
 
 /// <summary>
-/// One video job, keyed by its id. It drives the stage grains through fetch, transcribe, score, track and
-/// encode, persisting every result before the next stage starts. Queries interleave with everything else,
-/// so they never wait behind work.
+/// One video job, keyed by its id. It drives the stage grains through its graph of work units (fetch, transcribe,
+/// score, then track and encode per clip), persisting every result before dependent work starts. Queries
+/// interleave with everything else, so they never wait behind work, and show only what is persisted.
 /// </summary>
 [Alias("clipper.IVideoJobGrain")]
 public interface IVideoJobGrain : IGrainWithStringKey
@@ -15,9 +16,19 @@ public interface IVideoJobGrain : IGrainWithStringKey
     [Alias("Submit")]
     Task<JobView> Submit(JobSpec spec);
 
-    /// <summary>The job's view; throws ClipperException-like error (source_not_found) when no job has this id.</summary>
+    /// <summary>The job's view as last persisted, with live progress; null when no job has this id.</summary>
     [AlwaysInterleave, Alias("Get")]
     Task<JobView?> Get();
+
+    /// <summary>
+    /// Subscribes a watcher (or renews its subscription, which lapses after <c>Clipper:Job:WatcherExpiry</c>) and returns
+    /// the view now; null when no job has this id.
+    /// </summary>
+    [AlwaysInterleave, Alias("Subscribe")]
+    Task<JobView?> Subscribe(IJobObserver watcher);
+
+    [AlwaysInterleave, Alias("Unsubscribe")]
+    Task Unsubscribe(IJobObserver watcher);
 
     /// <summary>Cancels the job and stops its running processes on whichever silo runs them.</summary>
     [Alias("Cancel")]
@@ -33,5 +44,5 @@ public interface IVideoJobGrain : IGrainWithStringKey
 
     /// <summary>Live progress of a unit of work, 0..1 (not persisted).</summary>
     [AlwaysInterleave, OneWay, Alias("Progress")]
-    Task Progress(string workKey, string token, double fraction);
+    Task Progress(WorkId unit, string token, double fraction);
 }

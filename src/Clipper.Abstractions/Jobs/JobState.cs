@@ -1,4 +1,5 @@
 using Clipper.Abstractions.Stages;
+using Clipper.Abstractions.Work;
 
 namespace Clipper.Abstractions.Jobs;
 
@@ -16,25 +17,58 @@ public sealed class JobState
     [Id(4)] public List<ClipPlan>? Clips { get; set; }
     [Id(5)] public Dictionary<int, TrackResult> Tracked { get; set; } = [];
     [Id(6)] public Dictionary<int, EncodeResult> Encoded { get; set; } = [];
-    /// <summary>Which silo ran each unit of work ("track-3" → silo address).</summary>
-    [Id(7)] public Dictionary<string, string> WorkedOn { get; set; } = [];
-    /// <summary>Failed attempts so far per unit of work.</summary>
-    [Id(8)] public Dictionary<string, int> Attempts { get; set; } = [];
-    /// <summary>When a failed unit of work may run again.</summary>
-    [Id(9)] public Dictionary<string, DateTimeOffset> RetryAt { get; set; } = [];
     [Id(10)] public JobError? Error { get; set; }
     [Id(11)] public DateTimeOffset SubmittedAt { get; set; }
     [Id(12)] public DateTimeOffset? FinishedAt { get; set; }
     /// <summary>When each status began ("fetching" → time).</summary>
     [Id(13)] public Dictionary<string, DateTimeOffset> StageStartedAt { get; set; } = [];
-    /// <summary>Seconds each finished unit of work took on its silo.</summary>
+    /// <summary>What is known of each unit of work that ran or failed: attempts, retry time, silo, seconds, last error.</summary>
+    [Id(16)] public List<UnitState> Units { get; set; } = [];
+
+    // Written by builds before the typed work graph (keyed "fetch", "track-3"); read once on activation and moved
+    // into Units by JobStateUpgrade, then left empty. Never reuse these ids.
+    [Id(7)] public Dictionary<string, string> WorkedOn { get; set; } = [];
+    [Id(8)] public Dictionary<string, int> Attempts { get; set; } = [];
+    [Id(9)] public Dictionary<string, DateTimeOffset> RetryAt { get; set; } = [];
     [Id(14)] public Dictionary<string, double> WorkSeconds { get; set; } = [];
-    /// <summary>The last error of each unit of work that failed an attempt (for the timeline).</summary>
     [Id(15)] public Dictionary<string, JobError> LastErrors { get; set; } = [];
 
     public bool IsSubmitted => Status != JobStatus.None;
 
     public bool IsTerminal => Status.IsTerminal();
+
+    /// <summary>The unit's record, or null when it never ran nor failed.</summary>
+    public UnitState? Unit(WorkId id) => Units.Find(u => u.Id == id);
+
+    /// <summary>The unit's record, added when missing.</summary>
+    public UnitState UnitFor(WorkId id)
+    {
+        var u = Unit(id);
+        if (u is null)
+        {
+            u = new UnitState { Id = id };
+            Units.Add(u);
+        }
+
+        return u;
+    }
+}
+
+/// <summary>The persisted record of one unit of work.</summary>
+[GenerateSerializer, Alias("clipper.UnitState")]
+public sealed class UnitState
+{
+    [Id(0)] public WorkId Id { get; set; } = WorkId.Fetch;
+    /// <summary>Failed attempts so far.</summary>
+    [Id(1)] public int Attempts { get; set; }
+    /// <summary>When a failed unit may run again; null when it is not backing off.</summary>
+    [Id(2)] public DateTimeOffset? RetryAt { get; set; }
+    /// <summary>The silo that produced its result.</summary>
+    [Id(3)] public string? Silo { get; set; }
+    /// <summary>Seconds the finished unit took on its silo.</summary>
+    [Id(4)] public double? Seconds { get; set; }
+    /// <summary>The last error of an attempt that failed (for the timeline).</summary>
+    [Id(5)] public JobError? LastError { get; set; }
 }
 
 /// <summary>

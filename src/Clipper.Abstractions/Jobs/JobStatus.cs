@@ -34,6 +34,35 @@ public static class JobStatuses
     /// <summary>"Fetching", "Completed"…, as people read it.</summary>
     public static string Label(this JobStatus s) => s.ToString();
 
+    /// <summary>The key of <see cref="JobState.StageStartedAt"/> for a status ("fetching").</summary>
+    public static string Key(this JobStatus s) => s.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// Moves the job to <paramref name="status"/> at <paramref name="now"/>, stamping when it began; a working status
+    /// reached past others (a job whose scoring chose no clip) stamps those too, so the timeline has every stage.
+    /// </summary>
+    public static void Enter(JobState state, JobStatus status, DateTimeOffset now)
+    {
+        if (state.Status == status)
+        {
+            return;
+        }
+
+        if (!status.IsTerminal() || status == JobStatus.Completed)
+        {
+            for (var skipped = state.Status.Next(); skipped != JobStatus.None && skipped < status; skipped = skipped.Next())
+            {
+                state.StageStartedAt.TryAdd(skipped.Key(), now);
+            }
+        }
+
+        state.Status = status;
+        state.StageStartedAt[status.Key()] = now;
+        if (status.IsTerminal())
+        {
+            state.FinishedAt = now;
+        }
+    }
 }
 
 /// <summary>The five pipeline stages.</summary>

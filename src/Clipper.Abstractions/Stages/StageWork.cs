@@ -1,22 +1,24 @@
 using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Work;
 
 namespace Clipper.Abstractions.Stages;
 
 /// <summary>
 /// One unit of stage work. Everything a stage needs travels in it or sits in blob storage under the keys it
-/// names, so any silo can run it. <see cref="WorkKey"/> identifies it within its job ("fetch", "track-3");
-/// retries keep the key.
+/// names, so any silo can run it. <see cref="Unit"/> identifies it within its job; retries keep it.
 /// </summary>
-[GenerateSerializer, Immutable, Alias("clipper.StageWork")]
+[GenerateSerializer, Immutable, Alias("clipper.StageWork.v2")]
 public sealed record StageWork(
     string JobId,
-    Stage Stage,
-    string WorkKey,
+    WorkId Unit,
     JobSpec Spec,
     SourceResult? Source,
     TranscriptResult? Transcript,
     ClipPlan? Clip,
-    TrackResult? Crop);
+    TrackResult? Crop)
+{
+    public Stage Stage => Unit.Stage;
+}
 
 /// <summary>The source, stored under its content hash, and what ffprobe said of it.</summary>
 [GenerateSerializer, Immutable, Alias("clipper.SourceResult")]
@@ -34,19 +36,10 @@ public sealed record TrackResult(int ClipIndex, string CropKey, string Method, s
 public sealed record EncodeResult(int ClipIndex, string VideoKey, string SrtKey, string VttKey, string ThumbnailKey,
     double Duration);
 
-/// <summary>What a stage produced: exactly one of the results is set (score gives the clip list).</summary>
-[GenerateSerializer, Immutable, Alias("clipper.StageOutput")]
-public sealed record StageOutput(
-    SourceResult? Source = null,
-    TranscriptResult? Transcript = null,
-    IReadOnlyList<ClipPlan>? Clips = null,
-    TrackResult? Tracked = null,
-    EncodeResult? Encoded = null);
-
 /// <summary>How a unit of work ended: its output, or a failure with a stable code.</summary>
-[GenerateSerializer, Immutable, Alias("clipper.StageReport")]
+[GenerateSerializer, Immutable, Alias("clipper.StageReport.v2")]
 public sealed record StageReport(
-    string WorkKey,
+    WorkId Unit,
     string Token,
     string Silo,
     StageOutput? Output,

@@ -7,31 +7,50 @@ namespace Clipper.Grains.Jobs;
 /// <summary>The job list (see <see cref="IJobIndexGrain"/>), persisted in the "jobs" storage like the jobs.</summary>
 public sealed class JobIndexGrain([PersistentState("index", "jobs")] IPersistentState<JobIndexState> state) : Grain, IJobIndexGrain
 {
+    /// <summary>Newest first (submit time, then id, both descending): the order pages are listed in.</summary>
+    private static readonly Comparer<JobSummary> Newest = Comparer<JobSummary>.Create((a, b) =>
+    {
+        int c = b.SubmittedAt.UtcTicks.CompareTo(a.SubmittedAt.UtcTicks);
+        return c != 0 ? c : string.CompareOrdinal(b.JobId, a.JobId);
+    });
+
+    /// <summary>The jobs kept in listing order as they are put, so a page is read, not sorted, per request.</summary>
+    private SortedSet<JobSummary>? _sorted;
+
+    private SortedSet<JobSummary> Sorted => _sorted ??= new SortedSet<JobSummary>(state.State.Jobs.Values, Newest);
+
     public async Task Put(JobSummary summary)
     {
-        if (state.State.Jobs.TryGetValue(summary.JobId, out var known) && known == summary)
+        if (state.State.Jobs.TryGetValue(summary.JobId, out var known))
         {
-            return;
+            if (known == summary)
+            {
+                return;
+            }
+
+            Sorted.Remove(known);
         }
 
         state.State.Jobs[summary.JobId] = summary;
+        Sorted.Add(summary);
         await state.WriteStateAsync();
     }
 
     public Task<JobPage> List(int size, string? after, IReadOnlyList<JobStatus> statuses)
     {
         size = Math.Clamp(size, 1, 500);
-        IEnumerable<JobSummary> jobs = state.State.Jobs.Values
-            .OrderByDescending(j => j.SubmittedAt).ThenByDescending(j => j.JobId, StringComparer.Ordinal);
+        IEnumerable<JobSummary> jobs = Sorted;
+        if (Cursor.TryParse(after, out var ticks, out var id))
+        {
+            var probe = new JobSummary(id, JobStatus.None, new DateTimeOffset(ticks, TimeSpan.Zero));
+            jobs = Sorted.Count == 0 || Newest.Compare(probe, Sorted.Max!) > 0
+                ? []
+                : Sorted.GetViewBetween(probe, Sorted.Max!).Where(j => Newest.Compare(j, probe) > 0);
+        }
+
         if (statuses.Count > 0)
         {
             jobs = jobs.Where(j => statuses.Contains(j.Status));
-        }
-
-        if (Cursor.TryParse(after, out var ticks, out var id))
-        {
-            jobs = jobs.Where(j => j.SubmittedAt.UtcTicks < ticks
-                || (j.SubmittedAt.UtcTicks == ticks && string.CompareOrdinal(j.JobId, id) < 0));
         }
 
         var page = jobs.Take(size + 1).ToList();

@@ -1,5 +1,6 @@
 using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Stages;
+using Clipper.Abstractions.Work;
 using Clipper.Core;
 using Clipper.Core.Crop;
 using Clipper.Core.Errors;
@@ -26,7 +27,7 @@ namespace Clipper.Grains.Stages;
 /// Blob layout: sources/&lt;sha256&gt;.&lt;ext&gt; (and side-car captions), transcripts/&lt;sha256&gt;.json (cached by
 /// source identity), jobs/&lt;job&gt;/crop/clip-NN.json, jobs/&lt;job&gt;/clip-NN.mp4|srt|vtt|jpg.
 /// </summary>
-public sealed class StageExecutor : IDisposable
+public sealed class StageExecutor : IStageRunner, IDisposable
 {
     private readonly IBlobStore _blobs;
     private readonly ClipperOptions _options;
@@ -94,11 +95,11 @@ public sealed class StageExecutor : IDisposable
         }
 
         _metrics.Running(work.Stage, _running.AddOrUpdate(work.Stage, 1, (_, n) => n + 1));
-        _log.LogInformation("{Job} {Work} running on this silo", work.JobId, work.WorkKey);
+        _log.LogInformation("{Job} {Work} running on this silo", work.JobId, work.Unit);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         string outcome = "failed";
         // a directory per attempt: an earlier attempt of the same unit may still be running somewhere
-        var dir = Path.Combine(_options.WorkDirectory, work.JobId, $"{work.WorkKey}-{Guid.NewGuid().ToString("N")[..8]}");
+        var dir = Path.Combine(_options.WorkDirectory, work.JobId, $"{work.Unit}-{Guid.NewGuid().ToString("N")[..8]}");
         _activeDirs[dir] = 0;
         var held = new List<string>();
         try
@@ -137,7 +138,7 @@ public sealed class StageExecutor : IDisposable
     {
         var s = await _fetcher.FetchAsync(new FetchRequest(w.Spec.Input, dir, w.Spec.Options.MinSeconds, progress), cancel);
         var m = s.Media;
-        return new StageOutput(Source: new SourceResult(s.BlobKey, s.Sha256, s.DisplayName, m.DurationSeconds, m.Width,
+        return new SourceFetched(new SourceResult(s.BlobKey, s.Sha256, s.DisplayName, m.DurationSeconds, m.Width,
             m.Height, m.Fps, m.SizeBytes, s.CaptionsKey));
     }
 
@@ -150,7 +151,7 @@ public sealed class StageExecutor : IDisposable
             var cached = Json.Deserialize<Transcript>(System.Text.Encoding.UTF8.GetString(await _blobs.GetBytesAsync(key, cancel)));
             _log.LogInformation("transcript of {Source} from the cache ({Words} words)", source.Sha256, cached.Words.Count);
             progress.Report(1);
-            return new StageOutput(Transcript: new TranscriptResult(key, cached.Words.Count, cached.Provider));
+            return new Transcribed(new TranscriptResult(key, cached.Words.Count, cached.Provider));
         }
 
         string? captions = null;
@@ -163,14 +164,14 @@ public sealed class StageExecutor : IDisposable
         var media = await LocalFileAsync(source.SourceKey, held, cancel);
         var t = await _transcriber.TranscribeAsync(new TranscribeRequest(media, captions, dir), progress, cancel);
         await _blobs.PutBytesAsync(key, System.Text.Encoding.UTF8.GetBytes(Json.Serialize(t)), cancel);
-        return new StageOutput(Transcript: new TranscriptResult(key, t.Words.Count, t.Provider));
+        return new Transcribed(new TranscriptResult(key, t.Words.Count, t.Provider));
     }
 
     private async Task<StageOutput> ScoreAsync(StageWork w, CancellationToken cancel)
     {
         var t = await ReadTranscriptAsync(w.Transcript!.TranscriptKey, cancel);
         var clips = await Task.Run(() => ClipSelector.Select(t, w.Source!.Duration, w.Spec.Options.ToOptions(), _score), cancel);
-        return new StageOutput(Clips: clips.Select(ClipPlan.From).ToList());
+        return new Scored(clips.Select(ClipPlan.From).ToList());
     }
 
     private async Task<StageOutput> TrackAsync(StageWork w, List<string> held, IProgress<double> progress, CancellationToken cancel)
@@ -182,7 +183,7 @@ public sealed class StageExecutor : IDisposable
             w.Spec.Options.Height, progress, cancel);
         var key = $"jobs/{w.JobId}/crop/{clip.Stem}.json";
         await _blobs.PutBytesAsync(key, System.Text.Encoding.UTF8.GetBytes(Json.Serialize(path)), cancel);
-        return new StageOutput(Tracked: new TrackResult(clip.Index, key, path.Method, path.Reason));
+        return new Tracked(new TrackResult(clip.Index, key, path.Method, path.Reason));
     }
 
     private async Task<StageOutput> EncodeAsync(StageWork w, string dir, List<string> held, IProgress<double> progress, CancellationToken cancel)
@@ -200,7 +201,7 @@ public sealed class StageExecutor : IDisposable
         await _blobs.PutFileAsync(prefix + ".vtt", output.Vtt, cancel);
         await _blobs.PutFileAsync(prefix + ".jpg", output.Thumbnail, cancel);
         await _blobs.PutFileAsync(prefix + ".mp4", output.Video, cancel);
-        return new StageOutput(Encoded: new EncodeResult(clip.Index, prefix + ".mp4", prefix + ".srt", prefix + ".vtt",
+        return new Encoded(new EncodeResult(clip.Index, prefix + ".mp4", prefix + ".srt", prefix + ".vtt",
             prefix + ".jpg", output.Media.DurationSeconds));
     }
 

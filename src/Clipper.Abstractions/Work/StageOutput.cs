@@ -1,0 +1,24 @@
+using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Stages;
+
+namespace Clipper.Abstractions.Work;
+
+/// <summary>What a unit of work produced: one type per stage.</summary>
+[GenerateSerializer, Immutable, Alias("clipper.StageOutput.v2")]
+public abstract record StageOutput;
+
+[GenerateSerializer, Immutable, Alias("clipper.SourceFetched")]
+public sealed record SourceFetched([property: Id(0)] SourceResult Source) : StageOutput;
+
+[GenerateSerializer, Immutable, Alias("clipper.Transcribed")]
+public sealed record Transcribed([property: Id(0)] TranscriptResult Transcript) : StageOutput;
+
+/// <summary>The chosen clips (possibly none).</summary>
+[GenerateSerializer, Immutable, Alias("clipper.Scored")]
+public sealed record Scored([property: Id(0)] IReadOnlyList<ClipPlan> Clips) : StageOutput;
+
+[GenerateSerializer, Immutable, Alias("clipper.Tracked")]
+public sealed record Tracked([property: Id(0)] TrackResult Track) : StageOutput;
+
+[GenerateSerializer, Immutable, Alias("clipper.Encoded")]
+public sealed record Encoded([property: Id(0)] EncodeResult Clip) : StageOutput;

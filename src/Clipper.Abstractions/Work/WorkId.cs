@@ -1,0 +1,50 @@
+using System.Globalization;
+using Clipper.Abstractions.Jobs;
+
+namespace Clipper.Abstractions.Work;
+
+/// <summary>
+/// One unit of a job's work: a stage and, for the stages that run once per clip, the clip's index (0 for the stages
+/// that run once per job). Its text form ("fetch", "track-3") is what the API, the pages and the logs show. A value
+/// type: grain storage's JSON tracks references of objects, and an id shared by two records must not become one.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("clipper.WorkId")]
+public readonly record struct WorkId([property: Id(0)] Stage Stage, [property: Id(1)] int Index = 0)
+{
+    public static readonly WorkId Fetch = new(Stage.Fetch);
+    public static readonly WorkId Transcribe = new(Stage.Transcribe);
+    public static readonly WorkId Score = new(Stage.Score);
+
+    public static WorkId Track(int clip) => new(Stage.Track, clip);
+
+    public static WorkId Encode(int clip) => new(Stage.Encode, clip);
+
+    /// <summary>The stage unit grain's key: one activation per job and unit.</summary>
+    public string GrainKey(string jobId) => $"{jobId}/{this}";
+
+    public override string ToString() => Index == 0
+        ? Stage.ToString().ToLowerInvariant()
+        : string.Create(CultureInfo.InvariantCulture, $"{Stage.ToString().ToLowerInvariant()}-{Index}");
+
+    /// <summary>Reads the text form; false for anything else (a state written by an older build uses it as a key).</summary>
+    public static bool TryParse(string? text, out WorkId id)
+    {
+        id = Fetch;
+        if (string.IsNullOrEmpty(text))
+        {
+            return false;
+        }
+
+        int dash = text.IndexOf('-', StringComparison.Ordinal);
+        var name = dash < 0 ? text : text[..dash];
+        int index = 0;
+        if (!Enum.TryParse<Stage>(name, ignoreCase: true, out var stage) || !string.Equals(name, stage.ToString(), StringComparison.OrdinalIgnoreCase)
+            || (dash >= 0 && (!int.TryParse(text[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out index) || index <= 0)))
+        {
+            return false;
+        }
+
+        id = new WorkId(stage, index);
+        return true;
+    }
+}

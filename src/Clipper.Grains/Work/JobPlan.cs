@@ -1,0 +1,167 @@
+using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Stages;
+using Clipper.Abstractions.Work;
+
+namespace Clipper.Grains.Work;
+
+/// <summary>What the plan says of a job at one moment.</summary>
+/// <param name="Ready">Units to dispatch now: not done, inputs present, not running, not backing off, within the per-job limits.</param>
+/// <param name="BackingOff">Units waiting out a retry delay, with the time each may run again.</param>
+/// <param name="Status">The status users see, derived from which units are done.</param>
+/// <param name="NextRetry">The earliest time a unit backing off may run, or null.</param>
+public sealed record PlanStep(IReadOnlyList<WorkId> Ready, IReadOnlyDictionary<WorkId, DateTimeOffset> BackingOff,
+    JobStatus Status, DateTimeOffset? NextRetry)
+{
+    public bool Complete => Status == JobStatus.Completed;
+}
+
+/// <summary>
+/// The job as a graph of typed units: fetch → transcribe → score → track(clip i) → encode(clip i). A unit is ready
+/// when its inputs exist, not when a phase ends, so a clip encodes as soon as its own track lands. Pure: no
+/// Orleans, no clock, no I/O; the job grain asks it and does what it says.
+/// </summary>
+public static class JobPlan
+{
+    /// <summary>Every unit the job has now, in graph order (the per-clip units appear once scoring chose the clips).</summary>
+    public static IEnumerable<WorkId> Units(JobState s)
+    {
+        yield return WorkId.Fetch;
+        yield return WorkId.Transcribe;
+        yield return WorkId.Score;
+        foreach (var c in s.Clips ?? [])
+        {
+            yield return WorkId.Track(c.Index);
+        }
+
+        foreach (var c in s.Clips ?? [])
+        {
+            yield return WorkId.Encode(c.Index);
+        }
+    }
+
+    public static bool IsDone(JobState s, WorkId u) => u.Stage switch
+    {
+        Stage.Fetch => s.Source is not null,
+        Stage.Transcribe => s.Transcript is not null,
+        Stage.Score => s.Clips is not null,
+        Stage.Track => s.Tracked.ContainsKey(u.Index),
+        _ => s.Encoded.ContainsKey(u.Index),
+    };
+
+    /// <summary>Whether everything the unit reads exists.</summary>
+    public static bool InputsReady(JobState s, WorkId u) => u.Stage switch
+    {
+        Stage.Fetch => true,
+        Stage.Transcribe => s.Source is not null,
+        Stage.Score => s.Source is not null && s.Transcript is not null,
+        Stage.Track => s.Source is not null && Clip(s, u.Index) is not null,
+        _ => s.Source is not null && s.Transcript is not null && Clip(s, u.Index) is not null && s.Tracked.ContainsKey(u.Index),
+    };
+
+    /// <summary>
+    /// The status shown: the first stage with a unit not done (Completed when none is left). A terminal status that
+    /// was set (failed, cancelled) stays; nothing submitted stays None.
+    /// </summary>
+    public static JobStatus StatusOf(JobState s)
+    {
+        if (!s.IsSubmitted || s.Status.IsTerminal())
+        {
+            return s.Status;
+        }
+
+        foreach (var u in Units(s))
+        {
+            if (!IsDone(s, u))
+            {
+                return StageInfo.Of(u.Stage).Status;
+            }
+        }
+
+        return JobStatus.Completed;
+    }
+
+    /// <param name="running">Units dispatched and not yet answered.</param>
+    /// <param name="maxInFlight">How many units of a stage one job may have running at once.</param>
+    public static PlanStep Next(JobState s, IReadOnlyCollection<WorkId> running, Func<Stage, int> maxInFlight, DateTimeOffset now)
+    {
+        var status = StatusOf(s);
+        var ready = new List<WorkId>();
+        var backingOff = new Dictionary<WorkId, DateTimeOffset>();
+        if (status.IsTerminal() || !s.IsSubmitted)
+        {
+            return new PlanStep(ready, backingOff, status, null);
+        }
+
+        var busy = running.GroupBy(u => u.Stage).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var u in Units(s))
+        {
+            if (IsDone(s, u) || running.Contains(u) || !InputsReady(s, u))
+            {
+                continue;
+            }
+
+            if (s.Unit(u)?.RetryAt is { } due && due > now)
+            {
+                backingOff[u] = due;
+                continue;
+            }
+
+            var n = busy.GetValueOrDefault(u.Stage);
+            if (n >= Math.Max(1, maxInFlight(u.Stage)))
+            {
+                continue;
+            }
+
+            busy[u.Stage] = n + 1;
+            ready.Add(u);
+        }
+
+        DateTimeOffset? next = backingOff.Count == 0 ? null : backingOff.Values.Min();
+        return new PlanStep(ready, backingOff, status, next);
+    }
+
+    /// <summary>What the unit's stage needs, from the job's results.</summary>
+    public static StageWork WorkFor(string jobId, JobState s, WorkId u)
+    {
+        var clip = u.Stage is Stage.Track or Stage.Encode ? Clip(s, u.Index) : null;
+        var crop = u.Stage == Stage.Encode ? s.Tracked.GetValueOrDefault(u.Index) : null;
+        return new StageWork(jobId, u, s.Spec!, s.Source, s.Transcript, clip, crop);
+    }
+
+    /// <summary>
+    /// Records a unit's output. False, changing nothing, when the unit already has a result (a late or repeated
+    /// answer) or the output is not the unit's stage's.
+    /// </summary>
+    public static bool Apply(JobState s, WorkId u, StageOutput output)
+    {
+        if (IsDone(s, u) || output.GetType() != StageInfo.Of(u.Stage).Output)
+        {
+            return false;
+        }
+
+        switch (output)
+        {
+            case SourceFetched f:
+                s.Source = f.Source;
+                break;
+            case Transcribed t:
+                s.Transcript = t.Transcript;
+                break;
+            case Scored c:
+                s.Clips = c.Clips.ToList();
+                break;
+            case Tracked t when t.Track.ClipIndex == u.Index:
+                s.Tracked[u.Index] = t.Track;
+                break;
+            case Encoded e when e.Clip.ClipIndex == u.Index:
+                s.Encoded[u.Index] = e.Clip;
+                break;
+            default:
+                return false;
+        }
+
+        return true;
+    }
+
+    private static ClipPlan? Clip(JobState s, int index) => s.Clips?.Find(c => c.Index == index);
+}

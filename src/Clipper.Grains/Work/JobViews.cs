@@ -1,0 +1,80 @@
+using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Stages;
+using Clipper.Abstractions.Work;
+
+namespace Clipper.Grains.Work;
+
+/// <summary>
+/// What callers see of a job: its persisted state, copied (so later changes to the state do not show through), and
+/// live progress. Progress is the stages' weighted share of done units plus the running units' own fractions; it
+/// never goes back while the status stays, since a unit tried again starts from 0.
+/// </summary>
+public static class JobViews
+{
+    /// <summary>A copy of the persisted state with no progress yet (see <see cref="WithProgress"/>).</summary>
+    public static JobView Of(string jobId, JobState s)
+    {
+        var units = s.Units;
+        return new JobView(jobId, s.Status, s.Spec, 0, 0, s.Source, s.Transcript,
+            (IReadOnlyList<ClipPlan>?)s.Clips?.ToList() ?? [], new Dictionary<int, TrackResult>(s.Tracked),
+            new Dictionary<int, EncodeResult>(s.Encoded),
+            units.Where(u => u.Silo is not null).ToDictionary(u => u.Id.ToString(), u => u.Silo!),
+            units.Where(u => u.Attempts > 0).ToDictionary(u => u.Id.ToString(), u => u.Attempts),
+            s.Error, s.SubmittedAt, s.FinishedAt, new Dictionary<string, DateTimeOffset>(s.StageStartedAt),
+            units.Where(u => u.Seconds is not null).ToDictionary(u => u.Id.ToString(), u => u.Seconds!.Value),
+            units.Where(u => u.LastError is not null).ToDictionary(u => u.Id.ToString(), u => u.LastError!));
+    }
+
+    /// <summary>The view with its stage and job percent from the running units' fractions, never below <paramref name="shown"/> in the same status.</summary>
+    public static JobView WithProgress(JobView v, IReadOnlyDictionary<WorkId, double> running, JobView? shown)
+    {
+        if (v.Status == JobStatus.Completed)
+        {
+            return v with { StagePercent = 100, Percent = 100 };
+        }
+
+        if (v.Status is not (JobStatus.Fetching or JobStatus.Transcribing or JobStatus.Scoring or JobStatus.Tracking or JobStatus.Encoding))
+        {
+            // submitted, failed or cancelled: as far as it got
+            return shown is null ? v : v with { StagePercent = shown.StagePercent, Percent = shown.Percent };
+        }
+
+        double percent = 0, stage = 0;
+        foreach (var info in StageInfo.All)
+        {
+            var fraction = Fraction(v, info, running);
+            percent += info.Weight * fraction;
+            if (info.Status == v.Status)
+            {
+                stage = 100 * fraction;
+            }
+        }
+
+        if (shown is not null && shown.Status == v.Status)
+        {
+            stage = Math.Max(stage, shown.StagePercent);
+            percent = Math.Max(percent, shown.Percent);
+        }
+
+        return v with { StagePercent = Math.Min(100, stage), Percent = Math.Min(100, percent) };
+    }
+
+    private static double Fraction(JobView v, StageInfo info, IReadOnlyDictionary<WorkId, double> running)
+    {
+        double inFlight = running.Where(r => r.Key.Stage == info.Stage).Sum(r => r.Value);
+        if (!info.PerClip)
+        {
+            bool done = info.Stage switch
+            {
+                Stage.Fetch => v.Source is not null,
+                Stage.Transcribe => v.Transcript is not null,
+                _ => v.Status > JobStatus.Scoring,
+            };
+            return done ? 1 : Math.Min(1, inFlight);
+        }
+
+        int clips = v.Clips.Count;
+        int finished = info.Stage == Stage.Track ? v.Tracked.Count : v.Encoded.Count;
+        return clips == 0 ? 0 : Math.Min(1, (finished + inFlight) / clips);
+    }
+}
