@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Clipper.Abstractions.Jobs;
+using Clipper.Core.Errors;
 using Clipper.Core.Storage;
+using Clipper.Gateway.Errors;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -48,7 +50,7 @@ public static class WebPages
         var v = await grains.GetGrain<IVideoJobGrain>(id).Get();
         if (v is null)
         {
-            return Results.Text($"job_not_found: no job {id}\n", statusCode: StatusCodes.Status404NotFound);
+            return HttpErrors.Result(new ClipperException(ErrorCode.JobNotFound, $"no job {id}"));
         }
 
         var timeline = new JsonArray();
