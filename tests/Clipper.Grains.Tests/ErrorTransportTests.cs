@@ -19,8 +19,11 @@ public sealed class ErrorTransportTests
     [Fact]
     public void EveryFieldSurvivesTheSerializerAsTheSameType()
     {
-        var thrown = Thrown(new ClipperException(ErrorCode.DownloadFailed, "the server answered 404", "HTTP/1.1 404 Not Found",
-            new IOException("not carried")) { PermanentOverride = true });
+        var sent = new ClipperException(ErrorCode.DownloadFailed, "the server answered 404", "HTTP/1.1 404 Not Found", new IOException("not carried"))
+        {
+            PermanentOverride = true,
+        };
+        var thrown = Thrown(sent);
 
         // grain responses carry the exception in a field typed Exception: the runtime type must come back
         var serializer = Services.GetRequiredService<Serializer>();
