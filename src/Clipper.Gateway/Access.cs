@@ -1,6 +1,8 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Clipper.Core.Errors;
+using Clipper.Gateway.Errors;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.AspNetCore.Http;
@@ -23,22 +25,22 @@ public sealed class Access(IOptions<GatewayOptions> options)
 
     public bool KeysConfigured => _keys.Length > 0;
 
-    /// <summary>Null when allowed, else why not (for the UNAUTHENTICATED message).</summary>
+    /// <summary>Null when allowed, else why not (the message of an <see cref="ErrorCode.Unauthenticated"/> error).</summary>
     public string? Refusal(string? key, IPAddress? remote)
     {
         if (_keys.Length == 0)
         {
             return remote is not null && IPAddress.IsLoopback(remote) ? null
-                : "unauthenticated: no API keys are configured, so only loopback callers are served";
+                : "no API keys are configured, so only loopback callers are served";
         }
 
         if (string.IsNullOrEmpty(key))
         {
-            return $"unauthenticated: an {Header} is required";
+            return $"an {Header} is required";
         }
 
         var given = Encoding.UTF8.GetBytes(key);
-        return _keys.Any(k => CryptographicOperations.FixedTimeEquals(k, given)) ? null : $"unauthenticated: the {Header} is not valid";
+        return _keys.Any(k => CryptographicOperations.FixedTimeEquals(k, given)) ? null : $"the {Header} is not valid";
     }
 }
 
@@ -56,7 +58,7 @@ public sealed class AccessInterceptor(Access access) : Interceptor
         var refusal = access.Refusal(context.RequestHeaders.GetValue(Access.Header), http.Connection.RemoteIpAddress);
         if (refusal is not null)
         {
-            throw new RpcException(new Status(StatusCode.Unauthenticated, refusal));
+            throw GrpcErrors.ToRpcException(new ClipperException(ErrorCode.Unauthenticated, refusal));
         }
     }
 
@@ -108,8 +110,7 @@ public sealed class WebAccessMiddleware(RequestDelegate next, Access access)
         var refusal = access.Refusal(key, http.Connection.RemoteIpAddress);
         if (refusal is not null)
         {
-            http.Response.StatusCode = StatusCodes.Status401Unauthorized;
-            await http.Response.WriteAsync(refusal + "\n");
+            await HttpErrors.WriteAsync(http.Response, new ClipperException(ErrorCode.Unauthenticated, refusal));
             return;
         }
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Clipper.Abstractions.Jobs;
 using Clipper.Core.Errors;
+using Clipper.Gateway.Errors;
 using Clipper.Gateway.V1;
 using Clipper.Stages.Fetch;
 using Grpc.Core;
@@ -12,10 +13,10 @@ using V1 = Clipper.Gateway.V1;
 namespace Clipper.Gateway;
 
 /// <summary>
-/// The <c>clipper.v1.Clipper</c> service. Every error is a gRPC status whose message starts with Clipper's stable
-/// code ("bad_option: …"): INVALID_ARGUMENT for bad requests, NOT_FOUND for unknown jobs, FAILED_PRECONDITION for
-/// sources that cannot be clipped, RESOURCE_EXHAUSTED for uploads over the limit, UNAUTHENTICATED (see
-/// <see cref="Access"/>).
+/// The <c>clipper.v1.Clipper</c> service. Every error is a <see cref="ClipperException"/> answered as
+/// <see cref="GrpcErrors"/> says: the status <see cref="ErrorTable"/> gives its code (INVALID_ARGUMENT for bad
+/// requests, NOT_FOUND for unknown jobs, FAILED_PRECONDITION for sources that cannot be clipped, …), the code in
+/// the trailers and a detail that starts with it ("bad_option: …").
 /// </summary>
 public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads uploads, Fetcher fetcher,
     ArtifactLinks links, IHostApplicationLifetime lifetime, ILogger<ClipperApi> log) : V1.Clipper.ClipperBase
@@ -25,7 +26,7 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
         var url = request.SourceUrl?.Trim() ?? "";
         if (url.Length == 0)
         {
-            throw Error(StatusCode.InvalidArgument, ErrorCode.BadOption, "source_url is required (upload a local file with UploadJob)");
+            throw Bad("source_url is required (upload a local file with UploadJob)");
         }
 
         var settings = Settings(request.Options);
@@ -39,7 +40,7 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
         var cancel = context.CancellationToken;
         if (!await requestStream.MoveNext(cancel) || requestStream.Current.PartCase != UploadChunk.PartOneofCase.Header)
         {
-            throw Error(StatusCode.InvalidArgument, ErrorCode.BadOption, "the first message of an upload must carry the header");
+            throw Bad("the first message of an upload must carry the header");
         }
 
         var header = requestStream.Current.Header;
@@ -53,7 +54,7 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
                 var chunk = requestStream.Current;
                 if (chunk.PartCase != UploadChunk.PartOneofCase.Data)
                 {
-                    throw Error(StatusCode.InvalidArgument, ErrorCode.BadOption, "only the first message of an upload may carry a header");
+                    throw Bad("only the first message of an upload may carry a header");
                 }
 
                 await upload.WriteAsync(chunk.Data.Memory, cancel);
@@ -77,7 +78,7 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
 
             if (cancel.IsCancellationRequested)
             {
-                throw new RpcException(new Status(StatusCode.Cancelled, "cancelled: the upload was abandoned"));
+                throw GrpcErrors.ToRpcException(new ClipperException(ErrorCode.Cancelled, "the upload was abandoned"));
             }
 
             throw Translate(e);
@@ -94,12 +95,12 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
     {
         if (request.PageSize < 0 || request.PageSize > 500)
         {
-            throw Error(StatusCode.InvalidArgument, ErrorCode.BadOption, $"page_size must be 0..500, got {request.PageSize}");
+            throw Bad($"page_size must be 0..500, got {request.PageSize}");
         }
 
         if (!Enum.IsDefined(request.State))
         {
-            throw Error(StatusCode.InvalidArgument, ErrorCode.BadOption, $"unknown state {(int)request.State}");
+            throw Bad($"unknown state {(int)request.State}");
         }
 
         var (views, next) = await Guard(() => JobMapping.ListAsync(grains, request.PageSize == 0 ? 50 : request.PageSize,
@@ -135,7 +136,7 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
             }
             catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested)
             {
-                throw new RpcException(new Status(StatusCode.Unavailable, "internal: the server is stopping; watch again to go on"));
+                throw GrpcErrors.ToRpcException(new ClipperException(ErrorCode.ServiceUnreachable, "the server is stopping; watch again to go on"));
             }
             catch (Exception e)
             {
@@ -175,7 +176,7 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
         }
         catch (ClipperException e)
         {
-            throw Error(StatusCode.InvalidArgument, e.Code, e.Message);
+            throw GrpcErrors.ToRpcException(e);
         }
 
         return ClipSettings.From(options);
@@ -185,15 +186,13 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
 
     private static string CheckId(string? id) =>
         !string.IsNullOrEmpty(id) && JobIdPattern().IsMatch(id) ? id
-            : throw Error(StatusCode.InvalidArgument, ErrorCode.BadOption, $"job_id must be 1–64 letters, digits, '.', '_' or '-', got \"{id}\"");
+            : throw Bad($"job_id must be 1–64 letters, digits, '.', '_' or '-', got \"{id}\"");
 
-    private static RpcException NotFound(string id) =>
-        new(new Status(StatusCode.NotFound, $"job_not_found: no job {id}"));
+    private static RpcException NotFound(string id) => GrpcErrors.ToRpcException(new ClipperException(ErrorCode.JobNotFound, $"no job {id}"));
 
-    private static RpcException Error(StatusCode status, ErrorCode code, string message) =>
-        new(new Status(status, $"{code.Code()}: {message}"));
+    private static RpcException Bad(string message) => GrpcErrors.ToRpcException(new ClipperException(ErrorCode.BadOption, message));
 
-    private static async Task<T> Guard<T>(Func<Task<T>> call)
+    private async Task<T> Guard<T>(Func<Task<T>> call)
     {
         try
         {
@@ -205,42 +204,26 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
         }
     }
 
-    private static async Task Guard(Func<Task> call) => await Guard(async () => { await call(); return 0; });
+    private async Task Guard(Func<Task> call) => await Guard(async () => { await call(); return 0; });
 
     /// <summary>An exception as the gRPC status a client should see.</summary>
-    public static RpcException Translate(Exception e)
+    private RpcException Translate(Exception e)
     {
         switch (e)
         {
             case RpcException r:
                 return r;
             case ClipperException c:
-                return Error(StatusOf(c.Code), c.Code, c.Message);
-            case KeyNotFoundException k:
-                return new RpcException(new Status(StatusCode.NotFound, k.Message));
-            case ArgumentException a when a.Message.Contains(':'):
-                // grains put the stable code first ("bad_option: …")
-                var code = ErrorCodes.FromCode(a.Message[..a.Message.IndexOf(':')]);
-                return new RpcException(new Status(StatusOf(code), a.Message));
+                return GrpcErrors.ToRpcException(c);
             case OperationCanceledException or TimeoutException:
-                return new RpcException(new Status(StatusCode.Unavailable, $"internal: the cluster did not answer in time ({e.Message})"));
+                // the grain call timed out (a silo going away): UNAVAILABLE, so clients call again
+                return GrpcErrors.ToRpcException(new ClipperException(ErrorCode.ServiceUnreachable, $"the cluster did not answer in time ({e.Message})"));
             default:
-                return new RpcException(new Status(StatusCode.Internal, $"internal: {e.Message}"));
+                // nobody expected this one: keep its stack for whoever reads the log
+                log.LogError(e, "answering a call failed unexpectedly");
+                return GrpcErrors.ToRpcException(new ClipperException(ErrorCode.Internal, e.Message));
         }
     }
-
-    public static StatusCode StatusOf(ErrorCode code) => code switch
-    {
-        ErrorCode.BadOption => StatusCode.InvalidArgument,
-        ErrorCode.SourceNotFound => StatusCode.NotFound,
-        ErrorCode.SourceTooLarge => StatusCode.ResourceExhausted,
-        ErrorCode.NotAVideo or ErrorCode.NoAudio or ErrorCode.NoSpeech or ErrorCode.SourceTooShort or ErrorCode.UrlBlocked
-            or ErrorCode.UnsupportedUrl => StatusCode.FailedPrecondition,
-        ErrorCode.DownloadFailed or ErrorCode.ServiceUnreachable => StatusCode.Unavailable,
-        ErrorCode.Cancelled => StatusCode.Cancelled,
-        ErrorCode.StageTimeout => StatusCode.DeadlineExceeded,
-        _ => StatusCode.Internal,
-    };
 
     [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
     private static partial Regex JobIdPattern();

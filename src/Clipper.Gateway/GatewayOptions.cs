@@ -1,4 +1,5 @@
 using System.Net;
+using Clipper.Core.Errors;
 
 namespace Clipper.Gateway;
 
@@ -40,7 +41,7 @@ public sealed class GatewayOptions
         int colon = hostPort.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(hostPort.AsSpan(colon + 1), out int port) || port is < 0 or > 65535)
         {
-            throw new ArgumentException($"bad_option: {what} must be HOST:PORT, got \"{hostPort}\"");
+            throw new ClipperException(ErrorCode.BadOption, $"{what} must be HOST:PORT, got \"{hostPort}\"");
         }
 
         var host = hostPort[..colon].Trim('[', ']');
@@ -55,6 +56,6 @@ public sealed class GatewayOptions
         }
 
         return IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, port)
-            : throw new ArgumentException($"bad_option: {what} host must be an IP address, localhost or *, got \"{host}\"");
+            : throw new ClipperException(ErrorCode.BadOption, $"{what} host must be an IP address, localhost or *, got \"{host}\"");
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Clipper.Abstractions.Jobs;
+using Clipper.Core.Errors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,11 +18,11 @@ public sealed class JobWatchHub(IGrainFactory grains, IOptions<GatewayOptions> o
     private readonly ConcurrentDictionary<string, Feed> _feeds = new();
     private readonly object _gate = new();
 
-    /// <summary>The job now, then every change, ending after the terminal state. Throws NotFound-style KeyNotFoundException when no such job.</summary>
+    /// <summary>The job now, then every change, ending after the terminal state. Throws <see cref="ErrorCode.JobNotFound"/> when no such job.</summary>
     public async IAsyncEnumerable<JobView> WatchAsync(string jobId, [EnumeratorCancellation] CancellationToken cancel)
     {
         var first = await grains.GetGrain<IVideoJobGrain>(jobId).Get()
-            ?? throw new KeyNotFoundException($"job_not_found: no job {jobId}");
+            ?? throw new ClipperException(ErrorCode.JobNotFound, $"no job {jobId}");
         yield return first;
         if (first.Status.IsTerminal())
         {

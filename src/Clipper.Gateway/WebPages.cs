@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Work;
+using Clipper.Core.Errors;
 using Clipper.Core.Storage;
+using Clipper.Gateway.Errors;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -51,7 +53,7 @@ public static class WebPages
         var v = await grains.GetGrain<IVideoJobGrain>(id).Get();
         if (v is null)
         {
-            return Results.Text($"job_not_found: no job {id}\n", statusCode: StatusCodes.Status404NotFound);
+            return HttpErrors.Result(new ClipperException(ErrorCode.JobNotFound, $"no job {id}"));
         }
 
         return Results.Text(Detail(v, links).ToJsonString(), "application/json");
@@ -66,8 +68,7 @@ public static class WebPages
         var cancel = http.RequestAborted;
         if (await grains.GetGrain<IVideoJobGrain>(id).Get() is null)
         {
-            http.Response.StatusCode = StatusCodes.Status404NotFound;
-            await http.Response.WriteAsync($"job_not_found: no job {id}\n", cancel);
+            await HttpErrors.WriteAsync(http.Response, new ClipperException(ErrorCode.JobNotFound, $"no job {id}"));
             return;
         }
 

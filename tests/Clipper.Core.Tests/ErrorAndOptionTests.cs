@@ -16,6 +16,9 @@ public sealed class ErrorAndOptionTests
         }
 
         Assert.Equal("not_a_video", ErrorCode.NotAVideo.Code());
+        // the gateway's answers for an unknown job and a missing key are codes like the others
+        Assert.Equal("job_not_found", ErrorCode.JobNotFound.Code());
+        Assert.Equal("unauthenticated", ErrorCode.Unauthenticated.Code());
         Assert.Equal(ErrorCode.Internal, ErrorCodes.FromCode("no_such_code"));
     }
 

@@ -1,4 +1,5 @@
 using Clipper.Core.Errors;
+using Clipper.Gateway.Errors;
 using Clipper.Host.Hosting;
 
 namespace Clipper.Host.Cli;
@@ -66,19 +67,19 @@ public static class CliApp
         catch (ClipperException e)
         {
             Console.Error.WriteLine($"error: {e.Code.Code()}: {e.Message}");
-            return e.Code == ErrorCode.Internal || e.Code.IsTransient() ? 1 : 2;
+            return ErrorTable.Of(e.Code).ExitCode;
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             Console.Error.WriteLine("error: cancelled: stopped by the user; the job resumes the next time clipper runs on this home");
-            return 1;
+            return ErrorTable.Of(ErrorCode.Cancelled).ExitCode;
         }
         catch (Exception e)
         {
             log.Log(Microsoft.Extensions.Logging.LogLevel.Error, 0, "internal failure", e, (s, _) => s + Environment.NewLine + e);
             Console.Error.WriteLine($"error: internal: {e.Message}");
             Console.Error.WriteLine($"clipper: internal failure; details in {logFile}");
-            return 1;
+            return ErrorTable.Of(ErrorCode.Internal).ExitCode;
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Clipper.Abstractions.Jobs;
 using Clipper.Core.Errors;
 using Clipper.Gateway;
+using Clipper.Gateway.Errors;
 using Clipper.Gateway.V1;
 using Google.Protobuf;
 using Grpc.Core;
@@ -125,7 +126,7 @@ public sealed class ClientCommand(TextWriter stdout, TextWriter stderr)
         if (last.State != JobState.Completed)
         {
             stderr.WriteLine($"error: {last.ErrorCode}: {last.ErrorMessage}");
-            return ClipCommand.InputErrors.Contains(ErrorCodes.FromCode(last.ErrorCode)) ? 2 : 1;
+            return ErrorTable.Of(ErrorCodes.FromCode(last.ErrorCode)).ExitCode;
         }
 
         stdout.WriteLine();
@@ -146,7 +147,7 @@ public sealed class ClientCommand(TextWriter stdout, TextWriter stderr)
             stdout.WriteLine($"\n{last.Clips.Count} clips; open {a.WebHint(jobId)} or pass --out DIR to download them");
         }
 
-        return 0;
+        return ExitCodes.Done;
     }
 
     private static async Task DownloadAsync(Job job, ClientArgs a, CancellationToken cancel)
@@ -229,10 +230,10 @@ public sealed class ClientCommand(TextWriter stdout, TextWriter stderr)
 
     private int Fail(RpcException e)
     {
-        var message = e.Status.Detail;
-        stderr.WriteLine(message.Contains(':') ? $"error: {message}" : $"error: internal: {e.StatusCode}: {message}");
-        var code = ErrorCodes.FromCode(message.Contains(':') ? message[..message.IndexOf(':')] : "");
-        return ClipCommand.InputErrors.Contains(code) || e.StatusCode is StatusCode.NotFound or StatusCode.Unauthenticated ? 2 : 1;
+        // a status that did not come from a Clipper server (none listening, a proxy) carries no code
+        var error = GrpcErrors.Read(e) ?? new ClipperException(ErrorCode.Internal, $"{e.StatusCode}: {e.Status.Detail}");
+        stderr.WriteLine($"error: {error.Code.Code()}: {error.Message}");
+        return ErrorTable.Of(error.Code).ExitCode;
     }
 
     private static bool IsTerminal(JobState s) => s is JobState.Completed or JobState.Failed or JobState.Cancelled;

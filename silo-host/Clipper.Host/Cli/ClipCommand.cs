@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Clipper.Abstractions.Jobs;
 using Clipper.Core.Errors;
 using Clipper.Core.Storage;
+using Clipper.Gateway.Errors;
 using Clipper.Host.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,13 +20,6 @@ namespace Clipper.Host.Cli;
 /// </summary>
 public sealed partial class ClipCommand(TextWriter stdout, TextWriter stderr, string logFile, ILoggerProvider logs)
 {
-    /// <summary>Codes that mean "this input cannot be clipped" rather than "Clipper broke".</summary>
-    public static readonly IReadOnlySet<ErrorCode> InputErrors = new HashSet<ErrorCode>
-    {
-        ErrorCode.SourceNotFound, ErrorCode.NotAVideo, ErrorCode.NoAudio, ErrorCode.NoSpeech, ErrorCode.SourceTooShort,
-        ErrorCode.SourceTooLarge, ErrorCode.UrlBlocked, ErrorCode.UnsupportedUrl, ErrorCode.DownloadFailed, ErrorCode.BadOption,
-    };
-
     /// <summary>The outcome, for callers that run clip in-process (demo, bench).</summary>
     public sealed record Outcome(int ExitCode, string JobId, string OutDir, JsonObject? Report, JobView? View);
 
@@ -63,15 +57,15 @@ public sealed partial class ClipCommand(TextWriter stdout, TextWriter stderr, st
         {
             var report = await Report.WriteAsync(view, blobs, dir, cancel);
             PrintTable(report, dir);
-            return new Outcome(0, view.JobId, dir, report, view);
+            return new Outcome(ExitCodes.Done, view.JobId, dir, report, view);
         }
 
         var e = view.Error ?? new JobError(ErrorCode.Internal.Code(), "the job ended without a result", null);
         stderr.WriteLine($"error: {e.Code}: {e.Message}");
-        var code = ErrorCodes.FromCode(e.Code);
-        if (InputErrors.Contains(code))
+        var exit = ErrorTable.Of(ErrorCodes.FromCode(e.Code)).ExitCode;
+        if (exit == ExitCodes.CannotClip)
         {
-            return new Outcome(2, view.JobId, dir, null, view);
+            return new Outcome(exit, view.JobId, dir, null, view);
         }
 
         if (!string.IsNullOrWhiteSpace(e.Detail))
@@ -80,7 +74,7 @@ public sealed partial class ClipCommand(TextWriter stdout, TextWriter stderr, st
         }
 
         stderr.WriteLine($"clipper: internal failure; details in {logFile}");
-        return new Outcome(1, view.JobId, dir, null, view);
+        return new Outcome(exit, view.JobId, dir, null, view);
     }
 
     /// <summary>Local paths are made absolute (a silo may run elsewhere later); URLs pass through.</summary>

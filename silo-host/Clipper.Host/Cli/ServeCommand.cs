@@ -75,17 +75,9 @@ public sealed class ServeCommand(TextWriter stdout, ILoggerProvider logs)
             cluster = new SiloHost.ClusterRuntime(profile, await profile.CheckAsync(TimeSpan.FromSeconds(8), cancel));
         }
 
-        GatewayOptions options;
-        WebApplication app;
-        try
-        {
-            app = Build(merged, logs, cluster);
-            options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value;
-        }
-        catch (ArgumentException e) when (e.Message.StartsWith("bad_option:", StringComparison.Ordinal))
-        {
-            throw new Clipper.Core.Errors.ClipperException(Clipper.Core.Errors.ErrorCode.BadOption, e.Message["bad_option:".Length..].Trim());
-        }
+        // a bad --grpc or --web is a ClipperException (bad_option) from here
+        var app = Build(merged, logs, cluster);
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>().Value;
 
         await using (app)
         {

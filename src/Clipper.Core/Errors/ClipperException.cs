@@ -1,7 +1,12 @@
 namespace Clipper.Core.Errors;
 
-/// <summary>A failure with a stable code, a message a person understands and, for child processes, the stderr tail.</summary>
-public class ClipperException : Exception
+/// <summary>
+/// A failure with a stable code, a message a person understands and, for child processes, the stderr tail. It
+/// crosses silos intact (code, message, detail, transient flag and stack; not the inner exception) through the
+/// Orleans surrogate in Clipper.Abstractions, so this project needs no Orleans.
+/// </summary>
+/// <remarks>Sealed because the surrogate codec serializes this exact type only: a subclass would not cross a silo.</remarks>
+public sealed class ClipperException : Exception
 {
     public ClipperException(ErrorCode code, string message, string? detail = null, Exception? inner = null)
         : base(message, inner)

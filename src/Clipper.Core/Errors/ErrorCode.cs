@@ -24,8 +24,15 @@ public enum ErrorCode
     StageTimeout,
     Cancelled,
     Internal,
-    /// <summary>A service the cluster profile needs (Redis, PostgreSQL, blob storage) does not answer.</summary>
+    /// <summary>
+    /// A service Clipper needs does not answer: one the cluster profile needs (Redis, PostgreSQL, blob storage), or
+    /// the cluster itself as the gateway sees it (a call timed out, the server is stopping).
+    /// </summary>
     ServiceUnreachable,
+    /// <summary>No job has the id a caller gave.</summary>
+    JobNotFound,
+    /// <summary>The caller presented no valid API key (or, with none configured, is not on loopback).</summary>
+    Unauthenticated,
 }
 
 public static class ErrorCodes
@@ -48,6 +55,8 @@ public static class ErrorCodes
         [ErrorCode.Cancelled] = "cancelled",
         [ErrorCode.Internal] = "internal",
         [ErrorCode.ServiceUnreachable] = "service_unreachable",
+        [ErrorCode.JobNotFound] = "job_not_found",
+        [ErrorCode.Unauthenticated] = "unauthenticated",
     };
 
     private static readonly Dictionary<string, ErrorCode> ByWire = Wire.ToDictionary(kv => kv.Value, kv => kv.Key);

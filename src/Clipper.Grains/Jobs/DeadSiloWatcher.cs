@@ -44,7 +44,8 @@ public sealed class DeadSiloWatcher(IClusterMembershipService membership, IGrain
             }
             catch (Exception e)
             {
-                log.LogWarning("following cluster membership failed: {Message}; following it again", e.Message);
+                // not a known way for the membership stream to end: keep the stack to find out why
+                log.LogWarning(e, "following cluster membership failed; following it again");
                 await Task.Delay(TimeSpan.FromSeconds(1), stopping).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Clipper.Abstractions.Jobs;
+using Clipper.Core.Errors;
 using Orleans.Runtime;
 
 namespace Clipper.Grains.Jobs;
@@ -79,7 +80,7 @@ public sealed class JobIndexGrain([PersistentState("index", "jobs")] IPersistent
             int dot = token.IndexOf('.', StringComparison.Ordinal);
             if (dot <= 0 || !long.TryParse(token.AsSpan(0, dot), NumberStyles.None, CultureInfo.InvariantCulture, out ticks))
             {
-                throw new ArgumentException($"bad_option: page token {token} is not one this server gave");
+                throw new ClipperException(ErrorCode.BadOption, $"page token {token} is not one this server gave");
             }
 
             id = token[(dot + 1)..];

@@ -79,18 +79,11 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         if (S.IsSubmitted)
         {
             return S.Spec == spec ? _views.View!
-                : throw new ArgumentException($"bad_option: job {JobId} exists with another spec");
+                : throw new ClipperException(ErrorCode.BadOption, $"job {JobId} exists with another spec");
         }
 
-        try
-        {
-            spec.Options.ToOptions().Validate();
-        }
-        catch (ClipperException e)
-        {
-            // exceptions cross silos as standard types; the stable code leads the message
-            throw new ArgumentException($"{e.Code.Code()}: {e.Message}");
-        }
+        // a bad option reaches the caller as the ClipperException it is (see ClipperExceptionConverter)
+        spec.Options.ToOptions().Validate();
 
         S.Spec = spec;
         JobStatuses.Enter(S, JobStatus.Submitted, Now);
