@@ -2,6 +2,8 @@ using System.Net;
 using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Stages;
 using Clipper.Abstractions.Work;
+using Clipper.Core.Errors;
+using ErrorCode = Clipper.Core.Errors.ErrorCode;
 using Clipper.TestSupport;
 
 namespace Clipper.Grains.Tests;
@@ -77,12 +79,14 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
         var id = Jobs.NewId("conflict");
         var spec = new JobSpec("/nonexistent/talk.mp4", Jobs.Small);
         await Job(id).Submit(spec);
-        var e = await Assert.ThrowsAsync<ArgumentException>(() => Job(id).Submit(spec with { Options = spec.Options with { MaxClips = 5 } }));
-        Assert.StartsWith("bad_option:", e.Message);
+        var e = await Assert.ThrowsAsync<ClipperException>(() => Job(id).Submit(spec with { Options = spec.Options with { MaxClips = 5 } }));
+        Assert.Equal(ErrorCode.BadOption, e.Code);
+        Assert.Contains("exists with another spec", e.Message);
         Assert.Null(await Job(Jobs.NewId("unknown")).Get());
         Assert.Null(await Job(Jobs.NewId("unknown")).Cancel());
-        var bad = await Assert.ThrowsAsync<ArgumentException>(() => Job(Jobs.NewId("opts")).Submit(spec with { Options = spec.Options with { MinSeconds = 1 } }));
-        Assert.Contains("bad_option: --min", bad.Message);
+        var bad = await Assert.ThrowsAsync<ClipperException>(() => Job(Jobs.NewId("opts")).Submit(spec with { Options = spec.Options with { MinSeconds = 1 } }));
+        Assert.Equal(ErrorCode.BadOption, bad.Code);
+        Assert.StartsWith("--min", bad.Message);
     }
 
     [Fact]
