@@ -3,8 +3,8 @@ using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Stages;
 using Clipper.Abstractions.Work;
 using Clipper.Core.Errors;
-using ErrorCode = Clipper.Core.Errors.ErrorCode;
 using Clipper.TestSupport;
+using ErrorCode = Clipper.Core.Errors.ErrorCode;
 
 namespace Clipper.Grains.Tests;
 
