@@ -33,6 +33,7 @@ public static class SiloBuilderExtensions
         services.AddSingleton<StageExecutor>();
         services.TryAddSingleton<IStageRunner>(sp => sp.GetRequiredService<StageExecutor>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<StageGrainServices>();
         services.AddHostedService<Jobs.DeadSiloWatcher>();
         services.AddHostedService<WorkJanitor>();
         return services;

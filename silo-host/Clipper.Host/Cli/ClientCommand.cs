@@ -68,59 +68,17 @@ public sealed class ClientCommand(TextWriter stdout, TextWriter stderr)
     /// <summary>Follows the job with WatchJob, reconnecting while the server is away, showing progress as clip does.</summary>
     private async Task<int> FollowAsync(Gateway.V1.Clipper.ClipperClient client, ClientArgs a, string jobId, CancellationToken cancel)
     {
-        Job? latest = null;
-        RpcException? failure = null;
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var watching = Task.Run(async () =>
-        {
-            var lostAt = DateTime.UtcNow;
-            while (!stop.IsCancellationRequested)
-            {
-                try
-                {
-                    using var call = client.WatchJob(new WatchJobRequest { JobId = jobId }, Headers(a), cancellationToken: stop.Token);
-                    await foreach (var e in call.ResponseStream.ReadAllAsync(stop.Token))
-                    {
-                        Volatile.Write(ref latest, e.Job);
-                        first.TrySetResult();
-                        lostAt = DateTime.UtcNow;
-                    }
-
-                    if (latest is not null && IsTerminal(latest.State))
-                    {
-                        return;
-                    }
-                }
-                catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Internal
-                    && DateTime.UtcNow - lostAt < TimeSpan.FromMinutes(5) && !stop.IsCancellationRequested)
-                {
-                    // the server restarts: watch again; the job carries on with it
-                    await Task.Delay(TimeSpan.FromSeconds(1), stop.Token);
-                }
-                catch (RpcException e)
-                {
-                    failure = e;
-                    first.TrySetResult();
-                    return;
-                }
-            }
-        }, stop.Token);
-
-        await first.Task.WaitAsync(cancel);
-        if (failure is not null)
+        var watch = new WatchStream(client, jobId, Headers(a));
+        var last = await new ProgressView(stderr, ProgressView.IsTerminal).FollowAsync(watch.ViewsAsync(cancel),
+            j => new ProgressView.Point(StatusOf(j), j.Percent, j.StagePercent), cancel);
+        if (watch.Failure is { } failure)
         {
             return Fail(failure);
         }
 
-        var last = await new ProgressView(stderr, ProgressView.IsTerminal).FollowAsync(
-            () => Task.FromResult(failure is null ? Volatile.Read(ref latest)! : Failed(failure)),
-            j => new ProgressView.Point(StatusOf(j), j.Percent, j.StagePercent), cancel);
-        await stop.CancelAsync();
-        await watching.ContinueWith(_ => { }, CancellationToken.None);
-        if (failure is not null)
+        if (last is null)
         {
-            return Fail(failure);
+            throw new ClipperException(ErrorCode.Internal, $"the watch of job {jobId} ended before the job did");
         }
 
         if (last.State != JobState.Completed)
@@ -239,7 +197,57 @@ public sealed class ClientCommand(TextWriter stdout, TextWriter stderr)
     private static bool IsTerminal(JobState s) => s is JobState.Completed or JobState.Failed or JobState.Cancelled;
 
     /// <summary>A stand-in job that ends the progress view when the watch failed for good.</summary>
-    private static Job Failed(RpcException e) => new() { State = JobState.Failed, ErrorCode = "internal", ErrorMessage = e.Status.Detail };
+    /// <summary>
+    /// The job's views as the server pushes them (WatchJob), watched again while the server restarts (up to 5 minutes
+    /// without an answer); a refusal ends the views, with the refusal in <see cref="Failure"/>.
+    /// </summary>
+    private sealed class WatchStream(Gateway.V1.Clipper.ClipperClient client, string jobId, Metadata headers)
+    {
+        public RpcException? Failure { get; private set; }
+
+        public async IAsyncEnumerable<Job> ViewsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancel)
+        {
+            var lostAt = DateTime.UtcNow;
+            while (!cancel.IsCancellationRequested)
+            {
+                using var call = client.WatchJob(new WatchJobRequest { JobId = jobId }, headers, cancellationToken: cancel);
+                var events = call.ResponseStream.ReadAllAsync(cancel).GetAsyncEnumerator(cancel);
+                while (true)
+                {
+                    bool more;
+                    try
+                    {
+                        more = await events.MoveNextAsync();
+                    }
+                    catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.Internal
+                        && DateTime.UtcNow - lostAt < TimeSpan.FromMinutes(5) && !cancel.IsCancellationRequested)
+                    {
+                        // the server restarts: watch again; the job carries on with it
+                        break;
+                    }
+                    catch (RpcException e)
+                    {
+                        Failure = e;
+                        yield break;
+                    }
+
+                    if (!more)
+                    {
+                        break;
+                    }
+
+                    lostAt = DateTime.UtcNow;
+                    yield return events.Current.Job;
+                    if (IsTerminal(events.Current.Job.State))
+                    {
+                        yield break;
+                    }
+                }
+
+                await Task.Delay(TimeSpan.FromSeconds(1), cancel);
+            }
+        }
+    }
 
     /// <summary>The API's state and stage as the grains' status (what the progress view shows).</summary>
     private static JobStatus StatusOf(Job j) => j.State switch

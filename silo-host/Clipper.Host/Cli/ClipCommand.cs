@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Clipper.Abstractions.Jobs;
 using Clipper.Core.Errors;
 using Clipper.Core.Storage;
+using Clipper.Gateway;
 using Clipper.Gateway.Errors;
 using Clipper.Host.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -39,8 +40,11 @@ public sealed partial class ClipCommand(TextWriter stdout, TextWriter stderr, st
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             var job = grains.GetGrain<IVideoJobGrain>(jobId);
             await job.Submit(new JobSpec(input, ClipSettings.From(args.Options)));
-            var view = await new ProgressView(stderr, ProgressView.IsTerminal)
-                .FollowAsync(async () => (await job.Get())!, cancel);
+            // the job pushes each change to the hub, which hands it on: nothing asks the job again and again
+            var hub = new JobWatchHub(grains, Microsoft.Extensions.Options.Options.Create(new GatewayOptions()),
+                host.Services.GetRequiredService<ILogger<JobWatchHub>>());
+            var view = await new ProgressView(stderr, ProgressView.IsTerminal).FollowAsync(hub.WatchAsync(jobId, cancel), cancel)
+                ?? throw new ClipperException(ErrorCode.Internal, $"the watch of job {jobId} ended before the job did");
             return await FinishAsync(view, host.Services.GetRequiredService<IBlobStore>(), dir, cancel);
         }
         finally

@@ -11,7 +11,6 @@ namespace Clipper.Host.Cli;
 /// </summary>
 public sealed class ProgressView(TextWriter err, bool terminal)
 {
-    private static readonly TimeSpan PollEvery = TimeSpan.FromMilliseconds(300);
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
     public static bool IsTerminal =>
@@ -22,17 +21,26 @@ public sealed class ProgressView(TextWriter err, bool terminal)
     /// <summary>What the view shows of a job.</summary>
     public readonly record struct Point(JobStatus Status, double Percent, double StagePercent);
 
-    public Task<JobView> FollowAsync(Func<Task<JobView>> poll, CancellationToken cancel) =>
-        FollowAsync(poll, v => new Point(v.Status, v.Percent, v.StagePercent), cancel);
+    public Task<JobView> FollowAsync(IAsyncEnumerable<JobView> views, CancellationToken cancel) =>
+        FollowAsync(views, v => new Point(v.Status, v.Percent, v.StagePercent), cancel);
 
-    /// <summary>Follows any view of a job (a grain's, or the API's) that <paramref name="read"/> turns into a point.</summary>
-    public Task<T> FollowAsync<T>(Func<Task<T>> poll, Func<T, Point> read, CancellationToken cancel) =>
-        terminal ? BarAsync(poll, read, cancel) : LinesAsync(poll, read, cancel);
+    /// <summary>
+    /// Shows each view of a job as it comes (a grain's or the API's, pushed as the job changes) until one is terminal,
+    /// and returns that one; views that stop before the end return the last seen (default when none came).
+    /// </summary>
+    public Task<T> FollowAsync<T>(IAsyncEnumerable<T> views, Func<T, Point> read, CancellationToken cancel) =>
+        terminal ? BarAsync(views, read, cancel) : LinesAsync(views, read, cancel);
 
-    private async Task<T> BarAsync<T>(Func<Task<T>> poll, Func<T, Point> read, CancellationToken cancel)
+    private async Task<T> BarAsync<T>(IAsyncEnumerable<T> views, Func<T, Point> read, CancellationToken cancel)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(err) });
-        T view = await poll();
+        await using var next = views.GetAsyncEnumerator(cancel);
+        if (!await next.MoveNextAsync())
+        {
+            return default!;
+        }
+
+        var view = next.Current;
         await console.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(),
@@ -45,13 +53,12 @@ public sealed class ProgressView(TextWriter err, bool terminal)
                     var p = read(view);
                     task.Description = Describe(p);
                     task.Value = p.Percent;
-                    if (p.Status.IsTerminal())
+                    if (p.Status.IsTerminal() || !await next.MoveNextAsync())
                     {
                         break;
                     }
 
-                    await Task.Delay(PollEvery, cancel);
-                    view = await poll();
+                    view = next.Current;
                 }
 
                 task.StopTask();
@@ -59,13 +66,14 @@ public sealed class ProgressView(TextWriter err, bool terminal)
         return view;
     }
 
-    private async Task<T> LinesAsync<T>(Func<Task<T>> poll, Func<T, Point> read, CancellationToken cancel)
+    private async Task<T> LinesAsync<T>(IAsyncEnumerable<T> views, Func<T, Point> read, CancellationToken cancel)
     {
         JobStatus last = JobStatus.None;
         int lastDecile = -1;
-        while (true)
+        T view = default!;
+        await foreach (var each in views.WithCancellation(cancel))
         {
-            var view = await poll();
+            view = each;
             var v = read(view);
             int decile = (int)(v.Percent / 10);
             if (v.Status != last || decile != lastDecile)
@@ -78,11 +86,11 @@ public sealed class ProgressView(TextWriter err, bool terminal)
 
             if (v.Status.IsTerminal())
             {
-                return view;
+                break;
             }
-
-            await Task.Delay(PollEvery, cancel);
         }
+
+        return view;
     }
 
     private static string Describe(Point v) =>

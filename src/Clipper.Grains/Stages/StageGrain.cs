@@ -2,7 +2,6 @@ using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Stages;
 using Clipper.Core.Errors;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Runtime;
 
@@ -32,12 +31,12 @@ public abstract class StageGrain : Grain, IStageGrain
     private Task? _running;
     private CancellationTokenSource? _cancel;
 
-    protected StageGrain(IStageRunner runner, ILocalSiloDetails silo, IGrainFactory grains, IOptions<JobOptions> options, ILogger log)
+    protected StageGrain(StageGrainServices services, ILogger log)
     {
-        _runner = runner;
-        _grains = grains;
-        _silo = silo;
-        _options = options.Value;
+        _runner = services.Runner;
+        _grains = services.Grains;
+        _silo = services.Silo;
+        _options = services.Options.Value;
         _log = log;
     }
 
