@@ -46,7 +46,6 @@ public static class GatewayHosting
         s.AddSingleton(sp => new ArtifactLinks(sp.GetRequiredService<IOptions<GatewayOptions>>(), sp.GetRequiredService<IBlobStore>(), delivery));
         s.AddSingleton(sp => new Fetcher(sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<IOptions<FetchOptions>>().Value));
         s.AddSingleton<GatewayMetrics>();
-        s.AddSingleton<Clipper.Grains.IClipperMetrics>(sp => sp.GetRequiredService<GatewayMetrics>());
         s.AddGrpc(o =>
         {
             o.Interceptors.Add<AccessInterceptor>();

@@ -18,7 +18,7 @@ public static class SiloBuilderExtensions
     /// <summary>
     /// Clipper's services on a silo: options bound from configuration and checked when the host starts ("Clipper",
     /// "Clipper:Job", "Clipper:Fetch", "Clipper:Transcribe", "Clipper:Score", "Clipper:Track", "Clipper:Encode"), the
-    /// blob store (a directory unless one is registered already) and the stage executor.
+    /// blob store (a directory unless one is registered already), the "Clipper" meter and the stage executor.
     /// </summary>
     public static IServiceCollection AddClipperStages(this IServiceCollection services, IConfiguration config)
     {
@@ -31,7 +31,8 @@ public static class SiloBuilderExtensions
         services.AddValidatedOptions<TrackOptions>(config, "Clipper:Track", (o, c) => c.Run(() => o.Validate()));
         services.AddValidatedOptions<EncodeOptions>(config, "Clipper:Encode", (o, c) => c.Run(() => o.Validate()));
         services.TryAddSingleton<IBlobStore>(sp => new FileBlobStore(sp.GetRequiredService<IOptions<ClipperOptions>>().Value.BlobDirectory));
-        services.TryAddSingleton<IClipperMetrics, NoMetrics>();
+        services.AddMetrics();
+        services.TryAddSingleton<IClipperMetrics, ClipperMeter>();
         services.AddSingleton<StageExecutor>();
         services.TryAddSingleton<IStageRunner>(sp => sp.GetRequiredService<StageExecutor>());
         services.TryAddSingleton(TimeProvider.System);
