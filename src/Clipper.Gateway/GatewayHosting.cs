@@ -1,3 +1,4 @@
+using Clipper.Core.Configuration;
 using Clipper.Core.Storage;
 using Clipper.Stages.Fetch;
 using Microsoft.AspNetCore.Builder;
@@ -24,7 +25,8 @@ public static class GatewayHosting
     public static GatewayOptions AddClipperGateway(this WebApplicationBuilder builder, IConfiguration config, string uploadDirectory,
         ClusterDelivery? delivery = null)
     {
-        var options = config.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        // read and checked now: Kestrel's endpoints are set from it before the host is built
+        var options = ValidatedOptions.Read<GatewayOptions>(config, GatewayOptions.Section, (o, c) => o.Check(c));
         var grpc = GatewayOptions.Parse(options.Grpc, "the gRPC address");
         var web = GatewayOptions.Parse(options.Web, "the web address");
         builder.WebHost.ConfigureKestrel(k =>
@@ -44,11 +46,10 @@ public static class GatewayHosting
         s.AddSingleton(sp => new ArtifactLinks(sp.GetRequiredService<IOptions<GatewayOptions>>(), sp.GetRequiredService<IBlobStore>(), delivery));
         s.AddSingleton(sp => new Fetcher(sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<IOptions<FetchOptions>>().Value));
         s.AddSingleton<GatewayMetrics>();
-        s.AddSingleton<Clipper.Grains.IClipperMetrics>(sp => sp.GetRequiredService<GatewayMetrics>());
         s.AddGrpc(o =>
         {
             o.Interceptors.Add<AccessInterceptor>();
-            o.MaxReceiveMessageSize = 8 << 20;
+            o.MaxReceiveMessageSize = options.MaxMessageBytes;
             o.EnableDetailedErrors = false;
         });
         s.AddGrpcReflection();
@@ -93,14 +94,14 @@ public static class GatewayHosting
     }
 }
 
-/// <summary>Ready when the cluster answers: the job list grain (and so a silo and its storage) replies within 5 s.</summary>
-public sealed class ClusterReadyCheck(IGrainFactory grains) : IHealthCheck
+/// <summary>Ready when the cluster answers: the job list grain (and so a silo and its storage) replies within <see cref="GatewayOptions.ReadyTimeout"/>.</summary>
+public sealed class ClusterReadyCheck(IGrainFactory grains, IOptions<GatewayOptions> options) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            await grains.GetGrain<Clipper.Abstractions.Jobs.IJobIndexGrain>(0).Counts().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            await grains.GetGrain<Clipper.Abstractions.Jobs.IJobIndexGrain>(0).Counts().WaitAsync(options.Value.ReadyTimeout, cancellationToken);
             return HealthCheckResult.Healthy("the cluster answers");
         }
         catch (Exception e)

@@ -1,55 +1,51 @@
+using System.Diagnostics.Metrics;
 using Clipper.Abstractions.Jobs;
-using Clipper.Abstractions.Stages;
-using Clipper.Grains;
 using Prometheus;
 
 namespace Clipper.Gateway;
 
 /// <summary>
-/// Clipper's Prometheus metrics, in a registry of this server's own (so several servers can share a process):
-/// jobs by state (from the job list, at scrape time), per-stage duration histograms, work waiting per stage,
-/// retries, failures by code. Served at /metrics on the web port.
+/// This server's /metrics, in a Prometheus registry of its own (so several servers can share a process): the
+/// "Clipper" meter of this host's silo (Clipper.Grains' ClipperMeter: per-stage durations, work queued and running,
+/// retries, how jobs ended) with the types, names and label order it records; Orleans' own meters through
+/// prometheus-net's meter adapter; and jobs by state, read from the job list at scrape time.
 /// </summary>
-public sealed class GatewayMetrics : IClipperMetrics
+public sealed class GatewayMetrics : IDisposable
 {
-    private readonly Gauge _jobs;
-    private readonly Histogram _stageSeconds;
-    private readonly Gauge _queued;
-    private readonly Counter _retries;
-    private readonly Counter _failures;
-    private readonly Counter _finished;
-    private readonly Gauge _running;
-    private readonly Gauge _runningPeak;
+    /// <summary>The meter Clipper.Grains counts in (ClipperMeter.MeterName).</summary>
+    private const string ClipperMeterName = "Clipper";
 
-    public GatewayMetrics()
+    private readonly Gauge _jobs;
+    private readonly IMetricFactory _factory;
+    private readonly MeterListener _listener = new();
+    private readonly IDisposable _orleans;
+
+    public GatewayMetrics(IMeterFactory meters)
     {
         Registry = Metrics.NewCustomRegistry();
-        var f = Metrics.WithCustomRegistry(Registry);
-        _jobs = f.CreateGauge("clipper_jobs", "Jobs known to the cluster, by state.", new GaugeConfiguration { LabelNames = ["state"] });
-        _stageSeconds = f.CreateHistogram("clipper_stage_duration_seconds", "How long units of work took on this silo, by stage and outcome.",
-            new HistogramConfiguration
-            {
-                LabelNames = ["stage", "outcome"],
-                Buckets = [0.1, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160, 320, 640, 1280],
-            });
-        _queued = f.CreateGauge("clipper_stage_queued", "Units of work waiting for a free slot of their stage on this silo.",
-            new GaugeConfiguration { LabelNames = ["stage"] });
-        _retries = f.CreateCounter("clipper_retries_total", "Failed attempts that will run again, by stage and error code.",
-            new CounterConfiguration { LabelNames = ["stage", "code"] });
-        _failures = f.CreateCounter("clipper_job_failures_total", "Jobs that failed, by error code (jobs whose grain ran on this silo).",
-            new CounterConfiguration { LabelNames = ["code"] });
-        _finished = f.CreateCounter("clipper_jobs_finished_total", "Jobs that reached a terminal state, by state (grains on this silo).",
-            new CounterConfiguration { LabelNames = ["state"] });
-        _running = f.CreateGauge("clipper_stage_running", "Units of work running on this silo now, by stage.",
-            new GaugeConfiguration { LabelNames = ["stage"] });
-        _runningPeak = f.CreateGauge("clipper_stage_running_peak", "The most units of a stage that ran on this silo at once since it started.",
-            new GaugeConfiguration { LabelNames = ["stage"] });
-        foreach (var stage in Enum.GetValues<Stage>())
+        _factory = Metrics.WithCustomRegistry(Registry);
+        _jobs = _factory.CreateGauge("clipper_jobs", "Jobs known to the cluster, by state.", new GaugeConfiguration { LabelNames = ["state"] });
+
+        // only this host's meter: another silo in the process has one of the same name from its own factory
+        _listener.InstrumentPublished = (instrument, listener) =>
         {
-            _queued.WithLabels(Label(stage)).Set(0);
-            _running.WithLabels(Label(stage)).Set(0);
-            _runningPeak.WithLabels(Label(stage)).Set(0);
-        }
+            if (instrument.Meter.Name == ClipperMeterName && ReferenceEquals(instrument.Meter.Scope, meters))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<long>((i, value, tags, _) => Record(i, value, tags));
+        _listener.SetMeasurementEventCallback<double>((i, value, tags, _) => Record(i, value, tags));
+        _listener.Start();
+        Registry.AddBeforeCollectCallback(_listener.RecordObservableInstruments);
+
+        _orleans = MeterAdapter.StartListening(new MeterAdapterOptions
+        {
+            // both: with the factory left at its default the adapter writes to the default registry, which nobody serves
+            Registry = Registry,
+            MetricFactory = _factory,
+            InstrumentFilterPredicate = i => i.Meter.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal),
+        });
     }
 
     public CollectorRegistry Registry { get; }
@@ -64,26 +60,42 @@ public sealed class GatewayMetrics : IClipperMetrics
         }
     }
 
-    public void Queued(Stage stage, int delta) => _queued.WithLabels(Label(stage)).Inc(delta);
-
-    public void Running(Stage stage, int now)
+    public void Dispose()
     {
-        _running.WithLabels(Label(stage)).Set(now);
-        _runningPeak.WithLabels(Label(stage)).IncTo(now);
+        _listener.Dispose();
+        _orleans.Dispose();
     }
 
-    public void StageRan(Stage stage, double seconds, string outcome) => _stageSeconds.WithLabels(Label(stage), outcome).Observe(seconds);
-
-    public void Retried(Stage stage, string code) => _retries.WithLabels(Label(stage), code).Inc();
-
-    public void JobEnded(JobStatus status, string? code)
+    /// <summary>
+    /// A counter stays a counter and a histogram keeps the buckets its instrument advises; an observable gauge is
+    /// set to what it reports. Labels keep the order the meter records them in.
+    /// </summary>
+    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        _finished.WithLabels(status.ToString().ToLowerInvariant()).Inc();
-        if (status == JobStatus.Failed)
+        var names = new string[tags.Length];
+        var values = new string[tags.Length];
+        for (int i = 0; i < tags.Length; i++)
         {
-            _failures.WithLabels(code ?? "internal").Inc();
+            names[i] = tags[i].Key;
+            values[i] = tags[i].Value?.ToString() ?? "";
+        }
+
+        var help = instrument.Description ?? instrument.Name;
+        switch (instrument)
+        {
+            case Counter<long>:
+                _factory.CreateCounter(instrument.Name, help, names).WithLabels(values).Inc(value);
+                break;
+            case Histogram<double> h:
+                _factory.CreateHistogram(instrument.Name, help, new HistogramConfiguration
+                {
+                    LabelNames = names,
+                    Buckets = h.Advice?.HistogramBucketBoundaries?.ToArray(),
+                }).WithLabels(values).Observe(value);
+                break;
+            default:
+                _factory.CreateGauge(instrument.Name, help, names).WithLabels(values).Set(value);
+                break;
         }
     }
-
-    private static string Label(Stage s) => s.ToString().ToLowerInvariant();
 }

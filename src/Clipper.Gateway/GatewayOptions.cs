@@ -1,4 +1,5 @@
 using System.Net;
+using Clipper.Core.Configuration;
 using Clipper.Core.Errors;
 
 namespace Clipper.Gateway;
@@ -31,17 +32,41 @@ public sealed class GatewayOptions
     /// </summary>
     public TimeSpan WatchRenewal { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>The largest gRPC message accepted (an upload's data chunk is one message; the CLI sends 1 MiB).</summary>
+    public int MaxMessageBytes { get; set; } = 8 << 20;
+
+    /// <summary>/health/ready and gRPC health are ready when the job list answers within this.</summary>
+    public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The web address clients are given in artifact URLs; default http://{Web}.</summary>
     public string? PublicWebUrl { get; set; }
 
     public string WebBase => (PublicWebUrl ?? $"http://{Web}").TrimEnd('/');
 
-    public static IPEndPoint Parse(string hostPort, string what)
+    /// <summary>Records every setting out of range, by its key under <see cref="Section"/>.</summary>
+    public void Check(OptionChecks c)
+    {
+        const string HostPort = "must be HOST:PORT (HOST an IP address, localhost or *)";
+        c.Require(TryParse(Grpc) is not null, nameof(Grpc), $"{HostPort}, got \"{Grpc}\"");
+        c.Require(TryParse(Web) is not null, nameof(Web), $"{HostPort}, got \"{Web}\"");
+        c.Require(ApiKeys.All(k => !string.IsNullOrWhiteSpace(k)), nameof(ApiKeys), "must not hold an empty key");
+        c.AtLeast(MaxUploadBytes, 1, nameof(MaxUploadBytes));
+        c.AtLeast(MaxMessageBytes, 64 << 10, nameof(MaxMessageBytes));
+        c.Positive(WatchRenewal, nameof(WatchRenewal));
+        c.Positive(ReadyTimeout, nameof(ReadyTimeout));
+        c.Require(PublicWebUrl is null || (Uri.TryCreate(PublicWebUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
+            nameof(PublicWebUrl), $"must be an absolute http(s) URL, got \"{PublicWebUrl}\"");
+    }
+
+    public static IPEndPoint Parse(string hostPort, string what) =>
+        TryParse(hostPort) ?? throw new ClipperException(ErrorCode.BadOption, $"{what} must be HOST:PORT (HOST an IP address, localhost or *), got \"{hostPort}\"");
+
+    private static IPEndPoint? TryParse(string hostPort)
     {
         int colon = hostPort.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(hostPort.AsSpan(colon + 1), out int port) || port is < 0 or > 65535)
         {
-            throw new ClipperException(ErrorCode.BadOption, $"{what} must be HOST:PORT, got \"{hostPort}\"");
+            return null;
         }
 
         var host = hostPort[..colon].Trim('[', ']');
@@ -55,7 +80,6 @@ public sealed class GatewayOptions
             return new IPEndPoint(IPAddress.Any, port);
         }
 
-        return IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, port)
-            : throw new ClipperException(ErrorCode.BadOption, $"{what} host must be an IP address, localhost or *, got \"{host}\"");
+        return IPAddress.TryParse(host, out var ip) ? new IPEndPoint(ip, port) : null;
     }
 }

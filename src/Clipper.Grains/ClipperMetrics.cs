@@ -5,7 +5,7 @@ namespace Clipper.Grains;
 
 /// <summary>
 /// What the silo reports for metrics: work waiting per stage, how long units took, retries and how jobs ended.
-/// The gateway exports it as Prometheus text; without a gateway nothing is recorded.
+/// <see cref="ClipperMeter"/> records it as the "Clipper" meter; the gateway exports that as Prometheus text.
 /// </summary>
 public interface IClipperMetrics
 {

@@ -1,4 +1,5 @@
 using Clipper.Abstractions.Jobs;
+using Clipper.Core.Configuration;
 
 namespace Clipper.Grains;
 
@@ -31,6 +32,15 @@ public sealed class ClipperOptions
     public string BlobDirectory => BlobDir ?? Path.Combine(Home, "blobs");
 
     public string WorkDirectory => WorkDir ?? Path.Combine(Home, "work");
+
+    /// <summary>Records every setting out of range, by its key under <see cref="Section"/>.</summary>
+    public void Check(OptionChecks c)
+    {
+        c.Require(!string.IsNullOrWhiteSpace(Home), nameof(Home), "must name a directory");
+        c.Positive(WorkMaxAge, nameof(WorkMaxAge));
+        c.Positive(JanitorInterval, nameof(JanitorInterval));
+        c.AtLeast(CacheBudgetBytes, 0, nameof(CacheBudgetBytes));
+    }
 }
 
 /// <summary>How jobs retry and watch their work ("Clipper:Job").</summary>
@@ -61,6 +71,12 @@ public sealed class JobOptions
     /// <summary>The durable backstop: an Orleans reminder that reactivates an unfinished job (1 minute is Orleans' minimum by default).</summary>
     public TimeSpan ReminderPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>A stage's progress reaches the job at most this often ...</summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>... unless it moved by at least this fraction (0..1) since it last did.</summary>
+    public double ProgressStep { get; set; } = 0.02;
+
     public StageLimits Fetch { get; set; } = new() { Concurrency = 6, Timeout = TimeSpan.FromMinutes(30), MaxInFlightPerJob = 1 };
     public StageLimits Transcribe { get; set; } = new() { Concurrency = 2, Timeout = TimeSpan.FromMinutes(60), MaxInFlightPerJob = 1 };
     public StageLimits Score { get; set; } = new() { Concurrency = 3, Timeout = TimeSpan.FromMinutes(5), MaxInFlightPerJob = 1 };
@@ -75,6 +91,25 @@ public sealed class JobOptions
         Stage.Track => Track,
         _ => Encode,
     };
+
+    /// <summary>Records every setting out of range, by its key under <see cref="Section"/>.</summary>
+    public void Check(OptionChecks c)
+    {
+        c.AtLeast(MaxAttempts, 1, nameof(MaxAttempts));
+        c.Positive(RetryBase, nameof(RetryBase));
+        c.Require(RetryJitter is >= 0 and < 1, nameof(RetryJitter), $"must be in [0, 1), got {RetryJitter}");
+        c.Positive(WatchInterval, nameof(WatchInterval));
+        c.AtLeast(LivenessUnknownLimit, 1, nameof(LivenessUnknownLimit));
+        c.Positive(RememberFinished, nameof(RememberFinished));
+        c.Positive(WatcherExpiry, nameof(WatcherExpiry));
+        c.Positive(ReminderPeriod, nameof(ReminderPeriod));
+        c.Require(ProgressInterval >= TimeSpan.Zero, nameof(ProgressInterval), $"must not be negative, got {ProgressInterval}");
+        c.Require(ProgressStep is >= 0 and <= 1, nameof(ProgressStep), $"must be in [0, 1], got {ProgressStep}");
+        foreach (var stage in Enum.GetValues<Stage>())
+        {
+            For(stage).Check(c, stage.ToString());
+        }
+    }
 
     /// <summary>The wait before attempt n+1 after n failures; <paramref name="random"/> in [0, 1).</summary>
     public TimeSpan RetryDelay(int failedAttempts, double random)
@@ -92,4 +127,12 @@ public sealed class StageLimits
     public TimeSpan Timeout { get; set; }
 
     public int MaxInFlightPerJob { get; set; }
+
+    /// <summary>Records every setting out of range, by its key under the job section's <paramref name="stage"/>.</summary>
+    public void Check(OptionChecks c, string stage)
+    {
+        c.AtLeast(Concurrency, 1, $"{stage}:{nameof(Concurrency)}");
+        c.Positive(Timeout, $"{stage}:{nameof(Timeout)}");
+        c.AtLeast(MaxInFlightPerJob, 1, $"{stage}:{nameof(MaxInFlightPerJob)}");
+    }
 }

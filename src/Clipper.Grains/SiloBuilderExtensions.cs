@@ -1,3 +1,4 @@
+using Clipper.Core.Configuration;
 using Clipper.Core.Storage;
 using Clipper.Grains.Stages;
 using Clipper.Stages.Encode;
@@ -15,21 +16,23 @@ namespace Clipper.Grains;
 public static class SiloBuilderExtensions
 {
     /// <summary>
-    /// Clipper's services on a silo: options bound from configuration ("Clipper", "Clipper:Job",
-    /// "Clipper:Fetch", "Clipper:Transcribe", "Clipper:Score", "Clipper:Track", "Clipper:Encode"), the blob store
-    /// (a directory unless one is registered already) and the stage executor.
+    /// Clipper's services on a silo: options bound from configuration and checked when the host starts ("Clipper",
+    /// "Clipper:Job", "Clipper:Fetch", "Clipper:Transcribe", "Clipper:Score", "Clipper:Track", "Clipper:Encode"), the
+    /// blob store (a directory unless one is registered already), the "Clipper" meter and the stage executor.
     /// </summary>
     public static IServiceCollection AddClipperStages(this IServiceCollection services, IConfiguration config)
     {
-        services.Configure<ClipperOptions>(config.GetSection(ClipperOptions.Section));
-        services.Configure<JobOptions>(config.GetSection(JobOptions.Section));
-        services.Configure<FetchOptions>(config.GetSection("Clipper:Fetch"));
-        services.Configure<TranscribeOptions>(config.GetSection("Clipper:Transcribe"));
-        services.Configure<ScoreOptions>(config.GetSection("Clipper:Score"));
-        services.Configure<TrackOptions>(config.GetSection("Clipper:Track"));
-        services.Configure<EncodeOptions>(config.GetSection("Clipper:Encode"));
+        services.AddValidatedOptions<ClipperOptions>(config, ClipperOptions.Section, (o, c) => o.Check(c));
+        services.AddValidatedOptions<JobOptions>(config, JobOptions.Section, (o, c) => o.Check(c));
+        // the stage libraries check their own options; their messages start with the setting's name
+        services.AddValidatedOptions<FetchOptions>(config, "Clipper:Fetch", (o, c) => c.Run(() => o.Validate()));
+        services.AddValidatedOptions<TranscribeOptions>(config, "Clipper:Transcribe", (o, c) => c.Run(() => o.Validate()));
+        services.AddValidatedOptions<ScoreOptions>(config, "Clipper:Score", (o, c) => c.Run(() => o.Validate()));
+        services.AddValidatedOptions<TrackOptions>(config, "Clipper:Track", (o, c) => c.Run(() => o.Validate()));
+        services.AddValidatedOptions<EncodeOptions>(config, "Clipper:Encode", (o, c) => c.Run(() => o.Validate()));
         services.TryAddSingleton<IBlobStore>(sp => new FileBlobStore(sp.GetRequiredService<IOptions<ClipperOptions>>().Value.BlobDirectory));
-        services.TryAddSingleton<IClipperMetrics, NoMetrics>();
+        services.AddMetrics();
+        services.TryAddSingleton<IClipperMetrics, ClipperMeter>();
         services.AddSingleton<StageExecutor>();
         services.TryAddSingleton<IStageRunner>(sp => sp.GetRequiredService<StageExecutor>());
         services.TryAddSingleton(TimeProvider.System);

@@ -76,6 +76,6 @@ public sealed class StorageOptions
     {
         Sqlite => StorageKind.Sqlite,
         Postgres or "postgresql" => StorageKind.Postgres,
-        _ => throw new ArgumentException($"Unknown storage {nameof(Provider)} '{Provider}': use '{Sqlite}' or '{Postgres}'."),
+        _ => throw new ArgumentException($"{nameof(Provider)} '{Provider}' is unknown: use '{Sqlite}' or '{Postgres}'."),
     };
 }

@@ -60,17 +60,17 @@ public sealed class CaptionOptions
     {
         static void Require(bool ok, string message) => EncodeOptions.Require(ok, message);
         Require(!string.IsNullOrWhiteSpace(FallbackFontName) && !FallbackFontName.Contains(','),
-            $"bad FallbackFontName: {FallbackFontName}");
-        Require(FontSize > 0 && FontSize <= 0.5, $"FontSize out of range: {FontSize}");
-        Require(BottomMargin is >= 0 and <= 0.9, $"BottomMargin out of range: {BottomMargin}");
-        Require(SideMargin is >= 0 and <= 0.4, $"SideMargin out of range: {SideMargin}");
+            $"FallbackFontName must be a font name without commas, got {FallbackFontName}");
+        Require(FontSize > 0 && FontSize <= 0.5, $"FontSize must be in (0, 0.5], got {FontSize}");
+        Require(BottomMargin is >= 0 and <= 0.9, $"BottomMargin must be 0..0.9, got {BottomMargin}");
+        Require(SideMargin is >= 0 and <= 0.4, $"SideMargin must be 0..0.4, got {SideMargin}");
         Require(Outline >= 0 && Shadow >= 0, "Outline and Shadow must not be negative");
         // with max >= 2*min-1 every run of at least min words splits into lines of min..max words
         Require(MinWordsPerLine >= 1 && MaxWordsPerLine >= MinWordsPerLine && MaxWordsPerLine >= 2 * MinWordsPerLine - 1,
-            $"bad words per line: {MinWordsPerLine}..{MaxWordsPerLine}");
+            $"MinWordsPerLine..MaxWordsPerLine must be at least 1 and allow any run to split (max >= 2·min - 1), got {MinWordsPerLine}..{MaxWordsPerLine}");
         Require(MaxCharsPerLine >= 0, "MaxCharsPerLine must not be negative");
-        Require(HoldSeconds >= 0 && PauseBreakSeconds > 0, "bad HoldSeconds or PauseBreakSeconds");
-        Require(CueMaxWords >= 1 && CueMaxChars >= 1 && CueMaxSeconds > 0, "bad cue limits");
+        Require(HoldSeconds >= 0 && PauseBreakSeconds > 0, "HoldSeconds must not be negative and PauseBreakSeconds must be positive");
+        Require(CueMaxWords >= 1 && CueMaxChars >= 1 && CueMaxSeconds > 0, "CueMaxWords, CueMaxChars and CueMaxSeconds must be positive");
         AssColour.Parse(TextColour);
         AssColour.Parse(HighlightColour);
         AssColour.Parse(OutlineColour);

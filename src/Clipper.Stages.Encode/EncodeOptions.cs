@@ -48,19 +48,28 @@ public sealed class EncodeOptions
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public EncodeOptions Validate()
     {
-        Require(Presets.Contains(Preset), $"unknown x264 preset: {Preset}");
+        Require(Presets.Contains(Preset), $"Preset must be an x264 preset (ultrafast .. placebo), got {Preset}");
         Require(Crf is >= 0 and <= 51, $"Crf must be 0..51, got {Crf}");
         Require(X264Threads >= 0, "X264Threads must be >= 0");
-        Require(AudioBitrateKbps is >= 16 and <= 512, $"AudioBitrateKbps out of range: {AudioBitrateKbps}");
+        Require(AudioBitrateKbps is >= 16 and <= 512, $"AudioBitrateKbps must be 16..512, got {AudioBitrateKbps}");
         // a comma would end the ASS style field early
-        Require(!string.IsNullOrWhiteSpace(FontName) && !FontName.Contains(','), $"bad FontName: {FontName}");
-        Require(ThumbnailWidth >= 16, $"ThumbnailWidth too small: {ThumbnailWidth}");
+        Require(!string.IsNullOrWhiteSpace(FontName) && !FontName.Contains(','), $"FontName must be a font name without commas, got {FontName}");
+        Require(ThumbnailWidth >= 16, $"ThumbnailWidth must be at least 16, got {ThumbnailWidth}");
         Require(ThumbnailAt is >= 0 and <= 1, "ThumbnailAt must be 0..1");
         Require(JpegQuality is >= 2 and <= 31, "JpegQuality must be 2..31");
         Require(DurationTolerance > 0, "DurationTolerance must be positive");
         Require(Timeout > TimeSpan.Zero, "Timeout must be positive");
-        Require(Captions is not null, "Captions options missing");
-        Captions!.Validate();
+        Require(Captions is not null, "Captions must be set");
+        try
+        {
+            Captions!.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            // named as the key it is under
+            throw new ArgumentException($"{nameof(Captions)}:{e.Message}", e);
+        }
+
         return this;
     }
 

@@ -57,7 +57,7 @@ public sealed class FetchOptions
     {
         if (MaxSourceBytes <= 0)
         {
-            Bad($"fetch MaxSourceBytes must be positive, got {MaxSourceBytes}");
+            Bad($"MaxSourceBytes must be positive, got {MaxSourceBytes}");
         }
 
         RequirePositive(MaxDuration, nameof(MaxDuration));
@@ -66,17 +66,17 @@ public sealed class FetchOptions
         RequirePositive(CheckTimeout, nameof(CheckTimeout));
         if (MaxRedirects < 0)
         {
-            Bad($"fetch MaxRedirects must not be negative, got {MaxRedirects}");
+            Bad($"MaxRedirects must not be negative, got {MaxRedirects}");
         }
 
         if (MaxCaptionBytes < 0)
         {
-            Bad($"fetch MaxCaptionBytes must not be negative, got {MaxCaptionBytes}");
+            Bad($"MaxCaptionBytes must not be negative, got {MaxCaptionBytes}");
         }
 
         if (double.IsNaN(SilenceThresholdDb))
         {
-            Bad("fetch SilenceThresholdDb must be a number");
+            Bad("SilenceThresholdDb must be a number");
         }
 
         return this;
@@ -95,7 +95,7 @@ public sealed class FetchOptions
     {
         if (value <= TimeSpan.Zero)
         {
-            Bad($"fetch {name} must be positive, got {value}");
+            Bad($"{name} must be positive, got {value}");
         }
     }
 

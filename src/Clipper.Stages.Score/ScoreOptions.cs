@@ -67,37 +67,37 @@ public sealed class ScoreOptions
     {
         if (HookWeight < 0 || CompletenessWeight < 0 || DensityWeight < 0 || EmotionWeight < 0 || !(TotalWeight > 0))
         {
-            Bad("score weights must be non-negative and not all zero");
+            Bad("HookWeight, CompletenessWeight, DensityWeight and EmotionWeight must not be negative nor all zero");
         }
 
         if (MinScore < 0 || MinScore > 100)
         {
-            Bad($"score min-score must be 0..100, got {MinScore}");
+            Bad($"MinScore must be 0..100, got {MinScore}");
         }
 
         if (!(MinWordsPerSecond >= 0) || !(MaxWordsPerSecond > MinWordsPerSecond))
         {
-            Bad("score words-per-second range is empty");
+            Bad($"MinWordsPerSecond..MaxWordsPerSecond must be a range, got {MinWordsPerSecond}..{MaxWordsPerSecond}");
         }
 
         if (!(MinPauseSeconds > 0) || !(MaxPauseSeconds >= MinPauseSeconds))
         {
-            Bad("score pause clamp range is empty");
+            Bad($"MinPauseSeconds..MaxPauseSeconds must be a positive range, got {MinPauseSeconds}..{MaxPauseSeconds}");
         }
 
         if (!(MaxSentenceSeconds >= 3))
         {
-            Bad("score max-sentence-seconds must be at least 3");
+            Bad($"MaxSentenceSeconds must be at least 3, got {MaxSentenceSeconds}");
         }
 
         if (!(LeadInSeconds >= 0) || !(TailSeconds >= 0))
         {
-            Bad("score clip padding must not be negative");
+            Bad($"LeadInSeconds and TailSeconds must not be negative, got {LeadInSeconds} and {TailSeconds}");
         }
 
         if (!(MaxRepeatedShare > 0) || MaxRepeatedShare > 1 || !(RepeatedOpeningShare > 0) || RepeatedOpeningShare > 1)
         {
-            Bad("score max-repeated-share and repeated-opening-share must be in (0, 1]");
+            Bad($"MaxRepeatedShare and RepeatedOpeningShare must be in (0, 1], got {MaxRepeatedShare} and {RepeatedOpeningShare}");
         }
 
         return this;

@@ -121,7 +121,7 @@ public sealed class TrackOptions
         Positive(nameof(JumpConfirm), JumpConfirm);
         if (!(DeadZone >= 0 && DeadZone < 0.5))
         {
-            Bad($"track.{nameof(DeadZone)} must be in [0, 0.5), was {DeadZone}");
+            Bad($"{nameof(DeadZone)} must be in [0, 0.5), was {DeadZone}");
         }
 
         Positive(nameof(MaxSpeed), MaxSpeed);
@@ -132,7 +132,7 @@ public sealed class TrackOptions
         Positive(nameof(DecodeTimeoutFactor), DecodeTimeoutFactor);
         if (MinDecodeTimeout <= TimeSpan.Zero)
         {
-            Bad($"track.{nameof(MinDecodeTimeout)} must be positive, was {MinDecodeTimeout}");
+            Bad($"{nameof(MinDecodeTimeout)} must be positive, was {MinDecodeTimeout}");
         }
 
         return this;
@@ -142,7 +142,7 @@ public sealed class TrackOptions
     {
         if (!(v > 0))
         {
-            Bad($"track.{name} must be positive, was {v}");
+            Bad($"{name} must be positive, was {v}");
         }
     }
 
@@ -150,7 +150,7 @@ public sealed class TrackOptions
     {
         if (!(v >= 0))
         {
-            Bad($"track.{name} must not be negative, was {v}");
+            Bad($"{name} must not be negative, was {v}");
         }
     }
 
@@ -158,7 +158,7 @@ public sealed class TrackOptions
     {
         if (!(v >= 0 && v <= 1))
         {
-            Bad($"track.{name} must be between 0 and 1, was {v}");
+            Bad($"{name} must be between 0 and 1, was {v}");
         }
     }
 

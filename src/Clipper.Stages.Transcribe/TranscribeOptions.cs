@@ -48,27 +48,32 @@ public sealed class TranscribeOptions
     {
         if (double.IsNaN(ChunkSeconds) || ChunkSeconds < 10)
         {
-            Bad($"transcribe chunk-seconds must be at least 10, got {ChunkSeconds}");
+            Bad($"ChunkSeconds must be at least 10, got {ChunkSeconds}");
         }
 
         if (Parallelism < 1)
         {
-            Bad($"transcribe parallelism must be at least 1, got {Parallelism}");
+            Bad($"Parallelism must be at least 1, got {Parallelism}");
         }
 
         if (!(RecogniserTimeoutPerSecond > 0))
         {
-            Bad("recogniser timeout factor must be positive");
+            Bad($"RecogniserTimeoutPerSecond must be positive, got {RecogniserTimeoutPerSecond}");
         }
 
         if (ExtractTimeout <= TimeSpan.Zero)
         {
-            Bad("transcribe extract-timeout must be positive");
+            Bad($"ExtractTimeout must be positive, got {ExtractTimeout}");
         }
 
-        if (MinWords < 0 || !(MinSpeechFraction >= 0) || MinSpeechFraction >= 1)
+        if (MinWords < 0)
         {
-            Bad("transcribe min-words / min-speech-fraction out of range");
+            Bad($"MinWords must not be negative, got {MinWords}");
+        }
+
+        if (!(MinSpeechFraction >= 0) || MinSpeechFraction >= 1)
+        {
+            Bad($"MinSpeechFraction must be in [0, 1), got {MinSpeechFraction}");
         }
 
         return this;

@@ -7,7 +7,12 @@ public static class Cli
 {
     public sealed record Run(int ExitCode, string Stdout, string Stderr, double Seconds);
 
-    public static async Task<Run> ClipperAsync(string home, string workDir, TimeSpan timeout, params string[] args)
+    public static Task<Run> ClipperAsync(string home, string workDir, TimeSpan timeout, params string[] args) =>
+        ClipperAsync(home, workDir, timeout, new Dictionary<string, string>(), args);
+
+    /// <summary>The same with more environment variables (configuration keys as <c>Clipper__Job__MaxAttempts</c>).</summary>
+    public static async Task<Run> ClipperAsync(string home, string workDir, TimeSpan timeout, IReadOnlyDictionary<string, string> environment,
+        params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -26,6 +31,11 @@ public static class Cli
         psi.Environment["CLIPPER_HOME"] = home;
         psi.Environment["CLIPPER_ASSETS"] = Clipper.Core.Samples.Assets.Dir();
         psi.Environment.Remove("TERM");
+        foreach (var (key, value) in environment)
+        {
+            psi.Environment[key] = value;
+        }
+
         var clock = Stopwatch.StartNew();
         using var p = Process.Start(psi)!;
         p.StandardInput.Close();

@@ -23,7 +23,7 @@ public sealed class ServeCommand(TextWriter stdout, ILoggerProvider logs)
         var home = SiloHost.Home(config);
         Directory.CreateDirectory(home);
         var storage = SiloHost.StorageOptionsFrom(config, home);
-        var jobOptions = config.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
+        var jobOptions = SiloHost.ReadJobOptions(config);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ContentRootPath = AppContext.BaseDirectory,
@@ -72,7 +72,7 @@ public sealed class ServeCommand(TextWriter stdout, ILoggerProvider logs)
         {
             stdout.WriteLine($"clipper: checking the cluster profile's services ({profile})");
             stdout.Flush();
-            cluster = new SiloHost.ClusterRuntime(profile, await profile.CheckAsync(TimeSpan.FromSeconds(8), cancel));
+            cluster = new SiloHost.ClusterRuntime(profile, await profile.CheckAsync(profile.CheckTimeout, cancel));
         }
 
         // a bad --grpc or --web is a ClipperException (bad_option) from here
@@ -83,7 +83,7 @@ public sealed class ServeCommand(TextWriter stdout, ILoggerProvider logs)
         {
             try
             {
-                await app.StartAsync(cancel);
+                await SiloHost.StartAsync(app, cancel);
             }
             catch (IOException e)
             {

@@ -18,7 +18,7 @@ public sealed class ClusterProfile
     public const string Section = "Clipper:Cluster";
 
     private ClusterProfile(string redis, string postgres, string blob, string container, string clusterId,
-        IPAddress address, int siloPort, int gatewayPort, TimeSpan sasExpiry)
+        IPAddress address, int siloPort, int gatewayPort, TimeSpan sasExpiry, TimeSpan checkTimeout)
     {
         Redis = redis;
         Postgres = postgres;
@@ -29,6 +29,7 @@ public sealed class ClusterProfile
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
         SasExpiry = sasExpiry;
+        CheckTimeout = checkTimeout;
     }
 
     public string Redis { get; }
@@ -51,16 +52,8 @@ public sealed class ClusterProfile
     /// <summary>How long the read-only SAS URLs handed out for clips stay valid.</summary>
     public TimeSpan SasExpiry { get; }
 
-    /// <summary>Environment variables of the profile → configuration keys.</summary>
-    public static readonly (string Env, string Key)[] Environment =
-    [
-        ("CLIPPER_REDIS", $"{Section}:Redis"),
-        ("CLIPPER_BLOB", "Clipper:Blob:ConnectionString"),
-        ("CLIPPER_CLUSTER_ID", $"{Section}:Id"),
-        ("CLIPPER_SILO_ADDRESS", $"{Section}:Address"),
-        ("CLIPPER_SILO_PORT", $"{Section}:SiloPort"),
-        ("CLIPPER_GATEWAY_PORT", $"{Section}:GatewayPort"),
-    ];
+    /// <summary>How long each service may take to answer the start-up check (Clipper:Cluster:CheckTimeout, default 8 s).</summary>
+    public TimeSpan CheckTimeout { get; }
 
     /// <summary>The profile configured, null for the embedded one; a half-configured profile is a bad_option.</summary>
     public static ClusterProfile? From(IConfiguration config)
@@ -118,12 +111,20 @@ public sealed class ClusterProfile
                 : throw new ClipperException(ErrorCode.BadOption, $"{EnvOf(key)} must be a port number, got \"{value}\"");
         }
 
-        var expiry = Get("Clipper:Blob:SasExpiry");
-        var sas = TimeSpan.FromHours(24);
-        if (expiry is not null && (!TimeSpan.TryParse(expiry, System.Globalization.CultureInfo.InvariantCulture, out sas) || sas <= TimeSpan.Zero))
+        TimeSpan Span(string key, TimeSpan fallback)
         {
-            throw new ClipperException(ErrorCode.BadOption, $"Clipper:Blob:SasExpiry must be a positive time span (hh:mm:ss), got \"{expiry}\"");
+            var value = Get(key);
+            if (value is null)
+            {
+                return fallback;
+            }
+
+            return TimeSpan.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero ? span
+                : throw new ClipperException(ErrorCode.BadOption, $"{key} must be a positive time span (hh:mm:ss), got \"{value}\"");
         }
+
+        var sas = Span("Clipper:Blob:SasExpiry", TimeSpan.FromHours(24));
+        var checkTimeout = Span($"{Section}:CheckTimeout", TimeSpan.FromSeconds(8));
 
         try
         {
@@ -144,16 +145,10 @@ public sealed class ClusterProfile
         }
 
         return new ClusterProfile(redis, postgres!, blob!, Get("Clipper:Blob:Container") ?? "clipper",
-            Get($"{Section}:Id") ?? "clipper", ip, Port("SiloPort", 11111), Port("GatewayPort", 30000), sas);
+            Get($"{Section}:Id") ?? "clipper", ip, Port("SiloPort", 11111), Port("GatewayPort", 30000), sas, checkTimeout);
     }
 
-    private static string EnvOf(string key) => key switch
-    {
-        "SiloPort" => "CLIPPER_SILO_PORT",
-        "GatewayPort" => "CLIPPER_GATEWAY_PORT",
-        "Id" => "CLIPPER_CLUSTER_ID",
-        _ => "CLIPPER_SILO_ADDRESS",
-    };
+    private static string EnvOf(string key) => EnvironmentAliases.Name($"{Section}:{key}");
 
     /// <summary>Where Redis is, without a password.</summary>
     public string RedisEndpoints => string.Join(",", ConfigurationOptions.Parse(Redis).EndPoints.Select(e => e switch

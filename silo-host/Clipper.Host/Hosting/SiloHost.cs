@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Clipper.Core.Configuration;
+using Clipper.Core.Errors;
 using Clipper.Grains;
 using Clipper.Persistence;
 using Microsoft.Extensions.Configuration;
@@ -13,46 +15,18 @@ namespace Clipper.Host.Hosting;
 /// <summary>Builds a silo from configuration. Embedded profile: localhost clustering, SQLite state and reminders under Clipper:Home, filesystem blobs.</summary>
 public static class SiloHost
 {
-    /// <summary>Configuration: appsettings.json beside the program, then environment (CLIPPER_HOME and Clipper__Section__Key).</summary>
+    /// <summary>
+    /// Configuration: appsettings.json beside the program, then environment (Clipper__Section__Key, and the short
+    /// names of <see cref="EnvironmentAliases"/>).
+    /// </summary>
     public static IConfiguration LoadConfiguration(IDictionary<string, string?>? overrides = null)
     {
         var builder = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
             .AddJsonFile("appsettings.cluster.json", optional: true)
-            .AddEnvironmentVariables();
-        var home = Environment.GetEnvironmentVariable("CLIPPER_HOME");
-        var map = new Dictionary<string, string?>();
-        if (!string.IsNullOrWhiteSpace(home))
-        {
-            map["Clipper:Home"] = home;
-        }
-
-        foreach (var (env, key) in new[] { ("CLIPPER_GRPC", "Clipper:Gateway:Grpc"), ("CLIPPER_WEB", "Clipper:Gateway:Web") }
-            .Concat(ClusterProfile.Environment))
-        {
-            var value = Environment.GetEnvironmentVariable(env);
-            if (!string.IsNullOrWhiteSpace(value))
-            {
-                map[key] = value.Trim();
-            }
-        }
-
-        var keys = (Environment.GetEnvironmentVariable("CLIPPER_API_KEYS") ?? "")
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        for (int i = 0; i < keys.Length; i++)
-        {
-            map[$"Clipper:Gateway:ApiKeys:{i}"] = keys[i];
-        }
-
-        var postgres = Environment.GetEnvironmentVariable("CLIPPER_POSTGRES");
-        if (!string.IsNullOrWhiteSpace(postgres))
-        {
-            map["Clipper:Storage:Provider"] = "postgres";
-            map["Clipper:Storage:PostgresConnectionString"] = postgres;
-        }
-
-        builder.AddInMemoryCollection(map);
+            .AddEnvironmentVariables()
+            .AddInMemoryCollection(EnvironmentAliases.Read(Environment.GetEnvironmentVariable));
         if (overrides is not null)
         {
             builder.AddInMemoryCollection(overrides);
@@ -72,7 +46,7 @@ public static class SiloHost
         var home = Home(config);
         Directory.CreateDirectory(home);
         var storage = StorageOptionsFrom(config, home);
-        var jobOptions = config.GetSection(JobOptions.Section).Get<JobOptions>() ?? new JobOptions();
+        var jobOptions = ReadJobOptions(config);
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -91,9 +65,35 @@ public static class SiloHost
             silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(2)));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
         var host = builder.Build();
-        await host.StartAsync(cancel);
+        try
+        {
+            await StartAsync(host, cancel);
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
+
         return host;
     }
+
+    /// <summary>Starts the host; options that fail their checks at start are one bad_option naming each key.</summary>
+    public static async Task StartAsync(IHost host, CancellationToken cancel)
+    {
+        try
+        {
+            await host.StartAsync(cancel);
+        }
+        catch (Exception e) when (ValidatedOptions.Describe(e) is { } problems)
+        {
+            throw new ClipperException(ErrorCode.BadOption, problems);
+        }
+    }
+
+    /// <summary>The job options, read before the host is built (the reminder period configures the silo); checked as at start.</summary>
+    public static JobOptions ReadJobOptions(IConfiguration config) =>
+        ValidatedOptions.Read<JobOptions>(config, JobOptions.Section, (o, c) => o.Check(c));
 
     /// <summary>
     /// The embedded silo on any host builder (the CLI's plain host, serve's web host): localhost clustering on free
@@ -150,10 +150,14 @@ public static class SiloHost
         });
     }
 
+    /// <summary>The storage options ("Clipper:Storage", the SQLite file under the home by default), checked now: the silo is built with them.</summary>
     public static StorageOptions StorageOptionsFrom(IConfiguration config, string home)
     {
-        var o = config.GetSection("Clipper:Storage").Get<StorageOptions>() ?? new StorageOptions();
-        o.SqlitePath ??= Path.Combine(home, "db", "clipper.db");
+        var o = ValidatedOptions.Read<StorageOptions>(config, "Clipper:Storage", (o, c) =>
+        {
+            o.SqlitePath ??= Path.Combine(home, "db", "clipper.db");
+            c.Run(o.Validate);
+        });
         Directory.CreateDirectory(Path.GetDirectoryName(o.SqlitePath)!);
         return o;
     }

@@ -114,7 +114,7 @@ public abstract class StageGrain : Grain, IStageGrain
     {
         var job = _grains.GetGrain<IVideoJobGrain>(work.JobId);
         var started = System.Diagnostics.Stopwatch.StartNew();
-        var progress = new ThrottledProgress(f => _ = job.Progress(work.Unit, _token!, f));
+        var progress = new ThrottledProgress(f => _ = job.Progress(work.Unit, _token!, f), _options.ProgressInterval, _options.ProgressStep);
         var silo = _silo.SiloAddress.ToString();
         StageReport Failed(JobError error, bool transient) =>
             new(work.Unit, "", silo, null, error, transient, started.Elapsed.TotalSeconds);

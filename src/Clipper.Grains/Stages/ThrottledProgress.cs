@@ -1,7 +1,10 @@
 namespace Clipper.Grains.Stages;
 
-/// <summary>Passes progress on at most every half second or 2 %, never decreasing (stages report from any thread).</summary>
-public sealed class ThrottledProgress(Action<double> send) : IProgress<double>
+/// <summary>
+/// Passes progress on at most every <paramref name="interval"/> unless it moved by <paramref name="step"/>, never
+/// decreasing (stages report from any thread); see <see cref="JobOptions.ProgressInterval"/>.
+/// </summary>
+public sealed class ThrottledProgress(Action<double> send, TimeSpan interval, double step) : IProgress<double>
 {
     private readonly Lock _gate = new();
     private double _last = -1;
@@ -12,7 +15,7 @@ public sealed class ThrottledProgress(Action<double> send) : IProgress<double>
         lock (_gate)
         {
             var now = Environment.TickCount64;
-            if (value <= _last || (value < 1 && value - _last < 0.02 && now - _lastAt < 500))
+            if (value <= _last || (value < 1 && value - _last < step && now - _lastAt < interval.TotalMilliseconds))
             {
                 return;
             }

@@ -1,0 +1,78 @@
+using System.Diagnostics.Metrics;
+using Clipper.Abstractions.Jobs;
+
+namespace Clipper.Grains;
+
+/// <summary>
+/// Clipper's counts on one silo, as the <see cref="MeterName"/> meter of <see cref="System.Diagnostics.Metrics"/>
+/// (made by the host's <see cref="IMeterFactory"/>, so the meter is this silo's own). Instrument names are the
+/// Prometheus names an exporter publishes; a host without an exporter records nothing.
+/// </summary>
+public sealed class ClipperMeter : IClipperMetrics
+{
+    public const string MeterName = "Clipper";
+
+    /// <summary>Seconds; the buckets are advice to the exporter.</summary>
+    public static readonly IReadOnlyList<double> DurationBuckets = [0.1, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160, 320, 640, 1280];
+
+    private static readonly Stage[] Stages = Enum.GetValues<Stage>();
+
+    private readonly Histogram<double> _stageSeconds;
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _failures;
+    private readonly Counter<long> _finished;
+    private readonly long[] _queued = new long[Stages.Length];
+    private readonly long[] _running = new long[Stages.Length];
+    private readonly long[] _runningPeak = new long[Stages.Length];
+
+    public ClipperMeter(IMeterFactory meters)
+    {
+        var meter = meters.Create(MeterName);
+        _stageSeconds = meter.CreateHistogram("clipper_stage_duration_seconds", "s",
+            "How long units of work took on this silo, by stage and outcome.", tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _retries = meter.CreateCounter<long>("clipper_retries_total", description: "Failed attempts that will run again, by stage and error code.");
+        _failures = meter.CreateCounter<long>("clipper_job_failures_total",
+            description: "Jobs that failed, by error code (jobs whose grain ran on this silo).");
+        _finished = meter.CreateCounter<long>("clipper_jobs_finished_total",
+            description: "Jobs that reached a terminal state, by state (grains on this silo).");
+        // every stage is reported, zero included, so a scrape sees each series from the start
+        meter.CreateObservableGauge("clipper_stage_queued", () => PerStage(_queued),
+            description: "Units of work waiting for a free slot of their stage on this silo.");
+        meter.CreateObservableGauge("clipper_stage_running", () => PerStage(_running),
+            description: "Units of work running on this silo now, by stage.");
+        meter.CreateObservableGauge("clipper_stage_running_peak", () => PerStage(_runningPeak),
+            description: "The most units of a stage that ran on this silo at once since it started.");
+    }
+
+    public void Queued(Stage stage, int delta) => Interlocked.Add(ref _queued[(int)stage], delta);
+
+    public void Running(Stage stage, int now)
+    {
+        Interlocked.Exchange(ref _running[(int)stage], now);
+        long peak;
+        while (now > (peak = Interlocked.Read(ref _runningPeak[(int)stage]))
+            && Interlocked.CompareExchange(ref _runningPeak[(int)stage], now, peak) != peak)
+        {
+        }
+    }
+
+    public void StageRan(Stage stage, double seconds, string outcome) =>
+        _stageSeconds.Record(seconds, new("stage", Label(stage)), new("outcome", outcome));
+
+    public void Retried(Stage stage, string code) => _retries.Add(1, new("stage", Label(stage)), new("code", code));
+
+    public void JobEnded(JobStatus status, string? code)
+    {
+        _finished.Add(1, new KeyValuePair<string, object?>("state", status.ToString().ToLowerInvariant()));
+        if (status == JobStatus.Failed)
+        {
+            _failures.Add(1, new KeyValuePair<string, object?>("code", code ?? "internal"));
+        }
+    }
+
+    private static IEnumerable<Measurement<long>> PerStage(long[] values) =>
+        Stages.Select(s => new Measurement<long>(Interlocked.Read(ref values[(int)s]), new KeyValuePair<string, object?>("stage", Label(s))));
+
+    private static string Label(Stage s) => s.ToString().ToLowerInvariant();
+}

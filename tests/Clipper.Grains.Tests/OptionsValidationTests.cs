@@ -1,0 +1,83 @@
+using Clipper.Core.Configuration;
+using Clipper.Grains;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Clipper.Grains.Tests;
+
+/// <summary>
+/// The silo's options are checked when the host starts (the startup validator that <c>ValidateOnStart</c> registers),
+/// and each failure names its configuration key and the reason.
+/// </summary>
+[Trait("Category", "unit")]
+public sealed class OptionsValidationTests
+{
+    [Fact]
+    public void TheDefaultsPass()
+    {
+        Assert.Null(StartWith([]));
+    }
+
+    [Theory]
+    [InlineData("Clipper:Job:MaxAttempts", "0", "Clipper:Job:MaxAttempts must be at least 1, got 0")]
+    [InlineData("Clipper:Job:RetryJitter", "1.5", "Clipper:Job:RetryJitter must be in [0, 1), got 1.5")]
+    [InlineData("Clipper:Job:Track:Concurrency", "0", "Clipper:Job:Track:Concurrency must be at least 1, got 0")]
+    [InlineData("Clipper:Job:Encode:Timeout", "-00:01:00", "Clipper:Job:Encode:Timeout must be a positive time span (hh:mm:ss), got -00:01:00")]
+    [InlineData("Clipper:JanitorInterval", "00:00:00", "Clipper:JanitorInterval must be a positive time span (hh:mm:ss), got 00:00:00")]
+    [InlineData("Clipper:Score:MinScore", "120", "Clipper:Score:MinScore must be 0..100, got 120")]
+    [InlineData("Clipper:Track:MinFaceScore", "2", "Clipper:Track:MinFaceScore must be between 0 and 1, was 2")]
+    [InlineData("Clipper:Transcribe:Parallelism", "0", "Clipper:Transcribe:Parallelism must be at least 1, got 0")]
+    [InlineData("Clipper:Fetch:MaxRedirects", "-1", "Clipper:Fetch:MaxRedirects must not be negative, got -1")]
+    [InlineData("Clipper:Encode:Crf", "60", "Clipper:Encode:Crf must be 0..51, got 60")]
+    [InlineData("Clipper:Encode:Captions:FontSize", "2", "Clipper:Encode:Captions:FontSize must be in (0, 0.5], got 2")]
+    public void AValueOutOfRangeStopsTheStartNamingItsKey(string key, string value, string expected)
+    {
+        Assert.Equal(expected, StartWith(new() { [key] = value }));
+    }
+
+    [Fact]
+    public void AValueThatDoesNotConvertNamesItsKey()
+    {
+        var problem = StartWith(new() { ["Clipper:Job:MaxAttempts"] = "many" });
+        Assert.NotNull(problem);
+        Assert.Contains("'Clipper:Job:MaxAttempts'", problem);
+        Assert.Contains("Int32", problem);
+    }
+
+    [Fact]
+    public void EveryBadValueIsNamedAtOnce()
+    {
+        var problem = StartWith(new() { ["Clipper:Job:MaxAttempts"] = "0", ["Clipper:Job:WatchInterval"] = "00:00:00", ["Clipper:Score:MinScore"] = "-1" });
+        Assert.Equal(
+            "Clipper:Job:MaxAttempts must be at least 1, got 0; Clipper:Job:WatchInterval must be a positive time span (hh:mm:ss), got 00:00:00; "
+            + "Clipper:Score:MinScore must be 0..100, got -1",
+            problem);
+    }
+
+    [Fact]
+    public void TheJobOptionsReadBeforeTheHostIsBuiltAreCheckedTheSameWay()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Clipper:Job:ReminderPeriod"] = "00:00:00" }).Build();
+        var e = Assert.Throws<Clipper.Core.Errors.ClipperException>(() =>
+            ValidatedOptions.Read<JobOptions>(config, JobOptions.Section, (o, c) => o.Check(c)));
+        Assert.Equal(Clipper.Core.Errors.ErrorCode.BadOption, e.Code);
+        Assert.Equal("Clipper:Job:ReminderPeriod must be a positive time span (hh:mm:ss), got 00:00:00", e.Message);
+    }
+
+    /// <summary>What the host's start says about the silo's options with this configuration: null when it starts.</summary>
+    private static string? StartWith(Dictionary<string, string?> settings)
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        using var services = new ServiceCollection().AddClipperStages(config).BuildServiceProvider();
+        try
+        {
+            services.GetRequiredService<IStartupValidator>().Validate();
+            return null;
+        }
+        catch (Exception e) when (ValidatedOptions.Describe(e) is { } problems)
+        {
+            return problems;
+        }
+    }
+}
