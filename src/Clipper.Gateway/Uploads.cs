@@ -29,10 +29,10 @@ public sealed class Uploads(IOptions<GatewayOptions> options, IGrainFactory grai
             return upload.Path;
         }
 
-        var key = $"uploads/{jobId}/{System.IO.Path.GetFileName(upload.Path)}";
+        var key = BlobLayout.Upload(jobId, System.IO.Path.GetFileName(upload.Path));
         await Shared.PutFileAsync(key, upload.Path, cancel);
         upload.SharedAs(Shared, key);
-        return Clipper.Stages.Fetch.Fetcher.UploadPrefix + key;
+        return BlobLayout.Input(key);
     }
 
     public Upload Begin(string jobId, string fileName)
