@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 using Azure;
 using Azure.Core;
@@ -149,6 +150,20 @@ public sealed partial class AzureBlobStore : IBlobStore
         });
     }
 
+    /// <summary>Uploads the file (committed whole, as <see cref="PutFileAsync"/>), then deletes it.</summary>
+    public async Task MoveFileAsync(string key, string file, CancellationToken cancel = default)
+    {
+        await PutFileAsync(key, file, cancel);
+        TryDelete(file);
+    }
+
+    /// <summary>Always false: blobs live in the service, not on this machine.</summary>
+    public bool TryGetLocalPath(string key, [NotNullWhen(true)] out string? path)
+    {
+        path = null;
+        return false;
+    }
+
     public Task PutBytesAsync(string key, byte[] data, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(data);
@@ -176,7 +191,7 @@ public sealed partial class AzureBlobStore : IBlobStore
         {
             var dir = Path.GetDirectoryName(full)!;
             Directory.CreateDirectory(dir);
-            var tmp = Path.Combine(dir, $".tmp-{Guid.NewGuid():N}-{Path.GetFileName(full)}");
+            var tmp = Path.Combine(dir, BlobKeys.TempName(Path.GetFileName(full)));
             try
             {
                 await using (var dst = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))

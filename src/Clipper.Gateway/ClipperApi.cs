@@ -62,10 +62,9 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
 
             await upload.CompleteAsync(header.Size, cancel);
             await Guard(() => fetcher.CheckFileAsync(upload.Path, settings.MinSeconds, cancel));
-            var input = await uploads.ShareAsync(jobId, upload, cancel);
-            var job = await SubmitAsync(jobId, new JobSpec(input, settings));
-            uploads.ReleaseWhenFetched(jobId, upload);
-            return job;
+            // from here the job owns the upload: it deletes it once its source is stored or it ended
+            var input = await upload.StoreAsync(cancel);
+            return await SubmitAsync(jobId, new JobSpec(input, settings));
         }
         catch (Exception e)
         {

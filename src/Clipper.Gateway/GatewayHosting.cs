@@ -40,9 +40,8 @@ public static class GatewayHosting
         s.AddSingleton<Access>();
         s.AddSingleton<AccessInterceptor>();
         s.AddSingleton<JobWatchHub>();
-        s.AddSingleton(sp => new Uploads(sp.GetRequiredService<IOptions<GatewayOptions>>(), sp.GetRequiredService<IGrainFactory>(),
-            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<Uploads>>())
-        { Directory = uploadDirectory, Shared = delivery is null ? null : sp.GetRequiredService<IBlobStore>() });
+        s.AddSingleton(sp => new Uploads(sp.GetRequiredService<IOptions<GatewayOptions>>(), sp.GetRequiredService<IBlobStore>())
+        { Directory = uploadDirectory });
         s.AddSingleton(sp => new ArtifactLinks(sp.GetRequiredService<IOptions<GatewayOptions>>(), sp.GetRequiredService<IBlobStore>(), delivery));
         s.AddSingleton(sp => new Fetcher(sp.GetRequiredService<IBlobStore>(), sp.GetRequiredService<IOptions<FetchOptions>>().Value));
         s.AddSingleton<GatewayMetrics>();

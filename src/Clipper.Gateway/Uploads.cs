@@ -1,72 +1,30 @@
-using Clipper.Abstractions.Jobs;
 using Clipper.Core.Errors;
 using Clipper.Core.Storage;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Clipper.Gateway;
 
 /// <summary>
-/// Uploaded sources on this server's disk, <c>{UploadDirectory}/{job}/{file}</c>, until the job has fetched them
-/// into blob storage. An upload that fails, is abandoned or is too large leaves nothing behind.
+/// Uploaded sources. Each goes to blob storage under its upload key (<see cref="BlobLayout.Upload"/>) and the job's
+/// input names it ("blob:uploads/JOB/FILE"); from then on the job deletes it once its source is stored or it ended,
+/// so the clean-up has one owner and survives restarts. While it arrives an upload is a file under a temporary name:
+/// beside its blob when the store keeps blobs as local files (then renamed into place, never copied), else in this
+/// server's upload directory (then uploaded and removed). An upload that fails, is abandoned or too large, or whose
+/// job is not submitted, is removed at once.
 /// </summary>
-public sealed class Uploads(IOptions<GatewayOptions> options, IGrainFactory grains, ILogger<Uploads> log)
+public sealed class Uploads(IOptions<GatewayOptions> options, IBlobStore blobs)
 {
-    /// <summary>Where uploads go; set by the host (under $CLIPPER_HOME).</summary>
+    /// <summary>Where uploads wait for a remote store; set by the host (under $CLIPPER_HOME).</summary>
     public string Directory { get; set; } = Path.Combine(Path.GetTempPath(), "clipper-uploads");
-
-    /// <summary>In a cluster, the blob store uploads are shared through (any silo may fetch them); null embedded.</summary>
-    public IBlobStore? Shared { get; set; }
-
-    /// <summary>
-    /// The job's input for a complete, checked upload: its local path embedded; in a cluster, "blob:uploads/JOB/FILE"
-    /// after copying it to blob storage (the local copy is removed then).
-    /// </summary>
-    public async Task<string> ShareAsync(string jobId, Upload upload, CancellationToken cancel)
-    {
-        if (Shared is null)
-        {
-            return upload.Path;
-        }
-
-        var key = $"uploads/{jobId}/{System.IO.Path.GetFileName(upload.Path)}";
-        await Shared.PutFileAsync(key, upload.Path, cancel);
-        upload.SharedAs(Shared, key);
-        return Clipper.Stages.Fetch.Fetcher.UploadPrefix + key;
-    }
 
     public Upload Begin(string jobId, string fileName)
     {
         var name = SafeName(fileName);
-        var dir = Path.Combine(Directory, jobId);
+        var key = BlobLayout.Upload(jobId, name);
+        var dir = blobs.TryGetLocalPath(key, out var stored) ? Path.GetDirectoryName(stored)! : Path.Combine(Directory, jobId);
         System.IO.Directory.CreateDirectory(dir);
-        return new Upload(dir, Path.Combine(dir, name), options.Value.MaxUploadBytes);
+        return new Upload(blobs, key, dir, Path.Combine(dir, BlobKeys.TempName(name)), options.Value.MaxUploadBytes);
     }
-
-    /// <summary>Removes the upload once the job no longer needs it (its source is in blob storage, or it ended).</summary>
-    public void ReleaseWhenFetched(string jobId, Upload upload) => _ = Task.Run(async () =>
-    {
-        var job = grains.GetGrain<IVideoJobGrain>(jobId);
-        for (int i = 0; i < 24 * 3600; i++)
-        {
-            try
-            {
-                var v = await job.Get();
-                if (v is null || v.Source is not null || v.Status.IsTerminal())
-                {
-                    break;
-                }
-            }
-            catch (Exception e)
-            {
-                log.LogDebug("upload of {Job}: {Message}", jobId, e.Message);
-            }
-
-            await Task.Delay(1000);
-        }
-
-        upload.Discard();
-    });
 
     /// <summary>The file name without directories or odd characters; "upload.mp4" when nothing is left.</summary>
     public static string SafeName(string? fileName)
@@ -81,10 +39,12 @@ public sealed class Uploads(IOptions<GatewayOptions> options, IGrainFactory grai
         return name.Length == 0 ? "upload.mp4" : name;
     }
 
-    public sealed class Upload(string dir, string path, long limit)
+    public sealed class Upload(IBlobStore blobs, string key, string dir, string path, long limit)
     {
         private readonly FileStream _file = new(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+        private bool _stored;
 
+        /// <summary>The file being written (a temporary name until <see cref="StoreAsync"/>).</summary>
         public string Path => path;
 
         public long Bytes { get; private set; }
@@ -110,38 +70,48 @@ public sealed class Uploads(IOptions<GatewayOptions> options, IGrainFactory grai
             }
         }
 
-        private (IBlobStore Store, string Key)? _shared;
-
-        internal void SharedAs(IBlobStore store, string key)
+        /// <summary>Commits the complete, checked upload under its key; returns the job's input ("blob:uploads/JOB/FILE").</summary>
+        public async Task<string> StoreAsync(CancellationToken cancel)
         {
-            _shared = (store, key);
-            DeleteLocal();
+            await blobs.MoveFileAsync(key, path, cancel);
+            _stored = true;
+            RemoveDirectoryIfEmpty();
+            return BlobLayout.Input(key);
         }
 
-        /// <summary>Removes the upload: the local file and, once shared, its blob.</summary>
+        /// <summary>Removes the upload: its file and, once stored, its blob (the job is not there to do it).</summary>
         public void Discard()
-        {
-            if (_shared is { } s)
-            {
-                _ = s.Store.DeleteAsync(s.Key).ContinueWith(_ => { }, TaskScheduler.Default);
-            }
-
-            DeleteLocal();
-        }
-
-        private void DeleteLocal()
         {
             try
             {
                 _file.Dispose();
-                if (System.IO.Directory.Exists(dir))
-                {
-                    System.IO.Directory.Delete(dir, recursive: true);
-                }
+                File.Delete(path);
             }
             catch (IOException)
             {
                 // gone already
+            }
+
+            if (_stored)
+            {
+                _ = blobs.DeleteAsync(key).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
+            RemoveDirectoryIfEmpty();
+        }
+
+        private void RemoveDirectoryIfEmpty()
+        {
+            try
+            {
+                if (System.IO.Directory.Exists(dir) && !System.IO.Directory.EnumerateFileSystemEntries(dir).Any())
+                {
+                    System.IO.Directory.Delete(dir);
+                }
+            }
+            catch (IOException)
+            {
+                // in use again, or gone already
             }
         }
     }

@@ -138,7 +138,7 @@ public static class WebPages
     private static (int, int) WorkOrder(string key) =>
         WorkId.TryParse(key, out var id) ? ((int)id.Stage, id.Index) : (int.MaxValue, 0);
 
-    /// <summary>A clip's file. Only job outputs are served; a file store serves ranges (players seek).</summary>
+    /// <summary>A clip's file. Only job outputs are served; a blob kept as a local file is served with ranges (players seek).</summary>
     private static async Task<IResult> FileAsync(string blob, HttpContext http)
     {
         string key;
@@ -151,7 +151,7 @@ public static class WebPages
             return Results.NotFound();
         }
 
-        if (!key.StartsWith("jobs/", StringComparison.Ordinal) || key.Contains("..", StringComparison.Ordinal))
+        if (!BlobLayout.IsJobOutput(key) || key.Contains("..", StringComparison.Ordinal))
         {
             return Results.NotFound();
         }
@@ -166,9 +166,8 @@ public static class WebPages
             ".json" => "application/json",
             _ => "application/octet-stream",
         };
-        if (blobs is FileBlobStore files)
+        if (blobs.TryGetLocalPath(key, out var path))
         {
-            var path = files.PathOf(key);
             return File.Exists(path) ? Results.File(path, type, enableRangeProcessing: true) : Results.NotFound();
         }
 

@@ -9,7 +9,7 @@ namespace Clipper.Stages.Fetch;
 
 /// <summary>
 /// Stage 1, fetch: takes a local file, a <c>file:</c> URI or an http(s) URL, makes sure it is a usable talking
-/// video, and stores it in blob storage under its SHA-256 ("sources/&lt;sha256&gt;.&lt;ext&gt;") so that any node
+/// video, and stores it in blob storage under its SHA-256 (<see cref="BlobLayout.Source"/>) so that any node
 /// can run the later stages. Side-car captions next to a local file are stored beside it.
 /// <para>
 /// Failures are <see cref="ClipperException"/>s with stable codes; only network trouble
@@ -76,9 +76,9 @@ public sealed partial class Fetcher : IDisposable
         var progress = new FetchProgress(request.Progress);
         try
         {
-            if (input.StartsWith(UploadPrefix, StringComparison.Ordinal))
+            if (input.StartsWith(BlobLayout.InputPrefix, StringComparison.Ordinal))
             {
-                return await FetchUploadAsync(input[UploadPrefix.Length..], request, progress, cancel).ConfigureAwait(false);
+                return await FetchUploadAsync(input[BlobLayout.InputPrefix.Length..], request, progress, cancel).ConfigureAwait(false);
             }
 
             if (input.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
@@ -131,14 +131,13 @@ public sealed partial class Fetcher : IDisposable
     }
 
     /// <summary>
-    /// An input naming an upload a gateway put in blob storage ("blob:uploads/JOB/FILE"), so that whichever silo runs
-    /// the fetch can read it. Only keys under "uploads/" are taken.
+    /// An input naming an upload a gateway put in blob storage ("blob:uploads/JOB/FILE", see <see cref="BlobLayout"/>),
+    /// so that whichever silo runs the fetch can read it. Only uploads are taken. A store that keeps the upload as a
+    /// local file lends it as it is (it is only read); from any other the fetch works on a copy.
     /// </summary>
-    public const string UploadPrefix = "blob:";
-
     private async Task<FetchedSource> FetchUploadAsync(string key, FetchRequest request, FetchProgress progress, CancellationToken cancel)
     {
-        if (!key.StartsWith("uploads/", StringComparison.Ordinal))
+        if (!BlobLayout.IsUpload(key))
         {
             throw new ClipperException(ErrorCode.UnsupportedUrl, $"only uploads can be read from blob storage, not {key}");
         }
@@ -151,6 +150,11 @@ public sealed partial class Fetcher : IDisposable
         catch (ArgumentException e)
         {
             throw new ClipperException(ErrorCode.UnsupportedUrl, e.Message, inner: e);
+        }
+
+        if (blobs.TryGetLocalPath(key, out var stored) && File.Exists(stored))
+        {
+            return await FetchLocalAsync(stored, request, progress, cancel).ConfigureAwait(false);
         }
 
         await blobs.DownloadAsync(key, local, cancel).ConfigureAwait(false);
@@ -233,7 +237,7 @@ public sealed partial class Fetcher : IDisposable
     /// <summary>Stores the source unless a blob with the same content is already there (same hash, same bytes).</summary>
     private async Task<string> StoreSourceAsync(string file, string sha, string extension, CancellationToken cancel)
     {
-        var key = $"sources/{sha}.{extension}";
+        var key = BlobLayout.Source(sha, extension);
         if (!await blobs.ExistsAsync(key, cancel).ConfigureAwait(false))
         {
             await blobs.PutFileAsync(key, file, cancel).ConfigureAwait(false);
@@ -280,7 +284,7 @@ public sealed partial class Fetcher : IDisposable
                 continue; // no cue timings: notes, not captions
             }
 
-            var key = $"sources/{sha}{Path.GetExtension(candidate)}";
+            var key = BlobLayout.Captions(sha, Path.GetExtension(candidate));
             // Always written: the same video may come with corrected captions.
             await blobs.PutBytesAsync(key, bytes, cancel).ConfigureAwait(false);
             return key;

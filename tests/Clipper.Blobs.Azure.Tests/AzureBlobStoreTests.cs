@@ -122,6 +122,21 @@ public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_moved_file_is_uploaded_then_deleted_and_no_blob_has_a_local_path()
+    {
+        var key = Data.Prefix() + "uploads/job-1/talk.mp4";
+        var file = await Data.FileAsync(_dir, "talk.mp4", 5 * MiB + 7, seed: 11);
+        var hash = Data.HashFile(file);
+        await _store.MoveFileAsync(key, file);
+        Assert.False(File.Exists(file));
+        var copy = Path.Combine(_dir, "copy.mp4");
+        await _store.DownloadAsync(key, copy);
+        Assert.Equal(hash, Data.HashFile(copy));
+        Assert.False(_store.TryGetLocalPath(key, out var path));
+        Assert.Null(path);
+    }
+
+    [Fact]
     public async Task A_put_overwrites_the_previous_blob()
     {
         var key = Data.Prefix() + "report.json";

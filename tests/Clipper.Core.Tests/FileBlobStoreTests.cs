@@ -78,3 +78,49 @@ public sealed class FileBlobStoreTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(store));
     }
 }
+
+/// <summary>What a directory store offers callers that can use local files.</summary>
+[Trait("Category", "unit")]
+public sealed class FileBlobStoreLocalFileTests : IDisposable
+{
+    private readonly string _root = TestMedia.TempDir("blobs");
+
+    public void Dispose() => Directory.Delete(_root, true);
+
+    [Fact]
+    public async Task AFileWrittenBesideItsBlobIsRenamedIntoPlaceAndHiddenUntilThen()
+    {
+        var blobs = new FileBlobStore(_root);
+        Assert.True(blobs.TryGetLocalPath("uploads/job-1/talk.mp4", out var stored));
+        Assert.Equal(Path.Combine(_root, "uploads", "job-1", "talk.mp4"), stored);
+        Directory.CreateDirectory(Path.GetDirectoryName(stored)!);
+        var staging = Path.Combine(Path.GetDirectoryName(stored)!, BlobKeys.TempName("talk.mp4"));
+        await File.WriteAllBytesAsync(staging, [1, 2, 3], TestContext.Current.CancellationToken);
+        var written = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(staging, written);
+        Assert.Empty(await blobs.ListAsync("uploads/"));
+
+        await blobs.MoveFileAsync("uploads/job-1/talk.mp4", staging);
+
+        Assert.False(File.Exists(staging));
+        Assert.Equal(["uploads/job-1/talk.mp4"], await blobs.ListAsync("uploads/"));
+        Assert.Equal(new byte[] { 1, 2, 3 }, await blobs.GetBytesAsync("uploads/job-1/talk.mp4"));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(stored)); // the same file renamed, not a copy
+        Assert.Equal([stored], Directory.GetFileSystemEntries(Path.GetDirectoryName(stored)!));
+    }
+
+    [Fact]
+    public async Task DeletingTheLastBlobOfADirectoryRemovesTheDirectoriesItEmptied()
+    {
+        var blobs = new FileBlobStore(_root);
+        await blobs.PutBytesAsync("uploads/job-1/talk.mp4", [1]);
+        await blobs.PutBytesAsync("sources/abc.mp4", [2]);
+
+        await blobs.DeleteAsync("uploads/job-1/talk.mp4");
+
+        Assert.Equal([Path.Combine(_root, "sources")], Directory.GetFileSystemEntries(_root));
+        await blobs.DeleteAsync("sources/abc.mp4");
+        Assert.True(Directory.Exists(_root));
+        Assert.Empty(Directory.GetFileSystemEntries(_root));
+    }
+}

@@ -73,7 +73,7 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
         Assert.Equal(404, (int)(await Server.Web.GetAsync("/files/sources/../db/clipper.db")).StatusCode);
 
         // the upload is gone once the job has its source in blob storage
-        await Wait.Until(() => !Directory.Exists(Path.Combine(Server.Home, "uploads", last.JobId)), TimeSpan.FromSeconds(10));
+        await Wait.Until(() => Server.UploadsLeft(last.JobId).Length == 0, TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -126,8 +126,7 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
         });
 
         // nothing of a refused upload stays behind
-        await Wait.Until(() => !Directory.Exists(Path.Combine(Server.Home, "uploads"))
-            || Directory.GetFileSystemEntries(Path.Combine(Server.Home, "uploads")).Length == 0, TimeSpan.FromSeconds(5));
+        await Wait.Until(() => Server.UploadsLeft().Length == 0, TimeSpan.FromSeconds(5));
     }
 
     [Fact]

@@ -29,6 +29,30 @@ public sealed class GatewayServer : IAsyncDisposable
 
     public string Home { get; }
 
+    /// <summary>
+    /// What uploads (of one job, or all) left on disk: uploads waiting for a remote store (Home/uploads) and uploads
+    /// in the silo's blob store (Home/blobs/uploads).
+    /// </summary>
+    public string[] UploadsLeft(string? jobId = null)
+    {
+        var left = new List<string>();
+        foreach (var root in new[] { Path.Combine(Home, "uploads"), Path.Combine(Home, "blobs", "uploads") })
+        {
+            var dir = jobId is null ? root : Path.Combine(root, jobId);
+            if (Directory.Exists(dir) && jobId is not null)
+            {
+                left.Add(dir); // a job's directory itself is something left
+            }
+
+            if (Directory.Exists(dir))
+            {
+                left.AddRange(Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories));
+            }
+        }
+
+        return [.. left];
+    }
+
     public string GrpcAddress { get; }
 
     public string WebBase { get; }

@@ -115,6 +115,24 @@ public sealed class FetcherLocalTests : IClassFixture<TalkFixture>, IDisposable
     }
 
     [Fact]
+    public async Task AnUploadInTheBlobStoreIsFetchedUnderItsNameAndOnlyUploadsAreTaken()
+    {
+        var upload = BlobLayout.Upload("job-1", "talk.mp4");
+        await blobs.PutFileAsync(upload, talk.File);
+        var job = Path.Combine(work, "job");
+
+        using var fetcher = Fetcher(new FetchOptions());
+        var source = await fetcher.FetchAsync(new FetchRequest(BlobLayout.Input(upload), job, MinSeconds));
+
+        Assert.Equal(BlobLayout.Source(FetchMedia.Sha256(talk.File), "mp4"), source.BlobKey);
+        Assert.Equal("talk.mp4", source.DisplayName);
+        Assert.Equal([source.BlobKey, upload], await blobs.ListAsync(""));
+        var other = await Assert.ThrowsAsync<ClipperException>(() =>
+            fetcher.FetchAsync(new FetchRequest(BlobLayout.Input(source.BlobKey), job, MinSeconds)));
+        Assert.Equal(ErrorCode.UnsupportedUrl, other.Code);
+    }
+
+    [Fact]
     public async Task DoesNotUploadASourceThatIsAlreadyStored()
     {
         using var fetcher = Fetcher(new FetchOptions());

@@ -29,7 +29,7 @@ public sealed record ClipPlan(int Index, double Start, double End, int Score, in
         new(Index, Start, End, Score, new Scores(Hook, Completeness, Density, Emotion), Reason, Title);
 
     /// <summary>"clip-01": the file stem of this clip's outputs.</summary>
-    public string Stem => $"clip-{Index:00}";
+    public string Stem => Clipper.Core.Storage.BlobLayout.ClipStem(Index);
 }
 
 /// <summary>Why a job failed: a stable code, a message for people, and the tool's stderr tail when there was one.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Clipper.Core.Errors;
 
 namespace Clipper.Core.Storage;
@@ -5,8 +6,6 @@ namespace Clipper.Core.Storage;
 /// <summary>An <see cref="IBlobStore"/> on a local directory (the embedded default).</summary>
 public sealed class FileBlobStore : IBlobStore
 {
-    private const string TempPrefix = ".tmp-";
-
     public FileBlobStore(string root)
     {
         try
@@ -38,6 +37,33 @@ public sealed class FileBlobStore : IBlobStore
 
             File.Move(tmp, target, overwrite: true);
         });
+    }
+
+    public async Task MoveFileAsync(string key, string file, CancellationToken cancel = default)
+    {
+        var target = PathOf(key);
+        await Guard(key, "store", () =>
+        {
+            // a rename on the same disk; from another disk a copy, made under a name no listing shows
+            var tmp = TempBeside(target);
+            try
+            {
+                File.Move(file, tmp);
+                File.Move(tmp, target, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(tmp);
+            }
+
+            return Task.CompletedTask;
+        });
+    }
+
+    public bool TryGetLocalPath(string key, [NotNullWhen(true)] out string? path)
+    {
+        path = PathOf(key);
+        return true;
     }
 
     public async Task PutBytesAsync(string key, byte[] data, CancellationToken cancel = default)
@@ -84,7 +110,7 @@ public sealed class FileBlobStore : IBlobStore
         }
 
         IReadOnlyList<string> keys = Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories)
-            .Where(p => !Path.GetFileName(p).StartsWith(TempPrefix, StringComparison.Ordinal))
+            .Where(p => !BlobKeys.IsTemp(Path.GetFileName(p)))
             .Select(p => Path.GetRelativePath(Root, p).Replace('\\', '/'))
             .Where(k => k.StartsWith(prefix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
@@ -92,10 +118,13 @@ public sealed class FileBlobStore : IBlobStore
         return Task.FromResult(keys);
     }
 
+    /// <summary>Removes the blob and the directories it leaves empty (an upload's, once its job took it).</summary>
     public Task DeleteAsync(string key, CancellationToken cancel = default) =>
         Guard(key, "delete", () =>
         {
-            File.Delete(PathOf(key));
+            var file = PathOf(key);
+            File.Delete(file);
+            RemoveEmptyParents(file);
             return Task.CompletedTask;
         });
 
@@ -104,7 +133,27 @@ public sealed class FileBlobStore : IBlobStore
     private static string TempBeside(string target)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        return Path.Combine(Path.GetDirectoryName(target)!, $"{TempPrefix}{Guid.NewGuid():N}-{Path.GetFileName(target)}");
+        return Path.Combine(Path.GetDirectoryName(target)!, BlobKeys.TempName(Path.GetFileName(target)));
+    }
+
+    private void RemoveEmptyParents(string file)
+    {
+        for (var dir = Path.GetDirectoryName(file); dir is not null && dir.Length > Root.Length; dir = Path.GetDirectoryName(dir))
+        {
+            try
+            {
+                if (!Directory.Exists(dir) || Directory.EnumerateFileSystemEntries(dir).Any())
+                {
+                    return;
+                }
+
+                Directory.Delete(dir);
+            }
+            catch (IOException)
+            {
+                return; // written to meanwhile, or gone already
+            }
+        }
     }
 
     private static async Task Guard(string key, string verb, Func<Task> action)

@@ -1,25 +1,25 @@
 using Clipper.Core.Storage;
-using Clipper.Stages.Fetch;
 using Microsoft.Extensions.Logging;
 
 namespace Clipper.Grains.Jobs;
 
 /// <summary>
-/// An upload shared through blob storage ("blob:uploads/…") belongs to its job, which deletes it once the job's
-/// source is stored (its state written first) or the job ended: whichever gateway took the upload may be gone by then.
+/// An upload ("blob:uploads/…", see <see cref="BlobLayout"/>) belongs to its job, which deletes it once the job's
+/// source is stored (its state written first) or the job ended: the one owner of its clean-up, durable across
+/// restarts, whichever gateway took the upload and whether it is still there.
 /// </summary>
 public static class JobUpload
 {
     public static async Task ReleaseAsync(IBlobStore blobs, string jobId, string? input, ILogger log)
     {
-        if (input is null || !input.StartsWith(Fetcher.UploadPrefix + "uploads/", StringComparison.Ordinal))
+        if (!BlobLayout.TryGetUpload(input, out var key))
         {
             return;
         }
 
         try
         {
-            await blobs.DeleteAsync(input[Fetcher.UploadPrefix.Length..]);
+            await blobs.DeleteAsync(key);
         }
         catch (Exception e)
         {

@@ -18,14 +18,14 @@ public sealed class WorkJanitor(StageExecutor executor, IOptions<ClipperOptions>
         {
             try
             {
-                var removed = executor.SweepWork(DateTime.UtcNow);
+                var removed = executor.Work.Sweep(DateTime.UtcNow);
                 if (removed.Count > 0)
                 {
                     log.LogInformation("janitor: removed {Count} abandoned work director{Ies}: {Dirs}", removed.Count,
                         removed.Count == 1 ? "y" : "ies", string.Join(", ", removed.Select(Path.GetFileName)));
                 }
 
-                executor.TrimCache();
+                executor.Sources.Trim();
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

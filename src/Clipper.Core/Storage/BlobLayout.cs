@@ -1,0 +1,75 @@
+namespace Clipper.Core.Storage;
+
+/// <summary>
+/// Where everything of a job lives in blob storage; the one place that spells the keys:
+/// <list type="bullet">
+/// <item><c>uploads/&lt;job&gt;/&lt;file&gt;</c>: an uploaded source until the job has stored it (the job's input is then
+/// <c>blob:uploads/&lt;job&gt;/&lt;file&gt;</c>).</item>
+/// <item><c>sources/&lt;sha256&gt;.&lt;ext&gt;</c>: a fetched source by content, side-car captions beside it
+/// (<c>sources/&lt;sha256&gt;.srt|vtt</c>).</item>
+/// <item><c>transcripts/&lt;sha256&gt;[-captions].json</c>: a transcript cached by source identity.</item>
+/// <item><c>jobs/&lt;job&gt;/crop/clip-NN.json</c>: a clip's crop path.</item>
+/// <item><c>jobs/&lt;job&gt;/clip-NN.mp4|srt|vtt|jpg</c>: a clip's files.</item>
+/// </list>
+/// </summary>
+public static class BlobLayout
+{
+    /// <summary>A job input that names a blob rather than a file or a URL.</summary>
+    public const string InputPrefix = "blob:";
+
+    private const string UploadsPrefix = "uploads/";
+    private const string JobsPrefix = "jobs/";
+
+    /// <summary>An upload (the file name must be a plain name, see <see cref="BlobKeys.Check"/>).</summary>
+    public static string Upload(string jobId, string fileName) => $"{UploadsPrefix}{jobId}/{fileName}";
+
+    public static bool IsUpload(string key) => key.StartsWith(UploadsPrefix, StringComparison.Ordinal);
+
+    /// <summary>The job input that names a blob: "blob:KEY".</summary>
+    public static string Input(string key) => InputPrefix + key;
+
+    /// <summary>The upload a job input names ("blob:uploads/…"), if it names one.</summary>
+    public static bool TryGetUpload(string? input, out string key)
+    {
+        key = "";
+        if (input is null || !input.StartsWith(InputPrefix, StringComparison.Ordinal) || !IsUpload(input[InputPrefix.Length..]))
+        {
+            return false;
+        }
+
+        key = input[InputPrefix.Length..];
+        return true;
+    }
+
+    /// <summary>A source by content; <paramref name="extension"/> with or without its dot.</summary>
+    public static string Source(string sha256, string extension) => $"sources/{sha256}.{extension.TrimStart('.')}";
+
+    /// <summary>Side-car captions of a source ("srt" or "vtt", with or without the dot).</summary>
+    public static string Captions(string sha256, string extension) => Source(sha256, extension);
+
+    /// <summary>The transcript of a source; one made from side-car captions is kept apart from a recognised one.</summary>
+    public static string Transcript(string sha256, bool fromCaptions) =>
+        $"transcripts/{sha256}{(fromCaptions ? "-captions" : "")}.json";
+
+    /// <summary>"clip-01": the file stem of a clip's outputs.</summary>
+    public static string ClipStem(int index) => $"clip-{index:00}";
+
+    public static string Crop(string jobId, int clipIndex) => $"{JobsPrefix}{jobId}/crop/{ClipStem(clipIndex)}.json";
+
+    public static ClipKeys Clip(string jobId, int clipIndex) => new($"{JobsPrefix}{jobId}/{ClipStem(clipIndex)}");
+
+    /// <summary>True for a job's outputs (what the pages may serve).</summary>
+    public static bool IsJobOutput(string key) => key.StartsWith(JobsPrefix, StringComparison.Ordinal);
+}
+
+/// <summary>A clip's files: <c>jobs/&lt;job&gt;/clip-NN</c> plus .mp4, .srt, .vtt and .jpg.</summary>
+public readonly record struct ClipKeys(string Prefix)
+{
+    public string Video => Prefix + ".mp4";
+
+    public string Srt => Prefix + ".srt";
+
+    public string Vtt => Prefix + ".vtt";
+
+    public string Thumbnail => Prefix + ".jpg";
+}
