@@ -3,6 +3,7 @@ using Clipper.TestSupport;
 namespace Clipper.Blobs.Azure.Tests;
 
 /// <summary>The shared fixtures' own servers: they start on free ports, answer, and die when told.</summary>
+[Trait("Category", "external")]
 public sealed class TestServerTests
 {
     [Fact]

@@ -13,6 +13,9 @@ namespace Clipper.Cli.Tests;
 /// The acceptance run: the real CLI on a four-minute talking video with one moving face, default options
 /// (1080×1920, 15–90 s), checked against the truth the video was built from.
 /// </summary>
+[Trait("Category", "media")]
+[Trait("Category", "cluster")]
+[Trait("Category", "slow")]
 public sealed class CliEndToEndTests
 {
     [Fact]

@@ -13,6 +13,8 @@ public sealed class ServicesFixture : IAsyncLifetime
     public async ValueTask DisposeAsync() => await Services.DisposeAsync();
 }
 
+[Trait("Category", "cluster")]
+[Trait("Category", "external")]
 public sealed class BadConfigurationTests(ServicesFixture fixture, ITestOutputHelper output) : IClassFixture<ServicesFixture>
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);

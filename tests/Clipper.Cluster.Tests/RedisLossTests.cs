@@ -4,6 +4,10 @@ using V1 = Clipper.Gateway.V1;
 namespace Clipper.Cluster.Tests;
 
 /// <summary>Redis holds only membership: losing it mid-job stops no job, and the cluster carries on when it is back.</summary>
+[Trait("Category", "cluster")]
+[Trait("Category", "external")]
+[Trait("Category", "media")]
+[Trait("Category", "slow")]
 public sealed class RedisLossTests(ITestOutputHelper output)
 {
     [Fact]

@@ -9,6 +9,7 @@ using Grpc.Net.Client;
 namespace Clipper.Gateway.Tests;
 
 /// <summary>Who is served: API keys when configured, else loopback callers only; probes always.</summary>
+[Trait("Category", "cluster")]
 public sealed class AccessTests
 {
     [Fact]

@@ -9,6 +9,9 @@ namespace Clipper.Gateway.Tests;
 /// advance, /jobs/{id} plays a clip, /dashboard lists the silo and the job grain. Screenshots go to
 /// TestResults/screenshots beside the repository.
 /// </summary>
+[Trait("Category", "browser")]
+[Trait("Category", "cluster")]
+[Trait("Category", "media")]
 public sealed class BrowserTests(ITestOutputHelper output)
 {
     private const string Chromium = "/usr/bin/chromium";

@@ -9,6 +9,8 @@ namespace Clipper.Gateway.Tests;
 /// The CLI as a client (<c>clipper submit</c> and <c>clipper watch</c> as processes) against a real server, and the
 /// upload rules: a size limit, and nothing left behind by a refused or abandoned upload.
 /// </summary>
+[Trait("Category", "cluster")]
+[Trait("Category", "media")]
 public sealed class ClientCommandTests(ITestOutputHelper output)
 {
     [Fact]

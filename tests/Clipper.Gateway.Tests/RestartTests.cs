@@ -10,6 +10,8 @@ namespace Clipper.Gateway.Tests;
 /// <c>clipper serve</c> as its own process, stopped with SIGTERM mid-job and started again on the same home and
 /// ports while a client watches: the client reconnects and sees the job finish.
 /// </summary>
+[Trait("Category", "cluster")]
+[Trait("Category", "media")]
 public sealed class RestartTests(ITestOutputHelper output)
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace Clipper.Stages.Encode.Tests;
 /// once with captions and once without (the fixture), a short clip at the default 1080×1920, and failures,
 /// kills and cancellation of ffmpeg.
 /// </summary>
+[Trait("Category", "media")]
 public sealed class ClipEncoderTests(EncodedSample sample) : IClassFixture<EncodedSample>
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;

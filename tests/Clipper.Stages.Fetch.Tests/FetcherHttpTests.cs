@@ -13,6 +13,7 @@ namespace Clipper.Stages.Fetch.Tests;
 /// Reaching it needs <see cref="FetchOptions.AllowPrivateAddresses"/>; the tests that leave it off prove the server
 /// saw nothing. Host names other than literals are served by <see cref="FetchOptions.Resolve"/>, never by DNS.
 /// </summary>
+[Trait("Category", "media")]
 public sealed class FetcherHttpTests : IClassFixture<HttpServerFixture>, IDisposable
 {
     private const double MinSeconds = 3;

@@ -7,6 +7,7 @@ using Clipper.TestSupport;
 namespace Clipper.Stages.Fetch.Tests;
 
 /// <summary>Local files: every way a file can be unusable gets its own code and a message a person understands.</summary>
+[Trait("Category", "media")]
 public sealed class FetcherLocalTests : IClassFixture<TalkFixture>, IDisposable
 {
     private const double MinSeconds = 3;

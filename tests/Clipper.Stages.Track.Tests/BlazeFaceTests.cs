@@ -4,6 +4,7 @@ using Clipper.Core.Samples;
 namespace Clipper.Stages.Track.Tests;
 
 /// <summary>BlazeFace on real photos; expected places were read off the photos by eye.</summary>
+[Trait("Category", "media")]
 public sealed class BlazeFaceTests(DetectorFixture fixture, ITestOutputHelper output) : IClassFixture<DetectorFixture>
 {
     private static readonly string[] Animals = ["donna.jpg", "donna_2.jpg", "spiff.jpg", "spiff_2.jpg"];

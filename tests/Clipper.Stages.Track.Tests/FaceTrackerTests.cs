@@ -27,6 +27,7 @@ public sealed class TrackerFixture : IDisposable
 /// The tracker on real talking videos built from real photos, checked against where the face truly is: the face
 /// is found once in the still photo, and the video's known pan expression says where it is in every frame.
 /// </summary>
+[Trait("Category", "media")]
 public sealed class FaceTrackerTests(TrackerFixture fixture) : IClassFixture<TrackerFixture>
 {
     /// <summary>A 9:16 window over a 640x360 frame is 202 px wide.</summary>

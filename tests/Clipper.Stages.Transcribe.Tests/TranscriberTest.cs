@@ -29,6 +29,7 @@ public sealed class TeamsSpeechFixture : IAsyncLifetime
     }
 }
 
+[Trait("Category", "media")]
 public sealed class TranscriberTest(TeamsSpeechFixture fixture) : IClassFixture<TeamsSpeechFixture>
 {
     private readonly Transcriber transcriber = Transcriber.Standard(new TranscribeOptions());
