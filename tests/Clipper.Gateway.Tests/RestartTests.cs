@@ -19,7 +19,7 @@ public sealed class RestartTests(ITestOutputHelper output)
     {
         var talk = await TestMedia.ShortTalkAsync();
         var home = TestMedia.TempDir("gateway-restart");
-        int grpc = GatewayServer.FreePort(), web = GatewayServer.FreePort();
+        int grpc = Ports.Free(), web = Ports.Free();
         var first = await ServeAsync(home, grpc, web);
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
         var client = new V1.Clipper.ClipperClient(channel);

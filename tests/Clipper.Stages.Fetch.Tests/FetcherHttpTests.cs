@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Clipper.Core.Errors;
 using Clipper.Core.Samples;
 using Clipper.Core.Storage;
@@ -140,13 +139,7 @@ public sealed class FetcherHttpTests : IClassFixture<HttpServerFixture>, IDispos
     [Fact]
     public async Task AClosedPortIsATransientDownloadFailure()
     {
-        int port;
-        using (var s = new TcpListener(IPAddress.Loopback, 0))
-        {
-            s.Start();
-            port = ((IPEndPoint)s.LocalEndpoint).Port;
-            s.Stop();
-        }
+        int port = Ports.Free();
 
         await AssertRefusedAsync($"http://127.0.0.1:{port}/talk.mp4", LoopbackOk(), ErrorCode.DownloadFailed,
             $"could not connect to 127.0.0.1:{port}", transient: true);
