@@ -154,6 +154,18 @@ public sealed class BlazeFaceTests(DetectorFixture fixture, ITestOutputHelper ou
         Assert.Equal(0.0, FaceGeometry.Plausibility(upsideDown));
     }
 
+    /// <summary>The frame size the benchmark times (<c>clipper bench track</c>): both faces found on one thread or two.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task FindsBothFacesOnA640x360FrameWithOneOrTwoThreads(int threads)
+    {
+        var frame = await RgbFrame.ReadAsync(Assets.Photo("bar55_2.jpg"), Token, 640, 360);
+        using var detector = new BlazeFace(Assets.FaceModel(), threads);
+
+        Assert.Equal(2, detector.Detect(frame).Count);
+    }
+
     private static Face FaceWith(params (double X, double Y)[] points) =>
         new(0, 0, 50, 50, 0.9, points.Select(p => new FacePoint(p.X, p.Y)).ToArray());
 

@@ -266,6 +266,24 @@ public sealed class FaceTrackerTests(TrackerFixture fixture) : IClassFixture<Tra
         Assert.Equal(ErrorCode.NotAVideo, e.Code);
     }
 
+    /// <summary>
+    /// The sampling settings <c>clipper bench track</c> compares, the defaults and the former ones (ffmpeg scaling to 640
+    /// wide on its own threads, the detector shrinking that), both follow the face of a 720p talk.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BothSamplingSettingsFollowTheFaceIn720p(bool former)
+    {
+        var video = await TestMedia.CachedTalkAsync("track-bench-hd", SampleVideo.Talk(0.25), Look.Hd, "jesper_2.jpg");
+        var media = await Probe.ProbeAsync(video.File, Token);
+        using var tracker = new FaceTracker(Assets.FaceModel(), former ? new TrackOptions { AnalysisSize = 640, DecodeThreads = 0 } : new TrackOptions());
+
+        var path = await tracker.TrackAsync(video.File, media, 0, video.DurationSeconds, OutW, OutH, null, Token);
+
+        Assert.True(path.Method == "face", $"{path.Method}: {path.Reason}");
+    }
+
     private async Task<CropPath> TrackAsync(string file, double start, double end)
     {
         var media = await Probe.ProbeAsync(file, Token);
