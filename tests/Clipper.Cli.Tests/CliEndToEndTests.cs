@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Clipper.Core.Media;
 using Clipper.Core.Processes;
 using Clipper.Core.Samples;
+using Clipper.Samples;
 using Clipper.Stages.Track;
 using Clipper.Stages.Transcribe;
 using Clipper.TestSupport;

@@ -1,7 +1,7 @@
 using Clipper.Core.Clips;
 using Clipper.Core.Crop;
-using Clipper.Core.Samples;
 using Clipper.Core.Transcripts;
+using Clipper.Samples;
 using Clipper.TestSupport;
 
 namespace Clipper.Stages.Encode.Tests;

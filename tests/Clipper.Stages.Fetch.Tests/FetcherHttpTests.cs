@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using Clipper.Core.Errors;
-using Clipper.Core.Samples;
 using Clipper.Core.Storage;
+using Clipper.Samples;
 using Clipper.TestSupport;
 
 namespace Clipper.Stages.Fetch.Tests;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Clipper.Core.Errors;
 using Clipper.Core.Samples;
 using Clipper.Core.Storage;
+using Clipper.Samples;
 using Clipper.TestSupport;
 
 namespace Clipper.Stages.Fetch.Tests;

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using Clipper.Core.Clips;
 using Clipper.Core.Errors;
-using Clipper.Core.Samples;
 using Clipper.Core.Transcripts;
+using Clipper.Samples;
 using Clipper.Stages.Transcribe;
 using Clipper.TestSupport;
 

@@ -1,6 +1,6 @@
 using Clipper.Core.Clips;
-using Clipper.Core.Samples;
 using Clipper.Core.Transcripts;
+using Clipper.Samples;
 
 namespace Clipper.Stages.Score.Tests;
 

@@ -2,6 +2,7 @@ using Clipper.Core.Crop;
 using Clipper.Core.Errors;
 using Clipper.Core.Media;
 using Clipper.Core.Samples;
+using Clipper.Samples;
 using Clipper.TestSupport;
 
 namespace Clipper.Stages.Track.Tests;

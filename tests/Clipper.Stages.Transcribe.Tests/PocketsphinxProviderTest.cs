@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Clipper.Core.Processes;
 using Clipper.Core.Samples;
 using Clipper.Core.Transcripts;
+using Clipper.Samples;
 using Clipper.TestSupport;
 
 namespace Clipper.Stages.Transcribe.Tests;

@@ -1,4 +1,5 @@
 using Clipper.Core.Samples;
+using Clipper.Samples;
 
 namespace Clipper.TestSupport;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using Clipper.Core.Clips;
 using Clipper.Core.Crop;
 using Clipper.Core.Processes;
-using Clipper.Core.Samples;
+using Clipper.Samples;
 using Clipper.Stages.Encode;
 
 namespace Clipper.Host.Cli.Bench;

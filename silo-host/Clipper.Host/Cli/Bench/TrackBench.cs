@@ -3,6 +3,7 @@ using System.Globalization;
 using Clipper.Core.Media;
 using Clipper.Core.Processes;
 using Clipper.Core.Samples;
+using Clipper.Samples;
 using Clipper.Stages.Track;
 
 namespace Clipper.Host.Cli.Bench;

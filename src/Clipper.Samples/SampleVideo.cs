@@ -1,9 +1,10 @@
 using System.Globalization;
 using Clipper.Core.Media;
 using Clipper.Core.Processes;
+using Clipper.Core.Samples;
 using Clipper.Core.Transcripts;
 
-namespace Clipper.Core.Samples;
+namespace Clipper.Samples;
 
 /// <summary>A sentence of the speech and where it sits in the audio, in seconds.</summary>
 public sealed record Sentence(string Text, double Start, double End);

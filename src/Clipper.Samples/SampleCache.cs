@@ -1,4 +1,7 @@
-namespace Clipper.Core.Samples;
+using Clipper.Core;
+using Clipper.Core.Samples;
+
+namespace Clipper.Samples;
 
 /// <summary>
 /// Talking videos built once into a directory and reused, with the truth about them beside (name.json), so tests
