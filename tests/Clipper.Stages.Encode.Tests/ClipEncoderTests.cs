@@ -93,6 +93,7 @@ public sealed class ClipEncoderTests(EncodedSample sample) : IClassFixture<Encod
     private static string CropScale(int x) => $"crop={CropW}:360:{x}:0,scale={W}:{H}";
 
     [Fact]
+    [Trait("Category", "slow")]
     public async Task CaptionsAreBurnedInAboveTheBottomFifthWithTheSpokenWordHighlighted()
     {
         int spoken = 0;

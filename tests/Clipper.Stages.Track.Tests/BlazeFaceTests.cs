@@ -102,6 +102,7 @@ public sealed class BlazeFaceTests(DetectorFixture fixture, ITestOutputHelper ou
     /// face on a dog or rabbit, every face in full view accepted on the photos of people, nothing on landscapes.
     /// </summary>
     [Fact]
+    [Trait("Category", "slow")]
     public async Task TellsPeopleFromAnimalsOnEveryDemoPhoto()
     {
         var options = new TrackOptions();

@@ -41,6 +41,7 @@ public sealed class FaceTrackerTests(TrackerFixture fixture) : IClassFixture<Tra
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
+    [Trait("Category", "slow")]
     public async Task FollowsAPanningFaceSmoothly()
     {
         var look = new Look(640, 360, 25, 100, 6);
@@ -80,6 +81,7 @@ public sealed class FaceTrackerTests(TrackerFixture fixture) : IClassFixture<Tra
     }
 
     [Fact]
+    [Trait("Category", "slow")]
     public async Task HoldsStillWhenTheSubjectBarelyMoves()
     {
         // A pan of ±12 px: a little beyond the dead zone (16 px), but so small that steady mode must keep one window
@@ -96,6 +98,7 @@ public sealed class FaceTrackerTests(TrackerFixture fixture) : IClassFixture<Tra
     }
 
     [Fact]
+    [Trait("Category", "slow")]
     public async Task StaysOnOneOfTwoFaces()
     {
         // bar55_2.jpg: two people side by side, about 150 px apart in a 640 px frame, panning together. The window
