@@ -7,6 +7,7 @@ using Clipper.TestSupport;
 namespace Clipper.Blobs.Azure.Tests;
 
 /// <summary>Endpoints that are down or silent, and bad configuration: clear errors, quickly, and no secrets in them.</summary>
+[Trait("Category", "external")]
 public sealed class AzureBlobStoreFailureTests
 {
     private const string Key = AzuriteServer.AccountKey;

@@ -11,6 +11,7 @@ using Clipper.TestSupport;
 namespace Clipper.Blobs.Azure.Tests;
 
 /// <summary>The store against a real (emulated) Azure Blob service: Azurite, one per class.</summary>
+[Trait("Category", "external")]
 public sealed class AzureBlobStoreTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>, IDisposable
 {
     private const int MiB = 1024 * 1024;

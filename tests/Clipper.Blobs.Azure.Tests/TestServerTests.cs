@@ -3,6 +3,7 @@ using Clipper.TestSupport;
 namespace Clipper.Blobs.Azure.Tests;
 
 /// <summary>The shared fixtures' own servers: they start on free ports, answer, and die when told.</summary>
+[Trait("Category", "external")]
 public sealed class TestServerTests
 {
     [Fact]
@@ -13,12 +14,7 @@ public sealed class TestServerTests
         Assert.True(await RedisServer.PingAsync(redis.Port));
 
         redis.Kill();
-        for (var i = 0; i < 50 && !redis.HasExited; i++)
-        {
-            await Task.Delay(100);
-        }
-
-        Assert.True(redis.HasExited);
+        await Wait.Until(() => redis.HasExited, TimeSpan.FromSeconds(5));
         await Assert.ThrowsAnyAsync<Exception>(() => RedisServer.PingAsync(redis.Port));
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Clipper.Core.Media;
 using Clipper.Core.Processes;
 using Clipper.Core.Samples;
+using Clipper.Samples;
 using Clipper.Stages.Track;
 using Clipper.Stages.Transcribe;
 using Clipper.TestSupport;
@@ -13,6 +14,9 @@ namespace Clipper.Cli.Tests;
 /// The acceptance run: the real CLI on a four-minute talking video with one moving face, default options
 /// (1080×1920, 15–90 s), checked against the truth the video was built from.
 /// </summary>
+[Trait("Category", "media")]
+[Trait("Category", "cluster")]
+[Trait("Category", "slow")]
 public sealed class CliEndToEndTests
 {
     [Fact]

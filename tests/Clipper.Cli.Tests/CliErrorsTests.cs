@@ -7,6 +7,7 @@ namespace Clipper.Cli.Tests;
 /// Every bad input ends the same way: exit 2, exactly one "error: CODE: message" line, no stack trace, the input
 /// untouched and no output directory, within two minutes.
 /// </summary>
+[Trait("Category", "media")]
 public sealed class CliErrorsTests : IClassFixture<CliErrorsTests.BadInputs>
 {
     private readonly BadInputs _inputs;

@@ -6,6 +6,7 @@ using ErrorCode = Clipper.Core.Errors.ErrorCode;
 namespace Clipper.Cli.Tests;
 
 /// <summary>The <c>clip</c> command line: defaults, every option, and a bad_option naming what is wrong.</summary>
+[Trait("Category", "unit")]
 public sealed class ClipArgsTests
 {
     [Fact]

@@ -13,6 +13,8 @@ public sealed class ServicesFixture : IAsyncLifetime
     public async ValueTask DisposeAsync() => await Services.DisposeAsync();
 }
 
+[Trait("Category", "cluster")]
+[Trait("Category", "external")]
 public sealed class BadConfigurationTests(ServicesFixture fixture, ITestOutputHelper output) : IClassFixture<ServicesFixture>
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
@@ -52,7 +54,7 @@ public sealed class BadConfigurationTests(ServicesFixture fixture, ITestOutputHe
     public async Task AnUnreachableServiceStopsTheStartWithAClearMessageWithin30Seconds(string which, string expected)
     {
         var env = fixture.Services.Environment("unreachable");
-        int closed = SiloProcess.FreePort();
+        int closed = Ports.Free();
         env[which] = which switch
         {
             "CLIPPER_REDIS" => $"127.0.0.1:{closed}",
@@ -84,8 +86,8 @@ public sealed class BadConfigurationTests(ServicesFixture fixture, ITestOutputHe
     {
         var home = TestMedia.TempDir("clipper-config");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { SiloProcess.Dll, "serve", "--grpc", $"127.0.0.1:{SiloProcess.FreePort()}", "--web", $"127.0.0.1:{SiloProcess.FreePort()}",
-            "--silo-port", SiloProcess.FreePort().ToString(), "--gateway-port", SiloProcess.FreePort().ToString() })
+        foreach (var a in new[] { SiloProcess.Dll, "serve", "--grpc", $"127.0.0.1:{Ports.Free()}", "--web", $"127.0.0.1:{Ports.Free()}",
+            "--silo-port", Ports.Free().ToString(), "--gateway-port", Ports.Free().ToString() })
         {
             psi.ArgumentList.Add(a);
         }

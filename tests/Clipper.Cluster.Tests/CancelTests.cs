@@ -3,6 +3,10 @@ using V1 = Clipper.Gateway.V1;
 
 namespace Clipper.Cluster.Tests;
 
+[Trait("Category", "cluster")]
+[Trait("Category", "external")]
+[Trait("Category", "media")]
+[Trait("Category", "slow")]
 [Collection("cluster")]
 public sealed class CancelTests(ClusterRig rig, ITestOutputHelper output)
 {
@@ -13,11 +17,9 @@ public sealed class CancelTests(ClusterRig rig, ITestOutputHelper output)
         var jobId = await rig.UploadAsync(rig.Silos[0], ClusterRig.Small(3));
 
         // wait until the job's track or encode units run on at least two silos: one of them is not its grain's
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        List<SiloProcess> busy = [];
-        while (busy.Count < 2 && clock.Elapsed < TimeSpan.FromMinutes(4))
+        async Task<List<SiloProcess>> BusyAsync()
         {
-            busy = [];
+            List<SiloProcess> busy = [];
             foreach (var s in rig.Silos)
             {
                 var text = await s.MetricsAsync() ?? "";
@@ -28,10 +30,10 @@ public sealed class CancelTests(ClusterRig rig, ITestOutputHelper output)
                 }
             }
 
-            await Task.Delay(100);
+            return busy;
         }
 
-        Assert.True(busy.Count >= 2, "the job's units ran on two silos at once");
+        var busy = await Wait.For(BusyAsync, b => b.Count >= 2, TimeSpan.FromMinutes(4), TimeSpan.FromMilliseconds(100));
         var tools = busy.ToDictionary(s => s.Name, s => string.Join(",", s.Descendants()));
         output.WriteLine($"units on {string.Join(", ", busy.Select(s => s.Name))}; their tools: {string.Join("; ", tools)}");
 
@@ -52,10 +54,7 @@ public sealed class CancelTests(ClusterRig rig, ITestOutputHelper output)
             return n;
         }
 
-        while (await StillRunningAsync() > 0 && stopped.Elapsed < TimeSpan.FromSeconds(5))
-        {
-            await Task.Delay(100);
-        }
+        await Wait.For(StillRunningAsync, n => n == 0, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
 
         var took = stopped.Elapsed;
         Assert.Equal(0, await StillRunningAsync());

@@ -3,6 +3,10 @@ using V1 = Clipper.Gateway.V1;
 
 namespace Clipper.Cluster.Tests;
 
+[Trait("Category", "cluster")]
+[Trait("Category", "external")]
+[Trait("Category", "media")]
+[Trait("Category", "slow")]
 [Collection("cluster")]
 public sealed class GracefulStopTests(ClusterRig rig, ITestOutputHelper output)
 {
@@ -13,25 +17,24 @@ public sealed class GracefulStopTests(ClusterRig rig, ITestOutputHelper output)
         var jobs = await rig.UploadManyAsync(3, ClusterRig.Small(2));
 
         // the busiest silo while track or encode units run
-        SiloProcess? busy = null;
-        double running = 0;
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (busy is null && clock.Elapsed < TimeSpan.FromMinutes(4))
+        async Task<(SiloProcess? Silo, double Units)> BusiestAsync()
         {
+            (SiloProcess? Silo, double Units) busiest = (null, 0);
             foreach (var s in rig.Silos)
             {
                 var text = await s.MetricsAsync() ?? "";
                 var units = ClusterRig.Metric(text, "clipper_stage_running", "stage=\"track\"")
                     + ClusterRig.Metric(text, "clipper_stage_running", "stage=\"encode\"");
-                if (units > running)
+                if (units > busiest.Units)
                 {
-                    (busy, running) = (s, units);
+                    busiest = (s, units);
                 }
             }
 
-            await Task.Delay(250);
+            return busiest;
         }
 
+        var (busy, running) = await Wait.For(BusiestAsync, b => b.Silo is not null, TimeSpan.FromMinutes(4), TimeSpan.FromMilliseconds(250));
         Assert.NotNull(busy);
         var at = DateTime.UtcNow;
         var (code, took) = await busy.TerminateAsync(TimeSpan.FromSeconds(40));

@@ -3,6 +3,10 @@ using V1 = Clipper.Gateway.V1;
 
 namespace Clipper.Cluster.Tests;
 
+[Trait("Category", "cluster")]
+[Trait("Category", "external")]
+[Trait("Category", "media")]
+[Trait("Category", "slow")]
 public sealed class OutageTests(ITestOutputHelper output)
 {
     [Fact]

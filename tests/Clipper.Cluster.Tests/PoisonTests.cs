@@ -4,6 +4,10 @@ using V1 = Clipper.Gateway.V1;
 
 namespace Clipper.Cluster.Tests;
 
+[Trait("Category", "cluster")]
+[Trait("Category", "external")]
+[Trait("Category", "media")]
+[Trait("Category", "slow")]
 [Collection("cluster")]
 public sealed class PoisonTests(ClusterRig rig, ITestOutputHelper output)
 {

@@ -4,6 +4,10 @@ using V1 = Clipper.Gateway.V1;
 namespace Clipper.Cluster.Tests;
 
 /// <summary>Redis holds only membership: losing it mid-job stops no job, and the cluster carries on when it is back.</summary>
+[Trait("Category", "cluster")]
+[Trait("Category", "external")]
+[Trait("Category", "media")]
+[Trait("Category", "slow")]
 public sealed class RedisLossTests(ITestOutputHelper output)
 {
     [Fact]
@@ -21,10 +25,7 @@ public sealed class RedisLossTests(ITestOutputHelper output)
         async Task<V1.Job> GetAsync() => await b.Client.GetJobAsync(new V1.GetJobRequest { JobId = jobId });
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((await GetAsync()).State == V1.JobState.Submitted && clock.Elapsed < TimeSpan.FromMinutes(1))
-        {
-            await Task.Delay(200);
-        }
+        await Wait.For(GetAsync, j => j.State != V1.JobState.Submitted, TimeSpan.FromMinutes(1));
 
         // Redis dies mid-job and stays away 20 s; the job is served and goes on meanwhile; then it comes back with
         // what it held (its append-only file)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Clipper.TestSupport;
 using Grpc.Net.Client;
 using V1 = Clipper.Gateway.V1;
 
@@ -24,10 +25,10 @@ public sealed class SiloProcess : IAsyncDisposable
         Name = name;
         Home = home;
         Directory.CreateDirectory(home);
-        GrpcPort = FreePort();
-        WebPort = FreePort();
-        SiloPort = FreePort();
-        GatewayPort = FreePort();
+        GrpcPort = Ports.Free();
+        WebPort = Ports.Free();
+        SiloPort = Ports.Free();
+        GatewayPort = Ports.Free();
         _env = new Dictionary<string, string>(env);
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}", new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
         Client = new V1.Clipper.ClipperClient(Channel);
@@ -172,20 +173,10 @@ public sealed class SiloProcess : IAsyncDisposable
         return (await Clipper.Gateway.UploadClient.UploadAsync(Client, stream, Path.GetFileName(file), stream.Length, options)).JobId;
     }
 
-    /// <summary>The job as this silo sees it once it ended, or as it stands after <paramref name="timeout"/>.</summary>
-    public async Task<V1.Job> WaitFinishedAsync(string jobId, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        V1.Job job;
-        do
-        {
-            await Task.Delay(500);
-            job = await Client.GetJobAsync(new V1.GetJobRequest { JobId = jobId });
-        }
-        while (job.State is V1.JobState.Submitted or V1.JobState.Running && clock.Elapsed < timeout);
-
-        return job;
-    }
+    /// <summary>The job as this silo sees it once it ended; past <paramref name="timeout"/> fails with the job as it stands.</summary>
+    public Task<V1.Job> WaitFinishedAsync(string jobId, TimeSpan timeout) =>
+        Wait.For(async () => await Client.GetJobAsync(new V1.GetJobRequest { JobId = jobId }),
+            job => job.State is not (V1.JobState.Submitted or V1.JobState.Running), timeout, TimeSpan.FromMilliseconds(500));
 
     /// <summary>The names of the processes this silo started that still run (children, grandchildren…).</summary>
     public List<string> Descendants() =>
@@ -213,12 +204,5 @@ public sealed class SiloProcess : IAsyncDisposable
         {
             await _out.DisposeAsync();
         }
-    }
-
-    public static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 }

@@ -4,6 +4,7 @@ using Clipper.Core.Errors;
 
 namespace Clipper.Core.Tests;
 
+[Trait("Category", "unit")]
 public sealed class ErrorAndOptionTests
 {
     [Fact]

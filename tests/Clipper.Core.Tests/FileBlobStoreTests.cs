@@ -5,6 +5,7 @@ using Clipper.TestSupport;
 
 namespace Clipper.Core.Tests;
 
+[Trait("Category", "unit")]
 public sealed class FileBlobStoreTests : IDisposable
 {
     private readonly string _root = TestMedia.TempDir("blobs");

@@ -4,6 +4,7 @@ using Clipper.TestSupport;
 
 namespace Clipper.Core.Tests;
 
+[Trait("Category", "media")]
 public sealed class ProbeTests
 {
     [Fact]

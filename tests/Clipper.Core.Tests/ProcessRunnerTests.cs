@@ -4,6 +4,7 @@ using Clipper.Core.Processes;
 
 namespace Clipper.Core.Tests;
 
+[Trait("Category", "unit")]
 public sealed class ProcessRunnerTests
 {
     private static readonly TimeSpan Ten = TimeSpan.FromSeconds(10);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Clipper.Gateway.V1;
+using Clipper.TestSupport;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -9,6 +10,7 @@ using Grpc.Net.Client;
 namespace Clipper.Gateway.Tests;
 
 /// <summary>Who is served: API keys when configured, else loopback callers only; probes always.</summary>
+[Trait("Category", "cluster")]
 public sealed class AccessTests
 {
     [Fact]
@@ -58,7 +60,7 @@ public sealed class AccessTests
     {
         var address = NonLoopbackAddress();
         Assert.True(address is not null, "this machine has no non-loopback IPv4 address to call from");
-        int grpc = GatewayServer.FreePort(), web = GatewayServer.FreePort();
+        int grpc = Ports.Free(), web = Ports.Free();
         await using var server = await GatewayServer.StartAsync(new Dictionary<string, string?>
         {
             ["Clipper:Gateway:Grpc"] = $"0.0.0.0:{grpc}",

@@ -9,6 +9,9 @@ namespace Clipper.Gateway.Tests;
 /// advance, /jobs/{id} plays a clip, /dashboard lists the silo and the job grain. Screenshots go to
 /// TestResults/screenshots beside the repository.
 /// </summary>
+[Trait("Category", "browser")]
+[Trait("Category", "cluster")]
+[Trait("Category", "media")]
 public sealed class BrowserTests(ITestOutputHelper output)
 {
     private const string Chromium = "/usr/bin/chromium";
@@ -35,14 +38,16 @@ public sealed class BrowserTests(ITestOutputHelper output)
         await row.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
         // the percent shown advances while the job runs
         var seen = new List<double>();
-        for (int i = 0; i < 600 && (seen.Count < 2 || seen[^1] <= seen[0]); i++)
-        {
-            seen.Add(double.Parse(await row.Locator(".percent").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture));
-            await Task.Delay(500);
-        }
+        await Wait.Until(
+            async () =>
+            {
+                seen.Add(double.Parse(await row.Locator(".percent").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture));
+                return seen[^1] > seen[0];
+            },
+            TimeSpan.FromMinutes(5),
+            () => "(the percent on /jobs did not advance: " + string.Join(", ", seen.Distinct()) + ")");
 
         output.WriteLine("percent seen on /jobs: " + string.Join(", ", seen.Distinct()));
-        Assert.True(seen[^1] > seen[0], "the percent on /jobs did not advance: " + string.Join(", ", seen));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "jobs-running.png"), FullPage = true });
 
         await server.WatchAllAsync(job.JobId, TimeSpan.FromMinutes(8));

@@ -9,6 +9,8 @@ namespace Clipper.Gateway.Tests;
 /// The CLI as a client (<c>clipper submit</c> and <c>clipper watch</c> as processes) against a real server, and the
 /// upload rules: a size limit, and nothing left behind by a refused or abandoned upload.
 /// </summary>
+[Trait("Category", "cluster")]
+[Trait("Category", "media")]
 public sealed class ClientCommandTests(ITestOutputHelper output)
 {
     [Fact]
@@ -61,7 +63,7 @@ public sealed class ClientCommandTests(ITestOutputHelper output)
         var missing = await ClipperAsync(dir, "submit", Path.Combine(dir, "missing.mp4"), "--server", server.GrpcAddress);
         Assert.Equal(2, missing.Code);
         Assert.Contains("error: source_not_found:", missing.Err);
-        var nobody = await ClipperAsync(dir, "watch", jobId, "--server", $"127.0.0.1:{GatewayServer.FreePort()}");
+        var nobody = await ClipperAsync(dir, "watch", jobId, "--server", $"127.0.0.1:{Ports.Free()}");
         Assert.Equal(1, nobody.Code);
         Assert.Contains("error:", nobody.Err);
         Assert.DoesNotContain("   at ", nobody.Err);

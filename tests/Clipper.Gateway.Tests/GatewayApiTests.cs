@@ -9,6 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Clipper.Gateway.Tests;
 
 /// <summary>The gRPC API against a real server: real uploads of a real talk, real jobs, real clips.</summary>
+[Trait("Category", "cluster")]
+[Trait("Category", "media")]
 public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper output) : IClassFixture<ServerFixture>
 {
     private GatewayServer Server => fixture.Server;

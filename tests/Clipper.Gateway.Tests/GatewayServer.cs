@@ -68,7 +68,7 @@ public sealed class GatewayServer : IAsyncDisposable
     public static async Task<GatewayServer> StartAsync(IDictionary<string, string?>? settings = null)
     {
         var home = TestMedia.TempDir("gateway-home");
-        int grpc = FreePort(), web = FreePort();
+        int grpc = Ports.Free(), web = Ports.Free();
         var overrides = new Dictionary<string, string?>
         {
             ["Clipper:Home"] = home,
@@ -119,13 +119,6 @@ public sealed class GatewayServer : IAsyncDisposable
         {
             // a file still held open: left in /tmp
         }
-    }
-
-    public static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 }
 

@@ -7,6 +7,9 @@ namespace Clipper.Gateway.Tests;
 /// A client that is not .NET: tests/python/clipper_client.py under Debian's /usr/bin/python3 (python3-grpcio,
 /// python3-grpc-tools) compiles clipper.proto itself, uploads, watches, lists, cancels and meets every status code.
 /// </summary>
+[Trait("Category", "cluster")]
+[Trait("Category", "media")]
+[Trait("Category", "external")]
 public sealed class PythonClientTests(ITestOutputHelper output)
 {
     [Fact]

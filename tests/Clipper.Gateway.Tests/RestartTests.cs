@@ -10,6 +10,8 @@ namespace Clipper.Gateway.Tests;
 /// <c>clipper serve</c> as its own process, stopped with SIGTERM mid-job and started again on the same home and
 /// ports while a client watches: the client reconnects and sees the job finish.
 /// </summary>
+[Trait("Category", "cluster")]
+[Trait("Category", "media")]
 public sealed class RestartTests(ITestOutputHelper output)
 {
     [Fact]
@@ -17,7 +19,7 @@ public sealed class RestartTests(ITestOutputHelper output)
     {
         var talk = await TestMedia.ShortTalkAsync();
         var home = TestMedia.TempDir("gateway-restart");
-        int grpc = GatewayServer.FreePort(), web = GatewayServer.FreePort();
+        int grpc = Ports.Free(), web = Ports.Free();
         var first = await ServeAsync(home, grpc, web);
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
         var client = new V1.Clipper.ClipperClient(channel);

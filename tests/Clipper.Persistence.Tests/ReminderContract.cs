@@ -1,5 +1,6 @@
 using Clipper.Persistence.Tests.Fixtures;
 using Clipper.Persistence.Tests.Grains;
+using Clipper.TestSupport;
 
 namespace Clipper.Persistence.Tests;
 
@@ -35,7 +36,7 @@ public abstract class ReminderContract<TFixture>(TFixture fixture) where TFixtur
         Assert.All(rows.Reminders, r => Assert.Equal(grain.GetGrainId(), r.GrainId));
         Assert.Equal(TimeSpan.FromHours(1), rows.Reminders.Single(r => r.ReminderName == "rarely").Period);
 
-        await WaitForAsync(async () => await grain.Ticks("often") >= 2, TimeSpan.FromSeconds(30));
+        await Wait.Until(async () => await grain.Ticks("often") >= 2, TimeSpan.FromSeconds(30));
         Assert.Equal(0, await grain.Ticks("rarely"));
 
         await grain.Unregister("often");
@@ -143,18 +144,4 @@ public abstract class ReminderContract<TFixture>(TFixture fixture) where TFixtur
     // Orleans' ring range (begin, end] over unsigned hashes; begin >= end wraps past zero.
     private static bool InRing(uint hash, uint begin, uint end) =>
         begin < end ? hash > begin && hash <= end : hash > begin || hash <= end;
-
-    internal static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"condition not met within {timeout}");
-            }
-
-            await Task.Delay(200);
-        }
-    }
 }

@@ -1,5 +1,6 @@
 using Clipper.Persistence.Tests.Fixtures;
 using Clipper.Persistence.Tests.Grains;
+using Clipper.TestSupport;
 
 namespace Clipper.Persistence.Tests;
 
@@ -69,7 +70,7 @@ public abstract class SchemaContract<TFixture>(TFixture fixture) where TFixture 
 
             var alarm = second.Client.GetGrain<IAlarmGrain>(key);
             Assert.Equal(["later", "wake"], await alarm.Names());
-            await ReminderContract<TFixture>.WaitForAsync(async () => await alarm.Ticks("wake") >= 1, TimeSpan.FromSeconds(30));
+            await Wait.Until(async () => await alarm.Ticks("wake") >= 1, TimeSpan.FromSeconds(30));
             Assert.Equal(0, await alarm.Ticks("later"));
             await alarm.Unregister("wake");
             await alarm.Unregister("later");

@@ -7,6 +7,7 @@ namespace Clipper.Stages.Encode.Tests;
 /// moves from word to word without moving any glyph, line widths predicted from the font's advances match the
 /// drawing, and lines fitted by measured width stay on one row inside the margins.
 /// </summary>
+[Trait("Category", "media")]
 public sealed class CaptionLayoutTests : IDisposable
 {
     private const int Width = 1080;

@@ -13,6 +13,7 @@ namespace Clipper.Stages.Encode.Tests;
 /// once with captions and once without (the fixture), a short clip at the default 1080×1920, and failures,
 /// kills and cancellation of ffmpeg.
 /// </summary>
+[Trait("Category", "media")]
 public sealed class ClipEncoderTests(EncodedSample sample) : IClassFixture<EncodedSample>
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;
@@ -92,6 +93,7 @@ public sealed class ClipEncoderTests(EncodedSample sample) : IClassFixture<Encod
     private static string CropScale(int x) => $"crop={CropW}:360:{x}:0,scale={W}:{H}";
 
     [Fact]
+    [Trait("Category", "slow")]
     public async Task CaptionsAreBurnedInAboveTheBottomFifthWithTheSpokenWordHighlighted()
     {
         int spoken = 0;

@@ -1,7 +1,7 @@
 using Clipper.Core.Clips;
 using Clipper.Core.Crop;
-using Clipper.Core.Samples;
 using Clipper.Core.Transcripts;
+using Clipper.Samples;
 using Clipper.TestSupport;
 
 namespace Clipper.Stages.Encode.Tests;
@@ -44,7 +44,7 @@ public sealed class EncodedSample : IAsyncLifetime
     {
         Source = await TestMedia.ShortTalkAsync();
         Assert.True(Source.DurationSeconds > ClipEnd + 1, $"sample lasts {Source.DurationSeconds}");
-        Words = TalkingWords.Of(Source);
+        Words = Source.Words();
         // a dead attempt's leftovers, which the next attempt must clear
         Directory.CreateDirectory(Path.Combine(OddDir, ".clip-01.work-deadbeef"));
         await File.WriteAllTextAsync(Path.Combine(OddDir, ".clip-01.mp4.deadbeef.tmp"), "partial");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Clipper.Core.Samples;
+using Clipper.Samples;
 using Clipper.TestSupport;
 
 namespace Clipper.Stages.Fetch.Tests;

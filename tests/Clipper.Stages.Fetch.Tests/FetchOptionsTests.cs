@@ -5,6 +5,7 @@ using Clipper.TestSupport;
 namespace Clipper.Stages.Fetch.Tests;
 
 /// <summary>The operator's fetch settings: the reference defaults, and nonsense refused with a named option.</summary>
+[Trait("Category", "unit")]
 public sealed class FetchOptionsTests
 {
     [Fact]

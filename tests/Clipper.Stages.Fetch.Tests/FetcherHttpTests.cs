@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Clipper.Core.Errors;
-using Clipper.Core.Samples;
 using Clipper.Core.Storage;
+using Clipper.Samples;
 using Clipper.TestSupport;
 
 namespace Clipper.Stages.Fetch.Tests;
@@ -13,6 +12,7 @@ namespace Clipper.Stages.Fetch.Tests;
 /// Reaching it needs <see cref="FetchOptions.AllowPrivateAddresses"/>; the tests that leave it off prove the server
 /// saw nothing. Host names other than literals are served by <see cref="FetchOptions.Resolve"/>, never by DNS.
 /// </summary>
+[Trait("Category", "media")]
 public sealed class FetcherHttpTests : IClassFixture<HttpServerFixture>, IDisposable
 {
     private const double MinSeconds = 3;
@@ -139,13 +139,7 @@ public sealed class FetcherHttpTests : IClassFixture<HttpServerFixture>, IDispos
     [Fact]
     public async Task AClosedPortIsATransientDownloadFailure()
     {
-        int port;
-        using (var s = new TcpListener(IPAddress.Loopback, 0))
-        {
-            s.Start();
-            port = ((IPEndPoint)s.LocalEndpoint).Port;
-            s.Stop();
-        }
+        int port = Ports.Free();
 
         await AssertRefusedAsync($"http://127.0.0.1:{port}/talk.mp4", LoopbackOk(), ErrorCode.DownloadFailed,
             $"could not connect to 127.0.0.1:{port}", transient: true);

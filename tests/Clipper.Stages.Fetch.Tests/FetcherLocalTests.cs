@@ -2,11 +2,13 @@ using System.Diagnostics;
 using Clipper.Core.Errors;
 using Clipper.Core.Samples;
 using Clipper.Core.Storage;
+using Clipper.Samples;
 using Clipper.TestSupport;
 
 namespace Clipper.Stages.Fetch.Tests;
 
 /// <summary>Local files: every way a file can be unusable gets its own code and a message a person understands.</summary>
+[Trait("Category", "media")]
 public sealed class FetcherLocalTests : IClassFixture<TalkFixture>, IDisposable
 {
     private const double MinSeconds = 3;

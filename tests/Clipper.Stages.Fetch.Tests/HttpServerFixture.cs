@@ -1,4 +1,5 @@
 using System.Text;
+using Clipper.TestSupport;
 
 namespace Clipper.Stages.Fetch.Tests;
 

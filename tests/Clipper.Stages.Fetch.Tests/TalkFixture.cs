@@ -1,4 +1,4 @@
-using Clipper.Core.Samples;
+using Clipper.Samples;
 
 namespace Clipper.Stages.Fetch.Tests;
 

@@ -8,6 +8,7 @@ namespace Clipper.Stages.Fetch.Tests;
 /// The guard's address policy. These tests use address literals (which never reach DNS) and, for names, a resolver
 /// that answers from a table, so not one packet leaves the machine.
 /// </summary>
+[Trait("Category", "unit")]
 public sealed class UrlGuardTests
 {
     private readonly List<string> lookups = [];

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using Clipper.Core.Clips;
 using Clipper.Core.Errors;
-using Clipper.Core.Samples;
 using Clipper.Core.Transcripts;
+using Clipper.Samples;
 using Clipper.Stages.Transcribe;
 using Clipper.TestSupport;
 
@@ -14,6 +14,8 @@ namespace Clipper.Stages.Score.Tests;
 /// (no punctuation, sentences found by pauses) and captions' (punctuated). The talk runs about 1.2 times round
 /// the sample talk, so its opening passage is spoken twice and recognised twice, a little differently.
 /// </summary>
+[Trait("Category", "media")]
+[Trait("Category", "slow")]
 public sealed class ClipSelectorTest(FourMinuteTalkFixture fixture, ITestOutputHelper output) : IClassFixture<FourMinuteTalkFixture>
 {
     /// <summary>How far a clip edge may sit from a true sentence boundary: the lead-in/tail plus recogniser timing slack.</summary>

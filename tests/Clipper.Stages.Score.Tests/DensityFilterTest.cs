@@ -4,6 +4,7 @@ using Clipper.Core.Transcripts;
 
 namespace Clipper.Stages.Score.Tests;
 
+[Trait("Category", "unit")]
 public sealed class DensityFilterTest
 {
     private static readonly string[] Talk =

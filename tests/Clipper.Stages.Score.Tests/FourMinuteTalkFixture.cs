@@ -1,5 +1,5 @@
-using Clipper.Core.Samples;
 using Clipper.Core.Transcripts;
+using Clipper.Samples;
 using Clipper.Stages.Transcribe;
 using Clipper.TestSupport;
 

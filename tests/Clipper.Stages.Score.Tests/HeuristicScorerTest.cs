@@ -1,5 +1,6 @@
 namespace Clipper.Stages.Score.Tests;
 
+[Trait("Category", "unit")]
 public sealed class HeuristicScorerTest
 {
     private const string Body = "Researchers studied hundreds of teams to find the answer. "

@@ -1,6 +1,6 @@
 using Clipper.Core.Clips;
-using Clipper.Core.Samples;
 using Clipper.Core.Transcripts;
+using Clipper.Samples;
 
 namespace Clipper.Stages.Score.Tests;
 
@@ -10,6 +10,7 @@ namespace Clipper.Stages.Score.Tests;
 /// yield the same clip, opening or title more than once; and distinct passages must not be taken for repeats.
 /// The truth is known: every word is tagged with the talk sentence it was spoken in.
 /// </summary>
+[Trait("Category", "unit")]
 public sealed class RepeatedSpeechTest(ITestOutputHelper output)
 {
     private static readonly IReadOnlyList<string> TalkSentences = SampleVideo.TalkSentences();

@@ -2,6 +2,7 @@ using Clipper.Core.Transcripts;
 
 namespace Clipper.Stages.Score.Tests;
 
+[Trait("Category", "unit")]
 public sealed class SentencesTest
 {
     [Fact]

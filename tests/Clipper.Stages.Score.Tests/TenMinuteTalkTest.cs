@@ -1,5 +1,5 @@
 using Clipper.Core.Clips;
-using Clipper.Core.Samples;
+using Clipper.Samples;
 using Clipper.Stages.Transcribe;
 using Clipper.TestSupport;
 
@@ -10,6 +10,8 @@ namespace Clipper.Stages.Score.Tests;
 /// pocketsphinx: each passage is clipped once. Explicit (about three minutes of CPU); run it with
 /// <c>-explicit only</c>.
 /// </summary>
+[Trait("Category", "media")]
+[Trait("Category", "slow")]
 public sealed class TenMinuteTalkTest(ITestOutputHelper output)
 {
     [Fact(Explicit = true)]

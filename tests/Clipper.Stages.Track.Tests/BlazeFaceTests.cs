@@ -4,6 +4,7 @@ using Clipper.Core.Samples;
 namespace Clipper.Stages.Track.Tests;
 
 /// <summary>BlazeFace on real photos; expected places were read off the photos by eye.</summary>
+[Trait("Category", "media")]
 public sealed class BlazeFaceTests(DetectorFixture fixture, ITestOutputHelper output) : IClassFixture<DetectorFixture>
 {
     private static readonly string[] Animals = ["donna.jpg", "donna_2.jpg", "spiff.jpg", "spiff_2.jpg"];
@@ -101,6 +102,7 @@ public sealed class BlazeFaceTests(DetectorFixture fixture, ITestOutputHelper ou
     /// face on a dog or rabbit, every face in full view accepted on the photos of people, nothing on landscapes.
     /// </summary>
     [Fact]
+    [Trait("Category", "slow")]
     public async Task TellsPeopleFromAnimalsOnEveryDemoPhoto()
     {
         var options = new TrackOptions();
@@ -151,6 +153,18 @@ public sealed class BlazeFaceTests(DetectorFixture fixture, ITestOutputHelper ou
         Assert.Equal(1.0, FaceGeometry.Plausibility(frontal));
         Assert.Equal(0.0, FaceGeometry.Plausibility(collapsed));
         Assert.Equal(0.0, FaceGeometry.Plausibility(upsideDown));
+    }
+
+    /// <summary>The frame size the benchmark times (<c>clipper bench track</c>): both faces found on one thread or two.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task FindsBothFacesOnA640x360FrameWithOneOrTwoThreads(int threads)
+    {
+        var frame = await RgbFrame.ReadAsync(Assets.Photo("bar55_2.jpg"), Token, 640, 360);
+        using var detector = new BlazeFace(Assets.FaceModel(), threads);
+
+        Assert.Equal(2, detector.Detect(frame).Count);
     }
 
     private static Face FaceWith(params (double X, double Y)[] points) =>

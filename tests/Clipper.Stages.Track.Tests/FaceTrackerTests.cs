@@ -2,6 +2,7 @@ using Clipper.Core.Crop;
 using Clipper.Core.Errors;
 using Clipper.Core.Media;
 using Clipper.Core.Samples;
+using Clipper.Samples;
 using Clipper.TestSupport;
 
 namespace Clipper.Stages.Track.Tests;
@@ -27,6 +28,7 @@ public sealed class TrackerFixture : IDisposable
 /// The tracker on real talking videos built from real photos, checked against where the face truly is: the face
 /// is found once in the still photo, and the video's known pan expression says where it is in every frame.
 /// </summary>
+[Trait("Category", "media")]
 public sealed class FaceTrackerTests(TrackerFixture fixture) : IClassFixture<TrackerFixture>
 {
     /// <summary>A 9:16 window over a 640x360 frame is 202 px wide.</summary>
@@ -39,6 +41,7 @@ public sealed class FaceTrackerTests(TrackerFixture fixture) : IClassFixture<Tra
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
+    [Trait("Category", "slow")]
     public async Task FollowsAPanningFaceSmoothly()
     {
         var look = new Look(640, 360, 25, 100, 6);
@@ -78,6 +81,7 @@ public sealed class FaceTrackerTests(TrackerFixture fixture) : IClassFixture<Tra
     }
 
     [Fact]
+    [Trait("Category", "slow")]
     public async Task HoldsStillWhenTheSubjectBarelyMoves()
     {
         // A pan of ±12 px: a little beyond the dead zone (16 px), but so small that steady mode must keep one window
@@ -94,6 +98,7 @@ public sealed class FaceTrackerTests(TrackerFixture fixture) : IClassFixture<Tra
     }
 
     [Fact]
+    [Trait("Category", "slow")]
     public async Task StaysOnOneOfTwoFaces()
     {
         // bar55_2.jpg: two people side by side, about 150 px apart in a 640 px frame, panning together. The window
@@ -263,6 +268,24 @@ public sealed class FaceTrackerTests(TrackerFixture fixture) : IClassFixture<Tra
             Tracker.TrackAsync(Path.Combine(fixture.Dir, "talk.m4a"), audioOnly, 0, 5, OutW, OutH, null, Token));
 
         Assert.Equal(ErrorCode.NotAVideo, e.Code);
+    }
+
+    /// <summary>
+    /// The sampling settings <c>clipper bench track</c> compares, the defaults and the former ones (ffmpeg scaling to 640
+    /// wide on its own threads, the detector shrinking that), both follow the face of a 720p talk.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BothSamplingSettingsFollowTheFaceIn720p(bool former)
+    {
+        var video = await TestMedia.CachedTalkAsync("track-bench-hd", SampleVideo.Talk(0.25), Look.Hd, "jesper_2.jpg");
+        var media = await Probe.ProbeAsync(video.File, Token);
+        using var tracker = new FaceTracker(Assets.FaceModel(), former ? new TrackOptions { AnalysisSize = 640, DecodeThreads = 0 } : new TrackOptions());
+
+        var path = await tracker.TrackAsync(video.File, media, 0, video.DurationSeconds, OutW, OutH, null, Token);
+
+        Assert.True(path.Method == "face", $"{path.Method}: {path.Reason}");
     }
 
     private async Task<CropPath> TrackAsync(string file, double start, double end)

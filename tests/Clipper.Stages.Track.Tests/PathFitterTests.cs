@@ -7,6 +7,7 @@ namespace Clipper.Stages.Track.Tests;
 /// reliably (faces detected in alternate frames, a subject leaving, a cutaway). A 1920x1080 source and a 9:16
 /// window, 608 px wide; 5 samples a second.
 /// </summary>
+[Trait("Category", "unit")]
 public sealed class PathFitterTests
 {
     private const int Window = 608;

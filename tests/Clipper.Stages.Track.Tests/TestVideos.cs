@@ -1,7 +1,7 @@
 using System.Globalization;
 using Clipper.Core.Crop;
 using Clipper.Core.Processes;
-using Clipper.Core.Samples;
+using Clipper.Samples;
 
 namespace Clipper.Stages.Track.Tests;
 

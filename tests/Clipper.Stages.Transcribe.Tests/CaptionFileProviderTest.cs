@@ -3,6 +3,7 @@ using Clipper.TestSupport;
 
 namespace Clipper.Stages.Transcribe.Tests;
 
+[Trait("Category", "unit")]
 public sealed class CaptionFileProviderTest : IDisposable
 {
     private readonly string dir = TestMedia.TempDir("captions-test");

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Clipper.Core.Samples;
 using Clipper.Core.Transcripts;
+using Clipper.Samples;
 using Clipper.TestSupport;
 
 namespace Clipper.Stages.Transcribe.Tests;

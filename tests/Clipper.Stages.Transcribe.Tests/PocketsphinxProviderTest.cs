@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Clipper.Core.Processes;
 using Clipper.Core.Samples;
 using Clipper.Core.Transcripts;
+using Clipper.Samples;
 using Clipper.TestSupport;
 
 namespace Clipper.Stages.Transcribe.Tests;
@@ -10,6 +11,8 @@ namespace Clipper.Stages.Transcribe.Tests;
 /// The recogniser on real speech: flite reading sentences of the sample talk (known text and sentence times) and
 /// LibriVox recordings of people reading (known text). The four-minute talk is recognised once for the class.
 /// </summary>
+[Trait("Category", "media")]
+[Trait("Category", "slow")]
 public sealed class PocketsphinxProviderTest(FourMinuteTalkFixture fixture, ITestOutputHelper output) : IClassFixture<FourMinuteTalkFixture>
 {
     private BuiltMedia Talk => fixture.Talk;

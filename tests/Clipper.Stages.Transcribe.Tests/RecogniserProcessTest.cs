@@ -4,6 +4,7 @@ using Clipper.TestSupport;
 namespace Clipper.Stages.Transcribe.Tests;
 
 /// <summary>The recogniser processes of one source: they stop when the work is cancelled or one of them fails.</summary>
+[Trait("Category", "media")]
 public sealed class RecogniserProcessTest
 {
     /// <summary>Live processes whose command line mentions the path (the recognisers reading their chunk files).</summary>

@@ -1,6 +1,6 @@
 using Clipper.Core.Errors;
-using Clipper.Core.Samples;
 using Clipper.Core.Transcripts;
+using Clipper.Samples;
 using Clipper.TestSupport;
 
 namespace Clipper.Stages.Transcribe.Tests;
@@ -29,6 +29,7 @@ public sealed class TeamsSpeechFixture : IAsyncLifetime
     }
 }
 
+[Trait("Category", "media")]
 public sealed class TranscriberTest(TeamsSpeechFixture fixture) : IClassFixture<TeamsSpeechFixture>
 {
     private readonly Transcriber transcriber = Transcriber.Standard(new TranscribeOptions());

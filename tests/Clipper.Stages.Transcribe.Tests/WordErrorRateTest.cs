@@ -1,5 +1,6 @@
 namespace Clipper.Stages.Transcribe.Tests;
 
+[Trait("Category", "unit")]
 public sealed class WordErrorRateTest
 {
     [Fact]

@@ -46,7 +46,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         var bin = Executable();
         for (var attempt = 1; ; attempt++)
         {
-            var port = ServerProcess.FreePort();
+            var port = Ports.Free();
             var workDir = TestMedia.TempDir("clipper-azurite");
             var process = ServerProcess.Start(bin,
             [

@@ -50,7 +50,7 @@ public sealed class RedisServer : IAsyncDisposable
 
         for (var attempt = 1; ; attempt++)
         {
-            var chosen = port ?? ServerProcess.FreePort();
+            var chosen = port ?? Ports.Free();
             var dir = workDir ?? TestMedia.TempDir("clipper-redis");
             var process = ServerProcess.Start(Executable,
             [

@@ -161,16 +161,6 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A loopback port nothing listens on right now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
     /// <summary>Whether something accepts TCP connections on the loopback port.</summary>
     public static async Task<bool> AnswersAsync(int port)
     {

@@ -1,16 +1,15 @@
 using Clipper.Core.Samples;
+using Clipper.Samples;
 
 namespace Clipper.TestSupport;
 
 /// <summary>
 /// Real talking videos for tests, built from the pinned assets on first use and cached in
 /// <c>.test-media/</c> beside <c>.assets/</c> (CLIPPER_TEST_MEDIA overrides), so every test project and every
-/// run after the first reuse them. A file lock keeps parallel test processes from building one twice.
+/// run after the first reuse them (SampleCache keeps parallel test processes from building one twice).
 /// </summary>
 public static class TestMedia
 {
-    private static readonly SemaphoreSlim Gate = new(1, 1);
-
     public static string CacheDir()
     {
         var env = Environment.GetEnvironmentVariable("CLIPPER_TEST_MEDIA");
@@ -31,32 +30,8 @@ public static class TestMedia
         CachedTalkAsync("talk-4min", SampleVideo.Talk(4), Look.Hd);
 
     /// <summary>Builds (once) a talking video of <paramref name="sentences"/> with jesper.jpg, keyed by name.</summary>
-    public static async Task<BuiltMedia> CachedTalkAsync(string name, IReadOnlyList<string> sentences, Look look, string photo = "jesper.jpg")
-    {
-        var dir = CacheDir();
-        var mp4 = Path.Combine(dir, name + ".mp4");
-        var truth = Path.Combine(dir, name + ".json");
-        await Gate.WaitAsync();
-        try
-        {
-            using var fileLock = await LockAsync(Path.Combine(dir, name + ".lock"));
-            if (File.Exists(mp4) && File.Exists(truth))
-            {
-                return Clipper.Core.Json.Deserialize<BuiltMedia>(await File.ReadAllTextAsync(truth));
-            }
-
-            var tmp = Path.Combine(dir, $".{name}.{Guid.NewGuid():N}.mp4");
-            var built = await SampleVideo.TalkingVideoAsync(Assets.Photo(photo), sentences, look, tmp);
-            File.Move(tmp, mp4, overwrite: true);
-            built = built with { File = mp4 };
-            await File.WriteAllTextAsync(truth, Clipper.Core.Json.Serialize(built));
-            return built;
-        }
-        finally
-        {
-            Gate.Release();
-        }
-    }
+    public static Task<BuiltMedia> CachedTalkAsync(string name, IReadOnlyList<string> sentences, Look look, string photo = "jesper.jpg") =>
+        SampleCache.TalkAsync(CacheDir(), name, sentences, look, photo);
 
     /// <summary>Runs ffmpeg with the given arguments to make a small test file (fails the test on error).</summary>
     public static async Task<string> FfmpegAsync(string output, params string[] args)
@@ -64,20 +39,5 @@ public static class TestMedia
         await Clipper.Core.Processes.ProcessRunner.RunCheckedAsync(
             ["ffmpeg", "-nostdin", "-v", "error", "-y", .. args, output], TimeSpan.FromMinutes(5));
         return output;
-    }
-
-    private static async Task<FileStream> LockAsync(string path)
-    {
-        for (int i = 0; ; i++)
-        {
-            try
-            {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (i < 1200)
-            {
-                await Task.Delay(500);
-            }
-        }
     }
 }

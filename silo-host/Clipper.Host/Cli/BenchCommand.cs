@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using Clipper.Abstractions.Jobs;
 using Clipper.Core.Crop;
+using Clipper.Core.Errors;
 using Clipper.Core.Processes;
 using Clipper.Core.Transcripts;
+using Clipper.Host.Cli.Bench;
 using Clipper.Host.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -14,16 +16,35 @@ namespace Clipper.Host.Cli;
 /// <c>clipper bench [MINUTES]</c>: builds a ~10-minute talking video (once, kept under $CLIPPER_HOME/bench), runs the
 /// whole job, then measures the ffmpeg-only floor in the same process: one plain x264 veryfast crf 21 encode per
 /// selected clip range with a static centre crop scaled to the output size. Prints per-stage times, the job/floor
-/// ratio, repeated passages among the clips and the process's peak resident memory. Not part of the tests.
+/// ratio, repeated passages among the clips and the process's peak resident memory. <c>clipper bench NAME</c> runs
+/// one stage's benchmark instead (<see cref="Named"/>). Not part of the tests.
 /// </summary>
 public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string logFile, ILoggerProvider logs)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
+    /// <summary>Benchmarks of one stage by name (<c>clipper bench NAME</c>), each against a baseline run in the same process.</summary>
+    private static readonly Dictionary<string, Func<string, TextWriter, CancellationToken, Task<int>>> Named = new()
+    {
+        ["encode-overhead"] = EncodeOverheadBench.RunAsync,
+        ["track"] = TrackBench.RunAsync,
+    };
+
     public async Task<int> RunAsync(IConfiguration config, IReadOnlyList<string> args, CancellationToken cancel)
     {
-        double minutes = args.Count == 0 ? 10 : double.Parse(args[0], Inv);
         var home = SiloHost.Home(config);
+        if (args.Count > 0 && Named.TryGetValue(args[0], out var named))
+        {
+            return await named(Path.Combine(home, "bench"), stdout, cancel);
+        }
+
+        double minutes = 10;
+        if (args.Count > 0 && (!double.TryParse(args[0], NumberStyles.Float, Inv, out minutes) || minutes <= 0))
+        {
+            throw new ClipperException(ErrorCode.BadOption,
+                $"bench takes MINUTES (a positive number) or a benchmark's name ({string.Join(", ", Named.Keys)}), not '{args[0]}'");
+        }
+
         var video = await DemoCommand.SampleTalkAsync(Path.Combine(home, "bench", $"long-talk-{minutes.ToString("0", Inv)}min.mp4"), minutes, stderr, cancel);
         var outDir = Path.Combine(home, "bench", "out");
         // a home of its own for every run: a transcript cached by an earlier run would skip the recogniser

@@ -18,7 +18,9 @@ public static class CliApp
               --min    shortest clip in seconds (default 15)
               --max    longest clip in seconds (default 90)
           clipper demo     build a sample talking video from bundled public media and clip it
-          clipper bench    measure a ~10-minute job against an ffmpeg-only floor
+          clipper bench [MINUTES]  measure a ~10-minute job against an ffmpeg-only floor
+          clipper bench encode-overhead | track
+              one stage's cost as a ratio to a baseline run in the same process
           clipper serve [--grpc HOST:PORT] [--web HOST:PORT]
               run a silo with the gRPC gateway (default 127.0.0.1:7070) and the web pages, Orleans
               dashboard, /metrics and /health (default 127.0.0.1:8080); CLIPPER_API_KEYS=k1,k2 sets API keys

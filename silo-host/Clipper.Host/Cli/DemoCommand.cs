@@ -1,5 +1,6 @@
 using Clipper.Core.Samples;
 using Clipper.Host.Hosting;
+using Clipper.Samples;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 

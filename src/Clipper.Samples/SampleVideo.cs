@@ -1,8 +1,10 @@
 using System.Globalization;
 using Clipper.Core.Media;
 using Clipper.Core.Processes;
+using Clipper.Core.Samples;
+using Clipper.Core.Transcripts;
 
-namespace Clipper.Core.Samples;
+namespace Clipper.Samples;
 
 /// <summary>A sentence of the speech and where it sits in the audio, in seconds.</summary>
 public sealed record Sentence(string Text, double Start, double End);
@@ -11,6 +13,30 @@ public sealed record Sentence(string Text, double Start, double End);
 public sealed record BuiltMedia(string File, IReadOnlyList<Sentence> Sentences, double DurationSeconds)
 {
     public string Text => string.Join(' ', Sentences.Select(s => s.Text));
+
+    /// <summary>
+    /// Word timings: each sentence's known span shared among its words in proportion to their length. Not what a
+    /// recogniser would say to the millisecond, but an encoder only has to follow the times it is given.
+    /// </summary>
+    public IReadOnlyList<Word> Words()
+    {
+        var output = new List<Word>();
+        foreach (var s in Sentences)
+        {
+            var ws = s.Text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            int letters = ws.Sum(w => w.Length + 1);
+            double t = s.Start;
+            double perLetter = (s.End - s.Start) / letters;
+            foreach (var w in ws)
+            {
+                double d = (w.Length + 1) * perLetter;
+                output.Add(new Word(w, t, t + (d * 0.9), 0.9));
+                t += d;
+            }
+        }
+
+        return output;
+    }
 }
 
 /// <summary>

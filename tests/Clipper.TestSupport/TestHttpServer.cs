@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Clipper.Stages.Fetch.Tests;
+namespace Clipper.TestSupport;
 
 /// <summary>
 /// A small real HTTP/1.1 server on 127.0.0.1 (a raw TCP listener, so a test can declare any length, stall, or

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Globalization;
+using Clipper.Core.Media;
+using Clipper.Core.Processes;
+using Clipper.Core.Samples;
+using Clipper.Samples;
+using Clipper.Stages.Track;
+
+namespace Clipper.Host.Cli.Bench;
+
+/// <summary>
+/// <c>clipper bench track</c>: the face detector's milliseconds per 640×360 frame on one thread (the baseline) and on
+/// two; the tracker's wall time per clip-second on a 720p sample; and the tracker's sampling settings against the ones
+/// before them (ffmpeg scaling to 640 wide on its own threads, the detector shrinking that to 256) as the baseline,
+/// alternated in this process, CPU of this process and of its ffmpegs.
+/// </summary>
+public static class TrackBench
+{
+    private const int Rounds = 2;
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static async Task<int> RunAsync(string benchDir, TextWriter stdout, CancellationToken cancel)
+    {
+        var frame = await RgbFrame.ReadAsync(Assets.Photo("bar55_2.jpg"), cancel, 640, 360);
+        var perFrame = new Dictionary<int, double>();
+        foreach (int threads in new[] { 1, 2 })
+        {
+            using var detector = new BlazeFace(Assets.FaceModel(), threads);
+            for (int i = 0; i < 20; i++)
+            {
+                detector.Detect(frame);
+            }
+
+            const int runs = 100;
+            var clock = Stopwatch.StartNew();
+            for (int i = 0; i < runs; i++)
+            {
+                detector.Detect(frame);
+            }
+
+            perFrame[threads] = clock.Elapsed.TotalMilliseconds / runs;
+            stdout.WriteLine(string.Create(Inv,
+                $"detector, {threads} thread(s), 640x360 frame: {perFrame[threads]:0.00} ms/frame, ratio to 1 thread {perFrame[threads] / perFrame[1]:0.00}"));
+        }
+
+        var video = await SampleCache.TalkAsync(benchDir, "track-bench-hd", SampleVideo.Talk(0.25), Look.Hd, "jesper_2.jpg", cancel);
+        var media = await Probe.ProbeAsync(video.File, cancel);
+        using var tracker = new FaceTracker(Assets.FaceModel(), new TrackOptions());
+        await tracker.TrackAsync(video.File, media, 0, 3, 1080, 1920, null, cancel); // warm-up
+        var wall = Stopwatch.StartNew();
+        var path = await tracker.TrackAsync(video.File, media, 0, video.DurationSeconds, 1080, 1920, null, cancel);
+        double seconds = wall.Elapsed.TotalSeconds;
+        int frames = (int)Math.Ceiling(video.DurationSeconds * new TrackOptions().SampleFps);
+        stdout.WriteLine(string.Create(Inv,
+            $"tracker, 720p: {seconds:0.0} s for {video.DurationSeconds:0.0} s of clip = {seconds / video.DurationSeconds:0.000} s per clip-second, "
+            + $"{seconds * 1000 / frames:0.0} ms per sampled frame (decode + detect), {path.Keyframes.Count} keyframes ({path.Method})"));
+
+        using var former = new FaceTracker(Assets.FaceModel(), new TrackOptions { AnalysisSize = 640, DecodeThreads = 0 });
+        await former.TrackAsync(video.File, media, 0, 3, 1080, 1920, null, cancel); // warm-up
+        double now = 0, before = 0;
+        for (int round = 0; round < Rounds; round++)
+        {
+            now += await CpuOf(tracker);
+            before += await CpuOf(former);
+        }
+
+        stdout.WriteLine(string.Create(Inv,
+            $"tracker sampling, 720p, {Rounds} rounds: CPU {now:0.0} s with the defaults, {before:0.0} s scaling to 640 on ffmpeg's own threads (baseline); ratio {now / before:0.00}"));
+        return 0;
+
+        async Task<double> CpuOf(FaceTracker t)
+        {
+            double cpu = ProcessCpu.Seconds().Total;
+            await t.TrackAsync(video.File, media, 0, video.DurationSeconds, 1080, 1920, null, cancel);
+            return ProcessCpu.Seconds().Total - cpu;
+        }
+    }
+}
