@@ -11,6 +11,7 @@ namespace Clipper.Gateway.Tests;
 /// The error contract: every code answered once, in one table, as gRPC status, CLI exit code and HTTP status; the
 /// code carried in gRPC trailers so a client reads it without parsing the status detail.
 /// </summary>
+[Trait("Category", "unit")]
 public sealed class ErrorTableTests
 {
     /// <summary>The contract as clients know it: changing a row here is changing the public API.</summary>
@@ -70,6 +71,7 @@ public sealed class ErrorTableTests
     }
 
     [Fact]
+    [Trait("Category", "cluster")]
     public async Task ARealServerSendsTheCodeToGrpcAndWebClients()
     {
         await using var server = await GatewayServer.StartAsync();

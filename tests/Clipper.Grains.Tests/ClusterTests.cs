@@ -47,15 +47,9 @@ public sealed class ClusterTests
 
             // a silo that is encoding now and does not host the job (fetch runs on the job's silo)
             var jobSilo = (await job.Get())!.WorkedOn["fetch"];
-            InProcessSiloHandle? victim = null;
-            var deadline = DateTime.UtcNow.AddMinutes(2);
-            while (victim is null && DateTime.UtcNow < deadline)
-            {
-                victim = cluster.Cluster.Silos.FirstOrDefault(s => s.SiloAddress.ToString() != jobSilo && cluster.Executor(s).Running(Stage.Encode) > 0);
-                await Task.Delay(50);
-            }
-
-            Assert.True(victim is not null, "the other silo got an encode");
+            var victim = (await Wait.For(
+                () => Task.FromResult(cluster.Cluster.Silos.FirstOrDefault(s => s.SiloAddress.ToString() != jobSilo && cluster.Executor(s).Running(Stage.Encode) > 0)),
+                s => s is not null, TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(50)))!;
             var before = await job.Get();
             var finishedBefore = before!.Encoded.Values.Select(e => Path.Combine(cluster.BlobDir, e.VideoKey)).ToDictionary(f => f, File.GetLastWriteTimeUtc);
             var killedAt = DateTime.UtcNow;
@@ -98,11 +92,8 @@ public sealed class ClusterTests
         await using (var second = await JobCluster.StartAsync(1, home))
         {
             // nobody calls the job: the reminder reactivates it and it finishes
-            var deadline = DateTime.UtcNow.AddMinutes(4);
-            while (DateTime.UtcNow < deadline && await Sqlite.ScalarAsync(db, "SELECT count(*) FROM clipper_reminder") != "0")
-            {
-                await Task.Delay(500);
-            }
+            await Wait.Until(async () => await Sqlite.ScalarAsync(db, "SELECT count(*) FROM clipper_reminder") == "0", TimeSpan.FromMinutes(4),
+                "the finished job's reminder removed");
 
             var v = await second.Grains.GetGrain<IVideoJobGrain>(id).Get();
             Assert.Equal(JobStatus.Completed, v!.Status);

@@ -17,6 +17,7 @@ public sealed class ErrorTransportTests
     private static readonly ServiceProvider Services = new ServiceCollection().AddSerializer().BuildServiceProvider();
 
     [Fact]
+    [Trait("Category", "unit")]
     public void EveryFieldSurvivesTheSerializerAsTheSameType()
     {
         var sent = new ClipperException(ErrorCode.DownloadFailed, "the server answered 404", "HTTP/1.1 404 Not Found", new IOException("not carried"))
@@ -39,6 +40,7 @@ public sealed class ErrorTransportTests
     }
 
     [Fact]
+    [Trait("Category", "cluster")]
     public async Task GrainsThrowTheirCodesToClientsAndToOtherSilos()
     {
         var home = TestMedia.TempDir("error-transport");

@@ -144,9 +144,9 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
         var v = await Job(id).Cancel();
         Assert.Equal(JobStatus.Cancelled, v!.Status);
         Assert.Equal("cancelled", v.Error!.Code);
-        await Until(() => Task.FromResult(executor.Running(Stage.Transcribe) == 0), TimeSpan.FromSeconds(10), "no transcription running");
+        await Wait.Until(() => Task.FromResult(executor.Running(Stage.Transcribe) == 0), TimeSpan.FromSeconds(10), "no transcription running");
         // the slot is given back just before the directory is removed: wait for both
-        await Until(() => Task.FromResult(!Directory.Exists(Path.Combine(_home, "work", id))), TimeSpan.FromSeconds(10),
+        await Wait.Until(() => Task.FromResult(!Directory.Exists(Path.Combine(_home, "work", id))), TimeSpan.FromSeconds(10),
             "the stopped unit's work directory removed");
         await Task.Delay(1500);
         Assert.Equal(JobStatus.Cancelled, (await Job(id).Get())!.Status);
@@ -161,14 +161,14 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
         var v = await _cluster.WaitAsync(id, v => v.Status == JobStatus.Transcribing, TimeSpan.FromSeconds(60));
         await Job(id).Cancel();
         var executor = _cluster.Executor(_cluster.Cluster.Silos[0]);
-        await Until(() => Task.FromResult(executor.Running(Stage.Transcribe) == 0), TimeSpan.FromSeconds(10), "no transcription running");
+        await Wait.Until(() => Task.FromResult(executor.Running(Stage.Transcribe) == 0), TimeSpan.FromSeconds(10), "no transcription running");
 
         // a unit of a job nobody drives, so only this test starts and stops it
         var ghost = Jobs.NewId("ghost");
         var work = new StageWork(ghost, WorkId.Transcribe, v.Spec!, v.Source, null, null, null);
         var unit = _cluster.Grains.GetGrain<ILocalStageGrain>($"{ghost}/transcribe");
         await unit.Start(work, "first");
-        await Until(() => Task.FromResult(executor.Running(Stage.Transcribe) == 1), TimeSpan.FromSeconds(10), "the ghost unit running");
+        await Wait.Until(() => Task.FromResult(executor.Running(Stage.Transcribe) == 1), TimeSpan.FromSeconds(10), "the ghost unit running");
         Assert.True(await unit.IsRunning("first"));
 
         // stopped (as a stage timeout or a stopping silo does), then re-driven under a new token at once: a run
@@ -177,24 +177,9 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
         await unit.Stop();
         await unit.Start(work, "again");
         Assert.False(await unit.IsRunning("again"));
-        await Until(() => Task.FromResult(executor.Running(Stage.Transcribe) == 0), TimeSpan.FromSeconds(10), "the stopped run ended");
+        await Wait.Until(() => Task.FromResult(executor.Running(Stage.Transcribe) == 0), TimeSpan.FromSeconds(10), "the stopped run ended");
         Assert.False(await unit.IsRunning("again"));
         Assert.False(await unit.IsRunning("first"));
-    }
-
-    /// <summary>Asks until the condition holds; throws naming what it waited for when it never does.</summary>
-    private static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"waited {timeout} for {what}");
-            }
-
-            await Task.Delay(50);
-        }
     }
 }
 
@@ -206,7 +191,7 @@ public sealed class StubServer : IDisposable
 
     public StubServer(HttpStatusCode status)
     {
-        var port = FreePort();
+        var port = Ports.Free();
         Url = $"http://127.0.0.1:{port}/talk.mp4";
         _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         _listener.Start();
@@ -250,12 +235,4 @@ public sealed class StubServer : IDisposable
 
     public void Dispose() => _listener.Close();
 
-    private static int FreePort()
-    {
-        var l = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 }
