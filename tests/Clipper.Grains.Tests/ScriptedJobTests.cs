@@ -168,21 +168,10 @@ public sealed class ScriptedJobTests : IAsyncLifetime
 
     private int[] Starts(string id) => [.. new[] { 1, 2, 3 }.Select(i => _runner.Starts(id, WorkId.Track(i)))];
 
-    private async Task StartsAsync(string id, int count, params WorkId[] units)
-    {
-        var deadline = DateTime.UtcNow + RealWait;
-        while (units.Any(u => _runner.Starts(id, u) < count))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"job {id}: waited {RealWait} for {string.Join(", ", units.Select(u => u.ToString()))} "
-                    + $"to start {count} time(s); starts were {string.Join(", ", units.Select(u => $"{u}={_runner.Starts(id, u)}"))} "
-                    + $"at fake time {_clock.GetUtcNow():O}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    private Task StartsAsync(string id, int count, params WorkId[] units) =>
+        Wait.Until(() => Task.FromResult(units.All(u => _runner.Starts(id, u) >= count)), RealWait,
+            () => $"job {id}: starts {string.Join(", ", units.Select(u => $"{u}={_runner.Starts(id, u)}"))} at fake time {_clock.GetUtcNow():O}",
+            $"{string.Join(", ", units.Select(u => u.ToString()))} to start {count} time(s)");
 
     private sealed class Watcher : IJobObserver
     {
@@ -211,23 +200,10 @@ public sealed class ScriptedJobTests : IAsyncLifetime
 
         public async Task<JobView> UntilAsync(Func<JobView, bool> done, TimeSpan timeout, string what)
         {
-            var deadline = DateTime.UtcNow + timeout;
-            while (true)
-            {
-                var seen = Seen;
-                if (seen.FirstOrDefault(done) is { } v)
-                {
-                    return v;
-                }
-
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"waited {timeout} for a pushed view showing {what}; saw {seen.Count} view(s), "
-                        + $"the last {seen.LastOrDefault()?.Status} {seen.LastOrDefault()?.Percent:0.0}%");
-                }
-
-                await Task.Delay(20);
-            }
+            await Wait.Until(() => Task.FromResult(Seen.Any(done)), timeout,
+                () => $"{Seen.Count} view(s), the last {Seen.LastOrDefault()?.Status} {Seen.LastOrDefault()?.Percent:0.0}%",
+                $"a pushed view showing {what}");
+            return Seen.First(done);
         }
     }
 
