@@ -213,4 +213,24 @@ public sealed class JobPlanTests
         var again = JobViews.WithProgress(view, new Dictionary<WorkId, double>(), shown);
         Assert.Equal((shown.StagePercent, shown.Percent), (again.StagePercent, again.Percent));
     }
+
+    [Fact]
+    public void TheJobsPercentHoldsWhenAnEncodeFailsAsTrackingEnds()
+    {
+        // clip 1 tracked and encoding at 90 % while clip 2 is still tracked: the job shows Tracking
+        var s = Scored(2);
+        s.Status = JobStatus.Tracking;
+        s.Tracked[1] = new TrackResult(1, "k", "face", null);
+        var running = new Dictionary<WorkId, double> { [WorkId.Track(2)] = 0.9, [WorkId.Encode(1)] = 0.9 };
+        var shown = JobViews.WithProgress(JobViews.Of("j", s), running, null);
+
+        // then clip 2's track lands and clip 1's encode fails in the same moment: the job moves on to Encoding
+        // with nothing encoding yet
+        s.Tracked[2] = new TrackResult(2, "k", "face", null);
+        s.Status = JobStatus.Encoding;
+        var next = JobViews.WithProgress(JobViews.Of("j", s), new Dictionary<WorkId, double>(), shown);
+
+        Assert.Equal(shown.Percent, next.Percent, 6);
+        Assert.Equal(0, next.StagePercent, 6);
+    }
 }

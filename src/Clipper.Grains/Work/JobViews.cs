@@ -6,8 +6,9 @@ namespace Clipper.Grains.Work;
 
 /// <summary>
 /// What callers see of a job: its persisted state, copied (so later changes to the state do not show through), and
-/// live progress. Progress is the stages' weighted share of done units plus the running units' own fractions; it
-/// never goes back while the status stays, since a unit tried again starts from 0.
+/// live progress. Progress is the stages' weighted share of done units plus the running units' own fractions; the
+/// job's percent never goes back while it runs (a unit tried again starts from 0, and may have been counted under an
+/// earlier status), the stage's only while its status stays.
 /// </summary>
 public static class JobViews
 {
@@ -25,7 +26,7 @@ public static class JobViews
             units.Where(u => u.LastError is not null).ToDictionary(u => u.Id.ToString(), u => u.LastError!));
     }
 
-    /// <summary>The view with its stage and job percent from the running units' fractions, never below <paramref name="shown"/> in the same status.</summary>
+    /// <summary>The view with its stage and job percent from the running units' fractions, the stage's never below <paramref name="shown"/> in the same status, the job's never below it at all while it runs.</summary>
     public static JobView WithProgress(JobView v, IReadOnlyDictionary<WorkId, double> running, JobView? shown)
     {
         if (v.Status == JobStatus.Completed)
@@ -53,6 +54,12 @@ public static class JobViews
         if (shown is not null && shown.Status == v.Status)
         {
             stage = Math.Max(stage, shown.StagePercent);
+        }
+
+        if (shown is not null && shown.Status <= v.Status)
+        {
+            // the job's percent holds across a status change too: an encode that ran while the job was still
+            // tracking, then failed and starts again from 0, must not pull the job back when tracking ends
             percent = Math.Max(percent, shown.Percent);
         }
 
