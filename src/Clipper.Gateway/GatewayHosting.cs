@@ -40,6 +40,7 @@ public static class GatewayHosting
         s.AddSingleton<Access>();
         s.AddSingleton<AccessInterceptor>();
         s.AddSingleton<JobWatchHub>();
+        s.AddSingleton<JobListFeed>();
         s.AddSingleton(sp => new Uploads(sp.GetRequiredService<IOptions<GatewayOptions>>(), sp.GetRequiredService<IBlobStore>())
         { Directory = uploadDirectory });
         s.AddSingleton(sp => new ArtifactLinks(sp.GetRequiredService<IOptions<GatewayOptions>>(), sp.GetRequiredService<IBlobStore>(), delivery));

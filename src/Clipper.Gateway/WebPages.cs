@@ -16,8 +16,8 @@ namespace Clipper.Gateway;
 /// <summary>
 /// Clipper's own pages on the web port: <c>/jobs</c> (every job, updating live) and <c>/jobs/{id}</c> (stage
 /// timeline, units of work with attempts and errors, each clip with its thumbnail, scores and a player), the JSON
-/// they read (<c>/api/jobs</c>, <c>/api/jobs/{id}</c>, and <c>/api/jobs/{id}/events</c>, the job's changes as
-/// server-sent events) and the clips' files (<c>/files/jobs/…</c>).
+/// they read (<c>/api/jobs</c> and <c>/api/jobs/{id}</c>; <c>/api/jobs/events</c> and <c>/api/jobs/{id}/events</c>,
+/// the list's and the job's changes as server-sent events) and the clips' files (<c>/files/jobs/…</c>).
 /// </summary>
 public static class WebPages
 {
@@ -30,14 +30,18 @@ public static class WebPages
         app.MapGet("/jobs/{id}", (string id) => Page("job.html"));
         app.MapGet("/web/{file}", (string file) => Asset(file));
         app.MapGet("/api/jobs", ListAsync);
+        app.MapGet("/api/jobs/events", ListEventsAsync);
         app.MapGet("/api/jobs/{id}", DetailAsync);
         app.MapGet("/api/jobs/{id}/events", EventsAsync);
         app.MapGet("/files/{**blob}", FileAsync);
     }
 
+    private static int PageSize(HttpContext http) =>
+        int.TryParse(http.Request.Query["pageSize"], out var n) ? Math.Clamp(n, 1, 500) : 100;
+
     private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, ArtifactLinks links)
     {
-        int size = int.TryParse(http.Request.Query["pageSize"], out var n) ? Math.Clamp(n, 1, 500) : 100;
+        int size = PageSize(http);
         var (views, _) = await JobMapping.ListAsync(grains, size, null, []);
         var jobs = new JsonArray();
         foreach (var v in views)
@@ -83,6 +87,39 @@ public static class WebPages
             }
 
             await http.Response.WriteAsync("event: end\ndata: {}\n\n", cancel);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            // the page went away
+        }
+    }
+
+    /// <summary>
+    /// The job list as server-sent events: <c>list</c> (the newest jobs, as <c>/api/jobs</c> gives them) once, then
+    /// <c>job</c> (one job, as listed) for each change of a listed job and each job added; the list page follows this
+    /// instead of asking again and again.
+    /// </summary>
+    private static async Task ListEventsAsync(HttpContext http, JobListFeed feed, ArtifactLinks links)
+    {
+        var cancel = http.RequestAborted;
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-store";
+        try
+        {
+            await foreach (var e in feed.WatchAsync(PageSize(http), cancel))
+            {
+                var (name, data) = e switch
+                {
+                    JobListFeed.Listed l => ("list", new JsonObject
+                    {
+                        ["jobs"] = new JsonArray([.. l.Jobs.Select(v => JsonNode.Parse(Proto.Format(JobMapping.ToJob(v, links))))]),
+                    }.ToJsonString()),
+                    JobListFeed.Changed c => ("job", Proto.Format(JobMapping.ToJob(c.Job, links))),
+                    _ => throw new InvalidOperationException($"unknown list event {e}"),
+                };
+                await http.Response.WriteAsync($"event: {name}\ndata: {data}\n\n", cancel);
+                await http.Response.Body.FlushAsync(cancel);
+            }
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {

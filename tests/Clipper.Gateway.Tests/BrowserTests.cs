@@ -5,8 +5,8 @@ using Microsoft.Playwright;
 namespace Clipper.Gateway.Tests;
 
 /// <summary>
-/// The pages in a real headless Chromium (Debian's, driven by Playwright): /jobs shows a running job's percent
-/// advance, /jobs/{id} plays a clip, /dashboard lists the silo and the job grain. Screenshots go to
+/// The pages in a real headless Chromium (Debian's, driven by Playwright): /jobs, open before the job is submitted,
+/// shows it appear and its percent advance as pushed (one event stream, no polling), /jobs/{id} plays a clip, /dashboard lists the silo and the job grain. Screenshots go to
 /// TestResults/screenshots beside the repository.
 /// </summary>
 [Trait("Category", "browser")]
@@ -32,8 +32,19 @@ public sealed class BrowserTests(ITestOutputHelper output)
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
 
-        var job = await server.UploadAsync(talk.File, new ClipOptions { MaxClips = 2 });
+        // the list page is open before the job exists: the job appears and advances on it with no request after the
+        // page's one event stream
+        var asked = new List<string>();
+        page.Request += (_, r) =>
+        {
+            lock (asked)
+            {
+                asked.Add(new Uri(r.Url).PathAndQuery);
+            }
+        };
         await page.GotoAsync($"{server.WebBase}/jobs");
+        await page.Locator("#summary").GetByText("0 jobs").WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        var job = await server.UploadAsync(talk.File, new ClipOptions { MaxClips = 2 });
         var row = page.Locator($"tr[data-job='{job.JobId}']");
         await row.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
         // the percent shown advances while the job runs
@@ -52,6 +63,12 @@ public sealed class BrowserTests(ITestOutputHelper output)
 
         await server.WatchAllAsync(job.JobId, TimeSpan.FromMinutes(8));
         await page.Locator($"tr[data-job='{job.JobId}'][data-state='COMPLETED']").WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
+        lock (asked)
+        {
+            output.WriteLine("requests of /jobs: " + string.Join(", ", asked));
+            Assert.Equal(["/api/jobs/events"], asked.Where(a => a.StartsWith("/api/", StringComparison.Ordinal)));
+        }
+
 
         await page.GotoAsync($"{server.WebBase}/jobs/{job.JobId}");
         var video = page.Locator("video").First;

@@ -154,6 +154,74 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task TheJobListPushesANewJobAndItsChangesOnOneOpenRequest()
+    {
+        // one request, read as the /jobs page reads it: the list once, then each change, with nothing asked again
+        using var http = new HttpClient { BaseAddress = new Uri(Server.WebBase), Timeout = Timeout.InfiniteTimeSpan };
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        using var response = await http.GetAsync("/api/jobs/events", HttpCompletionOption.ResponseHeadersRead, stop.Token);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
+        var (name, data) = await NextEventAsync(reader, stop.Token);
+        Assert.Equal("list", name);
+        var before = System.Text.Json.Nodes.JsonNode.Parse(data)!["jobs"]!.AsArray().Select(j => (string)j!["jobId"]!).ToList();
+
+        var talk = await TestMedia.ShortTalkAsync();
+        var job = await Server.UploadAsync(talk.File);
+        Assert.DoesNotContain(job.JobId, before);
+        var states = new List<string>();
+        while (true)
+        {
+            (name, data) = await NextEventAsync(reader, stop.Token);
+            Assert.Equal("job", name);
+            var j = System.Text.Json.Nodes.JsonNode.Parse(data)!;
+            if ((string)j["jobId"]! != job.JobId)
+            {
+                continue;
+            }
+
+            states.Add((string)j["state"]!);
+            if (states.Count == 1)
+            {
+                // the job appeared on the list by itself; now it changes and the change comes down the same request
+                await Client.CancelJobAsync(new CancelJobRequest { JobId = job.JobId });
+            }
+
+            if (states[^1] == "CANCELLED")
+            {
+                break;
+            }
+        }
+
+        output.WriteLine("states pushed on the list: " + string.Join(", ", states));
+        Assert.NotEqual("CANCELLED", states[0]);
+    }
+
+    /// <summary>The next server-sent event (its name and data), throwing when the stream ends first.</summary>
+    private static async Task<(string Name, string Data)> NextEventAsync(StreamReader reader, CancellationToken cancel)
+    {
+        string name = "message", data = "";
+        while (await reader.ReadLineAsync(cancel) is { } line)
+        {
+            if (line.Length == 0 && data.Length > 0)
+            {
+                return (name, data);
+            }
+
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                name = line["event: ".Length..];
+            }
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                data += line["data: ".Length..];
+            }
+        }
+
+        throw new InvalidOperationException("the event stream ended before the next event");
+    }
+
+    [Fact]
     public async Task HundredWatchersAllSeeTheEndWhileGetJobIsLoadedAt200PerSecond()
     {
         var talk = await TestMedia.FourMinuteTalkAsync();

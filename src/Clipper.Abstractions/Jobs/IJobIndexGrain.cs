@@ -25,4 +25,17 @@ public interface IJobIndexGrain : IGrainWithIntegerKey
     /// <summary>How many jobs are in each status.</summary>
     [Orleans.Concurrency.AlwaysInterleave, Alias("Counts")]
     Task<IReadOnlyDictionary<JobStatus, int>> Counts();
+
+    /// <summary>
+    /// Pushes every job put from now on to <paramref name="watcher"/>, until it unsubscribes or stops renewing (call
+    /// again within <see cref="WatcherExpiry"/>).
+    /// </summary>
+    [Alias("Subscribe")]
+    Task Subscribe(IJobListObserver watcher);
+
+    [Alias("Unsubscribe")]
+    Task Unsubscribe(IJobListObserver watcher);
+
+    /// <summary>How long a list watcher stays subscribed without renewing.</summary>
+    public static readonly TimeSpan WatcherExpiry = TimeSpan.FromMinutes(1);
 }

@@ -1,13 +1,19 @@
 using System.Globalization;
 using Clipper.Abstractions.Jobs;
 using Clipper.Core.Errors;
+using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
+using Orleans.Utilities;
 
 namespace Clipper.Grains.Jobs;
 
 /// <summary>The job list (see <see cref="IJobIndexGrain"/>), persisted in the "jobs" storage like the jobs.</summary>
-public sealed class JobIndexGrain([PersistentState("index", "jobs")] IPersistentState<JobIndexState> state) : Grain, IJobIndexGrain
+public sealed class JobIndexGrain([PersistentState("index", "jobs")] IPersistentState<JobIndexState> state, ILogger<JobIndexGrain> log)
+    : Grain, IJobIndexGrain
 {
+    /// <summary>The list's watchers (the job list pages): each job put is pushed to them once it is written.</summary>
+    private readonly ObserverManager<IJobListObserver> _watchers = new(IJobIndexGrain.WatcherExpiry, log);
+
     /// <summary>Newest first (submit time, then id, both descending): the order pages are listed in.</summary>
     private static readonly Comparer<JobSummary> Newest = Comparer<JobSummary>.Create((a, b) =>
     {
@@ -35,6 +41,22 @@ public sealed class JobIndexGrain([PersistentState("index", "jobs")] IPersistent
         state.State.Jobs[summary.JobId] = summary;
         Sorted.Add(summary);
         await state.WriteStateAsync();
+        if (_watchers.Count > 0)
+        {
+            await _watchers.Notify(w => w.Listed(summary));
+        }
+    }
+
+    public Task Subscribe(IJobListObserver watcher)
+    {
+        _watchers.Subscribe(watcher, watcher);
+        return Task.CompletedTask;
+    }
+
+    public Task Unsubscribe(IJobListObserver watcher)
+    {
+        _watchers.Unsubscribe(watcher);
+        return Task.CompletedTask;
     }
 
     public Task<JobPage> List(int size, string? after, IReadOnlyList<JobStatus> statuses)
