@@ -27,7 +27,7 @@ public static class JobViews
     }
 
     /// <summary>The view with its stage and job percent from the running units' fractions, the stage's never below <paramref name="shown"/> in the same status, the job's never below it at all while it runs.</summary>
-    public static JobView WithProgress(JobView v, IReadOnlyDictionary<WorkId, double> running, JobView? shown)
+    public static JobView WithProgress(JobState s, JobView v, IReadOnlyDictionary<WorkId, double> running, JobView? shown)
     {
         if (v.Status == JobStatus.Completed)
         {
@@ -43,7 +43,7 @@ public static class JobViews
         double percent = 0, stage = 0;
         foreach (var info in StageInfo.All)
         {
-            var fraction = Fraction(v, info, running);
+            var fraction = Fraction(s, info, running);
             percent += info.Weight * fraction;
             if (info.Status == v.Status)
             {
@@ -66,22 +66,16 @@ public static class JobViews
         return v with { StagePercent = Math.Min(100, stage), Percent = Math.Min(100, percent) };
     }
 
-    private static double Fraction(JobView v, StageInfo info, IReadOnlyDictionary<WorkId, double> running)
+    /// <summary>The stage's share done: its units done (as the plan counts them) plus the running ones' fractions.</summary>
+    private static double Fraction(JobState s, StageInfo info, IReadOnlyDictionary<WorkId, double> running)
     {
-        double inFlight = running.Where(r => r.Key.Stage == info.Stage).Sum(r => r.Value);
-        if (!info.PerClip)
+        var units = JobPlan.Units(s).Where(u => u.Stage == info.Stage).ToList();
+        if (units.Count == 0)
         {
-            bool done = info.Stage switch
-            {
-                Stage.Fetch => v.Source is not null,
-                Stage.Transcribe => v.Transcript is not null,
-                _ => v.Status > JobStatus.Scoring,
-            };
-            return done ? 1 : Math.Min(1, inFlight);
+            return 0; // per-clip units before the clips are chosen
         }
 
-        int clips = v.Clips.Count;
-        int finished = info.Stage == Stage.Track ? v.Tracked.Count : v.Encoded.Count;
-        return clips == 0 ? 0 : Math.Min(1, (finished + inFlight) / clips);
+        double inFlight = running.Where(r => r.Key.Stage == info.Stage).Sum(r => r.Value);
+        return Math.Min(1, (units.Count(u => JobPlan.IsDone(s, u)) + inFlight) / units.Count);
     }
 }
