@@ -71,13 +71,68 @@ public sealed class CliErrorsTests : IClassFixture<CliErrorsTests.BadInputs>
     [Theory]
     [InlineData("--clips", "0")]
     [InlineData("--clips", "many")]
+    [InlineData("--clips", "2.5")]
     [InlineData("--min", "1")]
     [InlineData("--max", "100000")]
     [InlineData("--frobnicate", "1")]
-    public async Task ABadOptionIsRefused(string option, string value) =>
-        await ExpectErrorAsync("bad_option", "clip", Path.Combine(_inputs.Dir, "short.mp4"), option, value);
+    public async Task ABadOptionIsRefused(string option, string value)
+    {
+        var error = await ExpectErrorAsync("bad_option", "clip", Path.Combine(_inputs.Dir, "short.mp4"), option, value);
+        Assert.Contains(option, error);
+    }
 
-    private static async Task ExpectErrorAsync(string code, params string[] args)
+    [Theory]
+    [InlineData("unknown command 'frob'", "frob")]
+    [InlineData("--clips needs a number, got 'many'", "submit", "talk.mp4", "--clips", "many")]
+    [InlineData("watch needs JOB", "watch")]
+    [InlineData("--silo-port needs a port number", "serve", "--silo-port", "x")]
+    [InlineData("unknown option --grpc-port", "serve", "--grpc-port", "1")]
+    [InlineData("bench takes MINUTES", "bench", "abc")]
+    [InlineData("--clips needs a value", "demo", "--clips")]
+    public async Task AWrongCommandLineStopsBeforeAnythingRuns(string expected, params string[] args)
+    {
+        var home = TestMedia.TempDir("cli-home");
+        try
+        {
+            var run = await Cli.ClipperAsync(home, home, TimeSpan.FromMinutes(1), args);
+            Assert.Equal(2, run.ExitCode);
+            var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith("error: bad_option: ", line);
+            Assert.Contains(expected, line);
+            Assert.Equal("", run.Stdout);
+            // nothing ran: no log, no lock, no database in the home
+            Assert.Empty(Directory.GetFileSystemEntries(home));
+        }
+        finally
+        {
+            Directory.Delete(home, true);
+        }
+    }
+
+    [Theory]
+    [InlineData(0, "--help")]
+    [InlineData(0, "clip", "--help")]
+    [InlineData(0, "help", "serve")]
+    [InlineData(2)]
+    public async Task HelpExitsZeroAndNoCommandShowsItAndExitsTwo(int exit, params string[] args)
+    {
+        var home = TestMedia.TempDir("cli-home");
+        try
+        {
+            var run = await Cli.ClipperAsync(home, home, TimeSpan.FromMinutes(1), args);
+            Assert.Equal(exit, run.ExitCode);
+            Assert.Equal("", run.Stderr);
+            Assert.Contains("USAGE:", run.Stdout);
+            Assert.Contains("exit codes: 0 done", run.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(home, true);
+        }
+    }
+
+    /// <summary>Runs clip (with --out) expecting one error line with <paramref name="code"/>; that line.</summary>
+    private static async Task<string> ExpectErrorAsync(string code, params string[] args)
     {
         var home = TestMedia.TempDir("cli-home");
         var cwd = TestMedia.TempDir("cli-cwd");
@@ -92,6 +147,7 @@ public sealed class CliErrorsTests : IClassFixture<CliErrorsTests.BadInputs>
             Assert.DoesNotContain("   at ", run.Stderr);
             Assert.DoesNotContain("Exception", run.Stderr);
             Assert.False(Directory.Exists(Path.Combine(cwd, "out")), "no output directory");
+            return errors[0];
         }
         finally
         {

@@ -5,14 +5,17 @@ using ErrorCode = Clipper.Core.Errors.ErrorCode;
 
 namespace Clipper.Cli.Tests;
 
-/// <summary>The <c>clip</c> command line: defaults, every option, and a bad_option naming what is wrong.</summary>
+/// <summary>
+/// The <c>clip</c> command line as the CLI's parser reads it: defaults, every option, and a bad_option naming what is
+/// wrong.
+/// </summary>
 [Trait("Category", "unit")]
 public sealed class ClipArgsTests
 {
     [Fact]
     public void TheInputAloneGetsTheDefaults()
     {
-        var a = ClipArgs.Parse(["talk.mp4"]);
+        var a = Clip("talk.mp4");
         Assert.Equal("talk.mp4", a.Input);
         Assert.Null(a.Out);
         Assert.Equal(ClipOptions.Defaults, a.Options);
@@ -21,16 +24,32 @@ public sealed class ClipArgsTests
     [Fact]
     public void EveryOptionIsRead()
     {
-        var a = ClipArgs.Parse(["--clips", "8", "https://example.com/talk.mp4", "--out", "out dir", "--min", "20.5", "--max", "60"]);
+        var a = Clip("--clips", "8", "https://example.com/talk.mp4", "--out", "out dir", "--min", "20.5", "--max", "60");
         Assert.Equal("https://example.com/talk.mp4", a.Input);
         Assert.Equal("out dir", a.Out);
         Assert.Equal(ClipOptions.Defaults with { MaxClips = 8, MinSeconds = 20.5, MaxSeconds = 60 }, a.Options);
     }
 
+    [Fact]
+    public void OptionsTakeTheirValueAfterAnEqualsSignToo()
+    {
+        var a = Clip("talk.mp4", "--clips=3", "--out=o", "--max=40");
+        Assert.Equal(("o", 3, 40.0), (a.Out, a.Options.MaxClips, a.Options.MaxSeconds));
+    }
+
     [Theory]
-    [InlineData("no input", new string[] { })]
-    [InlineData("only one input", new[] { "a.mp4", "b.mp4" })]
+    [InlineData("clip needs INPUT", new string[] { })]
+    [InlineData("unexpected argument 'b.mp4'", new[] { "a.mp4", "b.mp4" })]
     [InlineData("--out needs a value", new[] { "a.mp4", "--out" })]
+    [InlineData("--out needs a value", new[] { "a.mp4", "--out", "--clips", "3" })]
+    [InlineData("--out needs a value", new[] { "a.mp4", "--out=" })]
+    [InlineData("--clips needs a value", new[] { "a.mp4", "--clips" })]
+    [InlineData("--clips needs a number, got 'many'", new[] { "a.mp4", "--clips", "many" })]
+    [InlineData("--clips must be between 1 and 50, got 0", new[] { "a.mp4", "--clips", "0" })]
+    [InlineData("--min must be at least 3 seconds, got -5", new[] { "a.mp4", "--min", "-5" })]
+    [InlineData("--max must be at most 600 seconds, got 100000", new[] { "a.mp4", "--max", "100000" })]
+    [InlineData("unknown option -x", new[] { "a.mp4", "-x" })]
+    [InlineData("unexpected argument 'b'", new[] { "a.mp4", "--", "b" })]
     [InlineData("--min needs a number, got 'ten'", new[] { "a.mp4", "--min", "ten" })]
     [InlineData("--clips needs a whole number", new[] { "a.mp4", "--clips", "2.5" })]
     [InlineData("--max needs a number, got 'NaN'", new[] { "a.mp4", "--max", "NaN" })]
@@ -38,7 +57,7 @@ public sealed class ClipArgsTests
     [InlineData("--max (20) must not be below --min (30)", new[] { "a.mp4", "--min", "30", "--max", "20" })]
     public void MistakesAreBadOptionsThatSayWhat(string expected, string[] args)
     {
-        var e = Assert.Throws<ClipperException>(() => ClipArgs.Parse(args));
+        var e = Assert.Throws<ClipperException>(() => Clip(args));
         Assert.Equal(ErrorCode.BadOption, e.Code);
         Assert.Contains(expected, e.Message);
     }
@@ -46,5 +65,7 @@ public sealed class ClipArgsTests
     [Theory]
     [InlineData(59.6, "0:01:00")]
     [InlineData(3725, "1:02:05")]
-    public void ClockTimesRoundToTheSecond(double seconds, string expected) => Assert.Equal(expected, ClipCommand.Clock(seconds));
+    public void ClockTimesRoundToTheSecond(double seconds, string expected) => Assert.Equal(expected, Report.Clock(seconds));
+
+    private static ClipArgs Clip(params string[] args) => CliApp.Parse<ClipLine>(["clip", .. args]).ToArgs();
 }

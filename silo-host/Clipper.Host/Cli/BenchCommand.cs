@@ -30,20 +30,22 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
         ["track"] = TrackBench.RunAsync,
     };
 
-    public async Task<int> RunAsync(IConfiguration config, IReadOnlyList<string> args, CancellationToken cancel)
+    /// <summary>The names of <see cref="Named"/>, for the help and the bad_option message.</summary>
+    public const string NamedList = "encode-overhead, track";
+
+    public static bool IsNamed(string name) => Named.ContainsKey(name);
+
+    public static IEnumerable<string> Names => Named.Keys;
+
+    public async Task<int> RunAsync(IConfiguration config, BenchLine args, CancellationToken cancel)
     {
         var home = SiloHost.Home(config);
-        if (args.Count > 0 && Named.TryGetValue(args[0], out var named))
+        if (args.Named is { } name)
         {
-            return await named(Path.Combine(home, "bench"), stdout, cancel);
+            return await Named[name](Path.Combine(home, "bench"), stdout, cancel);
         }
 
-        double minutes = 10;
-        if (args.Count > 0 && (!double.TryParse(args[0], NumberStyles.Float, Inv, out minutes) || minutes <= 0))
-        {
-            throw new ClipperException(ErrorCode.BadOption,
-                $"bench takes MINUTES (a positive number) or a benchmark's name ({string.Join(", ", Named.Keys)}), not '{args[0]}'");
-        }
+        double minutes = args.Minutes;
 
         var video = await DemoCommand.SampleTalkAsync(Path.Combine(home, "bench", $"long-talk-{minutes.ToString("0", Inv)}min.mp4"), minutes, stderr, cancel);
         var outDir = Path.Combine(home, "bench", "out");
@@ -60,7 +62,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
         var runConfig = SiloHost.LoadConfiguration(new Dictionary<string, string?> { ["Clipper:Home"] = runHome });
         var clock = Stopwatch.StartNew();
         double cpuBefore = ProcessCpu.Seconds().Total;
-        var o = await new ClipCommand(stdout, stderr, logFile, logs).RunAsync(runConfig, ClipArgs.Parse([video, "--out", outDir]), cancel);
+        var o = await new ClipCommand(stdout, stderr, logFile, logs).RunAsync(runConfig, new ClipArgs(video, outDir, Clipper.Core.Clips.ClipOptions.Defaults), cancel);
         double jobSeconds = clock.Elapsed.TotalSeconds;
         double jobCpu = ProcessCpu.Seconds().Total - cpuBefore;
         long peakKb = PeakRssKb();

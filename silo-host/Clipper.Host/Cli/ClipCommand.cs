@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Clipper.Abstractions.Jobs;
@@ -43,9 +42,11 @@ public sealed partial class ClipCommand(TextWriter stdout, TextWriter stderr, st
             // the job pushes each change to the hub, which hands it on: nothing asks the job again and again
             var hub = new JobWatchHub(grains, Microsoft.Extensions.Options.Options.Create(new GatewayOptions()),
                 host.Services.GetRequiredService<ILogger<JobWatchHub>>());
-            var view = await new ProgressView(stderr, ProgressView.IsTerminal).FollowAsync(hub.WatchAsync(jobId, cancel), cancel)
-                ?? throw new ClipperException(ErrorCode.Internal, $"the watch of job {jobId} ended before the job did");
-            return await FinishAsync(view, host.Services.GetRequiredService<IBlobStore>(), dir, cancel);
+            var follow = new JobFollow(stdout, stderr, logFile);
+            var view = await follow.FollowAsync(jobId, hub.WatchAsync(jobId, cancel), v => new ProgressView.Point(v.Status, v.Percent, v.StagePercent), cancel);
+            var files = new BlobArtifacts(host.Services.GetRequiredService<IBlobStore>(), view);
+            var end = await follow.FinishAsync(JobEnding.Of(view), files, dir, elsewhere: null, cancel);
+            return new Outcome(end.ExitCode, jobId, dir, end.Report, view);
         }
         finally
         {
@@ -55,30 +56,13 @@ public sealed partial class ClipCommand(TextWriter stdout, TextWriter stderr, st
         }
     }
 
-    private async Task<Outcome> FinishAsync(JobView view, IBlobStore blobs, string dir, CancellationToken cancel)
+    /// <summary>A finished job's files from this silo's blob store, and its transcript beside them.</summary>
+    private sealed class BlobArtifacts(IBlobStore blobs, JobView view) : IArtifactSource
     {
-        if (view.Status == JobStatus.Completed)
-        {
-            var report = await Report.WriteAsync(view, blobs, dir, cancel);
-            PrintTable(report, dir);
-            return new Outcome(ExitCodes.Done, view.JobId, dir, report, view);
-        }
+        public Task CopyAsync(Delivered file, string target, CancellationToken cancel) => blobs.DownloadAsync(file.Blob, target, cancel);
 
-        var e = view.Error ?? new JobError(ErrorCode.Internal.Code(), "the job ended without a result", null);
-        stderr.WriteLine($"error: {e.Code}: {e.Message}");
-        var exit = ErrorTable.Of(ErrorCodes.FromCode(e.Code)).ExitCode;
-        if (exit == ExitCodes.CannotClip)
-        {
-            return new Outcome(exit, view.JobId, dir, null, view);
-        }
-
-        if (!string.IsNullOrWhiteSpace(e.Detail))
-        {
-            stderr.WriteLine("  " + e.Detail.Trim().Replace("\n", "\n  "));
-        }
-
-        stderr.WriteLine($"clipper: internal failure; details in {logFile}");
-        return new Outcome(exit, view.JobId, dir, null, view);
+        public async Task WriteExtrasAsync(string dir, CancellationToken cancel) =>
+            await File.WriteAllBytesAsync(Path.Combine(dir, "transcript.json"), await blobs.GetBytesAsync(view.Transcript!.TranscriptKey, cancel), cancel);
     }
 
     /// <summary>Local paths are made absolute (a silo may run elsewhere later); URLs pass through.</summary>
@@ -91,28 +75,6 @@ public sealed partial class ClipCommand(TextWriter stdout, TextWriter stderr, st
 
         var p = Path.GetFullPath(input);
         return File.Exists(p) || !input.Contains(':') ? p : input;
-    }
-
-    private void PrintTable(JsonObject report, string dir)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        stdout.WriteLine();
-        stdout.WriteLine(string.Create(inv, $"{"rank",-4} {"score",-5} {"start–end",-17} title"));
-        var clips = report["clips"]!.AsArray();
-        foreach (var c in clips)
-        {
-            var range = $"{Clock((double)c!["start"]!)}–{Clock((double)c["end"]!)}";
-            stdout.WriteLine(string.Create(inv, $"{(int)c["rank"]!,-4} {(int)c["score"]!,-5} {range,-17} {c["title"]}"));
-        }
-
-        stdout.WriteLine();
-        stdout.WriteLine($"{clips.Count} clips written to {dir} (open report.html)");
-    }
-
-    public static string Clock(double seconds)
-    {
-        var s = (long)Math.Round(seconds);
-        return $"{s / 3600}:{s / 60 % 60:00}:{s % 60:00}";
     }
 
     [GeneratedRegex("^[a-zA-Z][a-zA-Z0-9+.-]*://")]

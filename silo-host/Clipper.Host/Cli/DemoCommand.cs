@@ -13,11 +13,11 @@ namespace Clipper.Host.Cli;
 /// </summary>
 public sealed class DemoCommand(TextWriter stdout, TextWriter stderr, string logFile, ILoggerProvider logs)
 {
-    public async Task<int> RunAsync(IConfiguration config, IReadOnlyList<string> args, CancellationToken cancel)
+    public async Task<int> RunAsync(IConfiguration config, DemoLine args, CancellationToken cancel)
     {
         var video = await SampleTalkAsync(Path.Combine(SiloHost.Home(config), "demo", "long-talk-4min.mp4"), 4, stderr, cancel);
         var outcome = await new ClipCommand(stdout, stderr, logFile, logs)
-            .RunAsync(config, ClipArgs.Parse([video, .. args]), cancel);
+            .RunAsync(config, args.ToArgs(video), cancel);
         return outcome.ExitCode;
     }
 

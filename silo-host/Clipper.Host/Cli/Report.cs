@@ -4,80 +4,203 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Clipper.Abstractions.Jobs;
 using Clipper.Core.Storage;
+using Clipper.Gateway.V1;
 
 namespace Clipper.Host.Cli;
 
 /// <summary>
-/// Writes a finished job into a directory: clip-NN.mp4/.srt/.vtt/.jpg copied out of blob storage, report.json
-/// (paths relative to the directory, times in seconds of the source), report.html and transcript.json.
+/// A finished job as the report and the table show it, whichever way it was followed: from the grain's
+/// <see cref="JobView"/> (<c>clip</c>, in-process) or from the API's <see cref="Job"/> (<c>submit</c>, <c>watch</c>).
+/// What only one side knows is optional: the source's facts, each clip's crop and silo and the stage times come with
+/// a JobView; each artifact's URL (and its expiry) with a Job.
+/// </summary>
+public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? Source, IReadOnlyList<FinishedClip> Clips,
+    IReadOnlyDictionary<string, DateTimeOffset>? StageStartedAt)
+{
+    public static FinishedJob From(JobView v) => new(v.JobId, v.Source!.DisplayName,
+        new SourceFacts(v.Spec!.Input, v.Source.Sha256, v.Source.Duration, v.Source.Width, v.Source.Height, v.Transcript!.Provider, v.Transcript.Words),
+        v.Clips.Select(c =>
+        {
+            var e = v.Encoded[c.Index];
+            var t = v.Tracked[c.Index];
+            return new FinishedClip(c.Index, c.Start, c.End, c.Score, new(c.Hook, c.Completeness, c.Density, c.Emotion), c.Reason, c.Title,
+                new(new(e.VideoKey), new(e.ThumbnailKey), new(e.SrtKey), new(e.VttKey)),
+                new ClipWork(t.Method, t.Reason, v.WorkedOn.GetValueOrDefault($"encode-{c.Index}")));
+        }).ToList(),
+        v.StageStartedAt);
+
+    public static FinishedJob From(Job j) => new(j.JobId, j.Source, null,
+        j.Clips.Select(c => new FinishedClip(c.Rank, c.Start, c.End, c.Score,
+            new(c.Scores.Hook, c.Scores.Completeness, c.Scores.Density, c.Scores.Emotion), c.Reason, c.Title,
+            new(Delivered.From(c.Video), Delivered.From(c.Thumbnail), Delivered.From(c.Srt), Delivered.From(c.Vtt)), null)).ToList(),
+        null);
+}
+
+/// <summary>What the silo learnt of the source (with a JobView only).</summary>
+public sealed record SourceFacts(string Input, string Sha256, double Duration, int Width, int Height, string Transcript, int Words);
+
+public sealed record FinishedClip(int Rank, double Start, double End, int Score, Clipper.Core.Clips.Scores Scores, string Reason,
+    string Title, ClipFiles Files, ClipWork? Work)
+{
+    /// <summary>"clip-01": the file stem of this clip's files in the output directory.</summary>
+    public string Stem => BlobLayout.ClipStem(Rank);
+}
+
+/// <summary>A clip's four files as blobs, each with the URL it is delivered from when it came through the API.</summary>
+public sealed record ClipFiles(Delivered Video, Delivered Thumbnail, Delivered Srt, Delivered Vtt)
+{
+    public IEnumerable<(Delivered File, string Extension)> All =>
+        [(Video, ".mp4"), (Thumbnail, ".jpg"), (Srt, ".srt"), (Vtt, ".vtt")];
+}
+
+public sealed record Delivered(string Blob, string? Url = null, DateTimeOffset? ExpiresAt = null)
+{
+    public static Delivered From(Artifact a) =>
+        new(a.Blob, a.Url, a.ExpiresAtUnixMs > 0 ? DateTimeOffset.FromUnixTimeMilliseconds(a.ExpiresAtUnixMs) : null);
+}
+
+/// <summary>How a clip was made (with a JobView only): the crop, and the silo that encoded it.</summary>
+public sealed record ClipWork(string CropMethod, string? CropReason, string? EncodedOn);
+
+/// <summary>Where a finished job's files come from: the blob store in-process, or the server's URLs.</summary>
+public interface IArtifactSource
+{
+    Task CopyAsync(Delivered file, string target, CancellationToken cancel);
+
+    /// <summary>Files beside the report that only this source has (transcript.json, job.json).</summary>
+    Task WriteExtrasAsync(string dir, CancellationToken cancel);
+}
+
+/// <summary>
+/// The one report of a finished job: the clip files copied into a directory as clip-NN.mp4/.jpg/.srt/.vtt, report.json
+/// (paths relative to the directory, times in seconds of the source), report.html, and the printed table.
 /// </summary>
 public static class Report
 {
-    public static async Task<JsonObject> WriteAsync(JobView s, IBlobStore blobs, string dir, CancellationToken cancel)
+    public static async Task<JsonObject> WriteAsync(FinishedJob job, IArtifactSource files, string dir, CancellationToken cancel)
     {
         Directory.CreateDirectory(dir);
-        var src = s.Source!;
-        var root = new JsonObject
+        foreach (var c in job.Clips)
         {
-            ["job"] = s.JobId,
-            ["source"] = new JsonObject
+            foreach (var (file, extension) in c.Files.All)
             {
-                ["input"] = s.Spec!.Input,
-                ["name"] = src.DisplayName,
-                ["sha256"] = src.Sha256,
-                ["duration"] = Round(src.Duration),
-                ["width"] = src.Width,
-                ["height"] = src.Height,
-                ["transcript"] = s.Transcript!.Provider,
-                ["words"] = s.Transcript.Words,
-            },
-        };
-        var clips = new JsonArray();
-        foreach (var c in s.Clips)
-        {
-            var e = s.Encoded[c.Index];
-            var t = s.Tracked[c.Index];
-            var stem = c.Stem;
-            await blobs.DownloadAsync(e.VideoKey, Path.Combine(dir, stem + ".mp4"), cancel);
-            await blobs.DownloadAsync(e.SrtKey, Path.Combine(dir, stem + ".srt"), cancel);
-            await blobs.DownloadAsync(e.VttKey, Path.Combine(dir, stem + ".vtt"), cancel);
-            await blobs.DownloadAsync(e.ThumbnailKey, Path.Combine(dir, stem + ".jpg"), cancel);
-            var crop = new JsonObject { ["method"] = t.Method };
-            if (t.Reason is not null)
-            {
-                crop["reason"] = t.Reason;
+                await files.CopyAsync(file, Path.Combine(dir, c.Stem + extension), cancel);
             }
+        }
 
-            clips.Add(new JsonObject
+        var root = Build(job);
+        await File.WriteAllTextAsync(Path.Combine(dir, "report.json"),
+            root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }), cancel);
+        await files.WriteExtrasAsync(dir, cancel);
+        await File.WriteAllTextAsync(Path.Combine(dir, "report.html"), Html(root), Encoding.UTF8, cancel);
+        return root;
+    }
+
+    /// <summary>report.json: each field the job's side knows (see <see cref="FinishedJob"/>).</summary>
+    public static JsonObject Build(FinishedJob job)
+    {
+        var source = new JsonObject();
+        if (job.Source is { } s)
+        {
+            source["input"] = s.Input;
+        }
+
+        source["name"] = job.SourceName;
+        if (job.Source is { } f)
+        {
+            source["sha256"] = f.Sha256;
+            source["duration"] = Round(f.Duration);
+            source["width"] = f.Width;
+            source["height"] = f.Height;
+            source["transcript"] = f.Transcript;
+            source["words"] = f.Words;
+        }
+
+        var clips = new JsonArray();
+        foreach (var c in job.Clips)
+        {
+            var clip = new JsonObject
             {
-                ["rank"] = c.Index,
+                ["rank"] = c.Rank,
                 ["start"] = Round(c.Start),
                 ["end"] = Round(c.End),
                 ["score"] = c.Score,
-                ["scores"] = new JsonObject { ["hook"] = c.Hook, ["completeness"] = c.Completeness, ["density"] = c.Density, ["emotion"] = c.Emotion },
+                ["scores"] = new JsonObject { ["hook"] = c.Scores.Hook, ["completeness"] = c.Scores.Completeness, ["density"] = c.Scores.Density, ["emotion"] = c.Scores.Emotion },
                 ["reason"] = c.Reason,
                 ["title"] = c.Title,
-                ["video"] = stem + ".mp4",
-                ["thumbnail"] = stem + ".jpg",
-                ["captions"] = new JsonObject { ["srt"] = stem + ".srt", ["vtt"] = stem + ".vtt" },
-                ["crop"] = crop,
-                ["encodedOn"] = s.WorkedOn.GetValueOrDefault($"encode-{c.Index}"),
-            });
+                ["video"] = c.Stem + ".mp4",
+                ["thumbnail"] = c.Stem + ".jpg",
+                ["captions"] = new JsonObject { ["srt"] = c.Stem + ".srt", ["vtt"] = c.Stem + ".vtt" },
+            };
+            if (c.Work is { } w)
+            {
+                var crop = new JsonObject { ["method"] = w.CropMethod };
+                if (w.CropReason is not null)
+                {
+                    crop["reason"] = w.CropReason;
+                }
+
+                clip["crop"] = crop;
+                clip["encodedOn"] = w.EncodedOn;
+            }
+
+            if (c.Files.Video.Url is not null)
+            {
+                clip["delivery"] = new JsonObject
+                {
+                    ["video"] = Delivery(c.Files.Video),
+                    ["thumbnail"] = Delivery(c.Files.Thumbnail),
+                    ["srt"] = Delivery(c.Files.Srt),
+                    ["vtt"] = Delivery(c.Files.Vtt),
+                };
+            }
+
+            clips.Add(clip);
         }
 
-        root["clips"] = clips;
-        var timings = new JsonObject();
-        foreach (var (stage, at) in s.StageStartedAt.OrderBy(kv => kv.Value))
+        var root = new JsonObject { ["job"] = job.JobId, ["source"] = source, ["clips"] = clips };
+        if (job.StageStartedAt is { } stages)
         {
-            timings[stage] = at.ToUnixTimeMilliseconds();
+            var timings = new JsonObject();
+            foreach (var (stage, at) in stages.OrderBy(kv => kv.Value))
+            {
+                timings[stage] = at.ToUnixTimeMilliseconds();
+            }
+
+            root["stageStartedAt"] = timings;
         }
 
-        root["stageStartedAt"] = timings;
-        var options = new System.Text.Json.JsonSerializerOptions { WriteIndented = true };
-        await File.WriteAllTextAsync(Path.Combine(dir, "report.json"), root.ToJsonString(options), cancel);
-        await File.WriteAllBytesAsync(Path.Combine(dir, "transcript.json"), await blobs.GetBytesAsync(s.Transcript.TranscriptKey, cancel), cancel);
-        await File.WriteAllTextAsync(Path.Combine(dir, "report.html"), Html(root), Encoding.UTF8, cancel);
         return root;
+    }
+
+    /// <summary>The table of clips, printed the same after clip and after submit or watch.</summary>
+    public static void PrintTable(TextWriter stdout, FinishedJob job)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        stdout.WriteLine();
+        stdout.WriteLine(string.Create(inv, $"{"rank",-4} {"score",-5} {"start–end",-17} title"));
+        foreach (var c in job.Clips)
+        {
+            var range = $"{Clock(c.Start)}–{Clock(c.End)}";
+            stdout.WriteLine(string.Create(inv, $"{c.Rank,-4} {c.Score,-5} {range,-17} {c.Title}"));
+        }
+    }
+
+    public static string Clock(double seconds)
+    {
+        var s = (long)Math.Round(seconds);
+        return $"{s / 3600}:{s / 60 % 60:00}:{s % 60:00}";
+    }
+
+    private static JsonObject Delivery(Delivered x)
+    {
+        var o = new JsonObject { ["blob"] = x.Blob, ["url"] = x.Url };
+        if (x.ExpiresAt is { } at)
+        {
+            o["expiresAt"] = at.ToString("O");
+        }
+
+        return o;
     }
 
     private static double Round(double v) => Math.Round(v * 100) / 100.0;
@@ -95,7 +218,13 @@ public static class Report
             .Append(".clip img,.clip video{width:270px;border-radius:6px}.score{font-size:2rem;font-weight:800;color:#ffd400}")
             .Append(".subs{font-size:.85rem;color:#bbb}h2{font-size:1.05rem;margin:.4rem 0}a{color:#8cf}</style></head><body>")
             .Append("<h1>").Append(Esc(source["name"])).Append("</h1><p>Job ").Append(Esc(report["job"])).Append(" · ")
-            .Append(clips.Count.ToString(inv)).Append(" clips · source ").Append(Esc(source["duration"])).Append(" s</p><div class=\"clips\">");
+            .Append(clips.Count.ToString(inv)).Append(" clips");
+        if (source["duration"] is { } duration)
+        {
+            b.Append(" · source ").Append(Esc(duration)).Append(" s");
+        }
+
+        b.Append("</p><div class=\"clips\">");
         foreach (var c in clips)
         {
             var s = c!["scores"]!;
@@ -104,8 +233,13 @@ public static class Report
                 .Append("</div><h2>#").Append(Esc(c["rank"])).Append(' ').Append(Esc(c["title"])).Append("</h2><p>")
                 .Append(Esc(c["reason"])).Append("</p><p class=\"subs\">hook ").Append(Esc(s["hook"])).Append(" · completeness ")
                 .Append(Esc(s["completeness"])).Append(" · density ").Append(Esc(s["density"])).Append(" · emotion ")
-                .Append(Esc(s["emotion"])).Append("<br>").Append(Esc(c["start"])).Append('–').Append(Esc(c["end"]))
-                .Append(" s · crop ").Append(Esc(c["crop"]!["method"])).Append("</p><p><a href=\"").Append(Esc(c["captions"]!["srt"]))
+                .Append(Esc(s["emotion"])).Append("<br>").Append(Esc(c["start"])).Append('–').Append(Esc(c["end"])).Append(" s");
+            if (c["crop"] is { } crop)
+            {
+                b.Append(" · crop ").Append(Esc(crop["method"]));
+            }
+
+            b.Append("</p><p><a href=\"").Append(Esc(c["captions"]!["srt"]))
                 .Append("\">SRT</a> · <a href=\"").Append(Esc(c["captions"]!["vtt"])).Append("\">VTT</a></p></div>");
         }
 

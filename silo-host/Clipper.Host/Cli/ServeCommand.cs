@@ -11,7 +11,7 @@ using Orleans.Dashboard;
 namespace Clipper.Host.Cli;
 
 /// <summary>
-/// <c>clipper serve [--grpc HOST:PORT] [--web HOST:PORT]</c>: an embedded silo with the gRPC gateway (h2c, default
+/// <c>clipper serve [--grpc HOST:PORT] [--web HOST:PORT] [--silo-port N] [--gateway-port N]</c>: an embedded silo with the gRPC gateway (h2c, default
 /// 127.0.0.1:7070) and the web pages, dashboard, /metrics and /health (default 127.0.0.1:8080). Logs both addresses
 /// when ready; stops cleanly on SIGINT or SIGTERM. One serve (or clip) per CLIPPER_HOME.
 /// </summary>
@@ -45,25 +45,9 @@ public sealed class ServeCommand(TextWriter stdout, ILoggerProvider logs)
         return app;
     }
 
-    public async Task<int> RunAsync(IConfiguration config, IReadOnlyList<string> args, CancellationToken cancel)
+    public async Task<int> RunAsync(IConfiguration config, ServeLine args, CancellationToken cancel)
     {
-        var overrides = new Dictionary<string, string?>();
-        for (int i = 0; i < args.Count; i++)
-        {
-            string Value() => i + 1 < args.Count ? args[++i]
-                : throw new Clipper.Core.Errors.ClipperException(Clipper.Core.Errors.ErrorCode.BadOption, $"{args[i]} needs a value");
-            switch (args[i])
-            {
-                case "--grpc": overrides["Clipper:Gateway:Grpc"] = Value(); break;
-                case "--web": overrides["Clipper:Gateway:Web"] = Value(); break;
-                case "--silo-port": overrides[$"{ClusterProfile.Section}:SiloPort"] = Value(); break;
-                case "--gateway-port": overrides[$"{ClusterProfile.Section}:GatewayPort"] = Value(); break;
-                default:
-                    throw new Clipper.Core.Errors.ClipperException(Clipper.Core.Errors.ErrorCode.BadOption,
-                        $"unknown option {args[i]} (serve takes --grpc HOST:PORT, --web HOST:PORT, --silo-port N and --gateway-port N)");
-            }
-        }
-
+        var overrides = args.Overrides();
         var merged = new ConfigurationBuilder().AddConfiguration(config).AddInMemoryCollection(overrides).Build();
         using var homeLock = HomeLock.Take(SiloHost.Home(merged));
         var profile = ClusterProfile.From(merged);

@@ -1,0 +1,233 @@
+using System.ComponentModel;
+using System.Globalization;
+using Clipper.Core.Clips;
+using Clipper.Core.Errors;
+using Clipper.Host.Hosting;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace Clipper.Host.Cli;
+
+// The command line of each command, read by Spectre.Console.Cli. Numbers are taken as text and read here with the
+// invariant culture, so that a bad value comes back as bad_option with a message naming its option (the parser's own
+// conversion error names only the type). Every settings class checks itself in Validate; CliApp turns a failed check
+// into "error: bad_option: message", exit 2.
+
+/// <summary>The clip options that <c>clip</c>, <c>demo</c> and <c>submit</c> share: --out --clips --min --max.</summary>
+public class ClipOptionsLine : CommandSettings
+{
+    [CommandOption("--out <DIR>")]
+    [Description("output directory (clip: default ./clips/<job-id>; submit: download the clips there)")]
+    public string? Out { get; init; }
+
+    [CommandOption("--clips <N>")]
+    [Description("at most N clips (default 10)")]
+    public string? Clips { get; init; }
+
+    [CommandOption("--min <S>")]
+    [Description("shortest clip in seconds (default 15)")]
+    public string? Min { get; init; }
+
+    [CommandOption("--max <S>")]
+    [Description("longest clip in seconds (default 90)")]
+    public string? Max { get; init; }
+
+    /// <summary>The options given, the defaults for the rest, checked (bad_option naming the option otherwise).</summary>
+    public ClipOptions ReadOptions()
+    {
+        var d = ClipOptions.Defaults;
+        return (d with { MaxClips = ReadClips() ?? d.MaxClips, MinSeconds = ReadMin() ?? d.MinSeconds, MaxSeconds = ReadMax() ?? d.MaxSeconds })
+            .Validate();
+    }
+
+    public int? ReadClips()
+    {
+        if (Number(Clips, "--clips") is not { } n)
+        {
+            return null;
+        }
+
+        return n == Math.Floor(n) && n is <= int.MaxValue and >= int.MinValue
+            ? (int)n : throw CliArgs.Bad($"--clips needs a whole number, got '{Clips}'");
+    }
+
+    public double? ReadMin() => Number(Min, "--min");
+
+    public double? ReadMax() => Number(Max, "--max");
+
+    public override ValidationResult Validate() => CliArgs.Check(() => ReadOptions());
+
+    private static double? Number(string? v, string option) =>
+        v is null ? null
+        : double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
+            ? d : throw CliArgs.Bad($"{option} needs a number, got '{v}'");
+}
+
+/// <summary><c>clip INPUT [--out DIR] [--clips N] [--min S] [--max S]</c>.</summary>
+public class ClipLine : ClipOptionsLine
+{
+    [CommandArgument(0, "<INPUT>")]
+    [Description("a video file or an http(s) URL")]
+    public string Input { get; init; } = "";
+
+    /// <summary>What <c>clip</c> runs with; call after <see cref="Validate"/> succeeded.</summary>
+    public ClipArgs ToArgs() => new(Input, Out, ReadOptions());
+}
+
+/// <summary><c>demo [--out DIR] [--clips N] [--min S] [--max S]</c>: clip's options, for the sample video.</summary>
+public sealed class DemoLine : ClipOptionsLine
+{
+    public ClipArgs ToArgs(string video) => new(video, Out, ReadOptions());
+}
+
+/// <summary>Where the client commands connect and with which key.</summary>
+public interface IServerLine
+{
+    string? Server { get; }
+
+    string? ApiKey { get; }
+}
+
+/// <summary>The server and key of a client command: the options first, then CLIPPER_SERVER and CLIPPER_API_KEY.</summary>
+public static class ServerLines
+{
+    public const string DefaultServer = "127.0.0.1:7070";
+
+    public static string Address(this IServerLine a) =>
+        Present(a.Server) ?? Present(Environment.GetEnvironmentVariable("CLIPPER_SERVER")) ?? DefaultServer;
+
+    public static string? Key(this IServerLine a) => Present(a.ApiKey) ?? Present(Environment.GetEnvironmentVariable("CLIPPER_API_KEY"));
+
+    private static string? Present(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+}
+
+/// <summary><c>submit INPUT [--server HOST:PORT] [--out DIR] [--clips N] [--min S] [--max S] [--api-key K]</c>.</summary>
+public sealed class SubmitLine : ClipLine, IServerLine
+{
+    [CommandOption("--server <HOST:PORT>")]
+    [Description("a running serve's gRPC address (default CLIPPER_SERVER, else 127.0.0.1:7070)")]
+    public string? Server { get; init; }
+
+    [CommandOption("--api-key <K>")]
+    [Description("the API key (default CLIPPER_API_KEY)")]
+    public string? ApiKey { get; init; }
+
+    /// <summary>The options as the API takes them: only those given, 0 for the server's default.</summary>
+    public Gateway.V1.ClipOptions ToRequestOptions() =>
+        new() { MaxClips = ReadClips() ?? 0, MinSeconds = ReadMin() ?? 0, MaxSeconds = ReadMax() ?? 0 };
+}
+
+/// <summary><c>watch JOB [--server HOST:PORT] [--out DIR] [--api-key K]</c>.</summary>
+public sealed class WatchLine : CommandSettings, IServerLine
+{
+    [CommandArgument(0, "<JOB>")]
+    [Description("the job's id, as submit printed it")]
+    public string Job { get; init; } = "";
+
+    [CommandOption("--server <HOST:PORT>")]
+    [Description("a running serve's gRPC address (default CLIPPER_SERVER, else 127.0.0.1:7070)")]
+    public string? Server { get; init; }
+
+    [CommandOption("--out <DIR>")]
+    [Description("download the clips, job.json and report.json there")]
+    public string? Out { get; init; }
+
+    [CommandOption("--api-key <K>")]
+    [Description("the API key (default CLIPPER_API_KEY)")]
+    public string? ApiKey { get; init; }
+
+    public override ValidationResult Validate() =>
+        string.IsNullOrWhiteSpace(Job) ? ValidationResult.Error("watch needs a JOB id") : ValidationResult.Success();
+}
+
+/// <summary><c>serve [--grpc HOST:PORT] [--web HOST:PORT] [--silo-port N] [--gateway-port N]</c>.</summary>
+public sealed class ServeLine : CommandSettings
+{
+    [CommandOption("--grpc <HOST:PORT>")]
+    [Description("the gRPC gateway's address (default 127.0.0.1:7070)")]
+    public string? Grpc { get; init; }
+
+    [CommandOption("--web <HOST:PORT>")]
+    [Description("the web pages, Orleans dashboard, /metrics and /health (default 127.0.0.1:8080)")]
+    public string? Web { get; init; }
+
+    [CommandOption("--silo-port <N>")]
+    [Description("the silo-to-silo port of a cluster (default CLIPPER_SILO_PORT, else 11111)")]
+    public string? SiloPort { get; init; }
+
+    [CommandOption("--gateway-port <N>")]
+    [Description("the Orleans client port of a cluster (default CLIPPER_GATEWAY_PORT, else 30000)")]
+    public string? GatewayPort { get; init; }
+
+    public override ValidationResult Validate() => CliArgs.Check(() =>
+    {
+        Port(SiloPort, "--silo-port");
+        Port(GatewayPort, "--gateway-port");
+    });
+
+    /// <summary>The options given, as configuration keys over the host's configuration.</summary>
+    public Dictionary<string, string?> Overrides()
+    {
+        var o = new Dictionary<string, string?>();
+        void Set(string key, string? value)
+        {
+            if (value is not null)
+            {
+                o[key] = value;
+            }
+        }
+
+        Set("Clipper:Gateway:Grpc", Grpc);
+        Set("Clipper:Gateway:Web", Web);
+        Set($"{ClusterProfile.Section}:SiloPort", SiloPort);
+        Set($"{ClusterProfile.Section}:GatewayPort", GatewayPort);
+        return o;
+    }
+
+    private static void Port(string? v, string option)
+    {
+        if (v is not null && !(int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= 65535))
+        {
+            throw CliArgs.Bad($"{option} needs a port number (1-65535), got '{v}'");
+        }
+    }
+}
+
+/// <summary><c>bench [MINUTES | NAME]</c>: the whole-job benchmark on a MINUTES-long talk, or one stage's by name.</summary>
+public sealed class BenchLine : CommandSettings
+{
+    [CommandArgument(0, "[MINUTES|NAME]")]
+    [Description("minutes of sample talk (default 10), or a benchmark: " + BenchCommand.NamedList)]
+    public string? What { get; init; }
+
+    /// <summary>The stage benchmark named, or null for the whole-job one.</summary>
+    public string? Named => What is not null && BenchCommand.IsNamed(What) ? What : null;
+
+    public double Minutes => What is null || Named is not null ? 10
+        : double.TryParse(What, NumberStyles.Float, CultureInfo.InvariantCulture, out var m) && double.IsFinite(m) && m > 0 ? m
+        : throw CliArgs.Bad($"bench takes MINUTES (a positive number) or a benchmark's name ({BenchCommand.NamedList}), not '{What}'");
+
+    public override ValidationResult Validate() => CliArgs.Check(() => _ = Minutes);
+}
+
+/// <summary>The validated arguments of <c>clip</c>, as the clip run takes them.</summary>
+public sealed record ClipArgs(string Input, string? Out, ClipOptions Options);
+
+/// <summary>bad_option errors, and a settings check as Spectre's <see cref="ValidationResult"/>.</summary>
+public static class CliArgs
+{
+    public static ClipperException Bad(string message) => new(ErrorCode.BadOption, message);
+
+    public static ValidationResult Check(Action read)
+    {
+        try
+        {
+            read();
+            return ValidationResult.Success();
+        }
+        catch (ClipperException e) when (e.Code == ErrorCode.BadOption)
+        {
+            return ValidationResult.Error(e.Message);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using System.Text.Json.Nodes;
+using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Stages;
+using Clipper.Core.Clips;
+using Clipper.Gateway.V1;
+using Clipper.Host.Cli;
+using Clipper.TestSupport;
+using ClipOptions = Clipper.Core.Clips.ClipOptions;
+using JobState = Clipper.Gateway.V1.JobState;
+
+namespace Clipper.Cli.Tests;
+
+/// <summary>
+/// One report of a finished job, whether clip followed it in-process (a grain's JobView) or submit and watch followed
+/// it through the API (a Job): the same clip fields and the same table, plus what only that side knows.
+/// </summary>
+[Trait("Category", "unit")]
+public sealed class ReportTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
+
+    private static JobView View() => new("job-1", JobStatus.Completed, new JobSpec("/in/talk.mp4", ClipSettings.From(ClipOptions.Defaults)),
+        100, 100, new SourceResult("sources/abc.mp4", "abc", "talk.mp4", 240.126, 1920, 1080, 30, 1000, null),
+        new TranscriptResult("transcripts/abc.json", 600, "whisper"),
+        [new ClipPlan(1, 10.004, 40.5, 88, 90, 80, 70, 60, "opens on a question", "Why clips?"),
+            new ClipPlan(2, 3725, 3790, 71, 60, 70, 80, 50, "a complete story", "The long one")],
+        new Dictionary<int, TrackResult> { [1] = new(1, "jobs/job-1/crop/clip-01.json", "face", null), [2] = new(2, "jobs/job-1/crop/clip-02.json", "centre", "no face") },
+        new Dictionary<int, EncodeResult>
+        {
+            [1] = new(1, "jobs/job-1/clip-01.mp4", "jobs/job-1/clip-01.srt", "jobs/job-1/clip-01.vtt", "jobs/job-1/clip-01.jpg", 30.5),
+            [2] = new(2, "jobs/job-1/clip-02.mp4", "jobs/job-1/clip-02.srt", "jobs/job-1/clip-02.vtt", "jobs/job-1/clip-02.jpg", 65),
+        },
+        new Dictionary<string, string> { ["encode-1"] = "silo-a" }, new Dictionary<string, int>(), null, T0, T0.AddMinutes(3),
+        new Dictionary<string, DateTimeOffset> { ["completed"] = T0.AddMinutes(3), ["fetching"] = T0 }, new Dictionary<string, double>());
+
+    /// <summary>The same job as the API returns it (JobMapping rounds times to the millisecond).</summary>
+    private static Job ApiJob()
+    {
+        var job = new Job { JobId = "job-1", State = JobState.Completed, Source = "talk.mp4" };
+        foreach (var c in View().Clips)
+        {
+            Artifact A(string ext) => new()
+            {
+                Blob = $"jobs/job-1/{c.Stem}{ext}",
+                Url = $"https://blobs.example/jobs/job-1/{c.Stem}{ext}?sig=x",
+                ExpiresAtUnixMs = T0.AddHours(1).ToUnixTimeMilliseconds(),
+            };
+            job.Clips.Add(new Clip
+            {
+                Rank = c.Index,
+                Start = Math.Round(c.Start, 3),
+                End = Math.Round(c.End, 3),
+                Score = c.Score,
+                Scores = new Gateway.V1.Scores { Hook = c.Hook, Completeness = c.Completeness, Density = c.Density, Emotion = c.Emotion },
+                Reason = c.Reason,
+                Title = c.Title,
+                Video = A(".mp4"),
+                Thumbnail = A(".jpg"),
+                Srt = A(".srt"),
+                Vtt = A(".vtt"),
+                Finished = true,
+            });
+        }
+
+        return job;
+    }
+
+    private static readonly string[] ClipFields = ["rank", "start", "end", "score", "scores", "reason", "title", "video", "thumbnail", "captions"];
+
+    [Fact]
+    public void BothSidesReportEachClipAlike()
+    {
+        var inProcess = Report.Build(FinishedJob.From(View()))["clips"]!.AsArray();
+        var throughApi = Report.Build(FinishedJob.From(ApiJob()))["clips"]!.AsArray();
+        Assert.Equal(2, inProcess.Count);
+        Assert.Equal(inProcess.Count, throughApi.Count);
+        for (int i = 0; i < inProcess.Count; i++)
+        {
+            foreach (var field in ClipFields)
+            {
+                Assert.True(JsonNode.DeepEquals(inProcess[i]![field], throughApi[i]![field]), $"clip {i + 1} {field}: {inProcess[i]![field]} vs {throughApi[i]![field]}");
+            }
+        }
+
+        var first = inProcess[0]!;
+        Assert.Equal((1, 10.0, 40.5, "clip-01.mp4", "clip-01.jpg", "clip-01.srt"),
+            ((int)first["rank"]!, (double)first["start"]!, (double)first["end"]!, (string)first["video"]!, (string)first["thumbnail"]!, (string)first["captions"]!["srt"]!));
+        Assert.Equal(90, (int)first["scores"]!["hook"]!);
+    }
+
+    [Fact]
+    public void InProcessTheReportHasTheSourceTheCropsAndTheStageTimesAndNoDelivery()
+    {
+        var report = Report.Build(FinishedJob.From(View()));
+        var source = report["source"]!;
+        Assert.Equal(("/in/talk.mp4", "talk.mp4", "abc", 240.13, 1920, "whisper", 600),
+            ((string)source["input"]!, (string)source["name"]!, (string)source["sha256"]!, (double)source["duration"]!, (int)source["width"]!,
+                (string)source["transcript"]!, (int)source["words"]!));
+        var clips = report["clips"]!.AsArray();
+        Assert.Equal(("face", "silo-a"), ((string)clips[0]!["crop"]!["method"]!, (string)clips[0]!["encodedOn"]!));
+        Assert.Equal("no face", (string)clips[1]!["crop"]!["reason"]!);
+        Assert.Null(clips[1]!["encodedOn"]);
+        Assert.All(clips, c => Assert.Null(c!["delivery"]));
+        Assert.Equal(["fetching", "completed"], report["stageStartedAt"]!.AsObject().Select(kv => kv.Key));
+    }
+
+    [Fact]
+    public void ThroughTheApiTheReportHasEachFilesBlobAndUrl()
+    {
+        var job = ApiJob();
+        var report = Report.Build(FinishedJob.From(job));
+        Assert.Equal(["name"], report["source"]!.AsObject().Select(kv => kv.Key));
+        Assert.Null(report["stageStartedAt"]);
+        var clip = report["clips"]![0]!;
+        Assert.Null(clip["crop"]);
+        var video = clip["delivery"]!["video"]!;
+        Assert.Equal((job.Clips[0].Video.Blob, job.Clips[0].Video.Url, T0.AddHours(1)),
+            ((string)video["blob"]!, (string)video["url"]!, DateTimeOffset.Parse((string)video["expiresAt"]!, System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.Equal(job.Clips[1].Vtt.Url, (string)report["clips"]![1]!["delivery"]!["vtt"]!["url"]!);
+    }
+
+    [Fact]
+    public void BothSidesPrintTheSameTable()
+    {
+        using var inProcess = new StringWriter();
+        using var throughApi = new StringWriter();
+        Report.PrintTable(inProcess, FinishedJob.From(View()));
+        Report.PrintTable(throughApi, FinishedJob.From(ApiJob()));
+        Assert.Equal(inProcess.ToString(), throughApi.ToString());
+        Assert.Contains("2    71    1:02:05–1:03:10   The long one", inProcess.ToString());
+    }
+
+    [Fact]
+    public async Task TheReportIsWrittenWithEachClipsFilesUnderItsStem()
+    {
+        var dir = TestMedia.TempDir("report");
+        try
+        {
+            var files = new FakeFiles();
+            var written = await Report.WriteAsync(FinishedJob.From(ApiJob()), files, dir, TestContext.Current.CancellationToken);
+            Assert.Equal(8, files.Copied.Count);
+            Assert.Contains(("jobs/job-1/clip-02.jpg", Path.Combine(dir, "clip-02.jpg")), files.Copied);
+            Assert.True(JsonNode.DeepEquals(written, JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "report.json"), TestContext.Current.CancellationToken))));
+            Assert.Contains("Why clips?", await File.ReadAllTextAsync(Path.Combine(dir, "report.html"), TestContext.Current.CancellationToken));
+            Assert.True(File.Exists(Path.Combine(dir, "extra.txt")));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    private sealed class FakeFiles : IArtifactSource
+    {
+        public List<(string Blob, string Target)> Copied { get; } = [];
+
+        public Task CopyAsync(Delivered file, string target, CancellationToken cancel)
+        {
+            Copied.Add((file.Blob, target));
+            return Task.CompletedTask;
+        }
+
+        public Task WriteExtrasAsync(string dir, CancellationToken cancel) => File.WriteAllTextAsync(Path.Combine(dir, "extra.txt"), "x", cancel);
+    }
+}
