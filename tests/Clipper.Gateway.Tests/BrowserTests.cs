@@ -39,7 +39,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
         {
             lock (asked)
             {
-                asked.Add(new Uri(r.Url).PathAndQuery);
+                asked.Add(new Uri(r.Url).AbsolutePath);
             }
         };
         await page.GotoAsync($"{server.WebBase}/jobs");
