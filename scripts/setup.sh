@@ -37,6 +37,8 @@ if [ "$WANT_TESTS" = 1 ]; then
   command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
   [ -x /usr/bin/chromium ] || need+=(chromium)
+  # Debian's yt-dlp (2023.03.04) is too old for YouTube, but its generic extractor reads the test pages on loopback
+  command -v yt-dlp >/dev/null 2>&1 || need+=(yt-dlp)
   # Debian's Python packages belong to /usr/bin/python3 (another python3 may come first on PATH)
   /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || need+=(python3-grpcio)
   /usr/bin/python3 -c 'import grpc_tools.protoc' >/dev/null 2>&1 || need+=(python3-grpc-tools)

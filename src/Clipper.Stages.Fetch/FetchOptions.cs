@@ -52,6 +52,24 @@ public sealed class FetchOptions
     /// </summary>
     public Func<string, CancellationToken, Task<IPAddress[]>>? Resolve { get; set; }
 
+    /// <summary>
+    /// The yt-dlp program that reads links to pages (YouTube, Vimeo, Twitch VODs, a page with a video): a path or a
+    /// name on PATH (CLIPPER_YTDLP). Empty: links to pages are refused with unsupported_url.
+    /// </summary>
+    public string YtDlp { get; set; } = "yt-dlp";
+
+    /// <summary>A proxy for yt-dlp's metadata call only (http://, https:// or socks5://); the media bytes never use it.</summary>
+    public string? MetadataProxy { get; set; }
+
+    /// <summary>A Netscape cookies file for yt-dlp's metadata call (sites that ask to sign in or to confirm one's age).</summary>
+    public string? CookiesFile { get; set; }
+
+    /// <summary>The tallest video stream taken from a site (the audio is taken whole).</summary>
+    public int MaxHeight { get; set; } = 1080;
+
+    /// <summary>How long yt-dlp may take to read a page's metadata before the fetch fails (transient).</summary>
+    public TimeSpan ResolveTimeout { get; set; } = TimeSpan.FromSeconds(90);
+
     /// <summary>Throws <see cref="ErrorCode.BadOption"/> naming the first setting that makes no sense.</summary>
     public FetchOptions Validate()
     {
@@ -72,6 +90,23 @@ public sealed class FetchOptions
         if (MaxCaptionBytes < 0)
         {
             Bad($"MaxCaptionBytes must not be negative, got {MaxCaptionBytes}");
+        }
+
+        RequirePositive(ResolveTimeout, nameof(ResolveTimeout));
+        if (MaxHeight < 144)
+        {
+            Bad($"MaxHeight must be at least 144, got {MaxHeight}");
+        }
+
+        if (!string.IsNullOrWhiteSpace(MetadataProxy)
+            && !(Uri.TryCreate(MetadataProxy, UriKind.Absolute, out var proxy) && proxy.Scheme is "http" or "https" or "socks5" or "socks5h"))
+        {
+            Bad("MetadataProxy must be an http://, https:// or socks5:// URL");
+        }
+
+        if (!string.IsNullOrWhiteSpace(CookiesFile) && !File.Exists(CookiesFile))
+        {
+            Bad($"CookiesFile {CookiesFile} does not exist");
         }
 
         if (double.IsNaN(SilenceThresholdDb))

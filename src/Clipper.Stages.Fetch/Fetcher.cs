@@ -3,7 +3,9 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Clipper.Core.Errors;
 using Clipper.Core.Media;
+using Clipper.Core.Processes;
 using Clipper.Core.Storage;
+using Clipper.Stages.Fetch.Platform;
 
 namespace Clipper.Stages.Fetch;
 
@@ -42,6 +44,7 @@ public sealed partial class Fetcher : IDisposable
     private readonly UrlGuard guard;
     private readonly HttpDownloader http;
     private readonly SourceValidator validator;
+    private readonly YtDlp ytDlp;
 
     /// <param name="blobs">Where sources go.</param>
     /// <param name="options">The operator's limits; copied, so later changes to it have no effect.</param>
@@ -57,6 +60,7 @@ public sealed partial class Fetcher : IDisposable
         guard = new UrlGuard(this.options);
         http = new HttpDownloader(this.options, guard, handler);
         validator = new SourceValidator(this.options);
+        ytDlp = new YtDlp(this.options);
     }
 
     public async Task<FetchedSource> FetchAsync(FetchRequest request, CancellationToken cancel = default)
@@ -203,6 +207,16 @@ public sealed partial class Fetcher : IDisposable
     {
         // Refuse what can be refused without touching the disk or the network.
         var url = guard.CheckUrl(input);
+        if (!LooksLikeMediaFile(url))
+        {
+            // a link to a page (YouTube, Vimeo, a page with a video): yt-dlp says what is behind it, unless it has no
+            // extractor for it, when the link is fetched as a file
+            if (await ResolvePageAsync(url, cancel).ConfigureAwait(false) is { } platform)
+            {
+                return await FetchPlatformAsync(platform, request, progress, cancel).ConfigureAwait(false);
+            }
+        }
+
         var name = DisplayName(url);
         string? part = null;
         try
@@ -232,6 +246,89 @@ public sealed partial class Fetcher : IDisposable
                 DeleteQuietly(part);
             }
         }
+    }
+
+    /// <summary>What yt-dlp finds behind a page, or null when it has no extractor for it (or is switched off for other sites).</summary>
+    private async Task<PlatformMedia?> ResolvePageAsync(Uri url, CancellationToken cancel)
+    {
+        if (string.IsNullOrWhiteSpace(options.YtDlp))
+        {
+            return UrlGuard.IsYouTube(url.IdnHost.ToLowerInvariant())
+                ? throw new ClipperException(ErrorCode.UnsupportedUrl, $"{UrlGuard.Show(url)} is a YouTube page, and links to pages are "
+                    + "switched off here (Clipper:Fetch:YtDlp is empty): give the video file or a direct link to it")
+                : null;
+        }
+
+        // yt-dlp connects by itself: the page's host is checked here, once, as every media byte is at connect time
+        await guard.CheckAsync(url, cancel).ConfigureAwait(false);
+        return await ytDlp.ResolveAsync(url, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A video from a site: each chosen stream downloaded by Clipper's guarded client (so every byte and redirect obeys
+    /// the address rules), merged by ffmpeg when video and audio come apart, then checked and stored like any source.
+    /// The name is the site's title.
+    /// </summary>
+    private async Task<FetchedSource> FetchPlatformAsync(PlatformMedia media, FetchRequest request, FetchProgress progress, CancellationToken cancel)
+    {
+        if (media.Streams.FirstOrDefault(s => !s.IsPlain) is { } fragmented)
+        {
+            throw new ClipperException(ErrorCode.UnsupportedUrl, $"{UrlGuard.Show(new Uri(media.PageUrl))} is served as {fragmented.Protocol} "
+                + "fragments, which Clipper cannot fetch yet: download the video yourself and give Clipper the file");
+        }
+
+        Directory.CreateDirectory(request.WorkDir);
+        var parts = new List<string>();
+        try
+        {
+            var share = DownloadShare / media.Streams.Count;
+            for (int i = 0; i < media.Streams.Count; i++)
+            {
+                var stream = media.Streams[i];
+                var part = Path.Combine(request.WorkDir, $"fetch-{Guid.NewGuid():N}.{SafeOr(stream.Extension)}");
+                parts.Add(part);
+                await http.DownloadAsync(stream.Url, part, progress.Range(i * share, (i + 1) * share), cancel, stream.Headers).ConfigureAwait(false);
+            }
+
+            string file = parts[0];
+            if (parts.Count > 1)
+            {
+                // video and audio as the site keeps them, side by side in one container without re-encoding
+                file = Path.Combine(request.WorkDir, $"fetch-{Guid.NewGuid():N}.mkv");
+                parts.Add(file);
+                var video = media.Streams.Select((s, i) => (s, i)).FirstOrDefault(x => x.s.HasVideo).i;
+                var audio = media.Streams.Select((s, i) => (s, i)).LastOrDefault(x => x.s.HasAudio && x.i != video).i;
+                await ProcessRunner.RunCheckedAsync(
+                    ["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", parts[video], "-i", parts[audio],
+                     "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", file], options.CheckTimeout, cancel).ConfigureAwait(false);
+            }
+
+            var checkedMedia = await validator.ValidateAsync(file, request.MinDurationSeconds, progress.Range(DownloadShare, CheckEndRemote), cancel)
+                .ConfigureAwait(false);
+            var sha = await Sha256Async(file, cancel).ConfigureAwait(false);
+            var name = Title(media.Title) + "." + ExtensionFor(file, checkedMedia);
+            var key = await StoreSourceAsync(file, sha, ExtensionFor(file, checkedMedia), cancel).ConfigureAwait(false);
+            progress.Report(1.0);
+            return new FetchedSource(key, sha, checkedMedia, name, null, request.Input);
+        }
+        finally
+        {
+            parts.ForEach(DeleteQuietly);
+        }
+
+        static string SafeOr(string ext) => SafeExtension().IsMatch(ext) ? ext : "part";
+    }
+
+    /// <summary>Whether the link names a media file by its extension (fetched by Clipper's own client without asking yt-dlp).</summary>
+    private static bool LooksLikeMediaFile(Uri url) =>
+        ExtensionOf(DisplayName(url)) is { } ext && (Extensions.Values.Any(e => e.Contains(ext)) || ext is "m4a" or "mp3" or "wav");
+
+    /// <summary>A site's title as a file name: no path or control characters, at most 100 characters.</summary>
+    private static string Title(string title)
+    {
+        var clean = new string([.. title.Select(c => char.IsControl(c) || c is '/' or '\\' or ':' or '*' or '?' or '"' or '<' or '>' or '|' ? ' ' : c)]).Trim();
+        clean = clean.Length > 100 ? clean[..100].TrimEnd() : clean;
+        return clean.Length == 0 ? "video" : clean;
     }
 
     /// <summary>Stores the source unless a blob with the same content is already there (same hash, same bytes).</summary>

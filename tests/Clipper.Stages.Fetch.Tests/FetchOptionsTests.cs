@@ -34,6 +34,10 @@ public sealed class FetchOptionsTests
     [InlineData("CheckTimeout")]
     [InlineData("MaxRedirects")]
     [InlineData("MaxCaptionBytes")]
+    [InlineData("ResolveTimeout")]
+    [InlineData("MaxHeight")]
+    [InlineData("MetadataProxy")]
+    [InlineData("CookiesFile")]
     public void NonsenseIsABadOptionNamingTheSetting(string name)
     {
         var o = new FetchOptions();
@@ -46,11 +50,16 @@ public sealed class FetchOptionsTests
             case "CheckTimeout": o.CheckTimeout = TimeSpan.Zero; break;
             case "MaxRedirects": o.MaxRedirects = -1; break;
             case "MaxCaptionBytes": o.MaxCaptionBytes = -1; break;
+            case "ResolveTimeout": o.ResolveTimeout = TimeSpan.Zero; break;
+            case "MaxHeight": o.MaxHeight = 100; break;
+            case "MetadataProxy": o.MetadataProxy = "ftp://user:secret@proxy.example.com"; break;
+            case "CookiesFile": o.CookiesFile = "/nonexistent/cookies.txt"; break;
         }
 
         var e = Assert.Throws<ClipperException>(() => o.Validate());
         Assert.Equal(ErrorCode.BadOption, e.Code);
         Assert.Contains(name, e.Message);
+        Assert.DoesNotContain("secret", e.Message); // a proxy's credentials never appear in an error
         var blobs = TestMedia.TempDir("fetch-blobs");
         try
         {

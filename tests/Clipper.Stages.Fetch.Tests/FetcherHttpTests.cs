@@ -202,11 +202,13 @@ public sealed class FetcherHttpTests : IClassFixture<HttpServerFixture>, IDispos
     }
 
     [Fact]
-    public async Task OtherSchemesAndYouTubeAreUnsupported()
+    public async Task OtherSchemesAndYouTubeWithoutYtDlpAreUnsupported()
     {
         await AssertRefusedAsync("ftp://127.0.0.1/talk.mp4", LoopbackOk(), ErrorCode.UnsupportedUrl, "only http and https");
-        await AssertRefusedAsync("https://www.youtube.com/watch?v=dQw4w9WgXcQ", LoopbackOk(), ErrorCode.UnsupportedUrl,
-            "YouTube download is not available yet");
+        var off = LoopbackOk();
+        off.YtDlp = "";
+        await AssertRefusedAsync("https://www.youtube.com/watch?v=dQw4w9WgXcQ", off, ErrorCode.UnsupportedUrl,
+            "links to pages are switched off here");
     }
 
     [Fact]

@@ -13,10 +13,19 @@ public sealed class HttpServerFixture : TalkFixture
 
     public TestHttpServer Server { get; private set; } = null!;
 
+    /// <summary>The talk's picture alone and its sound alone, as a site keeps them for its best formats.</summary>
+    public byte[] VideoOnly { get; private set; } = [];
+
+    public byte[] AudioOnly { get; private set; } = [];
+
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
         TalkBytes = await File.ReadAllBytesAsync(Talk.File);
+        var dir = TestMedia.TempDir("split-talk");
+        VideoOnly = await File.ReadAllBytesAsync(await TestMedia.FfmpegAsync(Path.Combine(dir, "video.mp4"), "-i", Talk.File, "-an", "-c", "copy"));
+        AudioOnly = await File.ReadAllBytesAsync(await TestMedia.FfmpegAsync(Path.Combine(dir, "audio.m4a"), "-i", Talk.File, "-vn", "-c", "copy"));
+        Directory.Delete(dir, true);
         Server = new TestHttpServer(ServeAsync);
     }
 
@@ -32,6 +41,24 @@ public sealed class HttpServerFixture : TalkFixture
         {
             case "/media/talk.mp4":
                 await ex.SendAsync(200, TalkBytes, ("Content-Type", "video/mp4"));
+                break;
+            case "/videoplayback/137":
+                await ex.SendAsync(200, VideoOnly, ("Content-Type", "video/mp4"));
+                break;
+            case "/videoplayback/140":
+                await ex.SendAsync(200, AudioOnly, ("Content-Type", "audio/mp4"));
+                break;
+            case "/watch/talk":
+                // a page with the video in it, as a site shows one: read by yt-dlp's generic extractor
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes(
+                    "<!doctype html><html><head><title>A talk about teams</title></head><body><h1>A talk about teams</h1>"
+                    + "<video controls><source src=\"/media/talk.mp4\" type=\"video/mp4\"></video></body></html>"),
+                    ("Content-Type", "text/html; charset=utf-8"));
+                break;
+            case "/watch/nothing":
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes(
+                    "<!doctype html><html><head><title>No video</title></head><body><p>Just text.</p></body></html>"),
+                    ("Content-Type", "text/html; charset=utf-8"));
                 break;
             case "/untyped/talk":
                 // No Content-Length and no type: the body ends when the connection closes.

@@ -26,6 +26,7 @@ public static class EnvironmentAliases
         One("CLIPPER_SILO_ADDRESS", "Clipper:Cluster:Address"),
         One("CLIPPER_SILO_PORT", "Clipper:Cluster:SiloPort"),
         One("CLIPPER_GATEWAY_PORT", "Clipper:Cluster:GatewayPort"),
+        One("CLIPPER_YTDLP", "Clipper:Fetch:YtDlp"),
     ];
 
     /// <summary>The configuration entries of the variables set (blank ones are ignored).</summary>

@@ -47,12 +47,14 @@ internal sealed class HttpDownloader : IDisposable
     /// <summary>A finished download.</summary>
     public sealed record Download(Uri FinalUrl, long Bytes, string Sha256);
 
-    public async Task<Download> DownloadAsync(Uri url, string target, Action<double> progress, CancellationToken cancel)
+    /// <param name="headers">Request headers a site asks for (yt-dlp's <c>http_headers</c>: its User-Agent, Referer, …).</param>
+    public async Task<Download> DownloadAsync(Uri url, string target, Action<double> progress, CancellationToken cancel,
+        IReadOnlyDictionary<string, string>? headers = null)
     {
         var current = url;
         for (int hop = 0; ; hop++)
         {
-            using var response = await SendAsync(url, current, hop, cancel).ConfigureAwait(false);
+            using var response = await SendAsync(url, current, hop, headers, cancel).ConfigureAwait(false);
             int status = (int)response.StatusCode;
             if (status is 301 or 302 or 303 or 307 or 308)
             {
@@ -100,7 +102,8 @@ internal sealed class HttpDownloader : IDisposable
 
     public void Dispose() => client.Dispose();
 
-    private async Task<HttpResponseMessage> SendAsync(Uri first, Uri url, int hop, CancellationToken cancel)
+    private async Task<HttpResponseMessage> SendAsync(Uri first, Uri url, int hop, IReadOnlyDictionary<string, string>? headers,
+        CancellationToken cancel)
     {
         try
         {
@@ -121,9 +124,21 @@ internal sealed class HttpDownloader : IDisposable
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };
-        request.Headers.UserAgent.ParseAdd(UserAgent);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("video/*"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("*/*", 0.8));
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+        {
+            // the bytes are taken as they come (no decompression), and Accept stays ours
+            if (!name.Equals("Accept-Encoding", StringComparison.OrdinalIgnoreCase) && !name.Equals("Accept", StringComparison.OrdinalIgnoreCase))
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        if (request.Headers.UserAgent.Count == 0)
+        {
+            request.Headers.UserAgent.ParseAdd(UserAgent);
+        }
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         // The connector has its own connect limit; after it, the server has the read timeout to answer.
         deadline.CancelAfter(options.ConnectTimeout + options.ReadTimeout);

@@ -46,7 +46,7 @@ public sealed partial class UrlGuard
 
     /// <summary>
     /// Checks a URL completely (its form, then every address its host resolves to) and returns the addresses.
-    /// Throws <see cref="ErrorCode.UnsupportedUrl"/> for other schemes and YouTube, <see cref="ErrorCode.UrlBlocked"/>
+    /// Throws <see cref="ErrorCode.UnsupportedUrl"/> for other schemes, <see cref="ErrorCode.UrlBlocked"/>
     /// for non-public addresses and <see cref="ErrorCode.DownloadFailed"/> (transient) when the name cannot be resolved.
     /// </summary>
     public async Task<IReadOnlyList<IPAddress>> CheckAsync(string url, CancellationToken cancel = default)
@@ -60,7 +60,7 @@ public sealed partial class UrlGuard
         CheckAsync(Show(url), cancel);
 
     /// <summary>
-    /// The checks that need no lookup: the scheme, the host's presence and its name (YouTube, blocked hosts,
+    /// The checks that need no lookup: the scheme, the host's presence and its name (blocked hosts,
     /// metadata names, names that only mean something on a local network). Returns the parsed URL.
     /// </summary>
     public Uri CheckUrl(string url)
@@ -262,12 +262,6 @@ public sealed partial class UrlGuard
         if (host.Length == 0)
         {
             throw new ClipperException(ErrorCode.UnsupportedUrl, $"the URL {url} has no valid host name");
-        }
-
-        if (IsYouTube(host))
-        {
-            throw new ClipperException(ErrorCode.UnsupportedUrl, "YouTube download is not available yet: download the video "
-                + "yourself and give Clipper the file, or a direct http(s) link to it");
         }
 
         if (blockedHosts.Contains(host))

@@ -1,0 +1,26 @@
+namespace Clipper.Stages.Fetch.Platform;
+
+/// <summary>What yt-dlp found behind a link to a page: the site's facts about the video and the streams chosen.</summary>
+/// <param name="Id">The site's own id of the video (YouTube's 11 characters, …).</param>
+/// <param name="Extractor">yt-dlp's name for the site ("Youtube", "Vimeo", "generic", …).</param>
+/// <param name="Streams">One stream holding both, or a video stream and an audio stream to merge.</param>
+public sealed record PlatformMedia(
+    string Id,
+    string Title,
+    string? Uploader,
+    double? DurationSeconds,
+    string PageUrl,
+    string Extractor,
+    IReadOnlyList<PlatformStream> Streams)
+{
+    /// <summary>The link is itself the media file (nothing was extracted from a page).</summary>
+    public bool Direct { get; init; }
+}
+
+/// <summary>One stream yt-dlp chose: where it is, the headers the site wants, and what it carries.</summary>
+/// <param name="Protocol">yt-dlp's protocol: "https" and "http" are plain downloads; "m3u8_native", "http_dash_segments", … are fragments.</param>
+public sealed record PlatformStream(Uri Url, IReadOnlyDictionary<string, string> Headers, string Protocol, bool HasVideo, bool HasAudio, string Extension)
+{
+    /// <summary>Whether Clipper's own guarded client can fetch it in one request.</summary>
+    public bool IsPlain => Protocol is "http" or "https";
+}
