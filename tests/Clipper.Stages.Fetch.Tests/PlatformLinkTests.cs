@@ -54,6 +54,28 @@ public sealed class PlatformLinkTests : IClassFixture<HttpServerFixture>, IDispo
     }
 
     [Fact]
+    public async Task OnlyTheMetadataCallGoesThroughTheProxyAndTheVideoComesDirect()
+    {
+        // a forward proxy on loopback that relays what it is asked for and remembers it
+        await using var proxy = new TestHttpServer(async ex =>
+        {
+            using var relay = new HttpClient();
+            using var answer = await relay.GetAsync(ex.Path);
+            await ex.SendAsync((int)answer.StatusCode, await answer.Content.ReadAsByteArrayAsync(),
+                ("Content-Type", answer.Content.Headers.ContentType?.ToString() ?? "application/octet-stream"));
+        });
+        var options = LoopbackOk();
+        options.MetadataProxy = $"http://127.0.0.1:{proxy.Port}";
+        using var fetcher = new Fetcher(blobs, options);
+
+        var source = await fetcher.FetchAsync(new FetchRequest(server.Url("/watch/talk"), work, 3));
+
+        Assert.Equal(FetchMedia.Sha256(talk.File), source.Sha256);
+        Assert.Equal([server.Url("/watch/talk")], proxy.Hits.Keys); // the page, through the proxy; nothing else
+        Assert.Equal(1, server.Hits.GetValueOrDefault("/media/talk.mp4")); // the video, straight from the server
+    }
+
+    [Fact]
     public async Task VideoAndAudioThatComeApartAreFetchedBothByClipperAndMerged()
     {
         // what a current yt-dlp prints for a YouTube video whose best format under 1080p comes apart, its stream URLs

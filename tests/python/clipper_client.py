@@ -199,8 +199,6 @@ def malformed(r, c):
                   S.FAILED_PRECONDITION, "url_blocked:")
     expect_status(r, "SubmitJob ftp url -> FAILED_PRECONDITION", lambda: c.submit("ftp://example.com/a.mp4"),
                   S.FAILED_PRECONDITION, "unsupported_url:")
-    expect_status(r, "SubmitJob youtube url -> FAILED_PRECONDITION", lambda: c.submit("https://www.youtube.com/watch?v=x"),
-                  S.FAILED_PRECONDITION, "unsupported_url:")
     expect_status(r, "SubmitJob min > max seconds -> INVALID_ARGUMENT",
                   lambda: c.submit("https://example.com/a.mp4", min_seconds=100, max_seconds=20),
                   S.INVALID_ARGUMENT, "bad_option:")
