@@ -306,10 +306,10 @@ public sealed partial class Fetcher : IDisposable
             var checkedMedia = await validator.ValidateAsync(file, request.MinDurationSeconds, progress.Range(DownloadShare, CheckEndRemote), cancel)
                 .ConfigureAwait(false);
             var sha = await Sha256Async(file, cancel).ConfigureAwait(false);
-            var name = Title(media.Title) + "." + ExtensionFor(file, checkedMedia);
-            var key = await StoreSourceAsync(file, sha, ExtensionFor(file, checkedMedia), cancel).ConfigureAwait(false);
+            var extension = ExtensionFor(file, checkedMedia);
+            var key = await StoreSourceAsync(file, sha, extension, cancel).ConfigureAwait(false);
             progress.Report(1.0);
-            return new FetchedSource(key, sha, checkedMedia, name, null, request.Input);
+            return new FetchedSource(key, sha, checkedMedia, Title(media.Title) + "." + extension, null, request.Input);
         }
         finally
         {

@@ -202,15 +202,14 @@ public sealed class JobPlanTests
         var s = Scored(2);
         s.Status = JobStatus.Tracking;
         s.Tracked[1] = new TrackResult(1, "k", "face", null);
-        var view = JobViews.Of("j", s);
         var running = new Dictionary<WorkId, double> { [WorkId.Track(2)] = 0.5 };
 
-        var shown = JobViews.WithProgress(s, view, running, null);
+        var shown = JobViews.WithProgress("j", s, running, null);
         Assert.Equal(75, shown.StagePercent, 6);
         Assert.Equal(5 + 25 + 2 + 18 * 0.75, shown.Percent, 6);
 
         // the unit failed and runs again from 0: what was shown stays
-        var again = JobViews.WithProgress(s, view, new Dictionary<WorkId, double>(), shown);
+        var again = JobViews.WithProgress("j", s, new Dictionary<WorkId, double>(), shown);
         Assert.Equal((shown.StagePercent, shown.Percent), (again.StagePercent, again.Percent));
     }
 
@@ -222,13 +221,13 @@ public sealed class JobPlanTests
         s.Status = JobStatus.Tracking;
         s.Tracked[1] = new TrackResult(1, "k", "face", null);
         var running = new Dictionary<WorkId, double> { [WorkId.Track(2)] = 0.9, [WorkId.Encode(1)] = 0.9 };
-        var shown = JobViews.WithProgress(s, JobViews.Of("j", s), running, null);
+        var shown = JobViews.WithProgress("j", s, running, null);
 
         // then clip 2's track lands and clip 1's encode fails in the same moment: the job moves on to Encoding
         // with nothing encoding yet
         s.Tracked[2] = new TrackResult(2, "k", "face", null);
         s.Status = JobStatus.Encoding;
-        var next = JobViews.WithProgress(s, JobViews.Of("j", s), new Dictionary<WorkId, double>(), shown);
+        var next = JobViews.WithProgress("j", s, new Dictionary<WorkId, double>(), shown);
 
         Assert.Equal(shown.Percent, next.Percent, 6);
         Assert.Equal(0, next.StagePercent, 6);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Work;
 using Clipper.Core.Storage;
 using Clipper.Gateway.V1;
 
@@ -25,7 +26,7 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
             var t = v.Tracked[c.Index];
             return new FinishedClip(c.Index, c.Start, c.End, c.Score, new(c.Hook, c.Completeness, c.Density, c.Emotion), c.Reason, c.Title,
                 new(new(e.VideoKey), new(e.ThumbnailKey), new(e.SrtKey), new(e.VttKey)),
-                new ClipWork(t.Method, t.Reason, v.WorkedOn.GetValueOrDefault($"encode-{c.Index}")));
+                new ClipWork(t.Method, t.Reason, v.WorkedOn.GetValueOrDefault(WorkId.Encode(c.Index).ToString())));
         }).ToList(),
         v.StageStartedAt);
 

@@ -31,7 +31,7 @@ public sealed class JobViewPublisher(TimeSpan watcherExpiry, ILogger log)
 
     public void Publish(string jobId, JobState s, IReadOnlyDictionary<WorkId, double> progress)
     {
-        View = s.IsSubmitted ? JobViews.WithProgress(s, JobViews.Of(jobId, s), progress, View) : null;
+        View = s.IsSubmitted ? JobViews.WithProgress(jobId, s, progress, View) : null;
         if (View is not { } view || _watchers.Count == 0)
         {
             return;

@@ -13,7 +13,7 @@ namespace Clipper.Grains.Work;
 public static class JobViews
 {
     /// <summary>A copy of the persisted state with no progress yet (see <see cref="WithProgress"/>).</summary>
-    public static JobView Of(string jobId, JobState s)
+    private static JobView Of(string jobId, JobState s)
     {
         var units = s.Units;
         return new JobView(jobId, s.Status, s.Spec, 0, 0, s.Source, s.Transcript,
@@ -26,9 +26,10 @@ public static class JobViews
             units.Where(u => u.LastError is not null).ToDictionary(u => u.Id.ToString(), u => u.LastError!));
     }
 
-    /// <summary>The view with its stage and job percent from the running units' fractions, the stage's never below <paramref name="shown"/> in the same status, the job's never below it at all while it runs.</summary>
-    public static JobView WithProgress(JobState s, JobView v, IReadOnlyDictionary<WorkId, double> running, JobView? shown)
+    /// <summary>The job's view of <paramref name="s"/> with its stage and job percent from the running units' fractions, the stage's never below <paramref name="shown"/> in the same status, the job's never below it at all while it runs.</summary>
+    public static JobView WithProgress(string jobId, JobState s, IReadOnlyDictionary<WorkId, double> running, JobView? shown)
     {
+        var v = Of(jobId, s);
         if (v.Status == JobStatus.Completed)
         {
             return v with { StagePercent = 100, Percent = 100 };

@@ -41,7 +41,7 @@ public sealed class YtDlp(FetchOptions options)
         {
             result = await ProcessRunner.RunAsync(command, options.ResolveTimeout, cancel).ConfigureAwait(false);
         }
-        catch (ClipperException e) when (e.Code == ErrorCode.ToolFailed && e.Message.Contains("could not be started", StringComparison.Ordinal))
+        catch (ClipperException e) when (e.InnerException is System.ComponentModel.Win32Exception)
         {
             throw new ClipperException(ErrorCode.UnsupportedUrl, $"{UrlGuard.Show(url)} is a page, and links to pages need yt-dlp, "
                 + $"which could not be run ('{options.YtDlp}'): install a current yt-dlp and set CLIPPER_YTDLP (see the README)", inner: e);
