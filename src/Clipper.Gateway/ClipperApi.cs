@@ -1,8 +1,8 @@
-using System.Text.RegularExpressions;
 using Clipper.Abstractions.Jobs;
 using Clipper.Core.Errors;
 using Clipper.Gateway.Errors;
 using Clipper.Gateway.V1;
+using Clipper.Core.Storage;
 using Clipper.Stages.Fetch;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
@@ -18,21 +18,17 @@ namespace Clipper.Gateway;
 /// requests, NOT_FOUND for unknown jobs, FAILED_PRECONDITION for sources that cannot be clipped, …), the code in
 /// the trailers and a detail that starts with it ("bad_option: …").
 /// </summary>
-public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads uploads, Fetcher fetcher,
+public sealed class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads uploads, Fetcher fetcher, JobSubmissions submissions,
     ArtifactLinks links, IHostApplicationLifetime lifetime, ILogger<ClipperApi> log) : V1.Clipper.ClipperBase
 {
     public override async Task<Job> SubmitJob(SubmitJobRequest request, ServerCallContext context)
     {
         var url = request.SourceUrl?.Trim() ?? "";
-        if (url.Length == 0)
-        {
-            throw Bad("source_url is required (upload a local file with UploadJob)");
-        }
-
         var settings = Settings(request.Options);
-        var jobId = string.IsNullOrEmpty(request.JobId) ? NewJobId() : CheckId(request.JobId);
-        await Guard(() => fetcher.CheckUrlAsync(url, context.CancellationToken));
-        return await SubmitAsync(jobId, new JobSpec(url, settings));
+        var view = await Guard(() => submissions.SubmitLinkAsync(
+            JobSubmissions.JobIdFor(request.JobId, request.IdempotencyKey, ApiKey(context)), url, settings,
+            byKey: request.IdempotencyKey.Length > 0, context.CancellationToken));
+        return JobMapping.ToJob(view, links);
     }
 
     public override async Task<Job> UploadJob(IAsyncStreamReader<UploadChunk> requestStream, ServerCallContext context)
@@ -45,7 +41,15 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
 
         var header = requestStream.Current.Header;
         var settings = Settings(header.Options);
-        var jobId = NewJobId();
+        bool byKey = header.IdempotencyKey.Length > 0;
+        var jobId = await Guard(() => Task.FromResult(JobSubmissions.JobIdFor(null, header.IdempotencyKey, ApiKey(context))));
+        if (byKey && await Guard(() => submissions.ExistingAsync(jobId, UploadSpec(jobId, header, settings))) is { } existing)
+        {
+            // a repeated upload: read to its end (the client is sending it) and answer with the first one's job
+            await DrainAsync(requestStream, header.Size, cancel);
+            return JobMapping.ToJob(existing, links);
+        }
+
         var upload = uploads.Begin(jobId, header.FileName);
         try
         {
@@ -64,7 +68,7 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
             await Guard(() => fetcher.CheckFileAsync(upload.Path, settings.MinSeconds, cancel));
             // from here the job owns the upload: it deletes it once its source is stored or it ended
             var input = await upload.StoreAsync(cancel);
-            return await SubmitAsync(jobId, new JobSpec(input, settings));
+            return JobMapping.ToJob(await submissions.SubmitAsync(jobId, new JobSpec(input, settings), byKey), links);
         }
         catch (Exception e)
         {
@@ -153,12 +157,26 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
         }
     }
 
-    private async Task<Job> SubmitAsync(string jobId, JobSpec spec)
+    private static JobSpec UploadSpec(string jobId, UploadHeader header, ClipSettings settings) =>
+        new(BlobLayout.Input(BlobLayout.Upload(jobId, Uploads.SafeName(header.FileName))), settings);
+
+    /// <summary>Reads a repeated upload to its end without keeping it; one that ends short of its header's size is refused.</summary>
+    private static async Task DrainAsync(IAsyncStreamReader<UploadChunk> stream, long declared, CancellationToken cancel)
     {
-        var view = await Guard(() => grains.GetGrain<IVideoJobGrain>(jobId).Submit(spec));
-        log.LogInformation("job {Job} submitted: {Input}", jobId, spec.Input);
-        return JobMapping.ToJob(view, links);
+        long bytes = 0;
+        while (await stream.MoveNext(cancel))
+        {
+            bytes += stream.Current.Data.Length;
+        }
+
+        if (declared > 0 && declared != bytes)
+        {
+            throw Bad($"the upload ended after {bytes} of the {declared} bytes its header announced");
+        }
     }
+
+    /// <summary>The API key the caller presented (idempotency keys are per API key); null on an open loopback server.</summary>
+    private static string? ApiKey(ServerCallContext context) => context.RequestHeaders.GetValue(Access.Header);
 
     private static ClipSettings Settings(V1.ClipOptions? o)
     {
@@ -181,11 +199,17 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
         return ClipSettings.From(options);
     }
 
-    public static string NewJobId() => $"job-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..6]}";
-
-    private static string CheckId(string? id) =>
-        !string.IsNullOrEmpty(id) && JobIdPattern().IsMatch(id) ? id
-            : throw Bad($"job_id must be 1–64 letters, digits, '.', '_' or '-', got \"{id}\"");
+    private static string CheckId(string? id)
+    {
+        try
+        {
+            return JobIds.Check(id);
+        }
+        catch (ClipperException e)
+        {
+            throw GrpcErrors.ToRpcException(e);
+        }
+    }
 
     private static RpcException NotFound(string id) => GrpcErrors.ToRpcException(new ClipperException(ErrorCode.JobNotFound, $"no job {id}"));
 
@@ -224,6 +248,4 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
         }
     }
 
-    [GeneratedRegex("^[A-Za-z0-9._-]{1,64}$")]
-    private static partial Regex JobIdPattern();
 }

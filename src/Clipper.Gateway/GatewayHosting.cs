@@ -41,6 +41,7 @@ public static class GatewayHosting
         s.AddSingleton<AccessInterceptor>();
         s.AddSingleton<JobWatchHub>();
         s.AddSingleton<JobListFeed>();
+        s.AddSingleton<JobSubmissions>();
         s.AddSingleton(sp => new Uploads(sp.GetRequiredService<IOptions<GatewayOptions>>(), sp.GetRequiredService<IBlobStore>())
         { Directory = uploadDirectory });
         s.AddSingleton(sp => new ArtifactLinks(sp.GetRequiredService<IOptions<GatewayOptions>>(), sp.GetRequiredService<IBlobStore>(), delivery));

@@ -29,6 +29,7 @@ public sealed class ErrorTableTests
         { ErrorCode.BadOption, StatusCode.InvalidArgument, 2, 400 },
         { ErrorCode.JobNotFound, StatusCode.NotFound, 2, 404 },
         { ErrorCode.Unauthenticated, StatusCode.Unauthenticated, 2, 401 },
+        { ErrorCode.IdempotencyConflict, StatusCode.AlreadyExists, 2, 409 },
         { ErrorCode.ToolFailed, StatusCode.Internal, 1, 500 },
         { ErrorCode.StorageFailed, StatusCode.Internal, 1, 500 },
         { ErrorCode.StageTimeout, StatusCode.DeadlineExceeded, 1, 504 },

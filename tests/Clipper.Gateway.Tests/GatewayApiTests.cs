@@ -131,6 +131,58 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task AnIdempotencyKeyGivesTheSameJobForTheSameRequestAndRefusesAnother()
+    {
+        var talk = await TestMedia.ShortTalkAsync();
+        var key = $"publish-{Guid.NewGuid():N}";
+        var options = new ClipOptions { MaxClips = 2 };
+        var first = await Server.UploadAsync(talk.File, options, idempotencyKey: key);
+        var again = await Server.UploadAsync(talk.File, options, idempotencyKey: key);
+        Assert.StartsWith("idem-", first.JobId);
+        Assert.Equal(first.JobId, again.JobId);
+
+        async Task Conflict(Func<Task> call)
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(call);
+            output.WriteLine($"{e.StatusCode}: {e.Status.Detail}");
+            Assert.Equal(StatusCode.AlreadyExists, e.StatusCode);
+            Assert.StartsWith("idempotency_conflict:", e.Status.Detail);
+            Assert.Contains(first.JobId, e.Status.Detail);
+        }
+
+        // another request under the same key: other options, another file name, a link
+        await Conflict(() => Server.UploadAsync(talk.File, new ClipOptions { MaxClips = 3 }, idempotencyKey: key));
+        var renamed = Path.Combine(TestMedia.TempDir("gateway-idem"), "other-name.mp4");
+        File.Copy(talk.File, renamed, overwrite: true);
+        await Conflict(() => Server.UploadAsync(renamed, options, idempotencyKey: key));
+        await Conflict(async () => await Client.SubmitJobAsync(new SubmitJobRequest { SourceUrl = "https://example.com/talk.mp4", IdempotencyKey = key }));
+
+        // a new key is a new job
+        var other = await Server.UploadAsync(talk.File, options, idempotencyKey: key + "-2");
+        Assert.NotEqual(first.JobId, other.JobId);
+
+        async Task Bad(Func<Task> call)
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(call);
+            Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+            Assert.StartsWith("bad_option:", e.Status.Detail);
+        }
+
+        await Bad(async () => await Client.SubmitJobAsync(new SubmitJobRequest { SourceUrl = "https://example.com/a.mp4", IdempotencyKey = new string('k', 201) }));
+        await Bad(async () => await Client.SubmitJobAsync(new SubmitJobRequest { SourceUrl = "https://example.com/a.mp4", IdempotencyKey = "tab\there" }));
+        await Bad(async () => await Client.SubmitJobAsync(new SubmitJobRequest { SourceUrl = "https://example.com/a.mp4", IdempotencyKey = "k", JobId = "j" }));
+
+        foreach (var id in new[] { first.JobId, other.JobId })
+        {
+            await Client.CancelJobAsync(new CancelJobRequest { JobId = id });
+        }
+
+        Assert.Single((await Client.ListJobsAsync(new ListJobsRequest { PageSize = 500 })).Jobs, j => j.JobId == first.JobId);
+        // the repeats' bytes were read and dropped; the first upload went with its job
+        await Wait.Until(() => Server.UploadsLeft(first.JobId).Length == 0, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task CancellingARunningJobEndsItsWatchAsCancelled()
     {
         var talk = await TestMedia.ShortTalkAsync();

@@ -82,7 +82,7 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
         var spec = new JobSpec("/nonexistent/talk.mp4", Jobs.Small);
         await Job(id).Submit(spec);
         var e = await Assert.ThrowsAsync<ClipperException>(() => Job(id).Submit(spec with { Options = spec.Options with { MaxClips = 5 } }));
-        Assert.Equal(ErrorCode.BadOption, e.Code);
+        Assert.Equal(ErrorCode.IdempotencyConflict, e.Code);
         Assert.Contains("exists with another spec", e.Message);
         Assert.Null(await Job(Jobs.NewId("unknown")).Get());
         Assert.Null(await Job(Jobs.NewId("unknown")).Cancel());

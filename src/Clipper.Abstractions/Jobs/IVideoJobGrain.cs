@@ -12,7 +12,7 @@ namespace Clipper.Abstractions.Jobs;
 [Alias("clipper.IVideoJobGrain")]
 public interface IVideoJobGrain : IGrainWithStringKey
 {
-    /// <summary>Starts the job. Submitting the same spec again is accepted; another spec under the same id is refused (bad_option).</summary>
+    /// <summary>Starts the job. Submitting the same spec again is accepted; another spec under the same id is refused (idempotency_conflict).</summary>
     [Alias("Submit")]
     Task<JobView> Submit(JobSpec spec);
 

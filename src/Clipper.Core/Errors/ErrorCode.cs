@@ -33,6 +33,10 @@ public enum ErrorCode
     JobNotFound,
     /// <summary>The caller presented no valid API key (or, with none configured, is not on loopback).</summary>
     Unauthenticated,
+    /// <summary>
+    /// A job id or idempotency key already names a job made from another request; the caller must use a new key.
+    /// </summary>
+    IdempotencyConflict,
 }
 
 public static class ErrorCodes
@@ -57,6 +61,7 @@ public static class ErrorCodes
         [ErrorCode.ServiceUnreachable] = "service_unreachable",
         [ErrorCode.JobNotFound] = "job_not_found",
         [ErrorCode.Unauthenticated] = "unauthenticated",
+        [ErrorCode.IdempotencyConflict] = "idempotency_conflict",
     };
 
     private static readonly Dictionary<string, ErrorCode> ByWire = Wire.ToDictionary(kv => kv.Value, kv => kv.Key);

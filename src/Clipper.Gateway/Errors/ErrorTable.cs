@@ -25,6 +25,7 @@ public static class ErrorTable
         new(ErrorCode.BadOption, StatusCode.InvalidArgument, ExitCodes.CannotClip, Http.Status400BadRequest),
         new(ErrorCode.JobNotFound, StatusCode.NotFound, ExitCodes.CannotClip, Http.Status404NotFound),
         new(ErrorCode.Unauthenticated, StatusCode.Unauthenticated, ExitCodes.CannotClip, Http.Status401Unauthorized),
+        new(ErrorCode.IdempotencyConflict, StatusCode.AlreadyExists, ExitCodes.CannotClip, Http.Status409Conflict),
 
         // Clipper failed: the log says more
         new(ErrorCode.ToolFailed, StatusCode.Internal, ExitCodes.Failed, Http.Status500InternalServerError),

@@ -79,7 +79,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         if (S.IsSubmitted)
         {
             return S.Spec == spec ? _views.View!
-                : throw new ClipperException(ErrorCode.BadOption, $"job {JobId} exists with another spec");
+                : throw new ClipperException(ErrorCode.IdempotencyConflict, $"job {JobId} exists with another spec");
         }
 
         // a bad option reaches the caller as the ClipperException it is (see ClipperExceptionConverter)
