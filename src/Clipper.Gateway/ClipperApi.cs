@@ -1,8 +1,8 @@
 using Clipper.Abstractions.Jobs;
 using Clipper.Core.Errors;
+using Clipper.Core.Storage;
 using Clipper.Gateway.Errors;
 using Clipper.Gateway.V1;
-using Clipper.Core.Storage;
 using Clipper.Stages.Fetch;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
