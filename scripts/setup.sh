@@ -109,5 +109,13 @@ if [ "$WANT_TESTS" = 1 ]; then
     cp "$ROOT/scripts/azurite/package.json" "$ROOT/scripts/azurite/package-lock.json" "$AZ/"
     (cd "$AZ" && npm ci --no-audit --no-fund --silent >/dev/null)
   fi
+  # the MCP Inspector's command-line client (npm), pinned the same way, for the MCP endpoint's tests
+  MI="$ROOT/.tools/mcp-inspector"
+  if [ ! -f "$MI/node_modules/@modelcontextprotocol/inspector-cli/build/index.js" ] || ! cmp -s "$ROOT/scripts/mcp-inspector/package-lock.json" "$MI/package-lock.json"; then
+    say "installing the MCP Inspector CLI 1.0.3 from npm into $MI"
+    mkdir -p "$MI"
+    cp "$ROOT/scripts/mcp-inspector/package.json" "$ROOT/scripts/mcp-inspector/package-lock.json" "$MI/"
+    (cd "$MI" && npm ci --no-audit --no-fund --silent >/dev/null)
+  fi
 fi
 say "ready (assets in $ASSETS)"

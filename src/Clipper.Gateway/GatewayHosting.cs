@@ -54,6 +54,10 @@ public static class GatewayHosting
             o.EnableDetailedErrors = false;
         });
         s.AddGrpcReflection();
+        s.AddHttpContextAccessor();
+        s.AddMcpServer(o => o.ServerInfo = new() { Name = "clipper", Version = typeof(ClipperMcp).Assembly.GetName().Version?.ToString() ?? "0" })
+            .WithHttpTransport()
+            .WithTools<ClipperMcp>();
         s.AddGrpcHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: ["ready"]);
         return options;
     }
@@ -90,6 +94,7 @@ public static class GatewayHosting
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapOrleansDashboard(routePrefix: "/dashboard");
+        app.MapMcp(ClipperMcp.Path);
         WebPages.Map(app);
         return app;
     }
