@@ -87,7 +87,7 @@ public sealed class ClipperMcp(IGrainFactory grains, JobSubmissions submissions,
         "(percent of 100, with the stage) while it runs, and returns the job with its clips. After timeout_seconds it " +
         "returns the job as it is then; call again to wait more.")]
     public async Task<CallToolResult> WaitForJob(
-        IProgress<ProgressNotificationValue> progress,
+        RequestContext<CallToolRequestParams> request,
         [Description("The job's id")] string jobId,
         [Description("How long to wait at most, in seconds (1–1800; default 600)")] int? timeoutSeconds = null,
         CancellationToken cancel = default) => await Answer(async () =>
@@ -99,6 +99,7 @@ public sealed class ClipperMcp(IGrainFactory grains, JobSubmissions submissions,
         }
 
         var id = JobIds.Check(jobId);
+        var progress = request.Params?.ProgressToken;
         JobView? last = null;
         using var window = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         window.CancelAfter(TimeSpan.FromSeconds(seconds));
@@ -106,14 +107,15 @@ public sealed class ClipperMcp(IGrainFactory grains, JobSubmissions submissions,
         {
             await foreach (var view in hub.WatchAsync(id, window.Token))
             {
-                if (last is null || JobWatchHub.Changed(last, view))
+                // awaited one by one, so they arrive in order (IProgress.Report sends without waiting)
+                if (progress is { } token && (last is null || JobWatchHub.Changed(last, view)))
                 {
-                    progress.Report(new ProgressNotificationValue
+                    await request.Server.NotifyProgressAsync(token, new ProgressNotificationValue
                     {
                         Progress = (float)view.Percent,
                         Total = 100,
                         Message = $"{view.Status.Key()} {view.Percent:0.#}%",
-                    });
+                    }, cancellationToken: window.Token);
                 }
 
                 last = view;

@@ -56,7 +56,9 @@ public static class GatewayHosting
         s.AddGrpcReflection();
         s.AddHttpContextAccessor();
         s.AddMcpServer(o => o.ServerInfo = new() { Name = "clipper", Version = typeof(ClipperMcp).Assembly.GetName().Version?.ToString() ?? "0" })
-            .WithHttpTransport()
+            // no session kept between requests: any silo's gateway answers any call (no affinity behind a balancer);
+            // progress still flows on the call's own response stream
+            .WithHttpTransport(o => o.Stateless = true)
             .WithTools<ClipperMcp>();
         s.AddGrpcHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: ["ready"]);
         return options;

@@ -38,6 +38,8 @@ public sealed class McpTests(ITestOutputHelper output)
         var tools = await mcp.ListToolsAsync();
         Assert.Equal(["cancel_job", "get_job", "list_jobs", "submit_link", "wait_for_job"], tools.Select(t => t.Name).Order());
         Assert.All(tools, t => Assert.False(string.IsNullOrWhiteSpace(t.Description)));
+        var wait = tools.Single(t => t.Name == "wait_for_job").ProtocolTool.InputSchema;
+        Assert.Equal(["jobId", "timeoutSeconds"], wait.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
 
         var submitted = await CallAsync(mcp, "submit_link", new() { ["url"] = files.Url("/talks/short-talk.mp4"), ["maxClips"] = 2 });
         var jobId = submitted.GetProperty("jobId").GetString()!;
