@@ -208,20 +208,28 @@ public sealed class SourceFormatMatrixTests(FormatMatrixFixture fixture) : IClas
     }
 
     /// <summary>
-    /// Decodes seven frames of the source spread over the clip (seeking by decoding, exact in any container, with
-    /// ffmpeg turning rotated video upright), finds the face in each, and counts those where one was found and
-    /// those where its centre lies in the crop window as it stands at that moment (the last keyframe at or before it).
+    /// Decodes seven frames of the source spread over the clip in one pass (decoding from the start, exact in any
+    /// container, with ffmpeg turning rotated video upright), finds the face in each, and counts those where one was
+    /// found and those where its centre lies in the crop window as it stands at that moment (the last keyframe at or
+    /// before it).
     /// </summary>
     private async Task<(int Seen, int Inside)> FacesInsideTheWindowAsync(string source, double start, double duration, CropPath crop)
     {
+        const int Frames = 7;
+        var dir = Directory.CreateDirectory(Path.Combine(fixture.Dir, $"frames-{Guid.NewGuid():N}")).FullName;
+        var times = Enumerable.Range(1, Frames).Select(i => duration * i / (Frames + 1)).ToList();
+        // trim keeps the clip's span of presentation time (ffmpeg counts it from the container's start), and select
+        // passes the first frame at or after each time
+        var pick = string.Join('+', times.Select(t => string.Create(Inv,
+            $"gte(t\\,{t:0.000})*(isnan(prev_selected_t)+lt(prev_selected_t\\,{t:0.000}))")));
+        await TestMedia.FfmpegAsync(Path.Combine(dir, "f%d.png"), "-i", source, "-map", "0:v:0", "-vf",
+            string.Create(Inv, $"trim=start={start:0.000}:duration={duration:0.000},setpts=PTS-STARTPTS,select='{pick}'"), "-vsync", "vfr");
         int seen = 0, inside = 0;
-        for (int i = 1; i <= 7; i++)
+        for (int i = 0; i < Frames; i++)
         {
-            double t = duration * i / 8;
-            var png = Path.Combine(fixture.Dir, $"frame-{Guid.NewGuid():N}.png");
-            await TestMedia.FfmpegAsync(png, "-i", source, "-ss", (start + t).ToString("0.000", Inv), "-map", "0:v:0", "-frames:v", "1");
+            var png = Path.Combine(dir, $"f{i + 1}.png");
+            Assert.True(File.Exists(png), $"frame {i + 1} of {Frames} at {times[i]:0.00} s was not decoded");
             var frame = await RgbFrame.ReadAsync(png, Token);
-            File.Delete(png);
             var face = fixture.Detector.Detect(frame).MaxBy(f => f.Score);
             if (face is null)
             {
@@ -229,7 +237,7 @@ public sealed class SourceFormatMatrixTests(FormatMatrixFixture fixture) : IClas
             }
 
             seen++;
-            var window = crop.Keyframes.Where(k => k.T <= t).MaxBy(k => k.T) ?? crop.Keyframes.MinBy(k => k.T)!;
+            var window = crop.Keyframes.Where(k => k.T <= times[i]).MaxBy(k => k.T) ?? crop.Keyframes.MinBy(k => k.T)!;
             double centre = face.X + face.Width / 2;
             if (centre >= window.X && centre <= window.X + crop.Width)
             {
@@ -237,6 +245,7 @@ public sealed class SourceFormatMatrixTests(FormatMatrixFixture fixture) : IClas
             }
         }
 
+        Directory.Delete(dir, true);
         return (seen, inside);
     }
 
