@@ -58,6 +58,10 @@ public sealed class ClipEncoder
             Directory.CreateDirectory(dir);
             RemoveLeftovers(dir, stem);
             Directory.CreateDirectory(work);
+            if (request.SourceTiming is null)
+            {
+                request = request with { SourceTiming = await ProbeSourceAsync(request.Source, cancel) };
+            }
 
             var o = Options.Captions;
             var captions = Captions.ForClip(request.Words, request.Clip.Start, request.Clip.End);
@@ -136,6 +140,12 @@ public sealed class ClipEncoder
         double thumbAt = Math.Max(0, Math.Min(r.Duration * Options.ThumbnailAt, r.Duration - 0.5));
 
         var graph = new StringBuilder("[0:v]");
+        if (r.SourceTiming?.Interlaced == true)
+        {
+            // fields woven into one frame comb on every movement once cropped and scaled: one frame per frame, deinterlaced
+            graph.Append("yadif=mode=send_frame,");
+        }
+
         if (cropFile is not null)
         {
             graph.Append("sendcmd=f=").Append(FilterValue(cropFile)).Append(',');
@@ -172,7 +182,8 @@ public sealed class ClipEncoder
         }
 
         cmd.AddRange([
-            "-c:a", "aac", "-b:a", $"{Options.AudioBitrateKbps.ToString(Inv)}k",
+            // whatever the source's rate and layout (22050 Hz mono, 5.1, …), clips carry the 48 kHz stereo players expect
+            "-c:a", "aac", "-b:a", $"{Options.AudioBitrateKbps.ToString(Inv)}k", "-ar", "48000", "-ac", "2",
             "-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4", mp4Out,
             "-map", "[thumb]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", Options.JpegQuality.ToString(Inv),
             "-f", "image2", jpgOut,
@@ -241,6 +252,19 @@ public sealed class ClipEncoder
         int h = (int)Math.Round((double)w * height / width, MidpointRounding.AwayFromZero);
         h -= h % 2;
         return (w, Math.Max(2, h));
+    }
+
+    /// <summary>The source's timing; a source ffprobe cannot read is left to ffmpeg, whose failure says more.</summary>
+    private static async Task<SourceTiming> ProbeSourceAsync(string source, CancellationToken cancel)
+    {
+        try
+        {
+            return (await Probe.ProbeAsync(source, cancel)).Timing;
+        }
+        catch (ClipperException e) when (e.Code == ErrorCode.NotAVideo)
+        {
+            return SourceTiming.Unknown;
+        }
     }
 
     /// <summary>Checks what ffmpeg wrote; a failure carries ffmpeg's stderr tail, and ffprobe's view of the output.</summary>

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Clipper.Core.Clips;
 using Clipper.Core.Crop;
+using Clipper.Core.Media;
 using Clipper.Core.Transcripts;
 
 namespace Clipper.Stages.Encode;
@@ -85,6 +86,12 @@ public sealed partial record EncodeRequest
     public string Stem { get; }
 
     public double Duration => Clip.End - Clip.Start;
+
+    /// <summary>
+    /// The source's time base and frame facts (<see cref="SourceTiming"/>); the encoder probes the source for them
+    /// when they are not given.
+    /// </summary>
+    public SourceTiming? SourceTiming { get; init; }
 
     public void Deconstruct(out string source, out ScoredClip clip, out IReadOnlyList<Word> words, out CropPath crop,
         out int width, out int height, out string outputDir, out string stem) =>

@@ -44,6 +44,7 @@ public sealed partial class Fetcher : IDisposable
     private readonly UrlGuard guard;
     private readonly HttpDownloader http;
     private readonly SourceValidator validator;
+    private readonly SourceNormaliser normaliser;
     private readonly YtDlp ytDlp;
 
     /// <param name="blobs">Where sources go.</param>
@@ -60,6 +61,7 @@ public sealed partial class Fetcher : IDisposable
         guard = new UrlGuard(this.options);
         http = new HttpDownloader(this.options, guard, handler);
         validator = new SourceValidator(this.options);
+        normaliser = new SourceNormaliser(this.options);
         ytDlp = new YtDlp(this.options);
     }
 
@@ -197,7 +199,8 @@ public sealed partial class Fetcher : IDisposable
         var media = await validator.ValidateAsync(path, request.MinDurationSeconds, progress.Range(0, CheckEndLocal), cancel).ConfigureAwait(false);
         var sha = await Sha256Async(path, cancel).ConfigureAwait(false);
         var name = Path.GetFileName(path);
-        var key = await StoreSourceAsync(path, sha, ExtensionFor(name, media), cancel).ConfigureAwait(false);
+        (var seekable, media) = await normaliser.SeekableAsync(path, media, request.WorkDir, cancel).ConfigureAwait(false);
+        var key = await StoreSourceAsync(seekable, sha, ExtensionFor(name, media), cancel).ConfigureAwait(false);
         var captions = await StoreSideCarCaptionsAsync(path, sha, cancel).ConfigureAwait(false);
         progress.Report(1.0);
         return new FetchedSource(key, sha, media, name, captions, request.Input);
@@ -235,7 +238,8 @@ public sealed partial class Fetcher : IDisposable
             var download = await http.DownloadAsync(url, part, progress.Range(0, DownloadShare), cancel).ConfigureAwait(false);
             var media = await validator.ValidateAsync(part, request.MinDurationSeconds, progress.Range(DownloadShare, CheckEndRemote), cancel)
                 .ConfigureAwait(false);
-            var key = await StoreSourceAsync(part, download.Sha256, ExtensionFor(name, media), cancel).ConfigureAwait(false);
+            (var seekable, media) = await normaliser.SeekableAsync(part, media, request.WorkDir, cancel).ConfigureAwait(false);
+            var key = await StoreSourceAsync(seekable, download.Sha256, ExtensionFor(name, media), cancel).ConfigureAwait(false);
             progress.Report(1.0);
             return new FetchedSource(key, download.Sha256, media, name, null, request.Input);
         }

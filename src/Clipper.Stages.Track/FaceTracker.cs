@@ -96,7 +96,7 @@ public sealed class FaceTracker : IDisposable
         bool skipUnreferenced, IProgress<double>? progress, CancellationToken cancel)
     {
         var sampling = new Sampling(detector, Options, media.Width, media.Height, duration, progress);
-        var command = Command(source, start, duration, sampling.Width, sampling.Height, skipUnreferenced);
+        var command = Command(source, start, duration, sampling.Width, sampling.Height, skipUnreferenced, media.Timing.Interlaced);
         var timeout = TimeSpan.FromSeconds(Math.Max(Options.MinDecodeTimeout.TotalSeconds, duration * Options.DecodeTimeoutFactor));
         ProcessResult result;
         try
@@ -118,7 +118,7 @@ public sealed class FaceTracker : IDisposable
         return new Sampled(sampling.Samples, sampling.Problem);
     }
 
-    private string[] Command(string source, double start, double duration, int width, int height, bool skipUnreferenced)
+    private string[] Command(string source, double start, double duration, int width, int height, bool skipUnreferenced, bool interlaced)
     {
         var cmd = new List<string> { "ffmpeg", "-nostdin", "-hide_banner", "-v", "error" };
         if (skipUnreferenced)
@@ -135,7 +135,9 @@ public sealed class FaceTracker : IDisposable
 
         cmd.AddRange(["-ss", Seconds(start), "-t", Seconds(duration), "-i", source,
             "-map", "0:v:0", "-an", "-sn", "-dn",
-            "-vf", $"fps={Seconds(Options.SampleFps)},scale={width}:{height}:flags=area",
+            // frames are sampled by their presentation time (the fps filter), so a variable frame rate samples evenly;
+            // interlaced fields are woven back first, or a moving face combs and is missed
+            "-vf", $"{(interlaced ? "yadif=mode=send_frame," : "")}fps={Seconds(Options.SampleFps)},scale={width}:{height}:flags=area",
             "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
         return [.. cmd];
     }

@@ -50,7 +50,9 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
             var raw = Path.Combine(dir, "audio.s16");
             await ProcessRunner.RunCheckedAsync(
             [
-                "ffmpeg", "-nostdin", "-v", "error", "-y", "-i", request.Media, "-vn", "-sn", "-dn", "-ac", "1",
+                // aresample's first_pts=0 fills with silence an audio track that starts after the container's start,
+                // so a word's time is its presentation time in the video (what encode's -ss and the captions count in)
+                "ffmpeg", "-nostdin", "-v", "error", "-y", "-i", request.Media, "-vn", "-sn", "-dn", "-af", "aresample=async=1:first_pts=0", "-ac", "1",
                 "-ar", AudioChunks.SampleRate.ToString(CultureInfo.InvariantCulture), "-acodec", "pcm_s16le", "-f", "s16le", raw,
             ], options.ExtractTimeout, cancel).ConfigureAwait(false);
             progress?.Report(DecodeShare);

@@ -14,4 +14,8 @@ public sealed record MediaInfo(
     string? VideoCodec,
     string? AudioCodec,
     string FormatName,
-    long SizeBytes);
+    long SizeBytes)
+{
+    /// <summary>The source's own time base and frame facts (start time, rotation, field order, frame rates, audio layout).</summary>
+    public SourceTiming Timing { get; init; } = SourceTiming.Unknown;
+}

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Clipper.Core.Errors;
+using Clipper.Core.Processes;
 using FFMpegCore;
 
 namespace Clipper.Core.Media;
@@ -40,6 +41,7 @@ public static class Probe
                 $"the file is not a readable media file ({FirstLine(e.Message)})", e.Message, e);
         }
 
+        var timing = await TimingAsync(file, cancel).ConfigureAwait(false);
         double duration = analysis.Format.Duration.TotalSeconds;
         var video = analysis.VideoStreams.FirstOrDefault(v => v.Disposition is null
             || !v.Disposition.TryGetValue("attached_pic", out var pic) || !pic);
@@ -56,7 +58,7 @@ public static class Probe
                 fps = 0;
             }
 
-            if (Math.Abs(video.Rotation) % 180 == 90)
+            if (Math.Abs(video.Rotation) % 180 == 90 || timing.QuarterTurn)
             {
                 (width, height) = (height, width);
             }
@@ -72,9 +74,31 @@ public static class Probe
             duration = audio.Duration.TotalSeconds;
         }
 
+        duration = timing.Length(duration);
         long size = File.Exists(file) ? new FileInfo(file).Length : 0;
         return new MediaInfo(duration, video is not null, audio is not null, width, height, fps,
-            video?.CodecName, audio?.CodecName, analysis.Format.FormatName ?? "", size);
+            video?.CodecName, audio?.CodecName, analysis.Format.FormatName ?? "", size)
+        { Timing = timing };
+    }
+
+    /// <summary>The facts FFMpegCore does not read (start times, field order, display matrix), from a second, small ffprobe call.</summary>
+    private static async Task<SourceTiming> TimingAsync(string file, CancellationToken cancel)
+    {
+        var r = await ProcessRunner.RunAsync(["ffprobe", .. SourceTiming.ProbeArguments, file], Timeout, cancel).ConfigureAwait(false);
+
+        if (r.ExitCode != 0)
+        {
+            throw new ClipperException(ErrorCode.NotAVideo, $"the file is not a readable media file ({FirstLine(r.StderrTail)})", r.StderrTail);
+        }
+
+        try
+        {
+            return SourceTiming.Parse(r.StdoutText);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ClipperException(ErrorCode.ToolFailed, "ffprobe printed unreadable JSON", r.StdoutText, e);
+        }
     }
 
     private static string FirstLine(string text) =>
