@@ -110,8 +110,30 @@ public sealed partial class Fetcher : IDisposable
     public Task<MediaInfo> CheckFileAsync(string file, double minDurationSeconds, CancellationToken cancel = default) =>
         validator.ValidateAsync(file, minDurationSeconds, _ => { }, cancel);
 
-    /// <summary>Checks an http(s) URL's form and the addresses its host resolves to now (the download checks again at connect time).</summary>
-    public Task CheckUrlAsync(string url, CancellationToken cancel = default) => guard.CheckAsync(url, cancel);
+    /// <summary>
+    /// Checks an http(s) URL's form and the addresses its host resolves to now (the download checks again at connect
+    /// time), and that a link to a page could be read at all: without a yt-dlp to run it is refused here, as the fetch
+    /// would refuse it. What the site says about the video (private, live, too long) is learnt only by the fetch.
+    /// </summary>
+    public async Task CheckUrlAsync(string url, CancellationToken cancel = default)
+    {
+        await guard.CheckAsync(url, cancel).ConfigureAwait(false);
+        var uri = guard.CheckUrl(url);
+        if (!LooksLikeMediaFile(uri))
+        {
+            if (string.IsNullOrWhiteSpace(options.YtDlp))
+            {
+                RefuseYouTubeWithoutYtDlp(uri);
+            }
+            else if (!ytDlp.CanRun())
+            {
+                throw ytDlp.Missing(uri);
+            }
+        }
+    }
+
+    /// <summary>Whether links to pages can be read: a yt-dlp is configured and there to run (a start-up warning says so when not).</summary>
+    public bool CanReadPages => ytDlp.CanRun();
 
     public void Dispose() => http.Dispose();
 
@@ -253,15 +275,22 @@ public sealed partial class Fetcher : IDisposable
     {
         if (string.IsNullOrWhiteSpace(options.YtDlp))
         {
-            return UrlGuard.IsYouTube(url.IdnHost.ToLowerInvariant())
-                ? throw new ClipperException(ErrorCode.UnsupportedUrl, $"{UrlGuard.Show(url)} is a YouTube page, and links to pages are "
-                    + "switched off here (Clipper:Fetch:YtDlp is empty): give the video file or a direct link to it")
-                : null;
+            RefuseYouTubeWithoutYtDlp(url);
+            return null;
         }
 
         // yt-dlp connects by itself: the page's host is checked here, once, as every media byte is at connect time
         await guard.CheckAsync(url, cancel).ConfigureAwait(false);
         return await ytDlp.ResolveAsync(url, cancel).ConfigureAwait(false);
+    }
+
+    private static void RefuseYouTubeWithoutYtDlp(Uri url)
+    {
+        if (UrlGuard.IsYouTube(url.IdnHost.ToLowerInvariant()))
+        {
+            throw new ClipperException(ErrorCode.UnsupportedUrl, $"{UrlGuard.Show(url)} is a YouTube page, and links to pages are "
+                + "switched off here (Clipper:Fetch:YtDlp is empty): give the video file or a direct link to it");
+        }
     }
 
     /// <summary>

@@ -55,6 +55,9 @@ public sealed class HttpServerFixture : TalkFixture
                     + "<video controls><source src=\"/media/talk.mp4\" type=\"video/mp4\"></video></body></html>"),
                     ("Content-Type", "text/html; charset=utf-8"));
                 break;
+            case "/watch/missing":
+                await ex.SendAsync(404, Encoding.UTF8.GetBytes("<!doctype html><title>Not found</title>"), ("Content-Type", "text/html"));
+                break;
             case "/watch/nothing":
                 await ex.SendAsync(200, Encoding.UTF8.GetBytes(
                     "<!doctype html><html><head><title>No video</title></head><body><p>Just text.</p></body></html>"),

@@ -45,11 +45,18 @@ public sealed class StageExecutor : IStageRunner, IDisposable
                 encode.Value.FontsDir, encoder.Font.Name);
         }
 
+        var fetcher = new Fetcher(blobs, fetch.Value);
+        if (!fetcher.CanReadPages)
+        {
+            _log.LogWarning("yt-dlp ('{YtDlp}', Clipper:Fetch:YtDlp / CLIPPER_YTDLP) cannot be run: links to pages (YouTube, Vimeo, …) "
+                + "are refused with unsupported_url; install a current yt-dlp (see the README)", fetch.Value.YtDlp);
+        }
+
         var trackOptions = track.Value;
         _track = new TrackAdapter(blobs, () => new FaceTracker(o.FaceModel ?? Assets.FaceModel(), trackOptions));
         _adapters = new()
         {
-            [Stage.Fetch] = new FetchAdapter(new Fetcher(blobs, fetch.Value)),
+            [Stage.Fetch] = new FetchAdapter(fetcher),
             [Stage.Transcribe] = new TranscribeAdapter(blobs, Transcriber.Standard(transcribe.Value), log),
             [Stage.Score] = new ScoreAdapter(blobs, score.Value),
             [Stage.Track] = _track,

@@ -15,6 +15,9 @@ public sealed record PlatformMedia(
 {
     /// <summary>The link is itself the media file (nothing was extracted from a page).</summary>
     public bool Direct { get; init; }
+
+    /// <summary>yt-dlp's live_status: "not_live", "was_live", "is_live", "is_upcoming", "post_live", or null when not said.</summary>
+    public string? LiveStatus { get; init; }
 }
 
 /// <summary>One stream yt-dlp chose: where it is, the headers the site wants, and what it carries.</summary>
