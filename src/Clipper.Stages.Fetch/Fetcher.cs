@@ -338,7 +338,7 @@ public sealed partial class Fetcher : IDisposable
             var extension = ExtensionFor(file, checkedMedia);
             var key = await StoreSourceAsync(file, sha, extension, cancel).ConfigureAwait(false);
             progress.Report(1.0);
-            return new FetchedSource(key, sha, checkedMedia, Title(media.Title) + "." + extension, null, request.Input);
+            return new FetchedSource(key, sha, checkedMedia, Title(media.Title) + "." + extension, null, request.Input, media.Info);
         }
         finally
         {

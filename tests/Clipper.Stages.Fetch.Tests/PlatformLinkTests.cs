@@ -49,6 +49,8 @@ public sealed class PlatformLinkTests : IClassFixture<HttpServerFixture>, IDispo
         Assert.Equal(FetchMedia.Sha256(talk.File), source.Sha256);
         Assert.StartsWith("A talk about teams", source.DisplayName);
         Assert.EndsWith(".mp4", source.DisplayName);
+        // as Debian's yt-dlp names what its generic extractor found: the first <video> embedded in the page
+        Assert.Equal(new SiteInfo("HTML5MediaEmbed", "talk-1", "A talk about teams (1)", null, null, server.Url("/watch/talk")), source.Site);
         Assert.Equal(1, server.Hits.GetValueOrDefault("/watch/talk")); // yt-dlp read the page once
         Assert.Equal(1, server.Hits.GetValueOrDefault("/media/talk.mp4")); // the video's bytes: once, by Clipper
         progress.AssertRisingToOne(atLeast: 3);
@@ -105,6 +107,10 @@ public sealed class PlatformLinkTests : IClassFixture<HttpServerFixture>, IDispo
         var source = await fetcher.FetchAsync(new FetchRequest(server.Url("/watch?v=abcdefghijk"), work, 3));
 
         Assert.Equal("How teams fall apart.mkv", source.DisplayName);
+        var site = source.Site!;
+        Assert.Equal(("Youtube", "abcdefghijk", "How teams fall apart", "Talks", server.Url("/watch?v=abcdefghijk")),
+            (site.Extractor, site.VideoId, site.Title, site.Uploader, site.PageUrl));
+        Assert.Equal(talk.DurationSeconds, site.DurationSeconds!.Value, 0.001);
         Assert.True(source.Media.HasAudio, "the merged source has the sound");
         Assert.Equal(640, source.Media.Width);
         Assert.Equal(talk.DurationSeconds, source.Media.DurationSeconds, 0.1);

@@ -266,7 +266,9 @@ public sealed class YtDlp(FetchOptions options)
             Text(root, "title") ?? Text(root, "id") ?? "video",
             Text(root, "uploader") ?? Text(root, "channel"),
             root.TryGetProperty("duration", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetDouble() : null,
-            Text(root, "webpage_url") ?? url.AbsoluteUri,
+            // shown as a link in reports and pages: only a web address, else the link as given
+            Text(root, "webpage_url") is { } page && Uri.TryCreate(page, UriKind.Absolute, out var p) && p.Scheme is "http" or "https"
+                ? p.AbsoluteUri : url.AbsoluteUri,
             Text(root, "extractor_key") ?? Text(root, "extractor") ?? "generic",
             streams)
         {
