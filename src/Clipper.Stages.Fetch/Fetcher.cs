@@ -337,8 +337,11 @@ public sealed partial class Fetcher : IDisposable
             var sha = await Sha256Async(file, cancel).ConfigureAwait(false);
             var extension = ExtensionFor(file, checkedMedia);
             var key = await StoreSourceAsync(file, sha, extension, cancel).ConfigureAwait(false);
+            var captions = media.Subtitle is { } subtitle
+                ? await StoreSiteSubtitlesAsync(subtitle, sha, checkedMedia.DurationSeconds, request.WorkDir, cancel).ConfigureAwait(false)
+                : null;
             progress.Report(1.0);
-            return new FetchedSource(key, sha, checkedMedia, Title(media.Title) + "." + extension, null, request.Input, media.Info);
+            return new FetchedSource(key, sha, checkedMedia, Title(media.Title) + "." + extension, captions, request.Input, media.Info);
         }
         finally
         {
@@ -346,6 +349,46 @@ public sealed partial class Fetcher : IDisposable
         }
 
         static string SafeOr(string ext) => SafeExtension().IsMatch(ext) ? ext : "part";
+    }
+
+    /// <summary>
+    /// The site's subtitles stored as the source's side-car captions (so the transcribe stage takes them as the
+    /// transcript), fetched by Clipper's guarded client like every other byte from the site. Subtitles that cannot be
+    /// fetched, are too big, are not captions, or are automatic captions too sparse to be speech are left out: the
+    /// recogniser runs instead, the video is not refused for them.
+    /// </summary>
+    private async Task<string?> StoreSiteSubtitlesAsync(PlatformSubtitle subtitle, string sha, double durationSeconds, string workDir,
+        CancellationToken cancel)
+    {
+        var part = Path.Combine(workDir, $"subtitles-{Guid.NewGuid():N}.{subtitle.Extension}");
+        try
+        {
+            await http.DownloadAsync(subtitle.Url, part, _ => { }, cancel, subtitle.Headers).ConfigureAwait(false);
+            if (new FileInfo(part).Length > options.MaxCaptionBytes)
+            {
+                return null;
+            }
+
+            var bytes = await File.ReadAllBytesAsync(part, cancel).ConfigureAwait(false);
+            var text = Encoding.UTF8.GetString(bytes);
+            if (!text.Contains("-->", StringComparison.Ordinal)
+                || (subtitle.Automatic && SiteSubtitles.WordsPerMinute(text, durationSeconds) < options.MinAutoCaptionWordsPerMinute))
+            {
+                return null;
+            }
+
+            var key = BlobLayout.Captions(sha, "." + subtitle.Extension);
+            await blobs.PutBytesAsync(key, bytes, cancel).ConfigureAwait(false);
+            return key;
+        }
+        catch (ClipperException e) when (e.Code is not ErrorCode.Cancelled and not ErrorCode.StorageFailed)
+        {
+            return null;
+        }
+        finally
+        {
+            DeleteQuietly(part);
+        }
     }
 
     /// <summary>Whether the link names a media file by its extension (fetched by Clipper's own client without asking yt-dlp).</summary>

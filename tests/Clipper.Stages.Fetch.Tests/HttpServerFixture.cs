@@ -18,6 +18,47 @@ public sealed class HttpServerFixture : TalkFixture
 
     public byte[] AudioOnly { get; private set; } = [];
 
+    /// <summary>Captions a person wrote for the talk, served beside it.</summary>
+    public const string ManualVtt = """
+        WEBVTT
+
+        00:00:00.200 --> 00:00:02.400
+        Clipper fetches this video before anything else.
+
+        00:00:02.500 --> 00:00:04.600
+        Then it checks that people can hear it.
+
+        """;
+
+    /// <summary>A site's automatic captions as YouTube writes them: word timestamps, and each line rolled up into the next cue.</summary>
+    public const string AutoVtt = """
+        WEBVTT
+        Kind: captions
+        Language: en
+
+        00:00:00.200 --> 00:00:02.390 align:start position:0%
+        clipper<00:00:00.560><c> fetches</c><00:00:01.000><c> this</c><00:00:01.200><c> video</c><00:00:01.500><c> before</c><00:00:01.800><c> anything</c><00:00:02.100><c> else</c>
+
+        00:00:02.390 --> 00:00:02.400 align:start position:0%
+        clipper fetches this video before anything else
+
+        00:00:02.400 --> 00:00:04.600 align:start position:0%
+        clipper fetches this video before anything else
+        then<00:00:02.700><c> it</c><00:00:02.900><c> checks</c><00:00:03.300><c> that</c><00:00:03.600><c> people</c><00:00:03.900><c> can</c><00:00:04.100><c> hear</c><00:00:04.300><c> it</c>
+
+        """;
+
+    /// <summary>Automatic captions of music: one word in the whole video.</summary>
+    public const string SparseAutoVtt = """
+        WEBVTT
+        Kind: captions
+        Language: en
+
+        00:00:00.200 --> 00:00:04.600 align:start position:0%
+        [Music] oh
+
+        """;
+
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
@@ -54,6 +95,23 @@ public sealed class HttpServerFixture : TalkFixture
                     "<!doctype html><html><head><title>A talk about teams</title></head><body><h1>A talk about teams</h1>"
                     + "<video controls><source src=\"/media/talk.mp4\" type=\"video/mp4\"></video></body></html>"),
                     ("Content-Type", "text/html; charset=utf-8"));
+                break;
+            case "/watch/talk-subtitled":
+                // the same, with the captions a person wrote as a <track>: yt-dlp lists them as the video's subtitles
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes(
+                    "<!doctype html><html><head><title>A talk with captions</title></head><body><video controls>"
+                    + "<source src=\"/media/talk.mp4\" type=\"video/mp4\"><track kind=\"captions\" srclang=\"en\" src=\"/media/talk.vtt\">"
+                    + "</video></body></html>"),
+                    ("Content-Type", "text/html; charset=utf-8"));
+                break;
+            case "/media/talk.vtt" or "/subs/manual-en.vtt":
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes(ManualVtt), ("Content-Type", "text/vtt"));
+                break;
+            case "/subs/auto-en.vtt":
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes(AutoVtt), ("Content-Type", "text/vtt"));
+                break;
+            case "/subs/sparse-en.vtt":
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes(SparseAutoVtt), ("Content-Type", "text/vtt"));
                 break;
             case "/watch/missing":
                 await ex.SendAsync(404, Encoding.UTF8.GetBytes("<!doctype html><title>Not found</title>"), ("Content-Type", "text/html"));

@@ -121,6 +121,98 @@ public sealed class PlatformLinkTests : IClassFixture<HttpServerFixture>, IDispo
     }
 
     [Fact]
+    public async Task APagesCaptionsTrackIsFetchedByClipperAndStoredAsTheSourcesCaptions()
+    {
+        using var fetcher = new Fetcher(blobs, LoopbackOk());
+
+        var source = await fetcher.FetchAsync(new FetchRequest(server.Url("/watch/talk-subtitled"), work, 3));
+
+        Assert.NotNull(source.CaptionsKey);
+        Assert.Equal(BlobLayout.Captions(source.Sha256, ".vtt"), source.CaptionsKey);
+        Assert.Equal(HttpServerFixture.ManualVtt, await Text(source.CaptionsKey));
+        Assert.Equal(1, server.Hits.GetValueOrDefault("/media/talk.vtt")); // once, by Clipper's client (yt-dlp only listed it)
+        Assert.Empty(FetchMedia.ListTree(work));
+    }
+
+    [Fact]
+    public async Task APersonsSubtitlesAreTakenBeforeTheSitesAutomaticCaptions()
+    {
+        var script = await FakeYtDlpAsync(Answer(duration: null, extra: $$$"""
+            "language": "en",
+            "subtitles": {"fr": [{"ext": "vtt", "url": "{{{server.Url("/subs/translated.vtt")}}}"}],
+                          "en": [{"ext": "json3", "url": "{{{server.Url("/subs/manual-en.json3")}}}"},
+                                 {"ext": "vtt", "url": "{{{server.Url("/subs/manual-en.vtt")}}}"}]},
+            "automatic_captions": {"en-orig": [{"ext": "vtt", "url": "{{{server.Url("/subs/auto-en.vtt")}}}"}]},
+            """));
+        using var fetcher = new Fetcher(blobs, LoopbackOk(script));
+
+        var source = await fetcher.FetchAsync(new FetchRequest(server.Url("/watch?v=abcdefghijk"), work, 3));
+
+        Assert.Equal(HttpServerFixture.ManualVtt, await Text(source.CaptionsKey!));
+        Assert.Equal(["/subs/manual-en.vtt"], server.Hits.Keys.Where(k => k.StartsWith("/subs/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task AutomaticCaptionsInTheSpokenLanguageAreTakenWhenNoPersonWroteAny()
+    {
+        var script = await FakeYtDlpAsync(Answer(duration: null, extra: $$$"""
+            "language": "en",
+            "automatic_captions": {"de": [{"ext": "vtt", "url": "{{{server.Url("/subs/translated.vtt")}}}"}],
+                                   "en-orig": [{"ext": "srv3", "url": "{{{server.Url("/subs/auto-en.srv3")}}}"},
+                                               {"ext": "vtt", "url": "{{{server.Url("/subs/auto-en.vtt")}}}"}]},
+            """));
+        using var fetcher = new Fetcher(blobs, LoopbackOk(script));
+
+        var source = await fetcher.FetchAsync(new FetchRequest(server.Url("/watch?v=abcdefghijk"), work, 3));
+
+        Assert.Equal(HttpServerFixture.AutoVtt, await Text(source.CaptionsKey!));
+        Assert.Equal(["/subs/auto-en.vtt"], server.Hits.Keys.Where(k => k.StartsWith("/subs/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task SparseAutomaticCaptionsAreLeftForTheRecogniser()
+    {
+        var script = await FakeYtDlpAsync(Answer(duration: null, extra: $$$"""
+            "language": "en",
+            "automatic_captions": {"en": [{"ext": "vtt", "url": "{{{server.Url("/subs/sparse-en.vtt")}}}"}]},
+            """));
+        using var fetcher = new Fetcher(blobs, LoopbackOk(script));
+
+        var source = await fetcher.FetchAsync(new FetchRequest(server.Url("/watch?v=abcdefghijk"), work, 3));
+
+        Assert.Null(source.CaptionsKey);
+        Assert.Equal(1, server.Hits.GetValueOrDefault("/subs/sparse-en.vtt")); // looked at, and judged too sparse
+        Assert.Empty(FetchMedia.ListTree(work));
+    }
+
+    [Fact]
+    public void YouTubesRollingAutoCaptionsCountEachLineOnceForDensity()
+    {
+        // 15 words said in the talk's ~5 s; counting the rolled-up repeats would make it 29
+        double seconds = 5;
+        Assert.Equal(15 * 60 / seconds, SiteSubtitles.WordsPerMinute(HttpServerFixture.AutoVtt, seconds), 0.001);
+        Assert.Equal(1 * 60 / seconds, SiteSubtitles.WordsPerMinute(HttpServerFixture.SparseAutoVtt, seconds), 0.001);
+    }
+
+    [Theory]
+    [InlineData("""{"language": "en", "subtitles": {"en": [{"ext": "vtt", "url": "https://s/m.vtt"}]}, "automatic_captions": {"en-orig": [{"ext": "vtt", "url": "https://s/a.vtt"}]}}""", "https://s/m.vtt", false)]
+    [InlineData("""{"language": "de", "subtitles": {"en": [{"ext": "srt", "url": "https://s/en.srt"}], "de-DE": [{"ext": "vtt", "url": "https://s/de.vtt"}]}}""", "https://s/de.vtt", false)]
+    [InlineData("""{"language": "en", "subtitles": {"fr": [{"ext": "vtt", "url": "https://s/fr.vtt"}]}, "automatic_captions": {"fr": [{"ext": "vtt", "url": "https://s/afr.vtt"}], "en": [{"ext": "vtt", "url": "https://s/aen.vtt"}]}}""", "https://s/aen.vtt", true)]
+    [InlineData("""{"subtitles": {"nl": [{"url": "https://s/track.vtt"}]}}""", "https://s/track.vtt", false)]
+    [InlineData("""{"language": "en", "subtitles": {"en": [{"ext": "json3", "url": "https://s/m.json3"}]}, "automatic_captions": {"de": [{"ext": "vtt", "url": "https://s/de.vtt"}]}}""", null, false)]
+    [InlineData("""{"subtitles": {"live_chat": [{"ext": "json", "url": "https://s/chat.json"}]}}""", null, false)]
+    public void TheSubtitlesChosenAreAPersonsInTheSpokenLanguageThenEnglishAsVttOrSrt(string json, string? url, bool automatic)
+    {
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var chosen = SiteSubtitles.Choose(doc.RootElement);
+        Assert.Equal(url, chosen?.Url.AbsoluteUri);
+        if (chosen is not null)
+        {
+            Assert.Equal(automatic, chosen.Automatic);
+        }
+    }
+
+    [Fact]
     public async Task APageWithoutAVideoIsNotAVideo()
     {
         using var fetcher = new Fetcher(blobs, LoopbackOk());
@@ -367,4 +459,6 @@ public sealed class PlatformLinkTests : IClassFixture<HttpServerFixture>, IDispo
         fakes.Add(dir);
         return script;
     }
+
+    private async Task<string> Text(string key) => System.Text.Encoding.UTF8.GetString(await blobs.GetBytesAsync(key));
 }

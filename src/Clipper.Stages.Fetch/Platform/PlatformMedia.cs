@@ -19,6 +19,9 @@ public sealed record PlatformMedia(
     /// <summary>The site's facts, without the streams (whose addresses are short-lived and signed).</summary>
     public SiteInfo Info => new(Extractor, Id, Title, Uploader, DurationSeconds, PageUrl);
 
+    /// <summary>The site's subtitles chosen as the transcript (<see cref="SiteSubtitles.Choose"/>), or null.</summary>
+    public PlatformSubtitle? Subtitle { get; init; }
+
     /// <summary>yt-dlp's live_status: "not_live", "was_live", "is_live", "is_upcoming", "post_live", or null when not said.</summary>
     public string? LiveStatus { get; init; }
 }

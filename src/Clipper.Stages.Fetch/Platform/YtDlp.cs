@@ -276,6 +276,7 @@ public sealed class YtDlp(FetchOptions options)
             // older yt-dlp and some extractors say only "is_live": true
             LiveStatus = Text(root, "live_status")
                 ?? (root.TryGetProperty("is_live", out var live) && live.ValueKind == JsonValueKind.True ? "is_live" : null),
+            Subtitle = SiteSubtitles.Choose(root),
         };
     }
 
