@@ -31,7 +31,7 @@ public sealed class StageExecutor : IStageRunner, IDisposable
     public StageExecutor(IBlobStore blobs, IOptions<ClipperOptions> options, IOptions<JobOptions> jobs,
         IOptions<FetchOptions> fetch, IOptions<TranscribeOptions> transcribe, IOptions<ScoreOptions> score,
         IOptions<TrackOptions> track, IOptions<EncodeOptions> encode, ILogger<StageExecutor> log,
-        IClipperMetrics metrics, IHostApplicationLifetime lifetime)
+        IClipperMetrics metrics, IHostApplicationLifetime lifetime, IGrainFactory grains, TimeProvider clock)
     {
         // a stopping process stops its tools at once (their process trees killed), not when grains deactivate:
         // nothing of this silo's work outlives it, and the jobs re-dispatch the units elsewhere or on restart
@@ -57,7 +57,7 @@ public sealed class StageExecutor : IStageRunner, IDisposable
         _adapters = new()
         {
             [Stage.Fetch] = new FetchAdapter(fetcher),
-            [Stage.Transcribe] = new TranscribeAdapter(blobs, Transcriber.Standard(transcribe.Value), log),
+            [Stage.Transcribe] = new TranscribeAdapter(blobs, Transcriber.Standard(transcribe.Value), grains, jobs.Value, metrics, clock, log),
             [Stage.Score] = new ScoreAdapter(blobs, score.Value),
             [Stage.Track] = _track,
             [Stage.Encode] = new EncodeAdapter(blobs, encoder),
