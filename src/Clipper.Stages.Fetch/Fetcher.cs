@@ -45,6 +45,7 @@ public sealed partial class Fetcher : IDisposable
     private readonly HttpDownloader http;
     private readonly SourceValidator validator;
     private readonly YtDlp ytDlp;
+    private readonly HlsFetch hls;
 
     /// <param name="blobs">Where sources go.</param>
     /// <param name="options">The operator's limits; copied, so later changes to it have no effect.</param>
@@ -61,6 +62,7 @@ public sealed partial class Fetcher : IDisposable
         http = new HttpDownloader(this.options, guard, handler);
         validator = new SourceValidator(this.options);
         ytDlp = new YtDlp(this.options);
+        hls = new HlsFetch(http, this.options);
     }
 
     public async Task<FetchedSource> FetchAsync(FetchRequest request, CancellationToken cancel = default)
@@ -300,7 +302,7 @@ public sealed partial class Fetcher : IDisposable
     /// </summary>
     private async Task<FetchedSource> FetchPlatformAsync(PlatformMedia media, FetchRequest request, FetchProgress progress, CancellationToken cancel)
     {
-        if (media.Streams.FirstOrDefault(s => !s.IsPlain) is { } fragmented)
+        if (media.Streams.FirstOrDefault(s => !s.IsPlain && !HlsFetch.Handles(s)) is { } fragmented)
         {
             throw new ClipperException(ErrorCode.UnsupportedUrl, $"{UrlGuard.Show(new Uri(media.PageUrl))} is served as {fragmented.Protocol} "
                 + "fragments, which Clipper cannot fetch yet: download the video yourself and give Clipper the file");
@@ -315,8 +317,30 @@ public sealed partial class Fetcher : IDisposable
             {
                 var stream = media.Streams[i];
                 var part = Path.Combine(request.WorkDir, $"fetch-{Guid.NewGuid():N}.{SafeOr(stream.Extension)}");
-                parts.Add(part);
-                await http.DownloadAsync(stream.Url, part, progress.Range(i * share, (i + 1) * share), cancel, stream.Headers).ConfigureAwait(false);
+                if (HlsFetch.Handles(stream))
+                {
+                    // HLS: the playlist and every segment through the guarded client, joined in order; the joined file's
+                    // extension says what the segments were (MPEG-TS or fMP4)
+                    var joined = Path.Combine(request.WorkDir, $"fetch-{Guid.NewGuid():N}.part");
+                    try
+                    {
+                        var ext = await hls.DownloadAsync(stream, joined, request.WorkDir, progress.Range(i * share, (i + 1) * share), cancel)
+                            .ConfigureAwait(false);
+                        part = Path.ChangeExtension(joined, ext);
+                        File.Move(joined, part);
+                    }
+                    finally
+                    {
+                        DeleteQuietly(joined);
+                    }
+
+                    parts.Add(part);
+                }
+                else
+                {
+                    parts.Add(part);
+                    await http.DownloadAsync(stream.Url, part, progress.Range(i * share, (i + 1) * share), cancel, stream.Headers).ConfigureAwait(false);
+                }
             }
 
             string file = parts[0];

@@ -18,6 +18,9 @@ public sealed class HttpServerFixture : TalkFixture
 
     public byte[] AudioOnly { get; private set; } = [];
 
+    /// <summary>The talk as HLS (a media playlist of 1 s MPEG-TS segments, as ffmpeg writes it): file name → bytes.</summary>
+    public Dictionary<string, byte[]> Hls { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Captions a person wrote for the talk, served beside it.</summary>
     public const string ManualVtt = """
         WEBVTT
@@ -66,6 +69,13 @@ public sealed class HttpServerFixture : TalkFixture
         var dir = TestMedia.TempDir("split-talk");
         VideoOnly = await File.ReadAllBytesAsync(await TestMedia.FfmpegAsync(Path.Combine(dir, "video.mp4"), "-i", Talk.File, "-an", "-c", "copy"));
         AudioOnly = await File.ReadAllBytesAsync(await TestMedia.FfmpegAsync(Path.Combine(dir, "audio.m4a"), "-i", Talk.File, "-vn", "-c", "copy"));
+        await TestMedia.FfmpegAsync(Path.Combine(dir, "talk.m3u8"), "-i", Talk.File, "-c", "copy", "-f", "hls", "-hls_time", "1",
+            "-hls_playlist_type", "vod", "-hls_segment_filename", Path.Combine(dir, "seg%03d.ts"));
+        foreach (var file in Directory.GetFiles(dir, "*.m3u8").Concat(Directory.GetFiles(dir, "seg*.ts")))
+        {
+            Hls[Path.GetFileName(file)] = await File.ReadAllBytesAsync(file);
+        }
+
         Directory.Delete(dir, true);
         Server = new TestHttpServer(ServeAsync);
     }
@@ -112,6 +122,26 @@ public sealed class HttpServerFixture : TalkFixture
                 break;
             case "/subs/sparse-en.vtt":
                 await ex.SendAsync(200, Encoding.UTF8.GetBytes(SparseAutoVtt), ("Content-Type", "text/vtt"));
+                break;
+            case "/watch/hls":
+                // a page whose video is HLS: yt-dlp's generic extractor reports it as m3u8_native
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes(
+                    "<!doctype html><html><head><title>A talk in segments</title></head><body>"
+                    + "<video controls src=\"/hls/talk.m3u8\"></video></body></html>"),
+                    ("Content-Type", "text/html; charset=utf-8"));
+                break;
+            case var hls when hls.StartsWith("/hls/", StringComparison.Ordinal) && Hls.TryGetValue(hls[5..], out var bytes):
+                await ex.SendAsync(200, bytes, ("Content-Type", hls.EndsWith(".m3u8", StringComparison.Ordinal) ? "application/vnd.apple.mpegurl" : "video/mp2t"));
+                break;
+            case "/hls-locked/talk.m3u8":
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes(
+                    "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-KEY:METHOD=AES-128,URI=\"/hls-locked/key\"\n#EXTINF:1.0,\n/hls/seg000.ts\n#EXT-X-ENDLIST\n"),
+                    ("Content-Type", "application/vnd.apple.mpegurl"));
+                break;
+            case "/hls-live/talk.m3u8":
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes(
+                    "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:1.0,\n/hls/seg000.ts\n"),
+                    ("Content-Type", "application/vnd.apple.mpegurl"));
                 break;
             case "/watch/missing":
                 await ex.SendAsync(404, Encoding.UTF8.GetBytes("<!doctype html><title>Not found</title>"), ("Content-Type", "text/html"));

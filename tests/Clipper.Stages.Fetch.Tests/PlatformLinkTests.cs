@@ -14,6 +14,7 @@ namespace Clipper.Stages.Fetch.Tests;
 [Trait("Category", "media")]
 public sealed class PlatformLinkTests : IClassFixture<HttpServerFixture>, IDisposable
 {
+    private readonly HttpServerFixture fixture;
     private readonly BuiltMedia talk;
     private readonly TestHttpServer server;
     private readonly string work = TestMedia.TempDir("platform-work");
@@ -23,6 +24,7 @@ public sealed class PlatformLinkTests : IClassFixture<HttpServerFixture>, IDispo
 
     public PlatformLinkTests(HttpServerFixture fixture)
     {
+        this.fixture = fixture;
         talk = fixture.Talk;
         server = fixture.Server;
         server.ResetHits();
@@ -210,6 +212,79 @@ public sealed class PlatformLinkTests : IClassFixture<HttpServerFixture>, IDispo
         {
             Assert.Equal(automatic, chosen.Automatic);
         }
+    }
+
+    [Fact]
+    public async Task AnHlsVideoIsFetchedSegmentBySegmentByClippersOwnClientNeverThroughTheProxy()
+    {
+        await using var proxy = new TestHttpServer(async ex =>
+        {
+            using var relay = new HttpClient();
+            using var answer = await relay.GetAsync(ex.Path);
+            await ex.SendAsync((int)answer.StatusCode, await answer.Content.ReadAsByteArrayAsync(),
+                ("Content-Type", answer.Content.Headers.ContentType?.ToString() ?? "application/octet-stream"));
+        });
+        var options = LoopbackOk();
+        options.MetadataProxy = $"http://127.0.0.1:{proxy.Port}";
+        using var fetcher = new Fetcher(blobs, options);
+        var progress = new ProgressLog();
+
+        var source = await fetcher.FetchAsync(new FetchRequest(server.Url("/watch/hls"), work, 3, progress));
+
+        var segments = fixture.Hls.Keys.Where(k => k.EndsWith(".ts", StringComparison.Ordinal)).ToList();
+        Assert.True(segments.Count >= 4, $"{segments.Count} segments");
+        Assert.All(segments, s => Assert.Equal(1, server.Hits.GetValueOrDefault("/hls/" + s))); // each once, in Clipper's download
+        // through the proxy: yt-dlp reading the page and the playlist (to list the formats); no segment
+        Assert.Equal([server.Url("/hls/talk.m3u8"), server.Url("/watch/hls")], proxy.Hits.Keys.Order());
+        Assert.EndsWith(".ts", source.DisplayName);
+        Assert.True(source.Media.HasAudio, "the joined segments have the sound");
+        Assert.Equal(talk.DurationSeconds, source.Media.DurationSeconds, 0.2);
+        progress.AssertRisingToOne(atLeast: 3);
+        Assert.Empty(FetchMedia.ListTree(work));
+    }
+
+    [Theory]
+    [InlineData("/hls-locked/talk.m3u8", ErrorCode.UnsupportedUrl, "encrypted HLS")]
+    [InlineData("/hls-live/talk.m3u8", ErrorCode.LiveNotSupported, "still growing")]
+    public async Task EncryptedAndUnfinishedHlsPlaylistsAreRefusedWithTheirCodes(string playlist, ErrorCode code, string expected)
+    {
+        var script = await FakeYtDlpAsync($$$"""
+            {"id": "hls1", "title": "Segments", "extractor_key": "Generic", "webpage_url": "{{{server.Url("/watch/hls")}}}",
+             "url": "{{{server.Url(playlist)}}}", "protocol": "m3u8_native", "ext": "mp4"}
+            """);
+        using var fetcher = new Fetcher(blobs, LoopbackOk(script));
+
+        var e = await Assert.ThrowsAsync<ClipperException>(() => fetcher.FetchAsync(new FetchRequest(server.Url("/watch/hls"), work, 3)));
+
+        Assert.Equal(code, e.Code);
+        Assert.False(e.IsTransient);
+        Assert.Contains(expected, e.Message);
+        Assert.Equal(0, server.Hits.GetValueOrDefault("/hls/seg000.ts"));
+        Assert.Empty(FetchMedia.ListTree(work));
+    }
+
+    /// <summary>
+    /// A real YouTube link, for a machine with network access and a current yt-dlp (CLIPPER_YTDLP): set
+    /// CLIPPER_LIVE_YOUTUBE_URL to a short public talk. Skipped, saying why, without it: YouTube cannot be reached here.
+    /// </summary>
+    [Fact]
+    public async Task ALiveYouTubeLinkIsFetchedWithTheSitesFacts()
+    {
+        var link = Environment.GetEnvironmentVariable("CLIPPER_LIVE_YOUTUBE_URL");
+        if (string.IsNullOrWhiteSpace(link))
+        {
+            Assert.Skip("CLIPPER_LIVE_YOUTUBE_URL is not set: YouTube cannot be reached from this machine; set it (and CLIPPER_YTDLP to a current yt-dlp) to run this test");
+        }
+
+        var options = new FetchOptions { YtDlp = Environment.GetEnvironmentVariable("CLIPPER_YTDLP") ?? "yt-dlp" };
+        using var fetcher = new Fetcher(blobs, options);
+
+        var source = await fetcher.FetchAsync(new FetchRequest(link, work, 3));
+
+        Assert.Equal("Youtube", source.Site?.Extractor);
+        Assert.Matches("^[A-Za-z0-9_-]{11}$", source.Site!.VideoId);
+        Assert.True(source.Media.HasAudio && source.Media.Height is > 0 and <= 1080, $"{source.Media.Width}x{source.Media.Height}");
+        Assert.Equal(source.Site.DurationSeconds!.Value, source.Media.DurationSeconds, 2.0);
     }
 
     [Fact]
