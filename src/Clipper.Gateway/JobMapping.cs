@@ -54,6 +54,19 @@ public static class JobMapping
             SubmittedAtUnixMs = v.SubmittedAt.ToUnixTimeMilliseconds(),
             FinishedAtUnixMs = v.FinishedAt?.ToUnixTimeMilliseconds() ?? 0,
         };
+        if (v.Source?.Site is { } site)
+        {
+            job.SourceInfo = new SourceInfo
+            {
+                Extractor = site.Extractor,
+                VideoId = site.VideoId,
+                Title = site.Title,
+                Uploader = site.Uploader ?? "",
+                Duration = site.Duration ?? 0,
+                PageUrl = site.PageUrl,
+            };
+        }
+
         if (v.Spec is { } spec)
         {
             job.Options = new ClipOptions

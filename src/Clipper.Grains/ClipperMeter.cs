@@ -21,6 +21,7 @@ public sealed class ClipperMeter : IClipperMetrics
     private readonly Counter<long> _retries;
     private readonly Counter<long> _failures;
     private readonly Counter<long> _finished;
+    private readonly Counter<long> _transcripts;
     private readonly long[] _queued = new long[Stages.Length];
     private readonly long[] _running = new long[Stages.Length];
     private readonly long[] _runningPeak = new long[Stages.Length];
@@ -36,6 +37,8 @@ public sealed class ClipperMeter : IClipperMetrics
             description: "Jobs that failed, by error code (jobs whose grain ran on this silo).");
         _finished = meter.CreateCounter<long>("clipper_jobs_finished_total",
             description: "Jobs that reached a terminal state, by state (grains on this silo).");
+        _transcripts = meter.CreateCounter<long>("clipper_transcripts_total",
+            description: "Transcripts needed on this silo, by how they came: made (a recogniser or captions ran), cached, or waited (for another job's).");
         // every stage is reported, zero included, so a scrape sees each series from the start
         meter.CreateObservableGauge("clipper_stage_queued", () => PerStage(_queued),
             description: "Units of work waiting for a free slot of their stage on this silo.");
@@ -59,6 +62,8 @@ public sealed class ClipperMeter : IClipperMetrics
 
     public void StageRan(Stage stage, double seconds, string outcome) =>
         _stageSeconds.Record(seconds, new("stage", Label(stage)), new("outcome", outcome));
+
+    public void Transcript(string how) => _transcripts.Add(1, new KeyValuePair<string, object?>("how", how));
 
     public void Retried(Stage stage, string code) => _retries.Add(1, new("stage", Label(stage)), new("code", code));
 

@@ -23,6 +23,12 @@ public interface IClipperMetrics
 
     /// <summary>A job reached a terminal state (with its error code when it failed or was cancelled).</summary>
     void JobEnded(JobStatus status, string? code);
+
+    /// <summary>
+    /// A transcript was needed: "made" (a provider ran), "cached" (found in the cache) or "waited" (found after waiting
+    /// for another job's transcription of the same video).
+    /// </summary>
+    void Transcript(string how);
 }
 
 public sealed class NoMetrics : IClipperMetrics
@@ -36,4 +42,6 @@ public sealed class NoMetrics : IClipperMetrics
     public void Retried(Stage stage, string code) { }
 
     public void JobEnded(JobStatus status, string? code) { }
+
+    public void Transcript(string how) { }
 }

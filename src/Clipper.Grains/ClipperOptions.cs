@@ -65,6 +65,15 @@ public sealed class JobOptions
     /// <summary>How long a stage grain remembers a finished unit's token, so a liveness check does not take it for lost.</summary>
     public TimeSpan RememberFinished { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a transcription holds its video's lease (<see cref="Abstractions.Stages.ITranscriptLeaseGrain"/>) without
+    /// renewing it (it renews at a third of this while it runs): a holder whose silo died is waited for this long.
+    /// </summary>
+    public TimeSpan TranscriptLease { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest one call waiting for another job's transcription of the same video stays open (then it asks again).</summary>
+    public TimeSpan TranscriptLeaseWait { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>A watcher that does not renew its subscription within this time is dropped.</summary>
     public TimeSpan WatcherExpiry { get; set; } = TimeSpan.FromMinutes(2);
 
@@ -101,6 +110,8 @@ public sealed class JobOptions
         c.Positive(WatchInterval, nameof(WatchInterval));
         c.AtLeast(LivenessUnknownLimit, 1, nameof(LivenessUnknownLimit));
         c.Positive(RememberFinished, nameof(RememberFinished));
+        c.Positive(TranscriptLease, nameof(TranscriptLease));
+        c.Positive(TranscriptLeaseWait, nameof(TranscriptLeaseWait));
         c.Positive(WatcherExpiry, nameof(WatcherExpiry));
         c.Positive(ReminderPeriod, nameof(ReminderPeriod));
         c.Require(ProgressInterval >= TimeSpan.Zero, nameof(ProgressInterval), $"must not be negative, got {ProgressInterval}");

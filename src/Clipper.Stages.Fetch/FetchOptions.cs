@@ -43,6 +43,12 @@ public sealed class FetchOptions
     /// <summary>Largest side-car caption file picked up.</summary>
     public long MaxCaptionBytes { get; set; } = 10L * 1024 * 1024;
 
+    /// <summary>
+    /// A site's automatic captions (speech recognition) with fewer words per minute of video than this are not taken as
+    /// the transcript: sparse auto captions mean music, noise or a recogniser that failed, and the local one runs.
+    /// </summary>
+    public double MinAutoCaptionWordsPerMinute { get; set; } = 40;
+
     /// <summary>Time limit of each ffprobe/ffmpeg check.</summary>
     public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -107,6 +113,11 @@ public sealed class FetchOptions
         if (!string.IsNullOrWhiteSpace(CookiesFile) && !File.Exists(CookiesFile))
         {
             Bad($"CookiesFile {CookiesFile} does not exist");
+        }
+
+        if (double.IsNaN(MinAutoCaptionWordsPerMinute) || MinAutoCaptionWordsPerMinute < 0)
+        {
+            Bad($"MinAutoCaptionWordsPerMinute must not be negative, got {MinAutoCaptionWordsPerMinute}");
         }
 
         if (double.IsNaN(SilenceThresholdDb))

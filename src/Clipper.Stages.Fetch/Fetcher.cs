@@ -46,6 +46,7 @@ public sealed partial class Fetcher : IDisposable
     private readonly SourceValidator validator;
     private readonly SourceNormaliser normaliser;
     private readonly YtDlp ytDlp;
+    private readonly HlsFetch hls;
 
     /// <param name="blobs">Where sources go.</param>
     /// <param name="options">The operator's limits; copied, so later changes to it have no effect.</param>
@@ -63,6 +64,7 @@ public sealed partial class Fetcher : IDisposable
         validator = new SourceValidator(this.options);
         normaliser = new SourceNormaliser(this.options);
         ytDlp = new YtDlp(this.options);
+        hls = new HlsFetch(http, this.options);
     }
 
     public async Task<FetchedSource> FetchAsync(FetchRequest request, CancellationToken cancel = default)
@@ -112,8 +114,30 @@ public sealed partial class Fetcher : IDisposable
     public Task<MediaInfo> CheckFileAsync(string file, double minDurationSeconds, CancellationToken cancel = default) =>
         validator.ValidateAsync(file, minDurationSeconds, _ => { }, cancel);
 
-    /// <summary>Checks an http(s) URL's form and the addresses its host resolves to now (the download checks again at connect time).</summary>
-    public Task CheckUrlAsync(string url, CancellationToken cancel = default) => guard.CheckAsync(url, cancel);
+    /// <summary>
+    /// Checks an http(s) URL's form and the addresses its host resolves to now (the download checks again at connect
+    /// time), and that a link to a page could be read at all: without a yt-dlp to run it is refused here, as the fetch
+    /// would refuse it. What the site says about the video (private, live, too long) is learnt only by the fetch.
+    /// </summary>
+    public async Task CheckUrlAsync(string url, CancellationToken cancel = default)
+    {
+        await guard.CheckAsync(url, cancel).ConfigureAwait(false);
+        var uri = guard.CheckUrl(url);
+        if (!LooksLikeMediaFile(uri))
+        {
+            if (string.IsNullOrWhiteSpace(options.YtDlp))
+            {
+                RefuseYouTubeWithoutYtDlp(uri);
+            }
+            else if (!ytDlp.CanRun())
+            {
+                throw ytDlp.Missing(uri);
+            }
+        }
+    }
+
+    /// <summary>Whether links to pages can be read: a yt-dlp is configured and there to run (a start-up warning says so when not).</summary>
+    public bool CanReadPages => ytDlp.CanRun();
 
     public void Dispose() => http.Dispose();
 
@@ -257,15 +281,22 @@ public sealed partial class Fetcher : IDisposable
     {
         if (string.IsNullOrWhiteSpace(options.YtDlp))
         {
-            return UrlGuard.IsYouTube(url.IdnHost.ToLowerInvariant())
-                ? throw new ClipperException(ErrorCode.UnsupportedUrl, $"{UrlGuard.Show(url)} is a YouTube page, and links to pages are "
-                    + "switched off here (Clipper:Fetch:YtDlp is empty): give the video file or a direct link to it")
-                : null;
+            RefuseYouTubeWithoutYtDlp(url);
+            return null;
         }
 
         // yt-dlp connects by itself: the page's host is checked here, once, as every media byte is at connect time
         await guard.CheckAsync(url, cancel).ConfigureAwait(false);
         return await ytDlp.ResolveAsync(url, cancel).ConfigureAwait(false);
+    }
+
+    private static void RefuseYouTubeWithoutYtDlp(Uri url)
+    {
+        if (UrlGuard.IsYouTube(url.IdnHost.ToLowerInvariant()))
+        {
+            throw new ClipperException(ErrorCode.UnsupportedUrl, $"{UrlGuard.Show(url)} is a YouTube page, and links to pages are "
+                + "switched off here (Clipper:Fetch:YtDlp is empty): give the video file or a direct link to it");
+        }
     }
 
     /// <summary>
@@ -275,7 +306,7 @@ public sealed partial class Fetcher : IDisposable
     /// </summary>
     private async Task<FetchedSource> FetchPlatformAsync(PlatformMedia media, FetchRequest request, FetchProgress progress, CancellationToken cancel)
     {
-        if (media.Streams.FirstOrDefault(s => !s.IsPlain) is { } fragmented)
+        if (media.Streams.FirstOrDefault(s => !s.IsPlain && !HlsFetch.Handles(s)) is { } fragmented)
         {
             throw new ClipperException(ErrorCode.UnsupportedUrl, $"{UrlGuard.Show(new Uri(media.PageUrl))} is served as {fragmented.Protocol} "
                 + "fragments, which Clipper cannot fetch yet: download the video yourself and give Clipper the file");
@@ -290,8 +321,30 @@ public sealed partial class Fetcher : IDisposable
             {
                 var stream = media.Streams[i];
                 var part = Path.Combine(request.WorkDir, $"fetch-{Guid.NewGuid():N}.{SafeOr(stream.Extension)}");
-                parts.Add(part);
-                await http.DownloadAsync(stream.Url, part, progress.Range(i * share, (i + 1) * share), cancel, stream.Headers).ConfigureAwait(false);
+                if (HlsFetch.Handles(stream))
+                {
+                    // HLS: the playlist and every segment through the guarded client, joined in order; the joined file's
+                    // extension says what the segments were (MPEG-TS or fMP4)
+                    var joined = Path.Combine(request.WorkDir, $"fetch-{Guid.NewGuid():N}.part");
+                    try
+                    {
+                        var ext = await hls.DownloadAsync(stream, joined, request.WorkDir, progress.Range(i * share, (i + 1) * share), cancel)
+                            .ConfigureAwait(false);
+                        part = Path.ChangeExtension(joined, ext);
+                        File.Move(joined, part);
+                    }
+                    finally
+                    {
+                        DeleteQuietly(joined);
+                    }
+
+                    parts.Add(part);
+                }
+                else
+                {
+                    parts.Add(part);
+                    await http.DownloadAsync(stream.Url, part, progress.Range(i * share, (i + 1) * share), cancel, stream.Headers).ConfigureAwait(false);
+                }
             }
 
             string file = parts[0];
@@ -312,8 +365,11 @@ public sealed partial class Fetcher : IDisposable
             var sha = await Sha256Async(file, cancel).ConfigureAwait(false);
             var extension = ExtensionFor(file, checkedMedia);
             var key = await StoreSourceAsync(file, sha, extension, cancel).ConfigureAwait(false);
+            var captions = media.Subtitle is { } subtitle
+                ? await StoreSiteSubtitlesAsync(subtitle, sha, checkedMedia.DurationSeconds, request.WorkDir, cancel).ConfigureAwait(false)
+                : null;
             progress.Report(1.0);
-            return new FetchedSource(key, sha, checkedMedia, Title(media.Title) + "." + extension, null, request.Input);
+            return new FetchedSource(key, sha, checkedMedia, Title(media.Title) + "." + extension, captions, request.Input, media.Info);
         }
         finally
         {
@@ -321,6 +377,46 @@ public sealed partial class Fetcher : IDisposable
         }
 
         static string SafeOr(string ext) => SafeExtension().IsMatch(ext) ? ext : "part";
+    }
+
+    /// <summary>
+    /// The site's subtitles stored as the source's side-car captions (so the transcribe stage takes them as the
+    /// transcript), fetched by Clipper's guarded client like every other byte from the site. Subtitles that cannot be
+    /// fetched, are too big, are not captions, or are automatic captions too sparse to be speech are left out: the
+    /// recogniser runs instead, the video is not refused for them.
+    /// </summary>
+    private async Task<string?> StoreSiteSubtitlesAsync(PlatformSubtitle subtitle, string sha, double durationSeconds, string workDir,
+        CancellationToken cancel)
+    {
+        var part = Path.Combine(workDir, $"subtitles-{Guid.NewGuid():N}.{subtitle.Extension}");
+        try
+        {
+            await http.DownloadAsync(subtitle.Url, part, _ => { }, cancel, subtitle.Headers).ConfigureAwait(false);
+            if (new FileInfo(part).Length > options.MaxCaptionBytes)
+            {
+                return null;
+            }
+
+            var bytes = await File.ReadAllBytesAsync(part, cancel).ConfigureAwait(false);
+            var text = Encoding.UTF8.GetString(bytes);
+            if (!text.Contains("-->", StringComparison.Ordinal)
+                || (subtitle.Automatic && SiteSubtitles.WordsPerMinute(text, durationSeconds) < options.MinAutoCaptionWordsPerMinute))
+            {
+                return null;
+            }
+
+            var key = BlobLayout.Captions(sha, "." + subtitle.Extension);
+            await blobs.PutBytesAsync(key, bytes, cancel).ConfigureAwait(false);
+            return key;
+        }
+        catch (ClipperException e) when (e.Code is not ErrorCode.Cancelled and not ErrorCode.StorageFailed)
+        {
+            return null;
+        }
+        finally
+        {
+            DeleteQuietly(part);
+        }
     }
 
     /// <summary>Whether the link names a media file by its extension (fetched by Clipper's own client without asking yt-dlp).</summary>

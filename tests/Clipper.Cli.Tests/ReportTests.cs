@@ -120,6 +120,35 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public void ALinkToAPageKeepsTheSitesFactsThroughTheApiJobIntoBothReports()
+    {
+        var site = new SourceSite("Youtube", "abcdefghijk", "How teams fall apart", "Talks", 754, "https://www.youtube.com/watch?v=abcdefghijk");
+        var view = View() with { Source = View().Source! with { Site = site } };
+        var blobs = TestMedia.TempDir("report-blobs");
+        try
+        {
+            var links = new Clipper.Gateway.ArtifactLinks(Microsoft.Extensions.Options.Options.Create(new Clipper.Gateway.GatewayOptions()),
+                new Clipper.Core.Storage.FileBlobStore(blobs));
+            var job = Clipper.Gateway.JobMapping.ToJob(view, links);
+
+            Assert.Equal(("Youtube", "abcdefghijk", "How teams fall apart", "Talks", 754.0, "https://www.youtube.com/watch?v=abcdefghijk"),
+                (job.SourceInfo.Extractor, job.SourceInfo.VideoId, job.SourceInfo.Title, job.SourceInfo.Uploader, job.SourceInfo.Duration, job.SourceInfo.PageUrl));
+            Assert.Null(Clipper.Gateway.JobMapping.ToJob(View(), links).SourceInfo); // a file: no site
+            var inProcess = Report.Build(FinishedJob.From(view))["source"]!["site"]!;
+            var throughApi = Report.Build(FinishedJob.From(job))["source"]!["site"]!;
+            Assert.True(JsonNode.DeepEquals(inProcess, throughApi), $"{inProcess} vs {throughApi}");
+            Assert.Equal(("Youtube", "abcdefghijk", "How teams fall apart", "Talks", 754.0, "https://www.youtube.com/watch?v=abcdefghijk"),
+                ((string)inProcess["extractor"]!, (string)inProcess["id"]!, (string)inProcess["title"]!, (string)inProcess["uploader"]!,
+                    (double)inProcess["duration"]!, (string)inProcess["url"]!));
+            Assert.Null(Report.Build(FinishedJob.From(View()))["source"]!["site"]);
+        }
+        finally
+        {
+            Directory.Delete(blobs, true);
+        }
+    }
+
+    [Fact]
     public void BothSidesPrintTheSameTable()
     {
         using var inProcess = new StringWriter();

@@ -49,6 +49,16 @@ public sealed class BlobLayoutTests
     }
 
     [Fact]
+    public void TranscriptsOfASitesVideoAreCachedByTheSitesIdAndAnOddIdByItsHash()
+    {
+        Assert.Equal("transcripts/sites/youtube/dQw4w9WgXcQ.json", BlobLayout.SiteTranscript("Youtube", "dQw4w9WgXcQ", fromCaptions: false));
+        Assert.Equal("transcripts/sites/vimeo/12345-captions.json", BlobLayout.SiteTranscript("Vimeo", "12345", fromCaptions: true));
+        var odd = BlobLayout.SiteTranscript("generic", "../../etc/passwd", fromCaptions: false);
+        Assert.Matches("^transcripts/sites/generic/[0-9a-f]{64}\\.json$", odd);
+        Assert.Equal(odd, BlobKeys.Check(odd));
+    }
+
+    [Fact]
     public void AClipsCropPathAndFilesLiveUnderItsJob()
     {
         Assert.Equal("clip-03", BlobLayout.ClipStem(3));

@@ -20,6 +20,9 @@ public sealed class ErrorAndOptionTests
         // the gateway's answers for an unknown job and a missing key are codes like the others
         Assert.Equal("job_not_found", ErrorCode.JobNotFound.Code());
         Assert.Equal("unauthenticated", ErrorCode.Unauthenticated.Code());
+        // a site's refusals, as the platform-links contract names them
+        Assert.Equal(["video_unavailable", "sign_in_required", "live_not_supported", "source_too_long"],
+            new[] { ErrorCode.VideoUnavailable, ErrorCode.SignInRequired, ErrorCode.LiveNotSupported, ErrorCode.SourceTooLong }.Select(c => c.Code()));
         Assert.Equal(ErrorCode.Internal, ErrorCodes.FromCode("no_such_code"));
     }
 

@@ -259,10 +259,10 @@ public sealed class FetcherLocalTests : IClassFixture<TalkFixture>, IDisposable
     }
 
     [Fact]
-    public async Task AVideoLongerThanTheLimitIsTooLarge()
+    public async Task AVideoLongerThanTheLimitIsTooLong()
     {
         var e = await AssertRefusedAsync(talk.File, new FetchOptions { MaxDuration = TimeSpan.FromSeconds(4) },
-            ErrorCode.SourceTooLarge, "the limit is 4.0 s");
+            ErrorCode.SourceTooLong, "the limit is 4.0 s");
         Assert.StartsWith("the video is", e.Message);
     }
 

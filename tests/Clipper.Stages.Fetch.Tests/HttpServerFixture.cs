@@ -18,6 +18,50 @@ public sealed class HttpServerFixture : TalkFixture
 
     public byte[] AudioOnly { get; private set; } = [];
 
+    /// <summary>The talk as HLS (a media playlist of 1 s MPEG-TS segments, as ffmpeg writes it): file name → bytes.</summary>
+    public Dictionary<string, byte[]> Hls { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Captions a person wrote for the talk, served beside it.</summary>
+    public const string ManualVtt = """
+        WEBVTT
+
+        00:00:00.200 --> 00:00:02.400
+        Clipper fetches this video before anything else.
+
+        00:00:02.500 --> 00:00:04.600
+        Then it checks that people can hear it.
+
+        """;
+
+    /// <summary>A site's automatic captions as YouTube writes them: word timestamps, and each line rolled up into the next cue.</summary>
+    public const string AutoVtt = """
+        WEBVTT
+        Kind: captions
+        Language: en
+
+        00:00:00.200 --> 00:00:02.390 align:start position:0%
+        clipper<00:00:00.560><c> fetches</c><00:00:01.000><c> this</c><00:00:01.200><c> video</c><00:00:01.500><c> before</c><00:00:01.800><c> anything</c><00:00:02.100><c> else</c>
+
+        00:00:02.390 --> 00:00:02.400 align:start position:0%
+        clipper fetches this video before anything else
+
+        00:00:02.400 --> 00:00:04.600 align:start position:0%
+        clipper fetches this video before anything else
+        then<00:00:02.700><c> it</c><00:00:02.900><c> checks</c><00:00:03.300><c> that</c><00:00:03.600><c> people</c><00:00:03.900><c> can</c><00:00:04.100><c> hear</c><00:00:04.300><c> it</c>
+
+        """;
+
+    /// <summary>Automatic captions of music: one word in the whole video.</summary>
+    public const string SparseAutoVtt = """
+        WEBVTT
+        Kind: captions
+        Language: en
+
+        00:00:00.200 --> 00:00:04.600 align:start position:0%
+        [Music] oh
+
+        """;
+
     public override async ValueTask InitializeAsync()
     {
         await base.InitializeAsync();
@@ -25,6 +69,13 @@ public sealed class HttpServerFixture : TalkFixture
         var dir = TestMedia.TempDir("split-talk");
         VideoOnly = await File.ReadAllBytesAsync(await TestMedia.FfmpegAsync(Path.Combine(dir, "video.mp4"), "-i", Talk.File, "-an", "-c", "copy"));
         AudioOnly = await File.ReadAllBytesAsync(await TestMedia.FfmpegAsync(Path.Combine(dir, "audio.m4a"), "-i", Talk.File, "-vn", "-c", "copy"));
+        await TestMedia.FfmpegAsync(Path.Combine(dir, "talk.m3u8"), "-i", Talk.File, "-c", "copy", "-f", "hls", "-hls_time", "1",
+            "-hls_playlist_type", "vod", "-hls_segment_filename", Path.Combine(dir, "seg%03d.ts"));
+        foreach (var file in Directory.GetFiles(dir, "*.m3u8").Concat(Directory.GetFiles(dir, "seg*.ts")))
+        {
+            Hls[Path.GetFileName(file)] = await File.ReadAllBytesAsync(file);
+        }
+
         Directory.Delete(dir, true);
         Server = new TestHttpServer(ServeAsync);
     }
@@ -54,6 +105,46 @@ public sealed class HttpServerFixture : TalkFixture
                     "<!doctype html><html><head><title>A talk about teams</title></head><body><h1>A talk about teams</h1>"
                     + "<video controls><source src=\"/media/talk.mp4\" type=\"video/mp4\"></video></body></html>"),
                     ("Content-Type", "text/html; charset=utf-8"));
+                break;
+            case "/watch/talk-subtitled":
+                // the same, with the captions a person wrote as a <track>: yt-dlp lists them as the video's subtitles
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes(
+                    "<!doctype html><html><head><title>A talk with captions</title></head><body><video controls>"
+                    + "<source src=\"/media/talk.mp4\" type=\"video/mp4\"><track kind=\"captions\" srclang=\"en\" src=\"/media/talk.vtt\">"
+                    + "</video></body></html>"),
+                    ("Content-Type", "text/html; charset=utf-8"));
+                break;
+            case "/media/talk.vtt" or "/subs/manual-en.vtt":
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes(ManualVtt), ("Content-Type", "text/vtt"));
+                break;
+            case "/subs/auto-en.vtt":
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes(AutoVtt), ("Content-Type", "text/vtt"));
+                break;
+            case "/subs/sparse-en.vtt":
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes(SparseAutoVtt), ("Content-Type", "text/vtt"));
+                break;
+            case "/watch/hls":
+                // a page whose video is HLS: yt-dlp's generic extractor reports it as m3u8_native
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes(
+                    "<!doctype html><html><head><title>A talk in segments</title></head><body>"
+                    + "<video controls src=\"/hls/talk.m3u8\"></video></body></html>"),
+                    ("Content-Type", "text/html; charset=utf-8"));
+                break;
+            case var hls when hls.StartsWith("/hls/", StringComparison.Ordinal) && Hls.TryGetValue(hls[5..], out var bytes):
+                await ex.SendAsync(200, bytes, ("Content-Type", hls.EndsWith(".m3u8", StringComparison.Ordinal) ? "application/vnd.apple.mpegurl" : "video/mp2t"));
+                break;
+            case "/hls-locked/talk.m3u8":
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes(
+                    "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-KEY:METHOD=AES-128,URI=\"/hls-locked/key\"\n#EXTINF:1.0,\n/hls/seg000.ts\n#EXT-X-ENDLIST\n"),
+                    ("Content-Type", "application/vnd.apple.mpegurl"));
+                break;
+            case "/hls-live/talk.m3u8":
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes(
+                    "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:1\n#EXT-X-MEDIA-SEQUENCE:7\n#EXTINF:1.0,\n/hls/seg000.ts\n"),
+                    ("Content-Type", "application/vnd.apple.mpegurl"));
+                break;
+            case "/watch/missing":
+                await ex.SendAsync(404, Encoding.UTF8.GetBytes("<!doctype html><title>Not found</title>"), ("Content-Type", "text/html"));
                 break;
             case "/watch/nothing":
                 await ex.SendAsync(200, Encoding.UTF8.GetBytes(

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Stages;
 using Clipper.Abstractions.Work;
 using Clipper.Core.Storage;
 using Clipper.Gateway.V1;
@@ -16,7 +17,7 @@ namespace Clipper.Host.Cli;
 /// a JobView; each artifact's URL (and its expiry) with a Job.
 /// </summary>
 public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? Source, IReadOnlyList<FinishedClip> Clips,
-    IReadOnlyDictionary<string, DateTimeOffset>? StageStartedAt)
+    IReadOnlyDictionary<string, DateTimeOffset>? StageStartedAt, SourceSite? Site = null)
 {
     public static FinishedJob From(JobView v) => new(v.JobId, v.Source!.DisplayName,
         new SourceFacts(v.Spec!.Input, v.Source.Sha256, v.Source.Duration, v.Source.Width, v.Source.Height, v.Transcript!.Provider, v.Transcript.Words),
@@ -28,13 +29,14 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
                 new(new(e.VideoKey), new(e.ThumbnailKey), new(e.SrtKey), new(e.VttKey)),
                 new ClipWork(t.Method, t.Reason, v.WorkedOn.GetValueOrDefault(WorkId.Encode(c.Index).ToString())));
         }).ToList(),
-        v.StageStartedAt);
+        v.StageStartedAt, v.Source.Site);
 
     public static FinishedJob From(Job j) => new(j.JobId, j.Source, null,
         j.Clips.Select(c => new FinishedClip(c.Rank, c.Start, c.End, c.Score,
             new(c.Scores.Hook, c.Scores.Completeness, c.Scores.Density, c.Scores.Emotion), c.Reason, c.Title,
             new(Delivered.From(c.Video), Delivered.From(c.Thumbnail), Delivered.From(c.Srt), Delivered.From(c.Vtt)), null)).ToList(),
-        null);
+        null, j.SourceInfo is { } i ? new SourceSite(i.Extractor, i.VideoId, i.Title, i.Uploader.Length == 0 ? null : i.Uploader,
+            i.Duration > 0 ? i.Duration : null, i.PageUrl) : null);
 }
 
 /// <summary>What the silo learnt of the source (with a JobView only).</summary>
@@ -115,6 +117,20 @@ public static class Report
             source["height"] = f.Height;
             source["transcript"] = f.Transcript;
             source["words"] = f.Words;
+        }
+
+        if (job.Site is { } site)
+        {
+            // what the site said of the video (a link to a page): its own title, uploader, id and length
+            source["site"] = new JsonObject
+            {
+                ["extractor"] = site.Extractor,
+                ["id"] = site.VideoId,
+                ["title"] = site.Title,
+                ["uploader"] = site.Uploader,
+                ["duration"] = site.Duration is { } d ? Round(d) : null,
+                ["url"] = site.PageUrl,
+            };
         }
 
         var clips = new JsonArray();
@@ -223,6 +239,17 @@ public static class Report
         if (source["duration"] is { } duration)
         {
             b.Append(" · source ").Append(Esc(duration)).Append(" s");
+        }
+
+        if (source["site"] is { } site)
+        {
+            b.Append("<br>from <a href=\"").Append(Esc(site["url"])).Append("\">").Append(Esc(site["title"])).Append("</a>");
+            if (site["uploader"] is { } uploader)
+            {
+                b.Append(" by ").Append(Esc(uploader));
+            }
+
+            b.Append(" (").Append(Esc(site["extractor"])).Append(' ').Append(Esc(site["id"])).Append(')');
         }
 
         b.Append("</p><div class=\"clips\">");

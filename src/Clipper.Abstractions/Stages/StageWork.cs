@@ -20,10 +20,17 @@ public sealed record StageWork(
     public Stage Stage => Unit.Stage;
 }
 
-/// <summary>The source, stored under its content hash, and what ffprobe said of it.</summary>
+/// <summary>
+/// The source, stored under its content hash, and what ffprobe said of it; <paramref name="Site"/> what the site said
+/// of it when it came from a link to a page (added last and nullable, so stored states without it still load).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.SourceResult")]
 public sealed record SourceResult(string SourceKey, string Sha256, string DisplayName, double Duration, int Width,
-    int Height, double Fps, long SizeBytes, string? CaptionsKey);
+    int Height, double Fps, long SizeBytes, string? CaptionsKey, SourceSite? Site = null);
+
+/// <summary>A site's facts about a video taken from a link to its page (yt-dlp's extractor, id, title, …).</summary>
+[GenerateSerializer, Immutable, Alias("clipper.SourceSite")]
+public sealed record SourceSite(string Extractor, string VideoId, string Title, string? Uploader, double? Duration, string PageUrl);
 
 [GenerateSerializer, Immutable, Alias("clipper.TranscriptResult")]
 public sealed record TranscriptResult(string TranscriptKey, int Words, string Provider);

@@ -37,6 +37,14 @@ public enum ErrorCode
     /// A job id or idempotency key already names a job made from another request; the caller must use a new key.
     /// </summary>
     IdempotencyConflict,
+    /// <summary>The site has the video but will not give it to anyone: private, removed, blocked in this region, DRM.</summary>
+    VideoUnavailable,
+    /// <summary>The site wants a signed-in session (a bot check, an age gate, members only): configure a cookies file.</summary>
+    SignInRequired,
+    /// <summary>A live stream or a live event that has not ended (or not begun): only recordings can be clipped.</summary>
+    LiveNotSupported,
+    /// <summary>The source lasts longer than the operator's limit (Clipper:Fetch:MaxDuration).</summary>
+    SourceTooLong,
 }
 
 public static class ErrorCodes
@@ -62,6 +70,10 @@ public static class ErrorCodes
         [ErrorCode.JobNotFound] = "job_not_found",
         [ErrorCode.Unauthenticated] = "unauthenticated",
         [ErrorCode.IdempotencyConflict] = "idempotency_conflict",
+        [ErrorCode.VideoUnavailable] = "video_unavailable",
+        [ErrorCode.SignInRequired] = "sign_in_required",
+        [ErrorCode.LiveNotSupported] = "live_not_supported",
+        [ErrorCode.SourceTooLong] = "source_too_long",
     };
 
     private static readonly Dictionary<string, ErrorCode> ByWire = Wire.ToDictionary(kv => kv.Value, kv => kv.Key);

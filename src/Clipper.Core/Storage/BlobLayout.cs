@@ -51,6 +51,20 @@ public static class BlobLayout
     public static string Transcript(string sha256, bool fromCaptions) =>
         $"transcripts/{sha256}{(fromCaptions ? "-captions" : "")}.json";
 
+    /// <summary>
+    /// The transcript of a site's video by the site's own id (so a second download of the same video, whatever its
+    /// bytes, is not transcribed again): transcripts/sites/EXTRACTOR/ID.json. An id that is not plain letters, digits,
+    /// '-' and '_' (up to 64) is named by its SHA-256.
+    /// </summary>
+    public static string SiteTranscript(string extractor, string videoId, bool fromCaptions)
+    {
+        static string Part(string s) =>
+            s.Length is > 0 and <= 64 && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
+                ? s
+                : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(s)));
+        return $"transcripts/sites/{Part(extractor.ToLowerInvariant())}/{Part(videoId)}{(fromCaptions ? "-captions" : "")}.json";
+    }
+
     /// <summary>"clip-01": the file stem of a clip's outputs.</summary>
     public static string ClipStem(int index) => $"clip-{index:00}";
 

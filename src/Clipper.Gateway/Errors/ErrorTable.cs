@@ -20,6 +20,11 @@ public static class ErrorTable
         new(ErrorCode.SourceTooLarge, StatusCode.ResourceExhausted, ExitCodes.CannotClip, Http.Status413PayloadTooLarge),
         new(ErrorCode.UrlBlocked, StatusCode.FailedPrecondition, ExitCodes.CannotClip, Http.Status422UnprocessableEntity),
         new(ErrorCode.UnsupportedUrl, StatusCode.FailedPrecondition, ExitCodes.CannotClip, Http.Status422UnprocessableEntity),
+        new(ErrorCode.SourceTooLong, StatusCode.FailedPrecondition, ExitCodes.CannotClip, Http.Status422UnprocessableEntity),
+        // a site's refusals: the video exists but is not given (to anyone, to this session, or not yet as a recording)
+        new(ErrorCode.VideoUnavailable, StatusCode.FailedPrecondition, ExitCodes.CannotClip, Http.Status422UnprocessableEntity),
+        new(ErrorCode.SignInRequired, StatusCode.FailedPrecondition, ExitCodes.CannotClip, Http.Status422UnprocessableEntity),
+        new(ErrorCode.LiveNotSupported, StatusCode.FailedPrecondition, ExitCodes.CannotClip, Http.Status422UnprocessableEntity),
         // retried while it may pass; once the job gives up, the source is what the user must look at
         new(ErrorCode.DownloadFailed, StatusCode.Unavailable, ExitCodes.CannotClip, Http.Status502BadGateway),
         new(ErrorCode.BadOption, StatusCode.InvalidArgument, ExitCodes.CannotClip, Http.Status400BadRequest),

@@ -31,7 +31,7 @@ public sealed class StageExecutor : IStageRunner, IDisposable
     public StageExecutor(IBlobStore blobs, IOptions<ClipperOptions> options, IOptions<JobOptions> jobs,
         IOptions<FetchOptions> fetch, IOptions<TranscribeOptions> transcribe, IOptions<ScoreOptions> score,
         IOptions<TrackOptions> track, IOptions<EncodeOptions> encode, ILogger<StageExecutor> log,
-        IClipperMetrics metrics, IHostApplicationLifetime lifetime)
+        IClipperMetrics metrics, IHostApplicationLifetime lifetime, IGrainFactory grains, TimeProvider clock)
     {
         // a stopping process stops its tools at once (their process trees killed), not when grains deactivate:
         // nothing of this silo's work outlives it, and the jobs re-dispatch the units elsewhere or on restart
@@ -45,12 +45,19 @@ public sealed class StageExecutor : IStageRunner, IDisposable
                 encode.Value.FontsDir, encoder.Font.Name);
         }
 
+        var fetcher = new Fetcher(blobs, fetch.Value);
+        if (!fetcher.CanReadPages)
+        {
+            _log.LogWarning("yt-dlp ('{YtDlp}', Clipper:Fetch:YtDlp / CLIPPER_YTDLP) cannot be run: links to pages (YouTube, Vimeo, …) "
+                + "are refused with unsupported_url; install a current yt-dlp (see the README)", fetch.Value.YtDlp);
+        }
+
         var trackOptions = track.Value;
         _track = new TrackAdapter(blobs, () => new FaceTracker(o.FaceModel ?? Assets.FaceModel(), trackOptions));
         _adapters = new()
         {
-            [Stage.Fetch] = new FetchAdapter(new Fetcher(blobs, fetch.Value)),
-            [Stage.Transcribe] = new TranscribeAdapter(blobs, Transcriber.Standard(transcribe.Value), log),
+            [Stage.Fetch] = new FetchAdapter(fetcher),
+            [Stage.Transcribe] = new TranscribeAdapter(blobs, Transcriber.Standard(transcribe.Value), grains, jobs.Value, metrics, clock, log),
             [Stage.Score] = new ScoreAdapter(blobs, score.Value),
             [Stage.Track] = _track,
             [Stage.Encode] = new EncodeAdapter(blobs, encoder),

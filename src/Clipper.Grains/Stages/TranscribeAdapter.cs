@@ -7,31 +7,128 @@ using Microsoft.Extensions.Logging;
 
 namespace Clipper.Grains.Stages;
 
-/// <summary>Transcribe: the source's transcript (<see cref="Transcribed"/>), cached by source identity.</summary>
-internal sealed class TranscribeAdapter(IBlobStore blobs, Transcriber transcriber, ILogger log) : IStageAdapter
+/// <summary>
+/// Transcribe: the source's transcript (<see cref="Transcribed"/>), cached by content hash and, for a site's video, by
+/// the site's id too. One transcription per video at a time in the cluster: the unit takes the video's
+/// <see cref="ITranscriptLeaseGrain"/> first, and a second job of the same video waits for the first one's transcript
+/// instead of making its own.
+/// </summary>
+internal sealed class TranscribeAdapter(IBlobStore blobs, Transcriber transcriber, IGrainFactory grains, JobOptions jobs,
+    IClipperMetrics metrics, TimeProvider clock, ILogger log) : IStageAdapter
 {
     public async Task<StageOutput> RunAsync(StageWork work, UnitWorkspace unit, IProgress<double> progress, CancellationToken cancel)
     {
         var source = work.Source!;
-        var key = BlobLayout.Transcript(source.Sha256, fromCaptions: source.CaptionsKey is not null);
-        if (await blobs.ExistsAsync(key, cancel))
+        bool fromCaptions = source.CaptionsKey is not null;
+        var keys = new List<string> { BlobLayout.Transcript(source.Sha256, fromCaptions) };
+        if (source.Site is { } site)
         {
-            var cached = await blobs.ReadJsonAsync<Transcript>(key, cancel);
-            log.LogInformation("transcript of {Source} from the cache ({Words} words)", source.Sha256, cached.Words.Count);
+            keys.Add(BlobLayout.SiteTranscript(site.Extractor, site.VideoId, fromCaptions));
+        }
+
+        if (await CachedAsync(keys, cancel) is { } cached)
+        {
+            metrics.Transcript("cached");
             progress.Report(1);
-            return new Transcribed(new TranscriptResult(key, cached.Words.Count, cached.Provider));
+            return cached;
         }
 
-        string? captions = null;
-        if (source.CaptionsKey is not null)
+        // the site's id names the video whatever bytes this download got; else its content
+        var lease = grains.GetGrain<ITranscriptLeaseGrain>(keys[^1]);
+        var owner = $"{work.JobId}/{work.Unit}/{Guid.NewGuid():N}";
+        while (!await lease.Acquire(owner, jobs.TranscriptLease, jobs.TranscriptLeaseWait).WaitAsync(cancel))
         {
-            captions = Path.Combine(unit.Directory, Path.GetFileName(source.CaptionsKey));
-            await blobs.DownloadAsync(source.CaptionsKey, captions, cancel);
+            // another job is transcribing this video: its transcript, once it lets go, is this job's too
         }
 
-        var media = await unit.Sources.FileAsync(source.SourceKey, cancel);
-        var t = await transcriber.TranscribeAsync(new TranscribeRequest(media, captions, unit.Directory), progress, cancel);
-        await blobs.WriteJsonAsync(key, t, cancel);
-        return new Transcribed(new TranscriptResult(key, t.Words.Count, t.Provider));
+        try
+        {
+            if (await CachedAsync(keys, cancel) is { } made)
+            {
+                log.LogInformation("transcript of {Source} made meanwhile by another job", source.Sha256);
+                metrics.Transcript("waited");
+                progress.Report(1);
+                return made;
+            }
+
+            using var renewing = new CancellationTokenSource();
+            var renew = RenewAsync(lease, owner, renewing.Token);
+            try
+            {
+                string? captions = null;
+                if (source.CaptionsKey is not null)
+                {
+                    captions = Path.Combine(unit.Directory, Path.GetFileName(source.CaptionsKey));
+                    await blobs.DownloadAsync(source.CaptionsKey, captions, cancel);
+                }
+
+                var media = await unit.Sources.FileAsync(source.SourceKey, cancel);
+                var t = await transcriber.TranscribeAsync(new TranscribeRequest(media, captions, unit.Directory), progress, cancel);
+                metrics.Transcript("made");
+                foreach (var key in keys)
+                {
+                    await blobs.WriteJsonAsync(key, t, cancel);
+                }
+
+                return new Transcribed(new TranscriptResult(keys[0], t.Words.Count, t.Provider));
+            }
+            finally
+            {
+                await renewing.CancelAsync();
+                await renew;
+            }
+        }
+        finally
+        {
+            await lease.Release(owner);
+        }
+    }
+
+    /// <summary>The first transcript found under any of the keys, written under the others too (content hash and site id agree).</summary>
+    private async Task<Transcribed?> CachedAsync(List<string> keys, CancellationToken cancel)
+    {
+        foreach (var key in keys)
+        {
+            if (!await blobs.ExistsAsync(key, cancel))
+            {
+                continue;
+            }
+
+            var cached = await blobs.ReadJsonAsync<Transcript>(key, cancel);
+            log.LogInformation("transcript {Key} from the cache ({Words} words)", key, cached.Words.Count);
+            foreach (var other in keys.Where(k => k != key))
+            {
+                if (!await blobs.ExistsAsync(other, cancel))
+                {
+                    await blobs.WriteJsonAsync(other, cached, cancel);
+                }
+            }
+
+            return new Transcribed(new TranscriptResult(keys[0], cached.Words.Count, cached.Provider));
+        }
+
+        return null;
+    }
+
+    /// <summary>Renews the lease at a third of its time until stopped, so a long transcription keeps it.</summary>
+    private async Task RenewAsync(ITranscriptLeaseGrain lease, string owner, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(jobs.TranscriptLease / 3, clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                await lease.Renew(owner, jobs.TranscriptLease);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // the transcription ended
+        }
+        catch (Exception e)
+        {
+            // a lease that cannot be renewed only risks a second transcription by a waiter, never a wrong one
+            log.LogWarning(e, "could not renew the transcript lease {Owner}", owner);
+        }
     }
 }

@@ -15,6 +15,15 @@ public sealed record PlatformMedia(
 {
     /// <summary>The link is itself the media file (nothing was extracted from a page).</summary>
     public bool Direct { get; init; }
+
+    /// <summary>The site's facts, without the streams (whose addresses are short-lived and signed).</summary>
+    public SiteInfo Info => new(Extractor, Id, Title, Uploader, DurationSeconds, PageUrl);
+
+    /// <summary>The site's subtitles chosen as the transcript (<see cref="SiteSubtitles.Choose"/>), or null.</summary>
+    public PlatformSubtitle? Subtitle { get; init; }
+
+    /// <summary>yt-dlp's live_status: "not_live", "was_live", "is_live", "is_upcoming", "post_live", or null when not said.</summary>
+    public string? LiveStatus { get; init; }
 }
 
 /// <summary>One stream yt-dlp chose: where it is, the headers the site wants, and what it carries.</summary>
@@ -24,3 +33,9 @@ public sealed record PlatformStream(Uri Url, IReadOnlyDictionary<string, string>
     /// <summary>Whether Clipper's own guarded client can fetch it in one request.</summary>
     public bool IsPlain => Protocol is "http" or "https";
 }
+
+/// <summary>What a site says of a video: kept with the job and shown in its report.</summary>
+/// <param name="Extractor">yt-dlp's name for the site ("Youtube", "Vimeo", "generic", …).</param>
+/// <param name="VideoId">The site's own id of the video.</param>
+/// <param name="DurationSeconds">The length the site announces (the probed length of the file is the source's).</param>
+public sealed record SiteInfo(string Extractor, string VideoId, string Title, string? Uploader, double? DurationSeconds, string PageUrl);

@@ -43,28 +43,168 @@ public sealed class YtDlp(FetchOptions options)
         }
         catch (ClipperException e) when (e.InnerException is System.ComponentModel.Win32Exception)
         {
-            throw new ClipperException(ErrorCode.UnsupportedUrl, $"{UrlGuard.Show(url)} is a page, and links to pages need yt-dlp, "
-                + $"which could not be run ('{options.YtDlp}'): install a current yt-dlp and set CLIPPER_YTDLP (see the README)", inner: e);
+            throw Missing(url, e);
+        }
+        catch (ClipperException e) when (e.Code == ErrorCode.ToolFailed)
+        {
+            // the runner killed it at the time limit (a site that never answers, a proxy that hangs): tried again later
+            throw new ClipperException(ErrorCode.DownloadFailed, $"yt-dlp did not read {UrlGuard.Show(url)} within "
+                + $"{options.ResolveTimeout.TotalSeconds:0} s and was stopped (Clipper:Fetch:ResolveTimeout)", Redact(e.Detail), e);
         }
 
         if (result.ExitCode != 0)
         {
-            // the proxy's address may carry credentials: it never reaches an error or a log
-            var stderr = string.IsNullOrWhiteSpace(options.MetadataProxy) ? result.StderrTail
-                : result.StderrTail.Replace(options.MetadataProxy, "[metadata proxy]", StringComparison.Ordinal);
-            var refusal = Classify(url, stderr);
+            var refusal = Classify(url, Redact(result.StderrTail) ?? "");
             return refusal is null ? null : throw refusal;
         }
 
         // "direct": the link is itself a media file (yt-dlp's generic extractor looked): fetched as one, by name
-        var media = Read(result.StdoutText, url);
-        return media.Direct ? null : media;
+        PlatformMedia media;
+        try
+        {
+            media = Read(result.StdoutText, url);
+        }
+        catch (Exception e) when (e is JsonException or UriFormatException or InvalidOperationException)
+        {
+            throw new ClipperException(ErrorCode.DownloadFailed, $"yt-dlp's answer for {UrlGuard.Show(url)} could not be read: {e.Message}",
+                Redact(result.StderrTail), e);
+        }
+
+        if (media.Direct)
+        {
+            return null;
+        }
+
+        Admit(media, url);
+        return media;
     }
 
     /// <summary>
-    /// yt-dlp's ERROR line as a stable code: null for "Unsupported URL" (no extractor: try the link as a file);
-    /// removed, private or missing videos are <see cref="ErrorCode.SourceNotFound"/>; sign-in, bot and age gates are a
-    /// permanent <see cref="ErrorCode.DownloadFailed"/> naming the cookies setting; anything else a transient one.
+    /// Whether the configured yt-dlp is there to run (a path to an executable file, or a name found on PATH), without
+    /// running it: the gateway asks this before it makes a job of a link to a page.
+    /// </summary>
+    public bool CanRun()
+    {
+        var program = options.YtDlp.Trim();
+        if (program.Length == 0)
+        {
+            return false;
+        }
+
+        if (program.Contains(Path.DirectorySeparatorChar) || program.Contains(Path.AltDirectorySeparatorChar))
+        {
+            return IsExecutable(program);
+        }
+
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Any(dir => IsExecutable(Path.Combine(dir, program)));
+
+        static bool IsExecutable(string file) =>
+            File.Exists(file) && (OperatingSystem.IsWindows()
+                || (File.GetUnixFileMode(file) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0);
+    }
+
+    /// <summary>The refusal of a link to a page when yt-dlp cannot be run.</summary>
+    public ClipperException Missing(Uri url, Exception? inner = null) =>
+        new(ErrorCode.UnsupportedUrl, $"{UrlGuard.Show(url)} is a page, and links to pages need yt-dlp, which could not be run "
+            + $"('{options.YtDlp}'): install a current yt-dlp and set CLIPPER_YTDLP (see the README)", inner: inner);
+
+    /// <summary>
+    /// Refuses, before any byte is downloaded, what yt-dlp's answer already shows cannot be clipped: a live stream (or
+    /// a live event still to come or just ended), a video longer than <see cref="FetchOptions.MaxDuration"/>, a page
+    /// without a video.
+    /// </summary>
+    public void Admit(PlatformMedia media, Uri url)
+    {
+        if (media.LiveStatus is "is_live" or "is_upcoming" or "post_live")
+        {
+            var what = media.LiveStatus switch
+            {
+                "is_upcoming" => "a live event that has not begun",
+                "post_live" => "a live stream that has just ended and is not yet a recording",
+                _ => "a live stream",
+            };
+            throw new ClipperException(ErrorCode.LiveNotSupported, $"{UrlGuard.Show(url)} is {what}; Clipper clips recordings: "
+                + "submit the link again once the site offers the recording");
+        }
+
+        double max = options.MaxDuration.TotalSeconds;
+        if (media.DurationSeconds > max)
+        {
+            throw new ClipperException(ErrorCode.SourceTooLong, $"the video at {UrlGuard.Show(url)} is "
+                + $"{Durations.Clock(media.DurationSeconds.Value)} long; the limit is {Durations.Clock(max)} (Clipper:Fetch:MaxDuration)");
+        }
+
+        if (media.Streams.Count == 0)
+        {
+            throw new ClipperException(ErrorCode.NotAVideo, $"yt-dlp found no video at {UrlGuard.Show(url)}");
+        }
+    }
+
+    /// <summary>
+    /// Text yt-dlp printed with the secrets it was given blanked: the metadata proxy's address and its credentials,
+    /// and the values in the cookies file. Null stays null.
+    /// </summary>
+    public string? Redact(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+
+        foreach (var (secret, shown) in Secrets())
+        {
+            text = text.Replace(secret, shown, StringComparison.Ordinal);
+        }
+
+        return text;
+    }
+
+    private IEnumerable<(string Secret, string Shown)> Secrets()
+    {
+        if (!string.IsNullOrWhiteSpace(options.MetadataProxy))
+        {
+            yield return (options.MetadataProxy, "[metadata proxy]");
+            if (Uri.TryCreate(options.MetadataProxy, UriKind.Absolute, out var proxy) && proxy.UserInfo.Length > 0)
+            {
+                // yt-dlp may print the credentials on their own, escaped or not
+                foreach (var part in new[] { proxy.UserInfo, Uri.UnescapeDataString(proxy.UserInfo) }
+                    .Concat(proxy.UserInfo.Split(':').Select(Uri.UnescapeDataString)).Where(p => p.Length >= 4).Distinct())
+                {
+                    yield return (part, "[credentials]");
+                }
+            }
+        }
+
+        if (!string.IsNullOrWhiteSpace(options.CookiesFile) && File.Exists(options.CookiesFile))
+        {
+            string[] lines;
+            try
+            {
+                lines = File.ReadAllLines(options.CookiesFile);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                yield break;
+            }
+
+            // Netscape format: domain, flag, path, secure, expiry, name, value (tab-separated); short values give nothing away
+            foreach (var value in lines.Select(l => l.Split('\t')).Where(f => f.Length >= 7).Select(f => f[6].Trim())
+                .Where(v => v.Length >= 6).Distinct().OrderByDescending(v => v.Length))
+            {
+                yield return (value, "[cookie]");
+            }
+        }
+    }
+
+    /// <summary>
+    /// yt-dlp's ERROR line as a stable code, every one permanent but <see cref="ErrorCode.DownloadFailed"/>: null for
+    /// "Unsupported URL" (no extractor: try the link as a file); private, removed, region-blocked or DRM-locked videos
+    /// are <see cref="ErrorCode.VideoUnavailable"/>; bot checks, age gates and members-only videos
+    /// <see cref="ErrorCode.SignInRequired"/> naming the cookies setting; live streams and live events to come
+    /// <see cref="ErrorCode.LiveNotSupported"/>; anything else (the network, a site's hiccup) a transient
+    /// <see cref="ErrorCode.DownloadFailed"/>. The texts are yt-dlp's own and YouTube's (relayed by yt-dlp as the reason).
+    /// <paramref name="stderr"/> (already redacted) becomes the detail.
     /// </summary>
     public static ClipperException? Classify(Uri url, string stderr)
     {
@@ -79,24 +219,34 @@ public sealed class YtDlp(FetchOptions options)
             return null;
         }
 
-        if (Has("Video unavailable") || Has("has been removed") || Has("Private video") || Has("does not exist")
-            || Has("HTTP Error 404") || Has("HTTP Error 410") || Has("is not available"))
+        // checked first: YouTube's "Private video. Sign in if you've been granted access" also asks to sign in
+        if (Has("Private video") || Has("This video is private") || Has("Video unavailable") || Has("has been removed")
+            || Has("account associated with this video has been terminated") || Has("not available from your location")
+            || Has("geo restriction") || Has("not made this video available in your country") || Has("DRM protected")
+            || Has("This video is not available") || Has("does not exist") || Has("HTTP Error 404") || Has("HTTP Error 410"))
         {
-            return new ClipperException(ErrorCode.SourceNotFound, $"the site has no video at {shown}: {Short(line)}");
+            return new ClipperException(ErrorCode.VideoUnavailable, $"the site does not give the video at {shown}: {Short(line)}", stderr);
         }
 
-        if (Has("Sign in") || Has("not a bot") || Has("confirm your age") || Has("age-restricted") || Has("login required")
-            || Has("HTTP Error 403"))
+        if (Has("Sign in") || Has("not a bot") || Has("confirm your age") || Has("age-restricted") || Has("inappropriate")
+            || Has("login required") || Has("Login details are needed") || Has("only available for registered users")
+            || Has("members-only") || Has("Join this channel") || Has("--cookies") || Has("captcha")
+            || Has("HTTP Error 401") || Has("HTTP Error 403"))
         {
-            return new ClipperException(ErrorCode.DownloadFailed, $"the site refused {shown} without a signed-in session: {Short(line)}; "
-                + "give Clipper a cookies file (Clipper:Fetch:CookiesFile) or download the video yourself")
-            { PermanentOverride = true };
+            return new ClipperException(ErrorCode.SignInRequired, $"the site refused {shown} without a signed-in session: {Short(line)}; "
+                + "configure a cookies file of a signed-in browser (Clipper:Fetch:CookiesFile) or download the video yourself", stderr);
         }
 
-        return new ClipperException(ErrorCode.DownloadFailed, $"yt-dlp could not read {shown}: {Short(line)}", detail: stderr);
+        if (Has("live event will begin") || Has("Premieres in") || Has("is not currently live") || Has("is_upcoming"))
+        {
+            return new ClipperException(ErrorCode.LiveNotSupported, $"{shown} is a live stream or a live event: {Short(line)}; "
+                + "Clipper clips recordings, submit the link again once the site offers the recording", stderr);
+        }
+
+        return new ClipperException(ErrorCode.DownloadFailed, $"yt-dlp could not read {shown}: {Short(line)}", stderr);
     }
 
-    /// <summary>The JSON yt-dlp printed, as the media and its chosen streams.</summary>
+    /// <summary>The JSON yt-dlp printed, as the media and its chosen streams (none when it found no video).</summary>
     public static PlatformMedia Read(string json, Uri url)
     {
         using var doc = JsonDocument.Parse(json);
@@ -111,21 +261,22 @@ public sealed class YtDlp(FetchOptions options)
             streams.Add(Stream(root));
         }
 
-        if (streams.Count == 0)
-        {
-            throw new ClipperException(ErrorCode.NotAVideo, $"yt-dlp found no video at {UrlGuard.Show(url)}");
-        }
-
         return new PlatformMedia(
             Text(root, "id") ?? "",
             Text(root, "title") ?? Text(root, "id") ?? "video",
             Text(root, "uploader") ?? Text(root, "channel"),
             root.TryGetProperty("duration", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetDouble() : null,
-            Text(root, "webpage_url") ?? url.AbsoluteUri,
+            // shown as a link in reports and pages: only a web address, else the link as given
+            Text(root, "webpage_url") is { } page && Uri.TryCreate(page, UriKind.Absolute, out var p) && p.Scheme is "http" or "https"
+                ? p.AbsoluteUri : url.AbsoluteUri,
             Text(root, "extractor_key") ?? Text(root, "extractor") ?? "generic",
             streams)
         {
             Direct = root.TryGetProperty("direct", out var direct) && direct.ValueKind == JsonValueKind.True,
+            // older yt-dlp and some extractors say only "is_live": true
+            LiveStatus = Text(root, "live_status")
+                ?? (root.TryGetProperty("is_live", out var live) && live.ValueKind == JsonValueKind.True ? "is_live" : null),
+            Subtitle = SiteSubtitles.Choose(root),
         };
     }
 

@@ -67,7 +67,7 @@ internal sealed class SourceValidator(FetchOptions options)
         double max = options.MaxDuration.TotalSeconds;
         if (info.DurationSeconds > max)
         {
-            throw new ClipperException(ErrorCode.SourceTooLarge,
+            throw new ClipperException(ErrorCode.SourceTooLong,
                 $"the video is {Durations.Clock(info.DurationSeconds)} long; the limit is {Durations.Clock(max)}");
         }
 
