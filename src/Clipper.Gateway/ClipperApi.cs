@@ -1,9 +1,11 @@
 using System.Text.RegularExpressions;
 using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Webhooks;
 using Clipper.Core.Errors;
 using Clipper.Gateway.Errors;
 using Clipper.Gateway.V1;
 using Clipper.Stages.Fetch;
+using Clipper.Stages.Fetch.Webhooks;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -19,7 +21,8 @@ namespace Clipper.Gateway;
 /// the trailers and a detail that starts with it ("bad_option: …").
 /// </summary>
 public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads uploads, Fetcher fetcher,
-    ArtifactLinks links, IHostApplicationLifetime lifetime, ILogger<ClipperApi> log) : V1.Clipper.ClipperBase
+    ArtifactLinks links, IOptions<WebhookOptions> webhookOptions, IHostApplicationLifetime lifetime, ILogger<ClipperApi> log)
+    : V1.Clipper.ClipperBase
 {
     public override async Task<Job> SubmitJob(SubmitJobRequest request, ServerCallContext context)
     {
@@ -31,8 +34,9 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
 
         var settings = Settings(request.Options);
         var jobId = string.IsNullOrEmpty(request.JobId) ? NewJobId() : CheckId(request.JobId);
+        var webhooks = await WebhooksAsync(request.Webhooks, context.CancellationToken);
         await Guard(() => fetcher.CheckUrlAsync(url, context.CancellationToken));
-        return await SubmitAsync(jobId, new JobSpec(url, settings));
+        return await SubmitAsync(jobId, new JobSpec(url, settings, webhooks));
     }
 
     public override async Task<Job> UploadJob(IAsyncStreamReader<UploadChunk> requestStream, ServerCallContext context)
@@ -45,6 +49,7 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
 
         var header = requestStream.Current.Header;
         var settings = Settings(header.Options);
+        var webhooks = await WebhooksAsync(header.Webhooks, cancel);
         var jobId = NewJobId();
         var upload = uploads.Begin(jobId, header.FileName);
         try
@@ -64,7 +69,7 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
             await Guard(() => fetcher.CheckFileAsync(upload.Path, settings.MinSeconds, cancel));
             // from here the job owns the upload: it deletes it once its source is stored or it ended
             var input = await upload.StoreAsync(cancel);
-            return await SubmitAsync(jobId, new JobSpec(input, settings));
+            return await SubmitAsync(jobId, new JobSpec(input, settings, webhooks));
         }
         catch (Exception e)
         {
@@ -115,6 +120,21 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
         return view is null ? throw NotFound(request.JobId) : JobMapping.ToJob(view, links);
     }
 
+    public override async Task<RedeliverWebhooksResponse> RedeliverWebhooks(RedeliverWebhooksRequest request, ServerCallContext context)
+    {
+        var id = CheckId(request.JobId);
+        var view = await Guard(() => grains.GetGrain<IVideoJobGrain>(id).Get());
+        if (view is null)
+        {
+            throw NotFound(request.JobId);
+        }
+
+        var endpoints = view.Spec?.Endpoints ?? [];
+        var counts = await Guard(() => Task.WhenAll(endpoints.Select((_, n) => WebhookOutboxes.Of(grains, id, n).Redeliver())));
+        log.LogInformation("job {Job}: {Events} webhook event(s) to {Endpoints} endpoint(s) redelivered", id, counts.Sum(), endpoints.Count);
+        return new RedeliverWebhooksResponse { Events = counts.Sum(), Endpoints = endpoints.Count };
+    }
+
     public override async Task WatchJob(WatchJobRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
     {
         var id = CheckId(request.JobId);
@@ -158,6 +178,29 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
         var view = await Guard(() => grains.GetGrain<IVideoJobGrain>(jobId).Submit(spec));
         log.LogInformation("job {Job} submitted: {Input}", jobId, spec.Input);
         return JobMapping.ToJob(view, links);
+    }
+
+    /// <summary>The job's endpoints, each checked (bad_option, url_blocked); none given: the operator's default, if any.</summary>
+    private async Task<WebhookList?> WebhooksAsync(IReadOnlyList<V1.Webhook> given, CancellationToken cancel)
+    {
+        var o = webhookOptions.Value;
+        if (given.Count == 0)
+        {
+            return o.DefaultUrl.Length == 0 ? null : new WebhookList([new Abstractions.Jobs.Webhook(o.DefaultUrl, [o.DefaultSecret])]);
+        }
+
+        if (given.Count > WebhookEndpoints.MaxPerJob)
+        {
+            throw Bad($"at most {WebhookEndpoints.MaxPerJob} webhooks per job, got {given.Count}");
+        }
+
+        var guard = WebhookEndpoints.Guard(o);
+        foreach (var w in given)
+        {
+            await Guard(() => WebhookEndpoints.CheckAsync(w.Url, w.Secrets, guard, cancel));
+        }
+
+        return new WebhookList([.. given.Select(w => new Abstractions.Jobs.Webhook(w.Url, [.. w.Secrets]))]);
     }
 
     private static ClipSettings Settings(V1.ClipOptions? o)
