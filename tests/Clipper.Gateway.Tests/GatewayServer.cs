@@ -86,10 +86,12 @@ public sealed class GatewayServer : IAsyncDisposable
     }
 
     /// <summary>Uploads a file as a new job.</summary>
-    public async Task<Job> UploadAsync(string file, ClipOptions? options = null, Metadata? headers = null, int chunk = 256 << 10)
+    public async Task<Job> UploadAsync(string file, ClipOptions? options = null, Metadata? headers = null, int chunk = 256 << 10,
+        IEnumerable<Webhook>? webhooks = null)
     {
         await using var input = File.OpenRead(file);
-        return await UploadClient.UploadAsync(Client, input, Path.GetFileName(file), input.Length, options ?? new ClipOptions(), headers, chunk);
+        return await UploadClient.UploadAsync(Client, input, Path.GetFileName(file), input.Length, options ?? new ClipOptions(), headers, chunk,
+            webhooks: webhooks);
     }
 
     /// <summary>Every event of a WatchJob stream, to its end.</summary>
