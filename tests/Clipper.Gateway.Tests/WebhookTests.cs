@@ -34,7 +34,7 @@ public sealed class WebhookJobFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Receiver = await WebhookReceiver.StartAsync(Secret);
+        Receiver = await WebhookReceiver.StartAsync([Secret]);
         Server = await GatewayServer.StartAsync(new Dictionary<string, string?>
         {
             ["Clipper:Webhooks:AllowPrivateAddresses"] = "true",

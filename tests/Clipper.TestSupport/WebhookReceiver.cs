@@ -24,8 +24,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public string Url(string path) => $"http://127.0.0.1:{Port}{path}";
 
-    /// <summary>Starts a receiver that accepts events signed with any of <paramref name="secrets"/>.</summary>
-    public static async Task<WebhookReceiver> StartAsync(params string[] secrets)
+    /// <summary>Starts a receiver that accepts events signed with any of <paramref name="secrets"/>, on <paramref name="port"/> (0: any free port).</summary>
+    public static async Task<WebhookReceiver> StartAsync(string[] secrets, int port = 0)
     {
         var log = Path.Combine(TestMedia.TempDir("webhook-receiver"), "requests.jsonl");
         File.WriteAllText(log, "");
@@ -33,6 +33,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
         psi.ArgumentList.Add(Path.Combine(RepoRoot.Dir, "tests", "python", "webhook_receiver.py"));
         psi.ArgumentList.Add("--log");
         psi.ArgumentList.Add(log);
+        psi.ArgumentList.Add("--port");
+        psi.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var s in secrets)
         {
             psi.ArgumentList.Add("--secret");

@@ -37,6 +37,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--secret", action="append", required=True)
     parser.add_argument("--log", required=True)
+    parser.add_argument("--port", type=int, default=0)
     args = parser.parse_args()
     lock = threading.Lock()
     attempts = {}
@@ -79,7 +80,7 @@ def main():
             self.end_headers()
             self.wfile.write(answer)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     server.daemon_threads = True
     print(f"listening {server.server_address[1]}", flush=True)
     server.serve_forever()
