@@ -129,7 +129,7 @@ public sealed partial class ClipperApi(IGrainFactory grains, JobWatchHub hub, Up
             throw NotFound(request.JobId);
         }
 
-        var endpoints = view.Spec?.Endpoints ?? [];
+        var endpoints = view.Spec?.Endpoints() ?? [];
         var counts = await Guard(() => Task.WhenAll(endpoints.Select((_, n) => WebhookOutboxes.Of(grains, id, n).Redeliver())));
         log.LogInformation("job {Job}: {Events} webhook event(s) to {Endpoints} endpoint(s) redelivered", id, counts.Sum(), endpoints.Count);
         return new RedeliverWebhooksResponse { Events = counts.Sum(), Endpoints = endpoints.Count };

@@ -78,12 +78,12 @@ public static class WebPages
         }
 
         var endpoints = new JsonArray();
-        for (int n = 0; n < (v.Spec?.Endpoints.Count ?? 0); n++)
+        for (int n = 0; n < (v.Spec?.Endpoints().Count ?? 0); n++)
         {
             var d = await WebhookOutboxes.Of(grains, id, n).Deliveries();
             endpoints.Add(new JsonObject
             {
-                ["url"] = v.Spec!.Endpoints[n].Url,
+                ["url"] = v.Spec!.Endpoints()[n].Url,
                 ["events"] = d?.Events ?? 0,
                 ["delivered"] = d?.Delivered ?? 0,
                 ["gaveUp"] = d?.GaveUp ?? 0,

@@ -86,7 +86,7 @@ public sealed partial class ClipCommand(TextWriter stdout, TextWriter stderr, st
     /// </summary>
     private async Task AwaitDeliveriesAsync(IGrainFactory grains, string jobId, WebhookList? webhooks, TimeSpan wait, CancellationToken cancel)
     {
-        var endpoints = webhooks?.Endpoints ?? [];
+        IReadOnlyList<Webhook> endpoints = webhooks?.Endpoints ?? [];
         if (endpoints.Count == 0)
         {
             return;

@@ -16,7 +16,7 @@ public sealed class JobWebhooks(IGrainFactory grains, IBlobStore blobs, TimeSpan
 
     public async Task TellAsync(string jobId, JobState s)
     {
-        var endpoints = s.Spec?.Endpoints ?? [];
+        var endpoints = s.Spec?.Endpoints() ?? [];
         if (endpoints.Count == 0)
         {
             return;
