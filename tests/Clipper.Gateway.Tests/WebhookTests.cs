@@ -122,9 +122,12 @@ public sealed class WebhookTests(WebhookJobFixture fixture, ITestOutputHelper ou
         var page = fixture.Settled["/flaky"];
         Assert.Equal(ok.Count, (int)page["delivered"]!);
         var attempts = Attempts(page);
-        Assert.Equal(Math.Min(3 * ok.Count, 50), attempts.Count);
-        Assert.Equal(2 * attempts.Count / 3, attempts.Count(a => (int)a["status"]! == 500 && (string)a["excerpt"]! == "try again"));
-        Assert.Equal(attempts.Count / 3, attempts.Count(a => (int)a["status"]! == 200 && (string)a["excerpt"]! == "ok"));
+        Assert.Equal(2 * ok.Count, attempts.Count(a => (int)a["status"]! == 500 && (string)a["excerpt"]! == "try again"));
+        Assert.Equal(ok.Count, attempts.Count(a => (int)a["status"]! == 200 && (string)a["excerpt"]! == "ok"));
+        // any other attempt failed before the receiver saw a request (it is on the page, not in the receiver's log)
+        var unseen = attempts.Where(a => (int)a["status"]! is not (200 or 500)).ToList();
+        output.WriteLine($"attempts the receiver never saw: {string.Join("; ", unseen.Select(a => a.ToJsonString()))}");
+        Assert.All(unseen, a => Assert.Equal(0, (int)a["status"]!));
         Measurements.Record($"webhooks: a receiver failing twice per event got {ok.Count} events once each in {flaky.Count} attempts");
     }
 
