@@ -1,9 +1,11 @@
 using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Webhooks;
 using Clipper.Core.Errors;
 using Clipper.Core.Storage;
 using Clipper.Gateway.Errors;
 using Clipper.Gateway.V1;
 using Clipper.Stages.Fetch;
+using Clipper.Stages.Fetch.Webhooks;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -25,8 +27,9 @@ public sealed class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads up
     {
         var url = request.SourceUrl?.Trim() ?? "";
         var settings = Settings(request.Options);
+        var webhooks = await Guard(() => submissions.WebhooksAsync(Endpoints(request.Webhooks), context.CancellationToken));
         var view = await Guard(() => submissions.SubmitLinkAsync(
-            JobSubmissions.JobIdFor(request.JobId, request.IdempotencyKey, ApiKey(context)), url, settings,
+            JobSubmissions.JobIdFor(request.JobId, request.IdempotencyKey, ApiKey(context)), url, settings, webhooks,
             byKey: request.IdempotencyKey.Length > 0, context.CancellationToken));
         return JobMapping.ToJob(view, links);
     }
@@ -43,7 +46,8 @@ public sealed class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads up
         var settings = Settings(header.Options);
         bool byKey = header.IdempotencyKey.Length > 0;
         var jobId = await Guard(() => Task.FromResult(JobSubmissions.JobIdFor(null, header.IdempotencyKey, ApiKey(context))));
-        if (byKey && await Guard(() => submissions.ExistingAsync(jobId, UploadSpec(jobId, header, settings))) is { } existing)
+        var webhooks = await Guard(() => submissions.WebhooksAsync(Endpoints(header.Webhooks), cancel));
+        if (byKey && await Guard(() => submissions.ExistingAsync(jobId, UploadSpec(jobId, header, settings, webhooks))) is { } existing)
         {
             // a repeated upload: read to its end (the client is sending it) and answer with the first one's job
             await DrainAsync(requestStream, header.Size, cancel);
@@ -68,7 +72,7 @@ public sealed class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads up
             await Guard(() => fetcher.CheckFileAsync(upload.Path, settings.MinSeconds, cancel));
             // from here the job owns the upload: it deletes it once its source is stored or it ended
             var input = await upload.StoreAsync(cancel);
-            return JobMapping.ToJob(await submissions.SubmitAsync(jobId, new JobSpec(input, settings), byKey), links);
+            return JobMapping.ToJob(await submissions.SubmitAsync(jobId, new JobSpec(input, settings, webhooks), byKey), links);
         }
         catch (Exception e)
         {
@@ -119,6 +123,21 @@ public sealed class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads up
         return view is null ? throw NotFound(request.JobId) : JobMapping.ToJob(view, links);
     }
 
+    public override async Task<RedeliverWebhooksResponse> RedeliverWebhooks(RedeliverWebhooksRequest request, ServerCallContext context)
+    {
+        var id = CheckId(request.JobId);
+        var view = await Guard(() => grains.GetGrain<IVideoJobGrain>(id).Get());
+        if (view is null)
+        {
+            throw NotFound(request.JobId);
+        }
+
+        var endpoints = view.Spec?.Endpoints() ?? [];
+        var counts = await Guard(() => Task.WhenAll(endpoints.Select((_, n) => WebhookOutboxes.Of(grains, id, n).Redeliver())));
+        log.LogInformation("job {Job}: {Events} webhook event(s) to {Endpoints} endpoint(s) redelivered", id, counts.Sum(), endpoints.Count);
+        return new RedeliverWebhooksResponse { Events = counts.Sum(), Endpoints = endpoints.Count };
+    }
+
     public override async Task WatchJob(WatchJobRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
     {
         var id = CheckId(request.JobId);
@@ -157,8 +176,8 @@ public sealed class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads up
         }
     }
 
-    private static JobSpec UploadSpec(string jobId, UploadHeader header, ClipSettings settings) =>
-        new(BlobLayout.Input(BlobLayout.Upload(jobId, Uploads.SafeName(header.FileName))), settings);
+    private static JobSpec UploadSpec(string jobId, UploadHeader header, ClipSettings settings, WebhookList? webhooks) =>
+        new(BlobLayout.Input(BlobLayout.Upload(jobId, Uploads.SafeName(header.FileName))), settings, webhooks);
 
     /// <summary>Reads a repeated upload to its end without keeping it; one that ends short of its header's size is refused.</summary>
     private static async Task DrainAsync(IAsyncStreamReader<UploadChunk> stream, long declared, CancellationToken cancel)
@@ -177,6 +196,9 @@ public sealed class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads up
 
     /// <summary>The API key the caller presented (idempotency keys are per API key); null on an open loopback server.</summary>
     private static string? ApiKey(ServerCallContext context) => context.RequestHeaders.GetValue(Access.Header);
+
+    private static IEnumerable<(string Url, IReadOnlyList<string> Secrets)> Endpoints(IEnumerable<V1.Webhook> given) =>
+        given.Select(w => (w.Url, (IReadOnlyList<string>)[.. w.Secrets]));
 
     private static ClipSettings Settings(V1.ClipOptions? o)
     {

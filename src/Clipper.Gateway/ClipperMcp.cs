@@ -48,7 +48,9 @@ public sealed class ClipperMcp(IGrainFactory grains, JobSubmissions submissions,
             maxSeconds ?? d.MaxSeconds, width ?? d.Width, height ?? d.Height);
         options.Validate();
         var jobId = JobSubmissions.JobIdFor(null, idempotencyKey, ApiKey);
-        var view = await submissions.SubmitLinkAsync(jobId, url.Trim(), ClipSettings.From(options),
+        // the operator's default endpoint, if any, hears of it as of a job submitted over gRPC
+        var webhooks = await submissions.WebhooksAsync([], cancel);
+        var view = await submissions.SubmitLinkAsync(jobId, url.Trim(), ClipSettings.From(options), webhooks,
             byKey: !string.IsNullOrEmpty(idempotencyKey), cancel);
         log.LogInformation("job {Job} submitted over MCP", view.JobId);
         return JobMapping.ToJob(view, links);

@@ -3,7 +3,9 @@ using System.Text;
 using Clipper.Abstractions.Jobs;
 using Clipper.Core.Errors;
 using Clipper.Stages.Fetch;
+using Clipper.Stages.Fetch.Webhooks;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Clipper.Gateway;
 
@@ -12,7 +14,7 @@ namespace Clipper.Gateway;
 /// an idempotency key, or a new one), the link's checks before a job is made, and the submit itself. Errors are
 /// <see cref="ClipperException"/>s; each door answers them in its own protocol.
 /// </summary>
-public sealed class JobSubmissions(IGrainFactory grains, Fetcher fetcher, ILogger<JobSubmissions> log)
+public sealed class JobSubmissions(IGrainFactory grains, Fetcher fetcher, IOptions<WebhookOptions> webhookOptions, ILogger<JobSubmissions> log)
 {
     public const int MaxKeyLength = 200;
 
@@ -50,7 +52,8 @@ public sealed class JobSubmissions(IGrainFactory grains, Fetcher fetcher, ILogge
     }
 
     /// <summary>Checks the link as a job would (refusing what cannot be clipped before a job exists), then submits.</summary>
-    public async Task<JobView> SubmitLinkAsync(string jobId, string url, ClipSettings settings, bool byKey, CancellationToken cancel)
+    public async Task<JobView> SubmitLinkAsync(string jobId, string url, ClipSettings settings, WebhookList? webhooks, bool byKey,
+        CancellationToken cancel)
     {
         if (url.Length == 0)
         {
@@ -58,13 +61,38 @@ public sealed class JobSubmissions(IGrainFactory grains, Fetcher fetcher, ILogge
         }
 
         // a repeated request under a key is answered without fetching the page again
-        if (byKey && await ExistingAsync(jobId, new JobSpec(url, settings)) is { } existing)
+        var spec = new JobSpec(url, settings, webhooks);
+        if (byKey && await ExistingAsync(jobId, spec) is { } existing)
         {
             return existing;
         }
 
         await fetcher.CheckUrlAsync(url, cancel);
-        return await SubmitAsync(jobId, new JobSpec(url, settings), byKey);
+        return await SubmitAsync(jobId, spec, byKey);
+    }
+
+    /// <summary>A job's callback endpoints, each checked (bad_option, url_blocked); none given: the operator's default, if any.</summary>
+    public async Task<WebhookList?> WebhooksAsync(IEnumerable<(string Url, IReadOnlyList<string> Secrets)> given, CancellationToken cancel)
+    {
+        var o = webhookOptions.Value;
+        var endpoints = given.ToList();
+        if (endpoints.Count == 0)
+        {
+            return o.DefaultUrl.Length == 0 ? null : new WebhookList([new Webhook(o.DefaultUrl, [o.DefaultSecret])]);
+        }
+
+        if (endpoints.Count > WebhookEndpoints.MaxPerJob)
+        {
+            throw new ClipperException(ErrorCode.BadOption, $"at most {WebhookEndpoints.MaxPerJob} webhooks per job, got {endpoints.Count}");
+        }
+
+        var guard = WebhookEndpoints.Guard(o);
+        foreach (var (url, secrets) in endpoints)
+        {
+            await WebhookEndpoints.CheckAsync(url, secrets, guard, cancel);
+        }
+
+        return new WebhookList([.. endpoints.Select(w => new Webhook(w.Url, [.. w.Secrets]))]);
     }
 
     public async Task<JobView> SubmitAsync(string jobId, JobSpec spec, bool byKey)

@@ -8,12 +8,15 @@ namespace Clipper.Gateway;
 public static class UploadClient
 {
     public static async Task<Job> UploadAsync(V1.Clipper.ClipperClient client, Stream input, string fileName, long size,
-        ClipOptions options, Metadata? headers = null, int chunk = 1 << 20, CancellationToken cancel = default, string idempotencyKey = "")
+        ClipOptions options, Metadata? headers = null, int chunk = 1 << 20, CancellationToken cancel = default,
+        IEnumerable<Webhook>? webhooks = null, string idempotencyKey = "")
     {
         using var call = client.UploadJob(headers, cancellationToken: cancel);
         try
         {
-            await call.RequestStream.WriteAsync(new UploadChunk { Header = new UploadHeader { FileName = fileName, Options = options, Size = size, IdempotencyKey = idempotencyKey } }, cancel);
+            var header = new UploadHeader { FileName = fileName, Options = options, Size = size, IdempotencyKey = idempotencyKey };
+            header.Webhooks.AddRange(webhooks ?? []);
+            await call.RequestStream.WriteAsync(new UploadChunk { Header = header }, cancel);
             var buffer = new byte[chunk];
             int n;
             while ((n = await input.ReadAsync(buffer, cancel)) > 0)

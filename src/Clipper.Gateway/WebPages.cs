@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Webhooks;
 using Clipper.Abstractions.Work;
 using Clipper.Core.Errors;
 using Clipper.Core.Storage;
@@ -33,6 +34,7 @@ public static class WebPages
         app.MapGet("/api/jobs/events", ListEventsAsync);
         app.MapGet("/api/jobs/{id}", DetailAsync);
         app.MapGet("/api/jobs/{id}/events", EventsAsync);
+        app.MapGet("/api/jobs/{id}/webhooks", WebhooksAsync);
         app.MapGet("/files/{**blob}", FileAsync);
     }
 
@@ -61,6 +63,46 @@ public static class WebPages
         }
 
         return Results.Text(Detail(v, links).ToJsonString(), "application/json");
+    }
+
+    /// <summary>
+    /// The job's webhook deliveries, per endpoint (its URL, never its secrets): counts, the next attempt and the latest
+    /// attempts (status, latency, the answer's start).
+    /// </summary>
+    private static async Task<IResult> WebhooksAsync(string id, IGrainFactory grains)
+    {
+        var v = await grains.GetGrain<IVideoJobGrain>(id).Get();
+        if (v is null)
+        {
+            return HttpErrors.Result(new ClipperException(ErrorCode.JobNotFound, $"no job {id}"));
+        }
+
+        var endpoints = new JsonArray();
+        for (int n = 0; n < (v.Spec?.Endpoints().Count ?? 0); n++)
+        {
+            var d = await WebhookOutboxes.Of(grains, id, n).Deliveries();
+            endpoints.Add(new JsonObject
+            {
+                ["url"] = v.Spec!.Endpoints()[n].Url,
+                ["events"] = d?.Events ?? 0,
+                ["delivered"] = d?.Delivered ?? 0,
+                ["gaveUp"] = d?.GaveUp ?? 0,
+                ["settled"] = d?.Settled ?? true,
+                ["nextEventId"] = d?.NextEventId,
+                ["nextAttemptAt"] = d?.NextAttemptAt?.ToUnixTimeMilliseconds(),
+                ["attempts"] = new JsonArray([.. (d?.Attempts ?? []).Select(a => (JsonNode)new JsonObject
+                {
+                    ["eventId"] = a.EventId,
+                    ["type"] = a.Type,
+                    ["at"] = a.At.ToUnixTimeMilliseconds(),
+                    ["status"] = a.Status,
+                    ["milliseconds"] = a.Milliseconds,
+                    ["excerpt"] = a.Excerpt,
+                })]),
+            });
+        }
+
+        return Results.Text(new JsonObject { ["endpoints"] = endpoints }.ToJsonString(), "application/json");
     }
 
     /// <summary>

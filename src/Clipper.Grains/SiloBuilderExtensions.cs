@@ -3,6 +3,7 @@ using Clipper.Core.Storage;
 using Clipper.Grains.Stages;
 using Clipper.Stages.Encode;
 using Clipper.Stages.Fetch;
+using Clipper.Stages.Fetch.Webhooks;
 using Clipper.Stages.Score;
 using Clipper.Stages.Track;
 using Clipper.Stages.Transcribe;
@@ -17,7 +18,7 @@ public static class SiloBuilderExtensions
 {
     /// <summary>
     /// Clipper's services on a silo: options bound from configuration and checked when the host starts ("Clipper",
-    /// "Clipper:Job", "Clipper:Fetch", "Clipper:Transcribe", "Clipper:Score", "Clipper:Track", "Clipper:Encode"), the
+    /// "Clipper:Job", "Clipper:Fetch", "Clipper:Transcribe", "Clipper:Score", "Clipper:Track", "Clipper:Encode", "Clipper:Webhooks"), the
     /// blob store (a directory unless one is registered already), the "Clipper" meter and the stage executor.
     /// </summary>
     public static IServiceCollection AddClipperStages(this IServiceCollection services, IConfiguration config)
@@ -30,6 +31,9 @@ public static class SiloBuilderExtensions
         services.AddValidatedOptions<ScoreOptions>(config, "Clipper:Score", (o, c) => c.Run(() => o.Validate()));
         services.AddValidatedOptions<TrackOptions>(config, "Clipper:Track", (o, c) => c.Run(() => o.Validate()));
         services.AddValidatedOptions<EncodeOptions>(config, "Clipper:Encode", (o, c) => c.Run(() => o.Validate()));
+        services.AddValidatedOptions<WebhookOptions>(config, WebhookOptions.Section, (o, c) => o.Check(c));
+        services.TryAddSingleton(sp => new WebhookSender(sp.GetRequiredService<IOptions<WebhookOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IBlobStore>(sp => new FileBlobStore(sp.GetRequiredService<IOptions<ClipperOptions>>().Value.BlobDirectory));
         services.AddMetrics();
         services.TryAddSingleton<IClipperMetrics, ClipperMeter>();

@@ -87,11 +87,11 @@ public sealed class GatewayServer : IAsyncDisposable
 
     /// <summary>Uploads a file as a new job.</summary>
     public async Task<Job> UploadAsync(string file, ClipOptions? options = null, Metadata? headers = null, int chunk = 256 << 10,
-        string idempotencyKey = "")
+        IEnumerable<Webhook>? webhooks = null, string idempotencyKey = "")
     {
         await using var input = File.OpenRead(file);
-        return await UploadClient.UploadAsync(Client, input, Path.GetFileName(file), input.Length, options ?? new ClipOptions(), headers,
-            chunk, idempotencyKey: idempotencyKey);
+        return await UploadClient.UploadAsync(Client, input, Path.GetFileName(file), input.Length, options ?? new ClipOptions(), headers, chunk,
+            webhooks: webhooks, idempotencyKey: idempotencyKey);
     }
 
     /// <summary>Every event of a WatchJob stream, to its end.</summary>

@@ -28,7 +28,7 @@ public sealed class ClientCommand(TextWriter stdout, TextWriter stderr)
         try
         {
             job = Uri.TryCreate(a.Input, UriKind.Absolute, out var u) && (u.Scheme == "http" || u.Scheme == "https")
-                ? await client.SubmitJobAsync(new SubmitJobRequest { SourceUrl = a.Input, Options = options }, Headers(a), cancellationToken: cancel)
+                ? await client.SubmitJobAsync(new SubmitJobRequest { SourceUrl = a.Input, Options = options, Webhooks = { Hooks(a) } }, Headers(a), cancellationToken: cancel)
                 : await UploadAsync(client, a, options, cancel);
         }
         catch (RpcException e)
@@ -57,7 +57,7 @@ public sealed class ClientCommand(TextWriter stdout, TextWriter stderr)
         var size = new FileInfo(file).Length;
         stderr.WriteLine($"clipper: uploading {Path.GetFileName(file)} ({size / 1048576.0:0.0} MiB)");
         await using var input = File.OpenRead(file);
-        return await UploadClient.UploadAsync(client, input, Path.GetFileName(file), size, options, Headers(a), cancel: cancel);
+        return await UploadClient.UploadAsync(client, input, Path.GetFileName(file), size, options, Headers(a), cancel: cancel, webhooks: Hooks(a));
     }
 
     /// <summary>Follows the job with WatchJob, reconnecting while the server is away, and ends it as clip does.</summary>
@@ -203,4 +203,7 @@ public sealed class ClientCommand(TextWriter stdout, TextWriter stderr)
     private static GrpcChannel Channel(string server) =>
         GrpcChannel.ForAddress(server.Contains("://", StringComparison.Ordinal) ? server : "http://" + server,
             new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
+
+    private static IEnumerable<Gateway.V1.Webhook> Hooks(SubmitLine a) =>
+        a.ReadWebhooks().Select(w => new Gateway.V1.Webhook { Url = w.Url, Secrets = { w.Secrets } });
 }

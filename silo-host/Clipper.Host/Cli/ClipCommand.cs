@@ -1,21 +1,25 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Webhooks;
 using Clipper.Core.Errors;
 using Clipper.Core.Storage;
 using Clipper.Gateway;
 using Clipper.Gateway.Errors;
 using Clipper.Host.Hosting;
+using Clipper.Stages.Fetch.Webhooks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Clipper.Host.Cli;
 
 /// <summary>
-/// <c>clipper clip INPUT [--out DIR] [--clips N] [--min S] [--max S]</c>: runs an embedded silo, submits the job,
-/// shows progress, and writes the clips and reports into DIR. Exit codes: 0 done; 2 the input cannot be clipped
+/// <c>clipper clip INPUT [--out DIR] [--clips N] [--min S] [--max S] [--webhook URL --webhook-secret whsec_…]</c>: runs an
+/// embedded silo, submits the job, shows progress, writes the clips and reports into DIR, and waits (bounded) for the
+/// webhooks' deliveries. Exit codes: 0 done; 2 the input cannot be clipped
 /// (one <c>error: CODE: message</c> line); 1 an internal failure (the log file is named).
 /// </summary>
 public sealed partial class ClipCommand(TextWriter stdout, TextWriter stderr, string logFile, ILoggerProvider logs)
@@ -38,7 +42,8 @@ public sealed partial class ClipCommand(TextWriter stdout, TextWriter stderr, st
         {
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             var job = grains.GetGrain<IVideoJobGrain>(jobId);
-            await job.Submit(new JobSpec(input, ClipSettings.From(args.Options)));
+            var webhooks = await WebhooksAsync(host.Services.GetRequiredService<IOptions<WebhookOptions>>().Value, args, cancel);
+            await job.Submit(new JobSpec(input, ClipSettings.From(args.Options), webhooks));
             // the job pushes each change to the hub, which hands it on: nothing asks the job again and again
             var hub = new JobWatchHub(grains, Microsoft.Extensions.Options.Options.Create(new GatewayOptions()),
                 host.Services.GetRequiredService<ILogger<JobWatchHub>>());
@@ -46,6 +51,7 @@ public sealed partial class ClipCommand(TextWriter stdout, TextWriter stderr, st
             var view = await follow.FollowAsync(jobId, hub.WatchAsync(jobId, cancel), v => new ProgressView.Point(v.Status, v.Percent, v.StagePercent), cancel);
             var files = new BlobArtifacts(host.Services.GetRequiredService<IBlobStore>(), view);
             var end = await follow.FinishAsync(JobEnding.Of(view), files, dir, elsewhere: null, cancel);
+            await AwaitDeliveriesAsync(grains, jobId, webhooks, args.WebhookWait ?? TimeSpan.FromSeconds(60), cancel);
             return new Outcome(end.ExitCode, jobId, dir, end.Report, view);
         }
         finally
@@ -53,6 +59,58 @@ public sealed partial class ClipCommand(TextWriter stdout, TextWriter stderr, st
             // Ctrl-C or the end: stopping the silo kills running stage processes; an unfinished job stays
             // persisted and resumes the next time a silo starts on this home
             await host.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>The endpoints given, checked as the API checks them; none given: the operator's default, if any.</summary>
+    private static async Task<WebhookList?> WebhooksAsync(WebhookOptions options, ClipArgs args, CancellationToken cancel)
+    {
+        var given = args.Webhooks ?? [];
+        if (given.Count == 0)
+        {
+            return options.DefaultUrl.Length == 0 ? null : new WebhookList([new Webhook(options.DefaultUrl, [options.DefaultSecret])]);
+        }
+
+        var guard = WebhookEndpoints.Guard(options);
+        foreach (var (url, secrets) in given)
+        {
+            await WebhookEndpoints.CheckAsync(url, secrets, guard, cancel);
+        }
+
+        return new WebhookList([.. given.Select(w => new Webhook(w.Url, w.Secrets))]);
+    }
+
+    /// <summary>
+    /// Waits, at most <paramref name="wait"/>, until every event reached its endpoint (or was given up), then says how each
+    /// endpoint fared. Whatever is still undelivered stays in the outbox and goes on when a silo next starts on this home.
+    /// </summary>
+    private async Task AwaitDeliveriesAsync(IGrainFactory grains, string jobId, WebhookList? webhooks, TimeSpan wait, CancellationToken cancel)
+    {
+        IReadOnlyList<Webhook> endpoints = webhooks?.Endpoints ?? [];
+        if (endpoints.Count == 0)
+        {
+            return;
+        }
+
+        var deadline = DateTime.UtcNow + wait;
+        WebhookDeliveries?[] seen;
+        while (true)
+        {
+            seen = await Task.WhenAll(endpoints.Select((_, n) => WebhookOutboxes.Of(grains, jobId, n).Deliveries()));
+            if (seen.All(d => d is null || d.Settled) || DateTime.UtcNow >= deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancel);
+        }
+
+        foreach (var d in seen.OfType<WebhookDeliveries>())
+        {
+            var last = d.Attempts.Count > 0 ? d.Attempts[^1] : null;
+            stderr.WriteLine($"clipper: webhook {d.Url}: {d.Delivered} of {d.Events} event(s) delivered"
+                + (d.GaveUp > 0 ? $", {d.GaveUp} given up" : "")
+                + (d.Settled ? "" : $"; the rest are retried the next time clipper runs on this home (last answer: {last?.Status}: {last?.Excerpt})"));
         }
     }
 

@@ -63,15 +63,44 @@ public class ClipOptionsLine : CommandSettings
             ? d : throw CliArgs.Bad($"{option} needs a number, got '{v}'");
 }
 
-/// <summary><c>clip INPUT [--out DIR] [--clips N] [--min S] [--max S]</c>.</summary>
+/// <summary><c>clip INPUT [--out DIR] [--clips N] [--min S] [--max S] [--webhook URL --webhook-secret whsec_… [--webhook-wait S]]</c>.</summary>
 public class ClipLine : ClipOptionsLine
 {
     [CommandArgument(0, "<INPUT>")]
     [Description("a video file or an http(s) URL")]
     public string Input { get; init; } = "";
 
+    [CommandOption("--webhook <URL>")]
+    [Description("an http(s) endpoint told of the job's events (signed, Standard Webhooks); may be given several times")]
+    public string[] Webhooks { get; init; } = [];
+
+    [CommandOption("--webhook-secret <SECRET>")]
+    [Description("whsec_<base64>, signs every --webhook's events; give two while rotating")]
+    public string[] WebhookSecrets { get; init; } = [];
+
+    [CommandOption("--webhook-wait <S>")]
+    [Description("clip: seconds to wait for the webhooks' deliveries before exiting (default 60)")]
+    public string? WebhookWait { get; init; }
+
+    /// <summary>The endpoints given, each signed with every secret given.</summary>
+    public IReadOnlyList<(string Url, string[] Secrets)> ReadWebhooks() =>
+        WebhookSecrets.Length > 0 && Webhooks.Length == 0 ? throw CliArgs.Bad("--webhook-secret needs a --webhook")
+        : [.. Webhooks.Select(u => (u, WebhookSecrets))];
+
+    public TimeSpan ReadWebhookWait() =>
+        WebhookWait is null ? TimeSpan.FromSeconds(60)
+        : double.TryParse(WebhookWait, NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s is >= 0 and <= 86400
+            ? TimeSpan.FromSeconds(s) : throw CliArgs.Bad($"--webhook-wait needs seconds (0–86400), got '{WebhookWait}'");
+
+    public override ValidationResult Validate() => CliArgs.Check(() =>
+    {
+        ReadOptions();
+        ReadWebhooks();
+        ReadWebhookWait();
+    });
+
     /// <summary>What <c>clip</c> runs with; call after <see cref="Validate"/> succeeded.</summary>
-    public ClipArgs ToArgs() => new(Input, Out, ReadOptions());
+    public ClipArgs ToArgs() => new(Input, Out, ReadOptions(), ReadWebhooks(), ReadWebhookWait());
 }
 
 /// <summary><c>demo [--out DIR] [--clips N] [--min S] [--max S]</c>: clip's options, for the sample video.</summary>
@@ -211,7 +240,8 @@ public sealed class BenchLine : CommandSettings
 }
 
 /// <summary>The validated arguments of <c>clip</c>, as the clip run takes them.</summary>
-public sealed record ClipArgs(string Input, string? Out, ClipOptions Options);
+public sealed record ClipArgs(string Input, string? Out, ClipOptions Options,
+    IReadOnlyList<(string Url, string[] Secrets)>? Webhooks = null, TimeSpan? WebhookWait = null);
 
 /// <summary>bad_option errors, and a settings check as Spectre's <see cref="ValidationResult"/>.</summary>
 public static class CliArgs

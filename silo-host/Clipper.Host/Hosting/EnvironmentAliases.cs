@@ -27,6 +27,8 @@ public static class EnvironmentAliases
         One("CLIPPER_SILO_PORT", "Clipper:Cluster:SiloPort"),
         One("CLIPPER_GATEWAY_PORT", "Clipper:Cluster:GatewayPort"),
         One("CLIPPER_YTDLP", "Clipper:Fetch:YtDlp"),
+        One("CLIPPER_WEBHOOK_URL", "Clipper:Webhooks:DefaultUrl"),
+        One("CLIPPER_WEBHOOK_SECRET", "Clipper:Webhooks:DefaultSecret"),
     ];
 
     /// <summary>The configuration entries of the variables set (blank ones are ignored).</summary>

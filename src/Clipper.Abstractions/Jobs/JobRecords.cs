@@ -13,9 +13,45 @@ public sealed record ClipSettings(int MaxClips, double MinSeconds, double MaxSec
     public ClipOptions ToOptions() => new(MaxClips, MinSeconds, MaxSeconds, Width, Height);
 }
 
-/// <summary>What a user submitted: the input (a path or URL) and the clip options.</summary>
+/// <summary>
+/// What a user submitted: the input (a path or URL), the clip options and the callback endpoints told of its events
+/// (added last, with a default, so a spec stored before webhooks existed still loads, with none).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.JobSpec")]
-public sealed record JobSpec(string Input, ClipSettings Options);
+public sealed record JobSpec(string Input, ClipSettings Options, WebhookList? Webhooks = null)
+{
+    /// <summary>The endpoints, none when the job has no webhooks (a method: grain storage writes properties).</summary>
+    public IReadOnlyList<Webhook> Endpoints() => Webhooks?.Endpoints ?? Array.Empty<Webhook>();
+}
+
+// Arrays, not IReadOnlyList: grain storage (JSON with type names) must be able to name the collection's type when it
+// reads the state back, which it cannot for the compiler's own collection-expression types.
+
+/// <summary>
+/// A callback endpoint: its URL and the secrets (<c>whsec_…</c>) its events are signed with, several while a secret
+/// is rotated. The secrets never show: not in <see cref="ToString"/>, logs, pages or errors.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("clipper.Webhook")]
+public sealed record Webhook(string Url, string[] Secrets)
+{
+    public bool Equals(Webhook? other) =>
+        other is not null && Url == other.Url && Secrets.SequenceEqual(other.Secrets);
+
+    public override int GetHashCode() => HashCode.Combine(Url, Secrets.Length);
+
+    public override string ToString() => $"Webhook {{ Url = {Url}, Secrets = {Secrets.Length} hidden }}";
+}
+
+/// <summary>A job's endpoints, compared by value (a spec submitted again with the same endpoints is the same spec).</summary>
+[GenerateSerializer, Immutable, Alias("clipper.WebhookList")]
+public sealed record WebhookList(Webhook[] Endpoints)
+{
+    public bool Equals(WebhookList? other) => other is not null && Endpoints.SequenceEqual(other.Endpoints);
+
+    public override int GetHashCode() => Endpoints.Length;
+
+    public override string ToString() => $"[{string.Join(", ", Endpoints)}]";
+}
 
 /// <summary>A chosen clip (the serializable twin of <see cref="ScoredClip"/>).</summary>
 [GenerateSerializer, Immutable, Alias("clipper.ClipPlan")]

@@ -4,7 +4,9 @@ using Clipper.Abstractions.Work;
 using Clipper.Core.Errors;
 using Clipper.Core.Storage;
 using Clipper.Grains.Stages;
+using Clipper.Grains.Webhooks;
 using Clipper.Grains.Work;
+using Clipper.Stages.Fetch.Webhooks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Runtime;
@@ -32,9 +34,10 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
     private readonly JobIndexer _index;
     private readonly WakeTimer _timer;
     private readonly JobViewPublisher _views;
+    private readonly JobWebhooks _webhooks;
 
     public VideoJobGrain([PersistentState("job", "jobs")] IPersistentState<JobState> state, IOptions<JobOptions> options,
-        ILogger<VideoJobGrain> log, IClipperMetrics metrics, IBlobStore blobs, TimeProvider clock)
+        ILogger<VideoJobGrain> log, IClipperMetrics metrics, IBlobStore blobs, TimeProvider clock, IOptions<WebhookOptions> webhooks)
     {
         _state = state;
         _options = options.Value;
@@ -45,6 +48,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         _index = new JobIndexer(GrainFactory, log);
         _units = new UnitDispatcher(GrainFactory, _options, log);
         _views = new JobViewPublisher(_options.WatcherExpiry, log);
+        _webhooks = new JobWebhooks(GrainFactory, blobs, webhooks.Value.LinkExpiry, clock, log);
         _timer = new WakeTimer(due => this.RegisterGrainTimer(TickAsync,
             new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true }), clock);
     }
@@ -70,8 +74,9 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
             _timer.Arm(Now);
         }
 
-        // a status written before a silo died may never have reached the list
+        // a status written before a silo died may never have reached the list, nor an event its outbox
         await _index.TellAsync(JobId, S);
+        await _webhooks.TellAsync(JobId, S);
     }
 
     public async Task<JobView> Submit(JobSpec spec)
@@ -251,12 +256,13 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         await StepAsync();
     }
 
-    /// <summary>Writes the state, then shows it to queries and tells the job list of a new status.</summary>
+    /// <summary>Writes the state, then shows it to queries, tells the job list of a new status and the webhook outboxes of new events.</summary>
     private async Task SaveAsync()
     {
         await _state.WriteStateAsync();
         Publish();
         await _index.TellAsync(JobId, S);
+        await _webhooks.TellAsync(JobId, S);
     }
 
     private void Publish() => _views.Publish(JobId, S, _units.InFlight.Progress);
