@@ -50,9 +50,12 @@ public sealed class McpTests(ITestOutputHelper output)
             new SyncProgress(notes.Enqueue));
         output.WriteLine(string.Join("\n", notes.Select(n => $"{n.Progress}/{n.Total} {n.Message}")));
         Assert.Equal("COMPLETED", done.GetProperty("state").GetString());
-        // progress arrived while it ran: several notifications, rising, naming stages
+        // progress arrived while it ran, from the first stage to the end. (The server sends them in order, awaiting
+        // each; the SDK's client hands incoming messages to their handlers concurrently, so two can swap here.)
         Assert.True(notes.Count >= 3, $"only {notes.Count} progress notifications");
-        Assert.Equal(notes.Select(n => n.Progress), notes.Select(n => n.Progress).Order());
+        Assert.True(notes.Min(n => n.Progress) < 10, $"the first progress was {notes.Min(n => n.Progress)}");
+        Assert.Equal(100, notes.Max(n => n.Progress));
+        Assert.Contains(notes, n => n.Message!.StartsWith("fetching", StringComparison.Ordinal));
         Assert.All(notes, n => Assert.Equal(100, n.Total));
         Assert.Contains(notes, n => n.Message!.StartsWith("encoding", StringComparison.Ordinal));
         var clips = done.GetProperty("clips").EnumerateArray().ToList();
