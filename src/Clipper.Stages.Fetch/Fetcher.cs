@@ -363,13 +363,20 @@ public sealed partial class Fetcher : IDisposable
             var checkedMedia = await validator.ValidateAsync(file, request.MinDurationSeconds, progress.Range(DownloadShare, CheckEndRemote), cancel)
                 .ConfigureAwait(false);
             var sha = await Sha256Async(file, cancel).ConfigureAwait(false);
-            var extension = ExtensionFor(file, checkedMedia);
-            var key = await StoreSourceAsync(file, sha, extension, cancel).ConfigureAwait(false);
+            var name = Title(media.Title) + "." + ExtensionFor(file, checkedMedia);
+            // HLS segments join into an MPEG transport stream: rewrapped for exact seeking, as a local or downloaded file is
+            (var seekable, checkedMedia) = await normaliser.SeekableAsync(file, checkedMedia, request.WorkDir, cancel).ConfigureAwait(false);
+            if (seekable != file)
+            {
+                parts.Add(seekable);
+            }
+
+            var key = await StoreSourceAsync(seekable, sha, ExtensionFor(seekable, checkedMedia), cancel).ConfigureAwait(false);
             var captions = media.Subtitle is { } subtitle
                 ? await StoreSiteSubtitlesAsync(subtitle, sha, checkedMedia.DurationSeconds, request.WorkDir, cancel).ConfigureAwait(false)
                 : null;
             progress.Report(1.0);
-            return new FetchedSource(key, sha, checkedMedia, Title(media.Title) + "." + extension, captions, request.Input, media.Info);
+            return new FetchedSource(key, sha, checkedMedia, name, captions, request.Input, media.Info);
         }
         finally
         {

@@ -237,6 +237,8 @@ public sealed class PlatformLinkTests : IClassFixture<HttpServerFixture>, IDispo
         // through the proxy: yt-dlp reading the page and the playlist (to list the formats); no segment
         Assert.Equal([server.Url("/hls/talk.m3u8"), server.Url("/watch/hls")], proxy.Hits.Keys.Order());
         Assert.EndsWith(".ts", source.DisplayName);
+        // stored rewrapped into Matroska, which seeks exactly (a transport stream does not)
+        Assert.EndsWith(".mkv", source.BlobKey);
         Assert.True(source.Media.HasAudio, "the joined segments have the sound");
         Assert.Equal(talk.DurationSeconds, source.Media.DurationSeconds, 0.2);
         progress.AssertRisingToOne(atLeast: 3);
