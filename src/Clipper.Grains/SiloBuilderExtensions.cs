@@ -1,4 +1,5 @@
 using Clipper.Core.Configuration;
+using Clipper.Core.Remote;
 using Clipper.Core.Storage;
 using Clipper.Grains.Stages;
 using Clipper.Stages.Encode;
@@ -18,7 +19,7 @@ public static class SiloBuilderExtensions
 {
     /// <summary>
     /// Clipper's services on a silo: options bound from configuration and checked when the host starts ("Clipper",
-    /// "Clipper:Job", "Clipper:Fetch", "Clipper:Transcribe", "Clipper:Score", "Clipper:Track", "Clipper:Encode", "Clipper:Webhooks"), the
+    /// "Clipper:Job", "Clipper:Fetch", "Clipper:Transcribe", "Clipper:Score", "Clipper:Track", "Clipper:Encode", "Clipper:Webhooks", "Clipper:OpenAI"), the
     /// blob store (a directory unless one is registered already), the "Clipper" meter and the stage executor.
     /// </summary>
     public static IServiceCollection AddClipperStages(this IServiceCollection services, IConfiguration config)
@@ -32,6 +33,7 @@ public static class SiloBuilderExtensions
         services.AddValidatedOptions<TrackOptions>(config, "Clipper:Track", (o, c) => c.Run(() => o.Validate()));
         services.AddValidatedOptions<EncodeOptions>(config, "Clipper:Encode", (o, c) => c.Run(() => o.Validate()));
         services.AddValidatedOptions<WebhookOptions>(config, WebhookOptions.Section, (o, c) => o.Check(c));
+        services.AddValidatedOptions<OpenAiOptions>(config, OpenAiOptions.Section, (o, c) => c.Run(() => o.Validate()));
         services.TryAddSingleton(sp => new WebhookSender(sp.GetRequiredService<IOptions<WebhookOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IBlobStore>(sp => new FileBlobStore(sp.GetRequiredService<IOptions<ClipperOptions>>().Value.BlobDirectory));

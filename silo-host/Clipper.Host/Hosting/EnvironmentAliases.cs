@@ -29,6 +29,9 @@ public static class EnvironmentAliases
         One("CLIPPER_YTDLP", "Clipper:Fetch:YtDlp"),
         One("CLIPPER_WEBHOOK_URL", "Clipper:Webhooks:DefaultUrl"),
         One("CLIPPER_WEBHOOK_SECRET", "Clipper:Webhooks:DefaultSecret"),
+        One("CLIPPER_OPENAI_API_KEY", "Clipper:OpenAI:ApiKey"),
+        One("CLIPPER_OPENAI_BASE_URL", "Clipper:OpenAI:BaseUrl"),
+        One("CLIPPER_AZURE_OPENAI_ENDPOINT", "Clipper:OpenAI:AzureEndpoint"),
     ];
 
     /// <summary>The configuration entries of the variables set (blank ones are ignored).</summary>
