@@ -47,6 +47,7 @@ public sealed partial class Fetcher : IDisposable
     private readonly SourceNormaliser normaliser;
     private readonly YtDlp ytDlp;
     private readonly HlsFetch hls;
+    private readonly DashFetch dash;
 
     /// <param name="blobs">Where sources go.</param>
     /// <param name="options">The operator's limits; copied, so later changes to it have no effect.</param>
@@ -65,6 +66,7 @@ public sealed partial class Fetcher : IDisposable
         normaliser = new SourceNormaliser(this.options);
         ytDlp = new YtDlp(this.options);
         hls = new HlsFetch(http, this.options);
+        dash = new DashFetch(http, this.options);
     }
 
     public async Task<FetchedSource> FetchAsync(FetchRequest request, CancellationToken cancel = default)
@@ -306,10 +308,11 @@ public sealed partial class Fetcher : IDisposable
     /// </summary>
     private async Task<FetchedSource> FetchPlatformAsync(PlatformMedia media, FetchRequest request, FetchProgress progress, CancellationToken cancel)
     {
-        if (media.Streams.FirstOrDefault(s => !s.IsPlain && !HlsFetch.Handles(s)) is { } fragmented)
+        if (media.Streams.FirstOrDefault(s => !s.IsPlain && !HlsFetch.Handles(s) && !DashFetch.Handles(s)) is { } fragmented)
         {
             throw new ClipperException(ErrorCode.UnsupportedUrl, $"{UrlGuard.Show(new Uri(media.PageUrl))} is served as {fragmented.Protocol} "
-                + "fragments, which Clipper cannot fetch yet: download the video yourself and give Clipper the file");
+                + "fragments, which Clipper does not fetch (it fetches plain files, HLS and DASH itself, so that every byte obeys the address "
+                + "rules, and never lets yt-dlp download): download the video yourself and give Clipper the file");
         }
 
         Directory.CreateDirectory(request.WorkDir);
@@ -339,6 +342,12 @@ public sealed partial class Fetcher : IDisposable
                     }
 
                     parts.Add(part);
+                }
+                else if (DashFetch.Handles(stream))
+                {
+                    // DASH: the segments yt-dlp listed from the manifest, each through the guarded client, joined in order
+                    parts.Add(part);
+                    await dash.DownloadAsync(stream, part, request.WorkDir, progress.Range(i * share, (i + 1) * share), cancel).ConfigureAwait(false);
                 }
                 else
                 {

@@ -20,9 +20,38 @@ public sealed class TranscriptSingleFlightTests
     [Fact]
     public async Task TwoJobsOfTheSameNewVideoAtOnceMakeOneTranscription()
     {
-        var home = TestMedia.TempDir("single-flight");
         var spec = await Jobs.ShortTalkAsync(Jobs.Small with { MaxClips = 1 });
         var sha = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(spec.Input)));
+        await OneTranscriptionAsync(spec, BlobLayout.Transcript(sha, fromCaptions: false));
+    }
+
+    /// <summary>
+    /// The same for a link to a page (read by the real yt-dlp, the video fetched by each job): the transcript is
+    /// leased and cached by the site's id of the video, so the second job waits for the first one's.
+    /// </summary>
+    [Fact]
+    public async Task TwoJobsOfTheSameNewLinkAtOnceMakeOneTranscription()
+    {
+        var spec = await Jobs.ShortTalkAsync(Jobs.Small with { MaxClips = 1 });
+        var bytes = await File.ReadAllBytesAsync(spec.Input);
+        await using var site = new TestHttpServer(ex => ex.Path switch
+        {
+            "/watch/short" => ex.SendAsync(200, System.Text.Encoding.UTF8.GetBytes(
+                "<!doctype html><html><head><title>A short talk</title></head><body>"
+                + "<video controls src=\"/media/short.mp4\"></video></body></html>"), ("Content-Type", "text/html; charset=utf-8")),
+            "/media/short.mp4" => ex.SendAsync(200, bytes, ("Content-Type", "video/mp4")),
+            _ => ex.SendAsync(404, []),
+        });
+
+        // yt-dlp's generic extractor names a video embedded in a page by the page's name and its place on the page
+        await OneTranscriptionAsync(spec with { Input = site.Url("/watch/short") },
+            BlobLayout.SiteTranscript("HTML5MediaEmbed", "short-1", fromCaptions: false));
+        Assert.Equal(2, site.Hits.GetValueOrDefault("/media/short.mp4")); // each job fetched the video; one transcribed it
+    }
+
+    private static async Task OneTranscriptionAsync(JobSpec spec, string leaseKey)
+    {
+        var home = TestMedia.TempDir("single-flight");
         await using (var cluster = await JobCluster.StartAsync(1, home))
         {
             var silo = cluster.Cluster.Silos[0];
@@ -48,7 +77,7 @@ public sealed class TranscriptSingleFlightTests
             listener.Start();
 
             // the test holds the video's lease, so both jobs' transcriptions line up behind it: "at the same moment"
-            var lease = cluster.Grains.GetGrain<ITranscriptLeaseGrain>(BlobLayout.Transcript(sha, fromCaptions: false));
+            var lease = cluster.Grains.GetGrain<ITranscriptLeaseGrain>(leaseKey);
             Assert.True(await lease.Acquire("test", TimeSpan.FromMinutes(5), TimeSpan.Zero));
             string first = Jobs.NewId("same-a"), second = Jobs.NewId("same-b");
             await Task.WhenAll(cluster.Grains.GetGrain<IVideoJobGrain>(first).Submit(spec), cluster.Grains.GetGrain<IVideoJobGrain>(second).Submit(spec));

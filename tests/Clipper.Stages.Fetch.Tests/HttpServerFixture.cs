@@ -21,6 +21,9 @@ public sealed class HttpServerFixture : TalkFixture
     /// <summary>The talk as HLS (a media playlist of 1 s MPEG-TS segments, as ffmpeg writes it): file name → bytes.</summary>
     public Dictionary<string, byte[]> Hls { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The talk as MPEG-DASH (a manifest with a segment timeline, video and audio apart in fMP4 segments, as ffmpeg writes it).</summary>
+    public Dictionary<string, byte[]> Dash { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Captions a person wrote for the talk, served beside it.</summary>
     public const string ManualVtt = """
         WEBVTT
@@ -74,6 +77,15 @@ public sealed class HttpServerFixture : TalkFixture
         foreach (var file in Directory.GetFiles(dir, "*.m3u8").Concat(Directory.GetFiles(dir, "seg*.ts")))
         {
             Hls[Path.GetFileName(file)] = await File.ReadAllBytesAsync(file);
+        }
+
+        var dash = Path.Combine(dir, "dash");
+        Directory.CreateDirectory(dash);
+        await TestMedia.FfmpegAsync(Path.Combine(dash, "talk.mpd"), "-i", Talk.File, "-c", "copy", "-f", "dash", "-seg_duration", "1",
+            "-use_template", "1", "-use_timeline", "1", "-adaptation_sets", "id=0,streams=v id=1,streams=a");
+        foreach (var file in Directory.GetFiles(dash))
+        {
+            Dash[Path.GetFileName(file)] = await File.ReadAllBytesAsync(file);
         }
 
         Directory.Delete(dir, true);
@@ -132,6 +144,16 @@ public sealed class HttpServerFixture : TalkFixture
                 break;
             case var hls when hls.StartsWith("/hls/", StringComparison.Ordinal) && Hls.TryGetValue(hls[5..], out var bytes):
                 await ex.SendAsync(200, bytes, ("Content-Type", hls.EndsWith(".m3u8", StringComparison.Ordinal) ? "application/vnd.apple.mpegurl" : "video/mp2t"));
+                break;
+            case "/watch/dash":
+                // a page whose video is DASH: yt-dlp's generic extractor lists its segments (http_dash_segments)
+                await ex.SendAsync(200, Encoding.UTF8.GetBytes(
+                    "<!doctype html><html><head><title>A talk in DASH</title></head><body>"
+                    + "<video controls src=\"/dash/talk.mpd\"></video></body></html>"),
+                    ("Content-Type", "text/html; charset=utf-8"));
+                break;
+            case var dash when dash.StartsWith("/dash/", StringComparison.Ordinal) && Dash.TryGetValue(dash[6..], out var part):
+                await ex.SendAsync(200, part, ("Content-Type", dash.EndsWith(".mpd", StringComparison.Ordinal) ? "application/dash+xml" : "video/iso.segment"));
                 break;
             case "/hls-locked/talk.m3u8":
                 await ex.SendAsync(200, Encoding.UTF8.GetBytes(

@@ -245,6 +245,65 @@ public sealed class PlatformLinkTests : IClassFixture<HttpServerFixture>, IDispo
         Assert.Empty(FetchMedia.ListTree(work));
     }
 
+    [Fact]
+    public async Task ADashVideoIsFetchedSegmentBySegmentByClippersOwnClientNeverThroughTheProxy()
+    {
+        await using var proxy = new TestHttpServer(async ex =>
+        {
+            using var relay = new HttpClient();
+            using var answer = await relay.GetAsync(ex.Path);
+            await ex.SendAsync((int)answer.StatusCode, await answer.Content.ReadAsByteArrayAsync(),
+                ("Content-Type", answer.Content.Headers.ContentType?.ToString() ?? "application/octet-stream"));
+        });
+        var options = LoopbackOk();
+        options.MetadataProxy = $"http://127.0.0.1:{proxy.Port}";
+        using var fetcher = new Fetcher(blobs, options);
+        var progress = new ProgressLog();
+
+        var source = await fetcher.FetchAsync(new FetchRequest(server.Url("/watch/dash"), work, 3, progress));
+
+        // the manifest lists an init segment and several media segments for each of the two streams
+        var segments = fixture.Dash.Keys.Where(k => k.EndsWith(".m4s", StringComparison.Ordinal)).ToList();
+        Assert.True(segments.Count(s => s.Contains("stream0", StringComparison.Ordinal)) >= 3, string.Join(", ", segments));
+        Assert.True(segments.Count(s => s.Contains("stream1", StringComparison.Ordinal)) >= 3, string.Join(", ", segments));
+        Assert.All(segments, s => Assert.Equal(1, server.Hits.GetValueOrDefault("/dash/" + s))); // each once, by Clipper
+        // through the proxy: yt-dlp reading the page and the manifest; no segment
+        Assert.Equal([server.Url("/dash/talk.mpd"), server.Url("/watch/dash")], proxy.Hits.Keys.Order());
+        Assert.EndsWith(".mkv", source.BlobKey); // video and audio merged side by side
+        Assert.True(source.Media.HasAudio, "the joined audio segments are there");
+        Assert.Equal(640, source.Media.Width);
+        Assert.Equal(talk.DurationSeconds, source.Media.DurationSeconds, 0.2);
+        progress.AssertRisingToOne(atLeast: 3);
+        Assert.Empty(FetchMedia.ListTree(work));
+    }
+
+    [Fact]
+    public async Task DashSegmentsGivenAsByteRangesAndOtherFragmentedFormatsAreRefusedBeforeAnyByte()
+    {
+        var ranged = await FakeYtDlpAsync($$$"""
+            {"id": "d1", "title": "Ranges", "extractor_key": "Generic", "webpage_url": "{{{server.Url("/watch/dash")}}}",
+             "url": "{{{server.Url("/dash/talk.mpd")}}}", "protocol": "http_dash_segments", "ext": "mp4",
+             "fragment_base_url": "{{{server.Url("/dash/")}}}",
+             "fragments": [{"path": "init-stream0.m4s", "byte_range": {"start": 0, "end": 800}}]}
+            """);
+        var f4m = await FakeYtDlpAsync($$$"""
+            {"id": "d2", "title": "Flash", "extractor_key": "Generic", "webpage_url": "{{{server.Url("/watch/dash")}}}",
+             "url": "{{{server.Url("/dash/talk.f4m")}}}", "protocol": "f4m", "ext": "flv"}
+            """);
+
+        foreach (var (script, expected) in new[] { (ranged, "byte ranges"), (f4m, "served as f4m") })
+        {
+            using var fetcher = new Fetcher(blobs, LoopbackOk(script));
+            var e = await Assert.ThrowsAsync<ClipperException>(() => fetcher.FetchAsync(new FetchRequest(server.Url("/watch/dash"), work, 3)));
+            Assert.Equal(ErrorCode.UnsupportedUrl, e.Code);
+            Assert.False(e.IsTransient);
+            Assert.Contains(expected, e.Message);
+        }
+
+        Assert.DoesNotContain(server.Hits.Keys, k => k.StartsWith("/dash/", StringComparison.Ordinal));
+        Assert.Empty(FetchMedia.ListTree(work));
+    }
+
     [Theory]
     [InlineData("/hls-locked/talk.m3u8", ErrorCode.UnsupportedUrl, "encrypted HLS")]
     [InlineData("/hls-live/talk.m3u8", ErrorCode.LiveNotSupported, "still growing")]

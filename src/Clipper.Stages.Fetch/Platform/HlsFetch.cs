@@ -56,34 +56,8 @@ internal sealed partial class HlsFetch(HttpDownloader http, FetchOptions options
             throw new ClipperException(ErrorCode.NotAVideo, $"the HLS playlist at {UrlGuard.Show(stream.Url)} has no segments");
         }
 
-        long total = 0;
-        var segment = Path.Combine(workDir, $"segment-{Guid.NewGuid():N}.part");
-        try
-        {
-            await using var output = new FileStream(target, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-            for (int i = 0; i < parts.Count; i++)
-            {
-                var got = await http.DownloadAsync(parts[i], segment, _ => { }, cancel, stream.Headers).ConfigureAwait(false);
-                total += got.Bytes;
-                if (total > options.MaxSourceBytes)
-                {
-                    throw new ClipperException(ErrorCode.SourceTooLarge,
-                        $"the HLS stream at {UrlGuard.Show(stream.Url)} is over the limit of {options.MaxSourceBytes} bytes");
-                }
-
-                await using (var input = new FileStream(segment, FileMode.Open, FileAccess.Read, FileShare.None, 1 << 16, useAsync: true))
-                {
-                    await input.CopyToAsync(output, cancel).ConfigureAwait(false);
-                }
-
-                progress((i + 1) / (double)parts.Count);
-            }
-        }
-        finally
-        {
-            File.Delete(segment);
-        }
-
+        await SegmentJoin.JoinAsync(http, options, parts, stream.Headers, target, workDir, $"the HLS stream at {UrlGuard.Show(stream.Url)}",
+            progress, cancel).ConfigureAwait(false);
         return init.Success ? "mp4" : "ts";
     }
 

@@ -32,6 +32,12 @@ public sealed record PlatformStream(Uri Url, IReadOnlyDictionary<string, string>
 {
     /// <summary>Whether Clipper's own guarded client can fetch it in one request.</summary>
     public bool IsPlain => Protocol is "http" or "https";
+
+    /// <summary>
+    /// A segmented stream's segments in order (DASH: the initialization segment first), as yt-dlp listed them from the
+    /// manifest; null for a plain stream, and for one whose segments are byte ranges of a file (not fetched).
+    /// </summary>
+    public IReadOnlyList<Uri>? Fragments { get; init; }
 }
 
 /// <summary>What a site says of a video: kept with the job and shown in its report.</summary>

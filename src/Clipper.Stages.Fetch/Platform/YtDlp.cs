@@ -300,7 +300,47 @@ public sealed class YtDlp(FetchOptions options)
             Text(f, "protocol") ?? "https",
             vcodec != "none",
             acodec != "none",
-            Text(f, "ext") ?? "mp4");
+            Text(f, "ext") ?? "mp4")
+        {
+            Fragments = Fragments(f),
+        };
+    }
+
+    /// <summary>
+    /// The segments yt-dlp lists for a segmented format: each its own "url", or a "path" under "fragment_base_url".
+    /// Null when there are none, or when any is a byte range of a file ("byte_range"), which is not fetched.
+    /// </summary>
+    private static List<Uri>? Fragments(JsonElement f)
+    {
+        if (!f.TryGetProperty("fragments", out var list) || list.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        Uri? baseUrl = Text(f, "fragment_base_url") is { } b && Uri.TryCreate(b, UriKind.Absolute, out var u) ? u : null;
+        var fragments = new List<Uri>();
+        foreach (var fragment in list.EnumerateArray())
+        {
+            if (fragment.ValueKind != JsonValueKind.Object || fragment.TryGetProperty("byte_range", out _))
+            {
+                return null;
+            }
+
+            if (Text(fragment, "url") is { } url && Uri.TryCreate(url, UriKind.Absolute, out var absolute))
+            {
+                fragments.Add(absolute);
+            }
+            else if (Text(fragment, "path") is { } path && baseUrl is not null)
+            {
+                fragments.Add(new Uri(baseUrl, path));
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return fragments.Count > 0 ? fragments : null;
     }
 
     private static string? Text(JsonElement e, string name) =>
