@@ -27,13 +27,25 @@ public sealed class CliEndToEndTests
         var cwd = TestMedia.TempDir("e2e-cwd");
         var output = Path.Combine(cwd, "out");
 
-        var run = await Cli.ClipperAsync(home, cwd, TimeSpan.FromMinutes(15), "clip", talk.File, "--out", output);
+        // with a webhook endpoint: an independent receiver (Python) that verifies every signature
+        var secret = Clipper.Stages.Fetch.Webhooks.WebhookSigner.NewSecret();
+        await using var receiver = await WebhookReceiver.StartAsync([secret]);
+        var run = await Cli.ClipperAsync(home, cwd, TimeSpan.FromMinutes(15),
+            new Dictionary<string, string> { ["Clipper__Webhooks__AllowPrivateAddresses"] = "true" },
+            "clip", talk.File, "--out", output, "--webhook", receiver.Url("/ok"), "--webhook-secret", secret);
 
         Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}; stderr:\n{run.Stderr}");
+        // clip waited for its deliveries before it exited: every event is there already, signed, in order, once each
+        var events = receiver.Requests("/ok");
+        Assert.All(events, e => Assert.True(e.Verified && e.Status == 200, $"{e.Type} {e.Id}: verified {e.Verified}, status {e.Status}"));
+        Assert.Equal(events.Count, events.Select(e => e.Id).Distinct().Count());
+        Assert.Equal("job.started", events[0].Type);
+        Assert.Equal("job.completed", events[^1].Type);
         Assert.Contains("rank", run.Stdout);
         var report = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(output, "report.json")))!;
         var clips = report["clips"]!.AsArray();
         Assert.True(clips.Count >= 5, $"{clips.Count} clips");
+        Assert.Equal(clips.Count, events.Count(e => e.Type == "clip.ready"));
         Assert.StartsWith("job-", (string)report["job"]!);
         Assert.Contains(System.Net.WebUtility.HtmlEncode((string)clips[0]!["title"]!), await File.ReadAllTextAsync(Path.Combine(output, "report.html")));
 

@@ -70,6 +70,24 @@ public sealed class WebhookKillTests(ITestOutputHelper output)
         Assert.True(first.Verified);
         Assert.Equal(jobId, (string?)first.Event!["data"]!["job_id"]);
         Assert.Equal(pending, got[0].Id); // in order: the event that waited goes first
+
+        // the job goes on to the end; clip.ready carries signed links (Azurite's SAS) that fetch the clip's files
+        var all = await Wait.For(() => Task.FromResult(receiver.Requests("/ok")), r => r.Any(x => x.Type == "job.completed" && x.Status == 200),
+            TimeSpan.FromMinutes(4));
+        var ready = all.First(r => r.Type == "clip.ready" && r.Status == 200);
+        Assert.True(ready.Verified);
+        var video = ready.Event!["data"]!["clip"]!["video"]!;
+        var url = new Uri((string)video["url"]!);
+        Assert.Contains("sig=", url.Query); // signed, not a public container
+        using var http = new HttpClient();
+        var bytes = await http.GetByteArrayAsync(url);
+        Assert.True(bytes.Length > 10_000, $"{bytes.Length} bytes");
+        Assert.Equal("ftyp", System.Text.Encoding.ASCII.GetString(bytes, 4, 4)); // an MP4
+        using (var unsigned = await http.GetAsync(url.GetLeftPart(UriPartial.Path)))
+        {
+            Assert.False(unsigned.IsSuccessStatusCode, $"the blob without its signature answered {(int)unsigned.StatusCode}");
+        }
+
         Measurements.Record($"webhooks: an event whose silo was SIGKILLed before delivery (receiver down) was delivered after the restart, same id");
     }
 }

@@ -1,3 +1,4 @@
+using Clipper.Abstractions.Webhooks;
 using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Work;
 using Clipper.Grains.Stages;
@@ -157,6 +158,23 @@ public sealed class ScriptedJobTests : IAsyncLifetime
         Assert.Equal(s.Units.Select(u => (u.Id, u.Silo, u.Seconds, u.Attempts, u.RetryAt, u.LastError)),
             back.Units.Select(u => (u.Id, u.Silo, u.Seconds, u.Attempts, u.RetryAt, u.LastError)));
         Assert.Equal(s.Spec, back.Spec);
+    }
+
+    [Fact]
+    public void AJobStoredBeforeWebhooksExistedLoadsWithNone()
+    {
+        var storage = _cluster.Cluster.GetSiloServiceProvider(_cluster.Cluster.Silos[0].SiloAddress)
+            .GetRequiredService<IGrainStorageSerializer>();
+        var s = new JobState { Spec = new JobSpec("/talk.mp4", Jobs.Small, new WebhookList([new Webhook("https://hooks.example/a", ["whsec_c2VjcmV0"])])) };
+        var json = System.Text.Json.Nodes.JsonNode.Parse(storage.Serialize(s).ToString())!;
+        // the row as builds before webhooks wrote it: the spec without the member
+        var spec = json["Spec"]!.AsObject();
+        Assert.True(spec.Remove("Webhooks"), json.ToJsonString());
+
+        var back = storage.Deserialize<JobState>(BinaryData.FromString(json.ToJsonString()));
+
+        Assert.Equal(new JobSpec("/talk.mp4", Jobs.Small), back?.Spec);
+        Assert.Empty(back!.Spec!.Endpoints());
     }
 
     private async Task<string> SubmitAsync(string what)
