@@ -1,5 +1,5 @@
-using Clipper.Abstractions.Webhooks;
 using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Webhooks;
 using Clipper.Abstractions.Work;
 using Clipper.Grains.Stages;
 using Clipper.TestSupport;
