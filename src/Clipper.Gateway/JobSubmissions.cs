@@ -72,28 +72,8 @@ public sealed class JobSubmissions(IGrainFactory grains, Fetcher fetcher, IOptio
     }
 
     /// <summary>A job's callback endpoints, each checked (bad_option, url_blocked); none given: the operator's default, if any.</summary>
-    public async Task<WebhookList?> WebhooksAsync(IEnumerable<(string Url, IReadOnlyList<string> Secrets)> given, CancellationToken cancel)
-    {
-        var o = webhookOptions.Value;
-        var endpoints = given.ToList();
-        if (endpoints.Count == 0)
-        {
-            return o.DefaultUrl.Length == 0 ? null : new WebhookList([new Webhook(o.DefaultUrl, [o.DefaultSecret])]);
-        }
-
-        if (endpoints.Count > WebhookEndpoints.MaxPerJob)
-        {
-            throw new ClipperException(ErrorCode.BadOption, $"at most {WebhookEndpoints.MaxPerJob} webhooks per job, got {endpoints.Count}");
-        }
-
-        var guard = WebhookEndpoints.Guard(o);
-        foreach (var (url, secrets) in endpoints)
-        {
-            await WebhookEndpoints.CheckAsync(url, secrets, guard, cancel);
-        }
-
-        return new WebhookList([.. endpoints.Select(w => new Webhook(w.Url, [.. w.Secrets]))]);
-    }
+    public Task<WebhookList?> WebhooksAsync(IEnumerable<(string Url, IReadOnlyList<string> Secrets)> given, CancellationToken cancel) =>
+        JobEndpoints.ForJobAsync(webhookOptions.Value, given, cancel);
 
     public async Task<JobView> SubmitAsync(string jobId, JobSpec spec, bool byKey)
     {

@@ -63,22 +63,8 @@ public sealed partial class ClipCommand(TextWriter stdout, TextWriter stderr, st
     }
 
     /// <summary>The endpoints given, checked as the API checks them; none given: the operator's default, if any.</summary>
-    private static async Task<WebhookList?> WebhooksAsync(WebhookOptions options, ClipArgs args, CancellationToken cancel)
-    {
-        var given = args.Webhooks ?? [];
-        if (given.Count == 0)
-        {
-            return options.DefaultUrl.Length == 0 ? null : new WebhookList([new Webhook(options.DefaultUrl, [options.DefaultSecret])]);
-        }
-
-        var guard = WebhookEndpoints.Guard(options);
-        foreach (var (url, secrets) in given)
-        {
-            await WebhookEndpoints.CheckAsync(url, secrets, guard, cancel);
-        }
-
-        return new WebhookList([.. given.Select(w => new Webhook(w.Url, w.Secrets))]);
-    }
+    private static Task<WebhookList?> WebhooksAsync(WebhookOptions options, ClipArgs args, CancellationToken cancel) =>
+        Gateway.JobEndpoints.ForJobAsync(options, (args.Webhooks ?? []).Select(w => (w.Url, (IReadOnlyList<string>)w.Secrets)), cancel);
 
     /// <summary>
     /// Waits, at most <paramref name="wait"/>, until every event reached its endpoint (or was given up), then says how each
