@@ -70,7 +70,7 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Transcriber transcribe
                     await blobs.WriteJsonAsync(key, t, cancel);
                 }
 
-                return new Transcribed(new TranscriptResult(keys[0], t.Words.Count, t.Provider));
+                return new Transcribed(TranscriptResult.Of(keys[0], t));
             }
             finally
             {
@@ -104,7 +104,7 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Transcriber transcribe
                 }
             }
 
-            return new Transcribed(new TranscriptResult(keys[0], cached.Words.Count, cached.Provider));
+            return new Transcribed(TranscriptResult.Of(keys[0], cached));
         }
 
         return null;
