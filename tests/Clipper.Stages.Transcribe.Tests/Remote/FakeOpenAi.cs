@@ -40,10 +40,10 @@ public sealed record FakeReply(FakeAnswer Answer, int Status = 200, string Body 
 }
 
 /// <summary>
-/// One request as the fake saw it: its number, the n-th for its piece, when it came (since the fake started), the
+/// One request as the fake saw it: its number, its piece's number, the n-th for its piece, when it came (since the fake started), the
 /// form fields, the uploaded file's name and what ffprobe says of the file.
 /// </summary>
-public sealed record FakeCall(int Number, int PieceAttempt, TimeSpan At, string Path, string? Query, string Auth, string Model,
+public sealed record FakeCall(int Number, int Piece, int PieceAttempt, TimeSpan At, string Path, string? Query, string Auth, string Model,
     string Format, IReadOnlyList<string> Granularities, string FileName, long Bytes, double PieceStart, double Duration,
     string Codec, int SampleRate, int Channels);
 
@@ -132,9 +132,10 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
         }
 
         var m = UploadName().Match(file.FileName);
-        double start = m.Success ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) / 1000.0 : 0;
-        long key = m.Success ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : -1;
-        var call = new FakeCall(Interlocked.Increment(ref number), attempts.AddOrUpdate(key, 1, (_, n) => n + 1), at,
+        double start = m.Success ? long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) / 1000.0 : 0;
+        long key = m.Success ? long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture) : -1;
+        var call = new FakeCall(Interlocked.Increment(ref number), m.Success ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : -1,
+            attempts.AddOrUpdate(key, 1, (_, n) => n + 1), at,
             http.Request.Path, http.Request.QueryString.Value,
             http.Request.Headers.Authorization.ToString() + http.Request.Headers["api-key"].ToString(),
             form["model"].ToString(), form["response_format"].ToString(), form["timestamp_granularities[]"].Select(s => s ?? "").ToList(),
@@ -262,7 +263,7 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
         stopping.Dispose();
     }
 
-    [GeneratedRegex(@"-at-(\d+)ms\.mp3$")]
+    [GeneratedRegex(@"^piece-(\d+)-at-(\d+)ms\.mp3$")]
     private static partial Regex UploadName();
 
     [GeneratedRegex(@"[^\p{L}\p{N}']")]
