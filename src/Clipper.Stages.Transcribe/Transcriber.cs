@@ -36,14 +36,15 @@ public sealed class Transcriber
     /// API of <paramref name="openAi"/> (which falls back to pocketsphinx piece by piece). Throws
     /// <see cref="ErrorCode.BadOption"/> when the engine is "openai" and no key is configured.
     /// </summary>
-    public static Transcriber Standard(TranscribeOptions options, OpenAiOptions openAi, TimeProvider? clock = null, ILogger? log = null)
+    public static Transcriber Standard(TranscribeOptions options, OpenAiOptions openAi, TimeProvider? clock = null, ILogger? log = null,
+        IRemotePermits? permits = null)
     {
         options.Validate();
         ITranscriptProvider engine = options.Engine switch
         {
             "openai" when !openAi.Configured => throw new ClipperException(ErrorCode.BadOption,
                 "Clipper:Transcribe:Engine is 'openai' but no OpenAI API key is configured: set CLIPPER_OPENAI_API_KEY (or Clipper:OpenAI:ApiKey)"),
-            "openai" => new OpenAiTranscriptProvider(options, openAi, clock, log),
+            "openai" => new OpenAiTranscriptProvider(options, openAi, clock, log, permits),
             _ => new PocketsphinxProvider(options),
         };
         return new([new CaptionFileProvider(), engine], options);

@@ -37,10 +37,14 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
     private readonly AudioClient audio;
     private readonly TimeProvider clock;
     private readonly ILogger log;
+    private readonly IRemotePermits? permits;
 
     /// <summary>Throws <see cref="ErrorCode.BadOption"/> when no API key is configured.</summary>
-    public OpenAiTranscriptProvider(TranscribeOptions options, OpenAiOptions openAi, TimeProvider? clock = null, ILogger? log = null)
+    /// <param name="permits">the shared rate limit every request waits for (none: no limit)</param>
+    public OpenAiTranscriptProvider(TranscribeOptions options, OpenAiOptions openAi, TimeProvider? clock = null, ILogger? log = null,
+        IRemotePermits? permits = null)
     {
+        this.permits = permits;
         this.options = options.Validate();
         this.openAi = openAi.Validate();
         local = new PocketsphinxProvider(options);
@@ -190,9 +194,6 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
     private async Task<RemoteOutcome> SendAsync(RemotePiece piece, string mp3, CancellationToken cancel)
     {
         var remote = options.Remote;
-        using var deadline = new CancellationTokenSource(remote.ChunkDeadline, clock);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, deadline.Token);
-        var token = linked.Token;
         var request = new AudioTranscriptionOptions
         {
             ResponseFormat = AudioTranscriptionFormat.Verbose,
@@ -201,75 +202,93 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
         int requests = 0;
         string? last = null;
         var delay = remote.RetryDelay;
-        try
+        // the deadline counts the piece's requests and back-offs, not its waits for a permit of the shared rate limit
+        var spent = TimeSpan.Zero;
+        RemoteOutcome Late() => new(null, requests, 0,
+            $"no answer within the piece's deadline of {remote.ChunkDeadline.TotalSeconds:0.###} s after {requests} request{(requests == 1 ? "" : "s")}"
+            + (last is null ? "" : $" (before: {openAi.Redact(last)})"));
+        while (true)
         {
-            while (true)
+            if (permits is not null)
             {
-                TimeSpan wait;
-                requests++;
-                try
-                {
-                    await using var file = File.OpenRead(mp3);
-                    var answer = (await audio.TranscribeAudioAsync(file, Path.GetFileName(mp3), request, token).ConfigureAwait(false)).Value;
-                    var words = WordsOf(answer, piece);
-                    if (words is not null)
-                    {
-                        return new RemoteOutcome(words, requests, answer.Duration?.TotalSeconds ?? piece.SendSeconds, null);
-                    }
-
-                    last = "the answer had text but no word timestamps";
-                    wait = delay;
-                }
-                catch (ClientResultException e) when (e.Status is 400 or 401 or 403 or 404 or 413 or 415 or 422)
-                {
-                    var why = e.Status switch
-                    {
-                        401 or 403 => $"the API refused the key (HTTP {e.Status})",
-                        404 => $"the API does not know the model '{openAi.TranscriptionModel}' (HTTP 404)",
-                        _ => $"the API rejected the request (HTTP {e.Status})",
-                    };
-                    return new RemoteOutcome(null, requests, 0, $"{why}: {Brief(e.Message)}; not retried");
-                }
-                catch (ClientResultException e) when (e.Status == 429)
-                {
-                    var after = RetryAfter(e);
-                    last = after is { } a ? $"rate limited (HTTP 429, Retry-After {a.TotalSeconds:0.###} s)" : "rate limited (HTTP 429)";
-                    wait = after ?? delay;
-                }
-                catch (ClientResultException e)
-                {
-                    last = e.Status == 0 ? $"no answer: {Brief(e.Message)}" : $"HTTP {e.Status}: {Brief(e.Message)}";
-                    wait = delay;
-                }
-                catch (OperationCanceledException) when (!token.IsCancellationRequested)
-                {
-                    // the SDK's own network time-out (Clipper:OpenAI:RequestTimeout)
-                    last = $"no answer within the request time-out of {openAi.RequestTimeout.TotalSeconds:0.###} s";
-                    wait = delay;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // an empty or malformed body: the SDK cannot read it
-                    last = $"unreadable answer ({e.GetType().Name}: {Brief(e.Message)})";
-                    wait = delay;
-                }
-
-                log.LogInformation("piece {Index}, request {N}: {Problem}", piece.Index, requests, openAi.Redact(last));
-                if (requests >= remote.MaxAttempts)
-                {
-                    return new RemoteOutcome(null, requests, 0, $"gave up after {requests} requests: {openAi.Redact(last)}");
-                }
-
-                wait = wait > remote.MaxRetryDelay ? remote.MaxRetryDelay : wait;
-                await Task.Delay(wait, clock, token).ConfigureAwait(false);
-                delay = delay * 2 > remote.MaxRetryDelay ? remote.MaxRetryDelay : delay * 2;
+                await permits.WaitAsync(piece.SendSeconds, cancel).ConfigureAwait(false);
             }
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancel.IsCancellationRequested)
-        {
-            var tail = last is null ? "" : $" (before: {openAi.Redact(last)})";
-            return new RemoteOutcome(null, requests, 0,
-                $"no answer within the piece's deadline of {remote.ChunkDeadline.TotalSeconds:0.###} s after {requests} request{(requests == 1 ? "" : "s")}{tail}");
+
+            TimeSpan wait;
+            requests++;
+            long started = clock.GetTimestamp();
+            using var deadline = new CancellationTokenSource(remote.ChunkDeadline - spent, clock);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, deadline.Token);
+            try
+            {
+                await using var file = File.OpenRead(mp3);
+                var answer = (await audio.TranscribeAudioAsync(file, Path.GetFileName(mp3), request, linked.Token).ConfigureAwait(false)).Value;
+                var words = WordsOf(answer, piece);
+                if (words is not null)
+                {
+                    return new RemoteOutcome(words, requests, answer.Duration?.TotalSeconds ?? piece.SendSeconds, null);
+                }
+
+                last = "the answer had text but no word timestamps";
+                wait = delay;
+            }
+            catch (ClientResultException e) when (e.Status is 400 or 401 or 403 or 404 or 413 or 415 or 422)
+            {
+                var why = e.Status switch
+                {
+                    401 or 403 => $"the API refused the key (HTTP {e.Status})",
+                    404 => $"the API does not know the model '{openAi.TranscriptionModel}' (HTTP 404)",
+                    _ => $"the API rejected the request (HTTP {e.Status})",
+                };
+                return new RemoteOutcome(null, requests, 0, $"{why}: {Brief(e.Message)}; not retried");
+            }
+            catch (ClientResultException e) when (e.Status == 429)
+            {
+                var after = RetryAfter(e);
+                last = after is { } a ? $"rate limited (HTTP 429, Retry-After {a.TotalSeconds:0.###} s)" : "rate limited (HTTP 429)";
+                wait = after ?? delay;
+            }
+            catch (ClientResultException e)
+            {
+                last = e.Status == 0 ? $"no answer: {Brief(e.Message)}" : $"HTTP {e.Status}: {Brief(e.Message)}";
+                wait = delay;
+            }
+            catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                return Late();
+            }
+            catch (OperationCanceledException)
+            {
+                // the SDK's own network time-out (Clipper:OpenAI:RequestTimeout)
+                last = $"no answer within the request time-out of {openAi.RequestTimeout.TotalSeconds:0.###} s";
+                wait = delay;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // an empty or malformed body: the SDK cannot read it
+                last = $"unreadable answer ({e.GetType().Name}: {Brief(e.Message)})";
+                wait = delay;
+            }
+
+            log.LogInformation("piece {Index}, request {N}: {Problem}", piece.Index, requests, openAi.Redact(last));
+            if (requests >= remote.MaxAttempts)
+            {
+                return new RemoteOutcome(null, requests, 0, $"gave up after {requests} requests: {openAi.Redact(last)}");
+            }
+
+            wait = wait > remote.MaxRetryDelay ? remote.MaxRetryDelay : wait;
+            spent += clock.GetElapsedTime(started) + wait;
+            if (spent >= remote.ChunkDeadline)
+            {
+                return Late();
+            }
+
+            await Task.Delay(wait, clock, cancel).ConfigureAwait(false);
+            delay = delay * 2 > remote.MaxRetryDelay ? remote.MaxRetryDelay : delay * 2;
         }
     }
 

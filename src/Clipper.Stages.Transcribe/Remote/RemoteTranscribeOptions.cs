@@ -36,6 +36,12 @@ public sealed class RemoteTranscribeOptions
     /// <summary>A piece still without an answer this long after its first request is recognised locally instead.</summary>
     public TimeSpan ChunkDeadline { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Requests per minute across the whole cluster (0: no limit); over it, pieces wait their turn.</summary>
+    public int RequestsPerMinute { get; set; }
+
+    /// <summary>Minutes of audio sent per minute across the whole cluster (0: no limit); over it, pieces wait their turn.</summary>
+    public double AudioMinutesPerMinute { get; set; }
+
     /// <summary>Throws <see cref="ErrorCode.BadOption"/> naming the first setting out of range.</summary>
     public RemoteTranscribeOptions Validate()
     {
@@ -79,6 +85,11 @@ public sealed class RemoteTranscribeOptions
         if (ChunkDeadline <= TimeSpan.Zero)
         {
             Bad($"Remote:ChunkDeadline must be positive, got {ChunkDeadline}");
+        }
+
+        if (RequestsPerMinute < 0 || !(AudioMinutesPerMinute >= 0))
+        {
+            Bad($"Remote:RequestsPerMinute and Remote:AudioMinutesPerMinute must not be negative, got {RequestsPerMinute} and {AudioMinutesPerMinute}");
         }
 
         return this;

@@ -259,6 +259,27 @@ public sealed class OpenAiTranscriptProviderTest(SpokenTalkFixture fixture) : IC
     }
 
     [Fact]
+    public async Task EveryRequestWaitsForAPermitAndTheWaitIsNotCountedAgainstTheDeadline()
+    {
+        await using var fake = await FakeOpenAi.StartAsync(fixture.Talk, c => c.Piece == 1 && c.PieceAttempt == 1
+            ? new FakeReply(FakeAnswer.Status, 503, """{"error":{"message":"overloaded","type":"server_error"}}""")
+            : FakeReply.Transcribe);
+        var permits = new SlowPermits(TimeSpan.FromSeconds(3.5));
+        var openAi = new OpenAiOptions { ApiKey = Key, BaseUrl = fake.BaseUrl };
+        // a deadline shorter than each permit's wait: the pieces still get their answers
+        var provider = new OpenAiTranscriptProvider(Options(r => r.ChunkDeadline = TimeSpan.FromSeconds(3)), openAi, log: new ListLogger(logged),
+            permits: permits);
+        var t = await provider.TranscribeAsync(new TranscribeRequest(fixture.Talk.File, null, fixture.Dir), null, Cancel);
+
+        Assert.All(t!.Chunks!, c => Assert.Equal(("openai", (string?)null), (c.Source, c.Reason)));
+        Assert.Equal(4, fake.Requests);
+        // one permit per request, each for its piece's audio
+        Assert.Equal(fake.Requests, permits.Taken.Count);
+        Assert.All(fake.Calls.Select(c => c.Duration).Order().Zip(permits.Taken.Order()), p => Assert.Equal(p.First, p.Second, 0.15));
+        CountedAndClean(t, fake);
+    }
+
+    [Fact]
     public async Task AzureOpenAiIsReachedThroughItsDeploymentPath()
     {
         await using var fake = await FakeOpenAi.StartAsync(fixture.Talk);
@@ -328,6 +349,18 @@ public sealed class OpenAiTranscriptProviderTest(SpokenTalkFixture fixture) : IC
         Assert.Null(t.Chunks);
         Assert.Null(t.Usage);
         Assert.DoesNotContain("chunks", JsonSerializer.Serialize(t));
+    }
+
+    /// <summary>Permits that each take a while to come, recording the audio seconds asked for.</summary>
+    private sealed class SlowPermits(TimeSpan wait) : IRemotePermits
+    {
+        public ConcurrentQueue<double> Taken { get; } = new();
+
+        public async ValueTask WaitAsync(double audioSeconds, CancellationToken cancel)
+        {
+            await Task.Delay(wait, cancel);
+            Taken.Enqueue(audioSeconds);
+        }
     }
 
     /// <summary>Every log line and exception text, as a sink would write them.</summary>
