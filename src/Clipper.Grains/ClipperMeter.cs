@@ -22,6 +22,7 @@ public sealed class ClipperMeter : IClipperMetrics
     private readonly Counter<long> _failures;
     private readonly Counter<long> _finished;
     private readonly Counter<long> _transcripts;
+    private readonly UpDownCounter<long> _remoteQueued;
     private readonly long[] _queued = new long[Stages.Length];
     private readonly long[] _running = new long[Stages.Length];
     private readonly long[] _runningPeak = new long[Stages.Length];
@@ -39,6 +40,8 @@ public sealed class ClipperMeter : IClipperMetrics
             description: "Jobs that reached a terminal state, by state (grains on this silo).");
         _transcripts = meter.CreateCounter<long>("clipper_transcripts_total",
             description: "Transcripts needed on this silo, by how they came: made (a recogniser or captions ran), cached, or waited (for another job's).");
+        _remoteQueued = meter.CreateUpDownCounter<long>("clipper_remote_transcription_queued",
+            description: "Pieces of audio on this silo waiting for the cluster's rate limit of a remote speech-to-text service.");
         // every stage is reported, zero included, so a scrape sees each series from the start
         meter.CreateObservableGauge("clipper_stage_queued", () => PerStage(_queued),
             description: "Units of work waiting for a free slot of their stage on this silo.");
@@ -64,6 +67,8 @@ public sealed class ClipperMeter : IClipperMetrics
         _stageSeconds.Record(seconds, new("stage", Label(stage)), new("outcome", outcome));
 
     public void Transcript(string how) => _transcripts.Add(1, new KeyValuePair<string, object?>("how", how));
+
+    public void RemoteQueued(string service, int delta) => _remoteQueued.Add(delta, new KeyValuePair<string, object?>("service", service));
 
     public void Retried(Stage stage, string code) => _retries.Add(1, new("stage", Label(stage)), new("code", code));
 

@@ -29,6 +29,9 @@ public interface IClipperMetrics
     /// for another job's transcription of the same video).
     /// </summary>
     void Transcript(string how);
+
+    /// <summary>A piece of audio started (+1) or stopped (-1) waiting for the cluster's rate limit of a remote service.</summary>
+    void RemoteQueued(string service, int delta);
 }
 
 public sealed class NoMetrics : IClipperMetrics
@@ -44,4 +47,6 @@ public sealed class NoMetrics : IClipperMetrics
     public void JobEnded(JobStatus status, string? code) { }
 
     public void Transcript(string how) { }
+
+    public void RemoteQueued(string service, int delta) { }
 }

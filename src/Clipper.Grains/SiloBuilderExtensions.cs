@@ -1,4 +1,5 @@
 using Clipper.Core.Configuration;
+using Clipper.Core.Errors;
 using Clipper.Core.Remote;
 using Clipper.Core.Storage;
 using Clipper.Grains.Stages;
@@ -28,7 +29,16 @@ public static class SiloBuilderExtensions
         services.AddValidatedOptions<JobOptions>(config, JobOptions.Section, (o, c) => o.Check(c));
         // the stage libraries check their own options; their messages start with the setting's name
         services.AddValidatedOptions<FetchOptions>(config, "Clipper:Fetch", (o, c) => c.Run(() => o.Validate()));
-        services.AddValidatedOptions<TranscribeOptions>(config, "Clipper:Transcribe", (o, c) => c.Run(() => o.Validate()));
+        services.AddValidatedOptions<TranscribeOptions>(config, "Clipper:Transcribe", (o, c) => c.Run(() =>
+        {
+            o.Validate();
+            // a remote engine without a key stops the start, not the first job
+            if (o.Engine == "openai" && !(config.GetSection(OpenAiOptions.Section).Get<OpenAiOptions>()?.Configured ?? false))
+            {
+                throw new ClipperException(ErrorCode.BadOption,
+                    "Engine is 'openai' but no OpenAI API key is configured: set CLIPPER_OPENAI_API_KEY (or Clipper:OpenAI:ApiKey)");
+            }
+        }));
         services.AddValidatedOptions<ScoreOptions>(config, "Clipper:Score", (o, c) => c.Run(() => o.Validate()));
         services.AddValidatedOptions<TrackOptions>(config, "Clipper:Track", (o, c) => c.Run(() => o.Validate()));
         services.AddValidatedOptions<EncodeOptions>(config, "Clipper:Encode", (o, c) => c.Run(() => o.Validate()));

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using Clipper.Core.Processes;
 
 namespace Clipper.Stages.Transcribe;
 
@@ -23,6 +24,16 @@ internal static class AudioChunks
 
     /// <summary>The cut goes in the middle of the quietest stretch this long (longer than a stop consonant's closure).</summary>
     private const int QuietFrames = 30;
+
+    /// <summary>Decodes the media's audio to 16 kHz mono s16le in <paramref name="raw"/>.</summary>
+    public static Task DecodeAsync(string media, string raw, TimeSpan timeout, CancellationToken cancel) =>
+        ProcessRunner.RunCheckedAsync(
+        [
+            // aresample's first_pts=0 fills with silence an audio track that starts after the container's start,
+            // so a word's time is its presentation time in the video (what encode's -ss and the captions count in)
+            "ffmpeg", "-nostdin", "-v", "error", "-y", "-i", media, "-vn", "-sn", "-dn", "-af", "aresample=async=1:first_pts=0", "-ac", "1",
+            "-ar", SampleRate.ToString(CultureInfo.InvariantCulture), "-acodec", "pcm_s16le", "-f", "s16le", raw,
+        ], timeout, cancel);
 
     /// <summary>Loudness of every 10 ms frame in dB (full scale is about 90 dB).</summary>
     public static async Task<float[]> FrameLoudnessAsync(string raw, CancellationToken cancel)

@@ -48,13 +48,7 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
         try
         {
             var raw = Path.Combine(dir, "audio.s16");
-            await ProcessRunner.RunCheckedAsync(
-            [
-                // aresample's first_pts=0 fills with silence an audio track that starts after the container's start,
-                // so a word's time is its presentation time in the video (what encode's -ss and the captions count in)
-                "ffmpeg", "-nostdin", "-v", "error", "-y", "-i", request.Media, "-vn", "-sn", "-dn", "-af", "aresample=async=1:first_pts=0", "-ac", "1",
-                "-ar", AudioChunks.SampleRate.ToString(CultureInfo.InvariantCulture), "-acodec", "pcm_s16le", "-f", "s16le", raw,
-            ], options.ExtractTimeout, cancel).ConfigureAwait(false);
+            await AudioChunks.DecodeAsync(request.Media, raw, options.ExtractTimeout, cancel).ConfigureAwait(false);
             progress?.Report(DecodeShare);
             long samples = new FileInfo(raw).Length / 2;
             var chunks = AudioChunks.Plan(await AudioChunks.FrameLoudnessAsync(raw, cancel).ConfigureAwait(false), samples,
@@ -139,7 +133,8 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
         return tasks.SelectMany(t => t.Result).OrderBy(w => w.Start).ToList();
     }
 
-    private async Task<List<Word>> RecogniseChunkAsync(string raw, string dir, AudioChunk chunk, CancellationToken cancel)
+    /// <summary>The words of one chunk of the decoded audio, in seconds of the source (also the remote engine's fall-back).</summary>
+    internal async Task<List<Word>> RecogniseChunkAsync(string raw, string dir, AudioChunk chunk, CancellationToken cancel)
     {
         var file = Path.Combine(dir, $"chunk-{chunk.Index}.s16");
         try

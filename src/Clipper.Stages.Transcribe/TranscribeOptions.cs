@@ -1,4 +1,5 @@
 using Clipper.Core.Errors;
+using Clipper.Stages.Transcribe.Remote;
 
 namespace Clipper.Stages.Transcribe;
 
@@ -7,6 +8,18 @@ namespace Clipper.Stages.Transcribe;
 /// </summary>
 public sealed class TranscribeOptions
 {
+    /// <summary>The engines this build knows: <see cref="Engine"/> takes one of them.</summary>
+    public static readonly IReadOnlyList<string> Engines = ["pocketsphinx", "openai"];
+
+    /// <summary>
+    /// The speech-to-text engine used when the source brings no captions: "pocketsphinx" (local, offline, the default)
+    /// or "openai" (the OpenAI transcription API of Clipper:OpenAI, with pocketsphinx for any piece it fails on).
+    /// </summary>
+    public string Engine { get; set; } = "pocketsphinx";
+
+    /// <summary>How the remote engine cuts, sends and retries (Clipper:Transcribe:Remote).</summary>
+    public RemoteTranscribeOptions Remote { get; set; } = new();
+
     /// <summary>The recogniser binary.</summary>
     public string Pocketsphinx { get; set; } = "/usr/bin/pocketsphinx_continuous";
 
@@ -46,6 +59,12 @@ public sealed class TranscribeOptions
     /// <summary>Throws <see cref="ErrorCode.BadOption"/> naming the first setting out of range.</summary>
     public TranscribeOptions Validate()
     {
+        if (!Engines.Contains(Engine))
+        {
+            Bad($"Engine must be one of {string.Join(", ", Engines)}, got '{Engine}'");
+        }
+
+        Remote.Validate();
         if (double.IsNaN(ChunkSeconds) || ChunkSeconds < 10)
         {
             Bad($"ChunkSeconds must be at least 10, got {ChunkSeconds}");

@@ -1,6 +1,9 @@
 using Clipper.Core.Errors;
 using Clipper.Core.Media;
+using Clipper.Core.Remote;
 using Clipper.Core.Transcripts;
+using Clipper.Stages.Transcribe.Remote;
+using Microsoft.Extensions.Logging;
 
 namespace Clipper.Stages.Transcribe;
 
@@ -26,8 +29,26 @@ public sealed class Transcriber
     }
 
     /// <summary>Side-car captions first, then pocketsphinx.</summary>
-    public static Transcriber Standard(TranscribeOptions options) =>
-        new([new CaptionFileProvider(), new PocketsphinxProvider(options)], options);
+    public static Transcriber Standard(TranscribeOptions options) => Standard(options, new OpenAiOptions());
+
+    /// <summary>
+    /// Side-car captions first, then the engine <see cref="TranscribeOptions.Engine"/> names: pocketsphinx, or the OpenAI
+    /// API of <paramref name="openAi"/> (which falls back to pocketsphinx piece by piece). Throws
+    /// <see cref="ErrorCode.BadOption"/> when the engine is "openai" and no key is configured.
+    /// </summary>
+    public static Transcriber Standard(TranscribeOptions options, OpenAiOptions openAi, TimeProvider? clock = null, ILogger? log = null,
+        IRemotePermits? permits = null)
+    {
+        options.Validate();
+        ITranscriptProvider engine = options.Engine switch
+        {
+            "openai" when !openAi.Configured => throw new ClipperException(ErrorCode.BadOption,
+                "Clipper:Transcribe:Engine is 'openai' but no OpenAI API key is configured: set CLIPPER_OPENAI_API_KEY (or Clipper:OpenAI:ApiKey)"),
+            "openai" => new OpenAiTranscriptProvider(options, openAi, clock, log, permits),
+            _ => new PocketsphinxProvider(options),
+        };
+        return new([new CaptionFileProvider(), engine], options);
+    }
 
     /// <summary>
     /// Transcribes the source. Throws <see cref="ErrorCode.NoSpeech"/> when no provider finds enough speech,

@@ -105,6 +105,31 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public void ARemoteTranscriptShowsWhereEachPieceCameFromAndWhatWasSent()
+    {
+        var remote = View() with
+        {
+            Transcript = new TranscriptResult("transcripts/abc.json", 600, "openai",
+                [new TranscriptPiece(0, 118.2, "openai", 301, 2, null),
+                    new TranscriptPiece(118.2, 240.126, "pocketsphinx", 290, 1, "the API refused the key (HTTP 401): ***; not retried")],
+                new RemoteAsrUsage("openai", "whisper-1", 3, 120.204)),
+        };
+        var source = Report.Build(FinishedJob.From(remote))["source"]!;
+        var chunks = source["transcriptChunks"]!.AsArray();
+        Assert.Equal([("openai", 0.0, 118.2, 2), ("pocketsphinx", 118.2, 240.13, 1)],
+            chunks.Select(c => ((string)c!["source"]!, (double)c["start"]!, (double)c["end"]!, (int)c["requests"]!)));
+        Assert.Null(chunks[0]!["reason"]);
+        Assert.Equal("the API refused the key (HTTP 401): ***; not retried", (string)chunks[1]!["reason"]!);
+        var usage = source["remoteTranscription"]!;
+        Assert.Equal(("openai", "whisper-1", 3, 120.204, 2.003),
+            ((string)usage["service"]!, (string)usage["model"]!, (int)usage["requests"]!, (double)usage["audioSeconds"]!, (double)usage["audioMinutes"]!));
+        // a local transcript has neither
+        var local = Report.Build(FinishedJob.From(View()))["source"]!;
+        Assert.Null(local["transcriptChunks"]);
+        Assert.Null(local["remoteTranscription"]);
+    }
+
+    [Fact]
     public void ThroughTheApiTheReportHasEachFilesBlobAndUrl()
     {
         var job = ApiJob();

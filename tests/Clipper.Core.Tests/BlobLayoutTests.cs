@@ -46,6 +46,11 @@ public sealed class BlobLayoutTests
     {
         Assert.Equal($"transcripts/{Sha}.json", BlobLayout.Transcript(Sha, fromCaptions: false));
         Assert.Equal($"transcripts/{Sha}-captions.json", BlobLayout.Transcript(Sha, fromCaptions: true));
+        // the default engine keeps the keys stored before engines could be chosen; another engine's transcript is kept apart
+        Assert.Equal($"transcripts/{Sha}.json", BlobLayout.Transcript(Sha, fromCaptions: false, engine: "pocketsphinx"));
+        Assert.Equal($"transcripts/{Sha}-openai.json", BlobLayout.Transcript(Sha, fromCaptions: false, engine: "openai"));
+        Assert.Equal($"transcripts/{Sha}-captions.json", BlobLayout.Transcript(Sha, fromCaptions: true, engine: "openai"));
+        Assert.Equal("transcripts/sites/youtube/abc-openai.json", BlobLayout.SiteTranscript("youtube", "abc", fromCaptions: false, engine: "openai"));
     }
 
     [Fact]

@@ -37,6 +37,16 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public void TheOpenAiEngineWithoutAKeyStopsTheStartNamingTheVariable()
+    {
+        Assert.Equal("Clipper:Transcribe:Engine is 'openai' but no OpenAI API key is configured: set CLIPPER_OPENAI_API_KEY (or Clipper:OpenAI:ApiKey)",
+            StartWith(new() { ["Clipper:Transcribe:Engine"] = "openai" }));
+        Assert.Null(StartWith(new() { ["Clipper:Transcribe:Engine"] = "openai", ["Clipper:OpenAI:ApiKey"] = "sk-test" }));
+        Assert.Equal("Clipper:Transcribe:Engine must be one of pocketsphinx, openai, got 'whisperx'",
+            StartWith(new() { ["Clipper:Transcribe:Engine"] = "whisperx" }));
+    }
+
+    [Fact]
     public void AValueThatDoesNotConvertNamesItsKey()
     {
         var problem = StartWith(new() { ["Clipper:Job:MaxAttempts"] = "many" });

@@ -20,7 +20,8 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
     IReadOnlyDictionary<string, DateTimeOffset>? StageStartedAt, SourceSite? Site = null)
 {
     public static FinishedJob From(JobView v) => new(v.JobId, v.Source!.DisplayName,
-        new SourceFacts(v.Spec!.Input, v.Source.Sha256, v.Source.Duration, v.Source.Width, v.Source.Height, v.Transcript!.Provider, v.Transcript.Words),
+        new SourceFacts(v.Spec!.Input, v.Source.Sha256, v.Source.Duration, v.Source.Width, v.Source.Height, v.Transcript!.Provider, v.Transcript.Words,
+            v.Transcript.Pieces, v.Transcript.Remote),
         v.Clips.Select(c =>
         {
             var e = v.Encoded[c.Index];
@@ -39,8 +40,9 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
             i.Duration > 0 ? i.Duration : null, i.PageUrl) : null);
 }
 
-/// <summary>What the silo learnt of the source (with a JobView only).</summary>
-public sealed record SourceFacts(string Input, string Sha256, double Duration, int Width, int Height, string Transcript, int Words);
+/// <summary>What the silo learnt of the source (with a JobView only); a remote engine's pieces and usage when one was used.</summary>
+public sealed record SourceFacts(string Input, string Sha256, double Duration, int Width, int Height, string Transcript, int Words,
+    IReadOnlyList<TranscriptPiece>? TranscriptPieces = null, RemoteAsrUsage? RemoteTranscription = null);
 
 public sealed record FinishedClip(int Rank, double Start, double End, int Score, Clipper.Core.Clips.Scores Scores, string Reason,
     string Title, ClipFiles Files, ClipWork? Work)
@@ -117,6 +119,31 @@ public static class Report
             source["height"] = f.Height;
             source["transcript"] = f.Transcript;
             source["words"] = f.Words;
+            if (f.TranscriptPieces is { } pieces)
+            {
+                // which piece of the audio the remote engine transcribed and which fell back to the local one, and why
+                source["transcriptChunks"] = new JsonArray(pieces.Select(p => (JsonNode)new JsonObject
+                {
+                    ["start"] = Round(p.Start),
+                    ["end"] = Round(p.End),
+                    ["source"] = p.Source,
+                    ["words"] = p.Words,
+                    ["requests"] = p.Requests,
+                    ["reason"] = p.Reason,
+                }).ToArray());
+            }
+
+            if (f.RemoteTranscription is { } u)
+            {
+                source["remoteTranscription"] = new JsonObject
+                {
+                    ["service"] = u.Service,
+                    ["model"] = u.Model,
+                    ["requests"] = u.Requests,
+                    ["audioSeconds"] = u.AudioSeconds,
+                    ["audioMinutes"] = Math.Round(u.AudioSeconds / 60, 3),
+                };
+            }
         }
 
         if (job.Site is { } site)

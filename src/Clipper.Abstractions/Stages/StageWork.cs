@@ -32,8 +32,27 @@ public sealed record SourceResult(string SourceKey, string Sha256, string Displa
 [GenerateSerializer, Immutable, Alias("clipper.SourceSite")]
 public sealed record SourceSite(string Extractor, string VideoId, string Title, string? Uploader, double? Duration, string PageUrl);
 
+/// <summary>
+/// The stored transcript's key and size; for a remote engine (added last and nullable, so stored states without them
+/// still load) where each piece of the audio got its words and what the remote service was sent.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.TranscriptResult")]
-public sealed record TranscriptResult(string TranscriptKey, int Words, string Provider);
+public sealed record TranscriptResult(string TranscriptKey, int Words, string Provider, TranscriptPiece[]? Pieces = null,
+    RemoteAsrUsage? Remote = null)
+{
+    /// <summary>The result for a transcript stored under <paramref name="key"/>.</summary>
+    public static TranscriptResult Of(string key, Clipper.Core.Transcripts.Transcript t) => new(key, t.Words.Count, t.Provider,
+        t.Chunks?.Select(c => new TranscriptPiece(c.Start, c.End, c.Source, c.Words, c.Requests, c.Reason)).ToArray(),
+        t.Usage is { } u ? new RemoteAsrUsage(u.Service, u.Model, u.Requests, u.AudioSeconds) : null);
+}
+
+/// <summary>A piece of the audio a remote engine was sent: its core in seconds, whose words it holds, why it fell back.</summary>
+[GenerateSerializer, Immutable, Alias("clipper.TranscriptPiece")]
+public sealed record TranscriptPiece(double Start, double End, string Source, int Words, int Requests, string? Reason);
+
+/// <summary>What a remote speech-to-text service was sent for one transcript: requests and billed audio seconds.</summary>
+[GenerateSerializer, Immutable, Alias("clipper.RemoteAsrUsage")]
+public sealed record RemoteAsrUsage(string Service, string Model, int Requests, double AudioSeconds);
 
 /// <summary>Method is "face" or "centre"; Reason says why a centre crop was used.</summary>
 [GenerateSerializer, Immutable, Alias("clipper.TrackResult")]

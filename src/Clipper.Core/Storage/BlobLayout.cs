@@ -47,22 +47,29 @@ public static class BlobLayout
     /// <summary>Side-car captions of a source ("srt" or "vtt", with or without the dot).</summary>
     public static string Captions(string sha256, string extension) => Source(sha256, extension);
 
-    /// <summary>The transcript of a source; one made from side-car captions is kept apart from a recognised one.</summary>
-    public static string Transcript(string sha256, bool fromCaptions) =>
-        $"transcripts/{sha256}{(fromCaptions ? "-captions" : "")}.json";
+    /// <summary>
+    /// The transcript of a source; one made from side-car captions is kept apart from a recognised one, and one by an
+    /// engine other than the default (<paramref name="engine"/> "openai", say) apart from pocketsphinx's.
+    /// </summary>
+    public static string Transcript(string sha256, bool fromCaptions, string? engine = null) =>
+        $"transcripts/{sha256}{Variant(fromCaptions, engine)}.json";
+
+    /// <summary>"-captions", "-ENGINE" for a recogniser other than pocketsphinx, or nothing (the keys stored before engines were chosen).</summary>
+    private static string Variant(bool fromCaptions, string? engine) =>
+        fromCaptions ? "-captions" : engine is null or "pocketsphinx" ? "" : "-" + engine;
 
     /// <summary>
     /// The transcript of a site's video by the site's own id (so a second download of the same video, whatever its
     /// bytes, is not transcribed again): transcripts/sites/EXTRACTOR/ID.json. An id that is not plain letters, digits,
     /// '-' and '_' (up to 64) is named by its SHA-256.
     /// </summary>
-    public static string SiteTranscript(string extractor, string videoId, bool fromCaptions)
+    public static string SiteTranscript(string extractor, string videoId, bool fromCaptions, string? engine = null)
     {
         static string Part(string s) =>
             s.Length is > 0 and <= 64 && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
                 ? s
                 : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(s)));
-        return $"transcripts/sites/{Part(extractor.ToLowerInvariant())}/{Part(videoId)}{(fromCaptions ? "-captions" : "")}.json";
+        return $"transcripts/sites/{Part(extractor.ToLowerInvariant())}/{Part(videoId)}{Variant(fromCaptions, engine)}.json";
     }
 
     /// <summary>"clip-01": the file stem of a clip's outputs.</summary>

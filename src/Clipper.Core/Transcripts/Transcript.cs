@@ -36,10 +36,16 @@ public sealed record Word
     public double Confidence { get; }
 }
 
-/// <summary>A word-level transcript of a whole source. <see cref="Provider"/> names where it came from ("captions", "pocketsphinx").</summary>
+/// <summary>
+/// A word-level transcript of a whole source. <see cref="Provider"/> names where it came from ("captions", "pocketsphinx",
+/// "openai"). A remote engine adds <see cref="Chunks"/> (which piece of the audio came from where, and why) and
+/// <see cref="Usage"/> (what was sent); both are absent in older stored transcripts, which still load.
+/// </summary>
 public sealed record Transcript(
     [property: JsonPropertyName("words")] IReadOnlyList<Word> Words,
-    [property: JsonPropertyName("provider")] string Provider)
+    [property: JsonPropertyName("provider")] string Provider,
+    [property: JsonPropertyName("chunks"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TranscriptChunk>? Chunks = null,
+    [property: JsonPropertyName("usage"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RemoteUsage? Usage = null)
 {
     /// <summary>The words that overlap [start, end), in order.</summary>
     public IReadOnlyList<Word> Between(double start, double end) =>
@@ -48,3 +54,26 @@ public sealed record Transcript(
     [JsonIgnore]
     public string Text => string.Join(' ', Words.Select(w => w.Text));
 }
+
+/// <summary>
+/// One piece of the audio a remote engine transcribed: its core [<see cref="Start"/>, <see cref="End"/>) in seconds of
+/// the source (the words whose centre lies there are this piece's), the engine whose words it holds ("openai", or
+/// "pocketsphinx" when the remote call failed for good), why it fell back, and how many requests it took.
+/// </summary>
+public sealed record TranscriptChunk(
+    [property: JsonPropertyName("start")] double Start,
+    [property: JsonPropertyName("end")] double End,
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("words")] int Words,
+    [property: JsonPropertyName("requests")] int Requests,
+    [property: JsonPropertyName("reason"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Reason = null);
+
+/// <summary>
+/// What a remote engine was sent for one transcript: HTTP requests (every attempt, failed ones too) and the seconds of
+/// audio it transcribed (the durations its answers stated, which is what the provider bills).
+/// </summary>
+public sealed record RemoteUsage(
+    [property: JsonPropertyName("service")] string Service,
+    [property: JsonPropertyName("model")] string Model,
+    [property: JsonPropertyName("requests")] int Requests,
+    [property: JsonPropertyName("audioSeconds")] double AudioSeconds);

@@ -1,6 +1,7 @@
 using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Stages;
 using Clipper.Abstractions.Work;
+using Clipper.Core.Remote;
 using Clipper.Core.Samples;
 using Clipper.Core.Storage;
 using Clipper.Stages.Encode;
@@ -30,7 +31,7 @@ public sealed class StageExecutor : IStageRunner, IDisposable
 
     public StageExecutor(IBlobStore blobs, IOptions<ClipperOptions> options, IOptions<JobOptions> jobs,
         IOptions<FetchOptions> fetch, IOptions<TranscribeOptions> transcribe, IOptions<ScoreOptions> score,
-        IOptions<TrackOptions> track, IOptions<EncodeOptions> encode, ILogger<StageExecutor> log,
+        IOptions<TrackOptions> track, IOptions<EncodeOptions> encode, IOptions<OpenAiOptions> openAi, ILogger<StageExecutor> log,
         IClipperMetrics metrics, IHostApplicationLifetime lifetime, IGrainFactory grains, TimeProvider clock)
     {
         // a stopping process stops its tools at once (their process trees killed), not when grains deactivate:
@@ -57,7 +58,8 @@ public sealed class StageExecutor : IStageRunner, IDisposable
         _adapters = new()
         {
             [Stage.Fetch] = new FetchAdapter(fetcher),
-            [Stage.Transcribe] = new TranscribeAdapter(blobs, Transcriber.Standard(transcribe.Value), grains, jobs.Value, metrics, clock, log),
+            [Stage.Transcribe] = new TranscribeAdapter(blobs, Transcriber.Standard(transcribe.Value, openAi.Value, clock, log,
+                new GrainRemotePermits(grains, "openai", transcribe.Value.Remote, metrics, clock)), transcribe.Value.Engine, grains, jobs.Value, metrics, clock, log),
             [Stage.Score] = new ScoreAdapter(blobs, score.Value),
             [Stage.Track] = _track,
             [Stage.Encode] = new EncodeAdapter(blobs, encoder),

@@ -13,17 +13,18 @@ namespace Clipper.Grains.Stages;
 /// <see cref="ITranscriptLeaseGrain"/> first, and a second job of the same video waits for the first one's transcript
 /// instead of making its own.
 /// </summary>
-internal sealed class TranscribeAdapter(IBlobStore blobs, Transcriber transcriber, IGrainFactory grains, JobOptions jobs,
+internal sealed class TranscribeAdapter(IBlobStore blobs, Transcriber transcriber, string engine, IGrainFactory grains, JobOptions jobs,
     IClipperMetrics metrics, TimeProvider clock, ILogger log) : IStageAdapter
 {
     public async Task<StageOutput> RunAsync(StageWork work, UnitWorkspace unit, IProgress<double> progress, CancellationToken cancel)
     {
         var source = work.Source!;
         bool fromCaptions = source.CaptionsKey is not null;
-        var keys = new List<string> { BlobLayout.Transcript(source.Sha256, fromCaptions) };
+        // each engine's transcript is cached apart: switching to a remote engine does not serve pocketsphinx's words
+        var keys = new List<string> { BlobLayout.Transcript(source.Sha256, fromCaptions, engine) };
         if (source.Site is { } site)
         {
-            keys.Add(BlobLayout.SiteTranscript(site.Extractor, site.VideoId, fromCaptions));
+            keys.Add(BlobLayout.SiteTranscript(site.Extractor, site.VideoId, fromCaptions, engine));
         }
 
         if (await CachedAsync(keys, cancel) is { } cached)
@@ -70,7 +71,7 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Transcriber transcribe
                     await blobs.WriteJsonAsync(key, t, cancel);
                 }
 
-                return new Transcribed(new TranscriptResult(keys[0], t.Words.Count, t.Provider));
+                return new Transcribed(TranscriptResult.Of(keys[0], t));
             }
             finally
             {
@@ -104,7 +105,7 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Transcriber transcribe
                 }
             }
 
-            return new Transcribed(new TranscriptResult(keys[0], cached.Words.Count, cached.Provider));
+            return new Transcribed(TranscriptResult.Of(keys[0], cached));
         }
 
         return null;
