@@ -22,6 +22,9 @@ public sealed class ClipperMeter : IClipperMetrics
     private readonly Counter<long> _failures;
     private readonly Counter<long> _finished;
     private readonly Counter<long> _transcripts;
+    private readonly Counter<long> _rankings;
+    private readonly Counter<long> _llmTokens;
+    private readonly Counter<long> _breakerOpened;
     private readonly long[] _queued = new long[Stages.Length];
     private readonly long[] _running = new long[Stages.Length];
     private readonly long[] _runningPeak = new long[Stages.Length];
@@ -39,6 +42,11 @@ public sealed class ClipperMeter : IClipperMetrics
             description: "Jobs that reached a terminal state, by state (grains on this silo).");
         _transcripts = meter.CreateCounter<long>("clipper_transcripts_total",
             description: "Transcripts needed on this silo, by how they came: made (a recogniser or captions ran), cached, or waited (for another job's).");
+        _rankings = meter.CreateCounter<long>("clipper_llm_rankings_total",
+            description: "LLM rankings, by outcome: llm (answered), llm_cached (no call) or the failure code that left the heuristic ranking standing.");
+        _llmTokens = meter.CreateCounter<long>("clipper_llm_tokens_total", description: "Tokens the LLM ranking calls used, by direction (in, out).");
+        _breakerOpened = meter.CreateCounter<long>("clipper_llm_breaker_opened_total",
+            description: "Times an LLM provider's circuit breaker opened (no job calls it for Clipper:Score:BreakerOpenFor), by provider.");
         // every stage is reported, zero included, so a scrape sees each series from the start
         meter.CreateObservableGauge("clipper_stage_queued", () => PerStage(_queued),
             description: "Units of work waiting for a free slot of their stage on this silo.");
@@ -64,6 +72,15 @@ public sealed class ClipperMeter : IClipperMetrics
         _stageSeconds.Record(seconds, new("stage", Label(stage)), new("outcome", outcome));
 
     public void Transcript(string how) => _transcripts.Add(1, new KeyValuePair<string, object?>("how", how));
+
+    public void LlmRanking(string outcome, int inputTokens, int outputTokens)
+    {
+        _rankings.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        _llmTokens.Add(inputTokens, new KeyValuePair<string, object?>("direction", "in"));
+        _llmTokens.Add(outputTokens, new KeyValuePair<string, object?>("direction", "out"));
+    }
+
+    public void LlmBreakerOpened(string provider) => _breakerOpened.Add(1, new KeyValuePair<string, object?>("provider", provider));
 
     public void Retried(Stage stage, string code) => _retries.Add(1, new("stage", Label(stage)), new("code", code));
 

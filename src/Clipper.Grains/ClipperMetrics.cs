@@ -29,6 +29,12 @@ public interface IClipperMetrics
     /// for another job's transcription of the same video).
     /// </summary>
     void Transcript(string how);
+
+    /// <summary>An LLM ranking ended: "llm", "llm_cached" or its failure code (the heuristic ranking stood).</summary>
+    void LlmRanking(string outcome, int inputTokens, int outputTokens);
+
+    /// <summary>A provider's circuit breaker opened (its grain runs on this silo).</summary>
+    void LlmBreakerOpened(string provider);
 }
 
 public sealed class NoMetrics : IClipperMetrics
@@ -44,4 +50,8 @@ public sealed class NoMetrics : IClipperMetrics
     public void JobEnded(JobStatus status, string? code) { }
 
     public void Transcript(string how) { }
+
+    public void LlmRanking(string outcome, int inputTokens, int outputTokens) { }
+
+    public void LlmBreakerOpened(string provider) { }
 }

@@ -1,6 +1,7 @@
 using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Stages;
 using Clipper.Abstractions.Work;
+using Clipper.Core.Remote;
 using Clipper.Core.Samples;
 using Clipper.Core.Storage;
 using Clipper.Stages.Encode;
@@ -30,7 +31,7 @@ public sealed class StageExecutor : IStageRunner, IDisposable
 
     public StageExecutor(IBlobStore blobs, IOptions<ClipperOptions> options, IOptions<JobOptions> jobs,
         IOptions<FetchOptions> fetch, IOptions<TranscribeOptions> transcribe, IOptions<ScoreOptions> score,
-        IOptions<TrackOptions> track, IOptions<EncodeOptions> encode, ILogger<StageExecutor> log,
+        IOptions<TrackOptions> track, IOptions<EncodeOptions> encode, IOptions<OpenAiOptions> openAi, ILogger<StageExecutor> log,
         IClipperMetrics metrics, IHostApplicationLifetime lifetime, IGrainFactory grains, TimeProvider clock)
     {
         // a stopping process stops its tools at once (their process trees killed), not when grains deactivate:
@@ -58,7 +59,7 @@ public sealed class StageExecutor : IStageRunner, IDisposable
         {
             [Stage.Fetch] = new FetchAdapter(fetcher),
             [Stage.Transcribe] = new TranscribeAdapter(blobs, Transcriber.Standard(transcribe.Value), grains, jobs.Value, metrics, clock, log),
-            [Stage.Score] = new ScoreAdapter(blobs, score.Value),
+            [Stage.Score] = new ScoreAdapter(blobs, score.Value, openAi.Value, grains, metrics),
             [Stage.Track] = _track,
             [Stage.Encode] = new EncodeAdapter(blobs, encoder),
         };

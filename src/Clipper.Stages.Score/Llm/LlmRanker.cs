@@ -312,7 +312,7 @@ public sealed class LlmRanker(ChatClient chat, string model, ScoreOptions settin
             b.Append(CultureInfo.InvariantCulture, $"{c.Id} {c.FirstSentence} {c.LastSentence} {c.Window.Start:0.000} {c.Window.End:0.000}\n");
         }
 
-        return $"llm-cache/{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(b.ToString())))}.json";
+        return BlobLayout.LlmCache(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(b.ToString()))));
     }
 
     private async Task<LlmOutcome?> ReadCacheAsync(string key, CancellationToken cancel)
