@@ -41,6 +41,12 @@ public sealed class FakeOpenAi : IAsyncDisposable
 
     public string? LastAuthorization { get; private set; }
 
+    /// <summary>The last request's path.</summary>
+    public string? LastPath { get; private set; }
+
+    /// <summary>The last request's api-key header (Azure's way of sending the key).</summary>
+    public string? LastApiKey { get; private set; }
+
     /// <summary>The last answer's body, as sent.</summary>
     public string? LastResponse { get; private set; }
 
@@ -72,7 +78,10 @@ public sealed class FakeOpenAi : IAsyncDisposable
         var response = c.Response;
         try
         {
-            if (c.Request.HttpMethod != "POST" || c.Request.Url!.AbsolutePath != "/v1/chat/completions")
+            LastPath = c.Request.Url!.AbsolutePath;
+            // OpenAI's route, or Azure OpenAI's (a deployment per model)
+            bool azure = LastPath.StartsWith("/openai/deployments/", StringComparison.Ordinal) && LastPath.EndsWith("/chat/completions", StringComparison.Ordinal);
+            if (c.Request.HttpMethod != "POST" || (LastPath != "/v1/chat/completions" && !azure))
             {
                 await SendAsync(response, 404, """{"error":{"message":"no such route","type":"invalid_request_error"}}""");
                 return;
@@ -82,6 +91,7 @@ public sealed class FakeOpenAi : IAsyncDisposable
             string body = await new StreamReader(c.Request.InputStream, Encoding.UTF8).ReadToEndAsync();
             LastRequest = body;
             LastAuthorization = c.Request.Headers["Authorization"];
+            LastApiKey = c.Request.Headers["api-key"];
             var request = JsonNode.Parse(body)!.AsObject();
             var format = request["response_format"]!;
             if ((string?)format["type"] != "json_schema" || (bool?)format["json_schema"]!["strict"] != true)

@@ -235,6 +235,24 @@ public sealed class LlmRankerTest : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_azure_endpoint_is_called_through_the_azure_client_at_its_deployment()
+    {
+        var settings = Settings();
+        var openAi = new OpenAiOptions { ApiKey = Key, AzureEndpoint = _fake.BaseUrl[..^"/v1".Length] + "/", RequestTimeout = TimeSpan.FromSeconds(30) };
+        var t = Transcript();
+        var proposal = ClipSelector.Propose(t, Duration(t), _clips, settings, settings.LlmCandidates);
+        var candidates = LlmBlend.Candidates(proposal);
+        var ranker = new LlmRanker(openAi.CreateClient().GetChatClient(openAi.ChatModel), openAi.ChatModel, settings, _blobs,
+            new LocalLlmGate(new CircuitBreaker(3, TimeSpan.FromMinutes(5), _time)), openAi.Redact);
+
+        var outcome = await ranker.RankAsync("transcript-hash-1", "English", candidates, CancellationToken.None);
+
+        Assert.Equal("llm", outcome.Code);
+        Assert.Equal("/openai/deployments/gpt-4o-mini/chat/completions", _fake.LastPath);
+        Assert.Equal(Key, _fake.LastApiKey);
+    }
+
+    [Fact]
     public async Task The_key_is_in_no_stored_blob()
     {
         await RankAsync(Settings());
