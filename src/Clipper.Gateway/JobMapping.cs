@@ -79,6 +79,24 @@ public static class JobMapping
             };
         }
 
+        if (v.Ranking is { } r)
+        {
+            job.Ranking = new Ranking
+            {
+                Method = r.Method,
+                Outcome = r.Outcome,
+                Detail = r.Detail ?? "",
+                Model = r.Model ?? "",
+                Scorer = r.Scorer ?? "",
+                PromptHash = r.PromptHash ?? "",
+                AuditUrl = r.AuditKey is null ? "" : $"/api/jobs/{Uri.EscapeDataString(v.JobId)}/ranking",
+                InputTokens = r.InputTokens,
+                OutputTokens = r.OutputTokens,
+                CostUsd = r.CostUsd,
+                PricesAsOf = r.PricesAsOf ?? "",
+            };
+        }
+
         foreach (var c in v.Clips)
         {
             var clip = new Clip
@@ -90,7 +108,14 @@ public static class JobMapping
                 Scores = new Scores { Hook = c.Hook, Completeness = c.Completeness, Density = c.Density, Emotion = c.Emotion },
                 Reason = c.Reason,
                 Title = c.Title,
+                Description = c.Description,
+                RankedBy = c.RankedBy,
+                HeuristicScore = c.HeuristicScore,
+                HeuristicReason = c.HeuristicReason,
+                LlmScore = c.LlmScore,
+                LlmScores = c.LlmHook < 0 ? null : new LlmScores { Hook = c.LlmHook, Payoff = c.LlmPayoff, Clarity = c.LlmClarity, Shareability = c.LlmShareability },
             };
+            clip.Hashtags.AddRange(c.Tags());
             if (v.Encoded.TryGetValue(c.Index, out var e))
             {
                 clip.Finished = true;

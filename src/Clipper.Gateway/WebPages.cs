@@ -35,6 +35,7 @@ public static class WebPages
         app.MapGet("/api/jobs/{id}", DetailAsync);
         app.MapGet("/api/jobs/{id}/events", EventsAsync);
         app.MapGet("/api/jobs/{id}/webhooks", WebhooksAsync);
+        app.MapGet("/api/jobs/{id}/ranking", RankingAsync);
         app.MapGet("/files/{**blob}", FileAsync);
     }
 
@@ -103,6 +104,22 @@ public static class WebPages
         }
 
         return Results.Text(new JsonObject { ["endpoints"] = endpoints }.ToJsonString(), "application/json");
+    }
+
+    /// <summary>
+    /// The job's LLM ranking audit (<see cref="BlobLayout.LlmAudit"/>): the outcome, stamp, candidates, verdicts and the
+    /// exact request and response, the key taken out when it was stored. 404 job_not_found for a job that is unknown or
+    /// was not ranked by an LLM.
+    /// </summary>
+    private static async Task<IResult> RankingAsync(string id, IGrainFactory grains, IBlobStore blobs, HttpContext http)
+    {
+        var v = await grains.GetGrain<IVideoJobGrain>(id).Get();
+        if (v?.Ranking?.AuditKey is not { } key || !await blobs.ExistsAsync(key, http.RequestAborted))
+        {
+            return HttpErrors.Result(new ClipperException(ErrorCode.JobNotFound, $"no LLM ranking audit for job {id}"));
+        }
+
+        return Results.Bytes(await blobs.GetBytesAsync(key, http.RequestAborted), "application/json");
     }
 
     /// <summary>

@@ -23,6 +23,9 @@ public sealed class ClipperMeter : IClipperMetrics
     private readonly Counter<long> _finished;
     private readonly Counter<long> _transcripts;
     private readonly UpDownCounter<long> _remoteQueued;
+    private readonly Counter<long> _rankings;
+    private readonly Counter<long> _llmTokens;
+    private readonly Counter<long> _breakerOpened;
     private readonly long[] _queued = new long[Stages.Length];
     private readonly long[] _running = new long[Stages.Length];
     private readonly long[] _runningPeak = new long[Stages.Length];
@@ -42,6 +45,11 @@ public sealed class ClipperMeter : IClipperMetrics
             description: "Transcripts needed on this silo, by how they came: made (a recogniser or captions ran), cached, or waited (for another job's).");
         _remoteQueued = meter.CreateUpDownCounter<long>("clipper_remote_transcription_queued",
             description: "Pieces of audio on this silo waiting for the cluster's rate limit of a remote speech-to-text service.");
+        _rankings = meter.CreateCounter<long>("clipper_llm_rankings_total",
+            description: "LLM rankings, by outcome: llm (answered), llm_cached (no call) or the failure code that left the heuristic ranking standing.");
+        _llmTokens = meter.CreateCounter<long>("clipper_llm_tokens_total", description: "Tokens the LLM ranking calls used, by direction (in, out).");
+        _breakerOpened = meter.CreateCounter<long>("clipper_llm_breaker_opened_total",
+            description: "Times an LLM provider's circuit breaker opened (no job calls it for Clipper:Score:BreakerOpenFor), by provider.");
         // every stage is reported, zero included, so a scrape sees each series from the start
         meter.CreateObservableGauge("clipper_stage_queued", () => PerStage(_queued),
             description: "Units of work waiting for a free slot of their stage on this silo.");
@@ -69,6 +77,14 @@ public sealed class ClipperMeter : IClipperMetrics
     public void Transcript(string how) => _transcripts.Add(1, new KeyValuePair<string, object?>("how", how));
 
     public void RemoteQueued(string service, int delta) => _remoteQueued.Add(delta, new KeyValuePair<string, object?>("service", service));
+    public void LlmRanking(string outcome, int inputTokens, int outputTokens)
+    {
+        _rankings.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+        _llmTokens.Add(inputTokens, new KeyValuePair<string, object?>("direction", "in"));
+        _llmTokens.Add(outputTokens, new KeyValuePair<string, object?>("direction", "out"));
+    }
+
+    public void LlmBreakerOpened(string provider) => _breakerOpened.Add(1, new KeyValuePair<string, object?>("provider", provider));
 
     public void Retried(Stage stage, string code) => _retries.Add(1, new("stage", Label(stage)), new("code", code));
 

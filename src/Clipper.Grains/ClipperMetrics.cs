@@ -32,6 +32,11 @@ public interface IClipperMetrics
 
     /// <summary>A piece of audio started (+1) or stopped (-1) waiting for the cluster's rate limit of a remote service.</summary>
     void RemoteQueued(string service, int delta);
+    /// <summary>An LLM ranking ended: "llm", "llm_cached" or its failure code (the heuristic ranking stood).</summary>
+    void LlmRanking(string outcome, int inputTokens, int outputTokens);
+
+    /// <summary>A provider's circuit breaker opened (its grain runs on this silo).</summary>
+    void LlmBreakerOpened(string provider);
 }
 
 public sealed class NoMetrics : IClipperMetrics
@@ -49,4 +54,7 @@ public sealed class NoMetrics : IClipperMetrics
     public void Transcript(string how) { }
 
     public void RemoteQueued(string service, int delta) { }
+    public void LlmRanking(string outcome, int inputTokens, int outputTokens) { }
+
+    public void LlmBreakerOpened(string provider) { }
 }

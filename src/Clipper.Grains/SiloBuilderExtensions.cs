@@ -39,7 +39,16 @@ public static class SiloBuilderExtensions
                     "Engine is 'openai' but no OpenAI API key is configured: set CLIPPER_OPENAI_API_KEY (or Clipper:OpenAI:ApiKey)");
             }
         }));
-        services.AddValidatedOptions<ScoreOptions>(config, "Clipper:Score", (o, c) => c.Run(() => o.Validate()));
+        services.AddValidatedOptions<ScoreOptions>(config, "Clipper:Score", (o, c) => c.Run(() =>
+        {
+            o.Validate();
+            // ranking with an LLM needs a key: a start-up error, not a job that silently ranks by the heuristic
+            if (o.RankWithLlm && string.IsNullOrWhiteSpace(config[$"{OpenAiOptions.Section}:ApiKey"]))
+            {
+                throw new ClipperException(ErrorCode.BadOption,
+                    "Rank is 'llm' but no OpenAI API key is configured: set CLIPPER_OPENAI_API_KEY (or Clipper:OpenAI:ApiKey)");
+            }
+        }));
         services.AddValidatedOptions<TrackOptions>(config, "Clipper:Track", (o, c) => c.Run(() => o.Validate()));
         services.AddValidatedOptions<EncodeOptions>(config, "Clipper:Encode", (o, c) => c.Run(() => o.Validate()));
         services.AddValidatedOptions<WebhookOptions>(config, WebhookOptions.Section, (o, c) => o.Check(c));

@@ -22,12 +22,34 @@ public static class ClipSelector
     public static IReadOnlyList<ScoredClip> Select(Transcript transcript, double sourceDurationSeconds, ClipOptions options, ScoreOptions settings)
     {
         var ranked = Rank(transcript, sourceDurationSeconds, options, settings);
+        return Choose(ranked, options.MaxClips, settings).Select((c, i) => Clip(i + 1, c)).ToList();
+    }
+
+    /// <summary>
+    /// What the heuristic proposes to an LLM: the transcript's sentences and its best <paramref name="count"/>
+    /// candidates, chosen as <see cref="Select"/> chooses (no overlap, no repeat), best first.
+    /// </summary>
+    public static Proposal Propose(Transcript transcript, double sourceDurationSeconds, ClipOptions options, ScoreOptions settings, int count)
+    {
+        var (sentences, ranked) = RankWithSentences(transcript, sourceDurationSeconds, options, settings);
+        return new Proposal(sentences, Choose(ranked, count, settings), sourceDurationSeconds);
+    }
+
+    /// <summary>A heuristic pick as a clip: its rating, offline publish metadata, ranked by the heuristic.</summary>
+    internal static ScoredClip Clip(int index, Candidate c) =>
+        new(index, Round3(c.Window.Start), Round3(c.Window.End), c.Rating.Score, c.Rating.Scores, c.Rating.Reason, c.Rating.Title,
+            Publish.Description(c.Window), Publish.Hashtags(c.Window),
+            new ClipRanking("heuristic", c.Rating.Score, null, c.Rating.Score, c.Rating.Reason, null));
+
+    /// <summary>The best windows, best first, until <paramref name="max"/> or the scores fall below the minimum.</summary>
+    internal static List<Candidate> Choose(IReadOnlyList<Candidate> ranked, int max, ScoreOptions settings)
+    {
         var chosen = new List<Candidate>();
         var repeats = new RepeatGuard(settings);
         var titles = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var c in ranked)
         {
-            if (chosen.Count >= options.MaxClips)
+            if (chosen.Count >= max)
             {
                 break;
             }
@@ -53,12 +75,15 @@ public static class ClipSelector
             titles.Add(c.Rating.Title);
         }
 
-        return chosen.Select((c, i) => new ScoredClip(i + 1, Round3(c.Window.Start), Round3(c.Window.End), c.Rating.Score,
-            c.Rating.Scores, c.Rating.Reason, c.Rating.Title)).ToList();
+        return chosen;
     }
 
     /// <summary>Every window that passes the length and density filters, rated, best first (ties: earlier first).</summary>
-    public static IReadOnlyList<Candidate> Rank(Transcript transcript, double sourceDurationSeconds, ClipOptions options, ScoreOptions settings)
+    public static IReadOnlyList<Candidate> Rank(Transcript transcript, double sourceDurationSeconds, ClipOptions options, ScoreOptions settings) =>
+        RankWithSentences(transcript, sourceDurationSeconds, options, settings).Ranked;
+
+    private static (IReadOnlyList<Sentence> Sentences, IReadOnlyList<Candidate> Ranked) RankWithSentences(Transcript transcript,
+        double sourceDurationSeconds, ClipOptions options, ScoreOptions settings)
     {
         options.Validate();
         settings.Validate();
@@ -83,10 +108,10 @@ public static class ClipSelector
         }
 
         var scorer = new HeuristicScorer(settings);
-        return clear.Select(w => new Candidate(w, scorer.Rate(w)))
+        return (split.Sentences, clear.Select(w => new Candidate(w, scorer.Rate(w)))
             .OrderByDescending(c => c.Rating.Score)
             .ThenBy(c => c.Window.Start)
-            .ToList();
+            .ToList());
     }
 
     /// <summary>
@@ -101,18 +126,14 @@ public static class ClipSelector
         for (int i = 0; i < n; i++)
         {
             double first = sentences[i].Start;
-            double before = i == 0 ? first : (first - sentences[i - 1].End) / 2;
-            double start = Math.Max(0, first - Math.Min(settings.LeadInSeconds, Math.Max(0, before)));
             for (int j = i; j < n; j++)
             {
-                double last = sentences[j].End;
-                if (last - first > options.MaxSeconds)
+                if (sentences[j].End - first > options.MaxSeconds)
                 {
                     break;
                 }
 
-                double after = j + 1 == n ? sourceDuration - last : (sentences[j + 1].Start - last) / 2;
-                double end = Math.Min(Math.Max(sourceDuration, last), last + Math.Min(settings.TailSeconds, Math.Max(0, after)));
+                var (start, end) = Bounds(sentences, i, j, sourceDuration, settings);
                 double d = end - start;
                 if (d > options.MaxSeconds)
                 {
@@ -127,6 +148,22 @@ public static class ClipSelector
         }
 
         return output;
+    }
+
+    /// <summary>
+    /// A clip of sentences i..j: its speech plus the lead-in and tail, each at most half the pause to the neighbouring
+    /// word, so neighbouring clips never share a word.
+    /// </summary>
+    internal static (double Start, double End) Bounds(IReadOnlyList<Sentence> sentences, int i, int j, double sourceDuration, ScoreOptions settings)
+    {
+        int n = sentences.Count;
+        double first = sentences[i].Start;
+        double before = i == 0 ? first : (first - sentences[i - 1].End) / 2;
+        double start = Math.Max(0, first - Math.Min(settings.LeadInSeconds, Math.Max(0, before)));
+        double last = sentences[j].End;
+        double after = j + 1 == n ? sourceDuration - last : (sentences[j + 1].Start - last) / 2;
+        double end = Math.Min(Math.Max(sourceDuration, last), last + Math.Min(settings.TailSeconds, Math.Max(0, after)));
+        return (start, end);
     }
 
     private static ClipperException NoSpeech(List<Window> windows, IReadOnlyList<Sentence> sentences, ClipOptions options, ScoreOptions settings)
@@ -144,5 +181,8 @@ public static class ClipSelector
             $"no {range} stretch holds clear speech (needs {settings.MinWordsPerSecond:0.0}–{settings.MaxWordsPerSecond:0.0} words/s and mean confidence {settings.MinMeanConfidence:0.00}; the busiest has {best.WordsPerSecond:0.00} words/s, confidence {best.MeanConfidence:0.00}): music, silence or unintelligible audio"));
     }
 
-    private static double Round3(double v) => Math.Round(v * 1000, MidpointRounding.AwayFromZero) / 1000.0;
+    internal static double Round3(double v) => Math.Round(v * 1000, MidpointRounding.AwayFromZero) / 1000.0;
 }
+
+/// <summary>The heuristic's proposal: the transcript's sentences, its picks (best first) and the source's length.</summary>
+public sealed record Proposal(IReadOnlyList<Sentence> Sentences, IReadOnlyList<Candidate> Picks, double SourceDuration);

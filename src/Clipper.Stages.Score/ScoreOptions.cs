@@ -60,6 +60,45 @@ public sealed class ScoreOptions
     /// <summary>A candidate whose opening sentence is this much said by a chosen clip (or that says this much of a chosen clip's opening) is a repeat.</summary>
     public double RepeatedOpeningShare { get; set; } = 0.5;
 
+    /// <summary>How clips are ranked: <c>heuristic</c> (the default, offline) or <c>llm</c> (the heuristic's proposals re-ranked by a chat model; needs CLIPPER_OPENAI_API_KEY).</summary>
+    public string Rank { get; set; } = "heuristic";
+
+    /// <summary>How many candidates the heuristic proposes to the LLM (at least the job's clip count are sent).</summary>
+    public int LlmCandidates { get; set; } = 12;
+
+    /// <summary>The LLM's weight in the blended score.</summary>
+    public double LlmWeight { get; set; } = 0.7;
+
+    /// <summary>The heuristic's weight in the blended score.</summary>
+    public double HeuristicWeight { get; set; } = 0.3;
+
+    /// <summary>How long the one ranking call may take before the heuristic ranking stands (<c>llm_timeout</c>).</summary>
+    public TimeSpan LlmTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The seed sent with every ranking call (with temperature 0, for answers that repeat).</summary>
+    public long LlmSeed { get; set; } = 1717;
+
+    /// <summary>The ranking prompt's system message (<c>{language}</c> is replaced); changing it changes the stamp and the cache key.</summary>
+    public string LlmPromptTemplate { get; set; } = Llm.LlmPrompt.DefaultTemplate;
+
+    /// <summary>Consecutive failed ranking calls after which the provider is not called for <see cref="BreakerOpenFor"/>.</summary>
+    public int BreakerFailures { get; set; } = 3;
+
+    /// <summary>How long the circuit breaker stays open (no job calls the provider) once it opened.</summary>
+    public TimeSpan BreakerOpenFor { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>US dollars per million input tokens (default: gpt-4o-mini's list price as of <see cref="LlmPricesAsOf"/>).</summary>
+    public decimal LlmInputPricePerMillion { get; set; } = 0.15m;
+
+    /// <summary>US dollars per million output tokens (default: gpt-4o-mini's list price as of <see cref="LlmPricesAsOf"/>).</summary>
+    public decimal LlmOutputPricePerMillion { get; set; } = 0.60m;
+
+    /// <summary>When the prices were read off the provider's price list: a label, not a truth; set your own.</summary>
+    public string LlmPricesAsOf { get; set; } = "2024-07-18 gpt-4o-mini list price";
+
+    /// <summary>Whether <see cref="Rank"/> asks for the LLM.</summary>
+    public bool RankWithLlm => string.Equals(Rank, "llm", StringComparison.OrdinalIgnoreCase);
+
     internal double TotalWeight => HookWeight + CompletenessWeight + DensityWeight + EmotionWeight;
 
     /// <summary>Throws <see cref="ErrorCode.BadOption"/> naming the first setting out of range.</summary>
@@ -98,6 +137,31 @@ public sealed class ScoreOptions
         if (!(MaxRepeatedShare > 0) || MaxRepeatedShare > 1 || !(RepeatedOpeningShare > 0) || RepeatedOpeningShare > 1)
         {
             Bad($"MaxRepeatedShare and RepeatedOpeningShare must be in (0, 1], got {MaxRepeatedShare} and {RepeatedOpeningShare}");
+        }
+
+        if (!string.Equals(Rank, "heuristic", StringComparison.OrdinalIgnoreCase) && !RankWithLlm)
+        {
+            Bad($"Rank must be 'heuristic' or 'llm', got '{Rank}'");
+        }
+
+        if (LlmCandidates < 1 || LlmCandidates > 50)
+        {
+            Bad($"LlmCandidates must be 1..50, got {LlmCandidates}");
+        }
+
+        if (LlmWeight < 0 || HeuristicWeight < 0 || !(LlmWeight + HeuristicWeight > 0))
+        {
+            Bad($"LlmWeight and HeuristicWeight must not be negative nor both zero, got {LlmWeight} and {HeuristicWeight}");
+        }
+
+        if (LlmTimeout <= TimeSpan.Zero || BreakerOpenFor <= TimeSpan.Zero || BreakerFailures < 1)
+        {
+            Bad($"LlmTimeout and BreakerOpenFor must be positive and BreakerFailures at least 1, got {LlmTimeout}, {BreakerOpenFor} and {BreakerFailures}");
+        }
+
+        if (string.IsNullOrWhiteSpace(LlmPromptTemplate) || LlmInputPricePerMillion < 0 || LlmOutputPricePerMillion < 0)
+        {
+            Bad("LlmPromptTemplate must not be empty and the LLM prices must not be negative");
         }
 
         return this;

@@ -68,6 +68,31 @@ public sealed class ReportTests
     private static readonly string[] ClipFields = ["rank", "start", "end", "score", "scores", "reason", "title", "video", "thumbnail", "captions"];
 
     [Fact]
+    public void AnLlmRankedJobReportsTheOutcomeBothScoresTheReasonAndThePublishMetadata()
+    {
+        var llm = new ClipPlan(1, 10.004, 40.5, 74, 90, 80, 70, 60, "a question every founder asks", "Why Startups Fail",
+            "The one mistake behind most failed startups.", ["#startups", "#founders", "#product"], "llm", 61,
+            "strong hook: opens with a question", 80, 85, 70, 75, 90);
+        var view = View() with
+        {
+            Clips = [llm],
+            Ranking = new RankSummary("llm", "llm_cached", null, "gpt-4o-mini", "clipper-llm-rank/1", "0123456789abcdef",
+                "jobs/job-1/llm-audit.json", 0, 0, 0, "2024-07-18 gpt-4o-mini list price"),
+        };
+        var report = Report.Build(FinishedJob.From(view));
+        var clip = report["clips"]![0]!;
+        Assert.Equal(("a question every founder asks", "The one mistake behind most failed startups.", "#startups #founders #product"),
+            ((string)clip["reason"]!, (string)clip["description"]!, string.Join(' ', clip["hashtags"]!.AsArray().Select(h => (string)h!))));
+        Assert.Equal(("llm", 61, 80, 74, "strong hook: opens with a question"), ((string)clip["ranking"]!["by"]!, (int)clip["ranking"]!["heuristic"]!,
+            (int)clip["ranking"]!["llm"]!, (int)clip["ranking"]!["blended"]!, (string)clip["ranking"]!["heuristicReason"]!));
+        Assert.Equal(("llm_cached", true, "0123456789abcdef", "jobs/job-1/llm-audit.json"), ((string)report["ranking"]!["outcome"]!,
+            (bool)report["ranking"]!["cached"]!, (string)report["ranking"]!["promptHash"]!, (string)report["ranking"]!["audit"]!));
+        var table = new StringWriter();
+        Report.PrintTable(table, FinishedJob.From(view));
+        Assert.Contains("Why Startups Fail  #startups #founders #product", table.ToString());
+    }
+
+    [Fact]
     public void BothSidesReportEachClipAlike()
     {
         var inProcess = Report.Build(FinishedJob.From(View()))["clips"]!.AsArray();

@@ -26,6 +26,8 @@ public sealed class OptionsValidationTests
     [InlineData("Clipper:Job:Encode:Timeout", "-00:01:00", "Clipper:Job:Encode:Timeout must be a positive time span (hh:mm:ss), got -00:01:00")]
     [InlineData("Clipper:JanitorInterval", "00:00:00", "Clipper:JanitorInterval must be a positive time span (hh:mm:ss), got 00:00:00")]
     [InlineData("Clipper:Score:MinScore", "120", "Clipper:Score:MinScore must be 0..100, got 120")]
+    [InlineData("Clipper:Score:Rank", "llm", "Clipper:Score:Rank is 'llm' but no OpenAI API key is configured: set CLIPPER_OPENAI_API_KEY (or Clipper:OpenAI:ApiKey)")]
+    [InlineData("Clipper:Score:Rank", "gpt", "Clipper:Score:Rank must be 'heuristic' or 'llm', got 'gpt'")]
     [InlineData("Clipper:Track:MinFaceScore", "2", "Clipper:Track:MinFaceScore must be between 0 and 1, was 2")]
     [InlineData("Clipper:Transcribe:Parallelism", "0", "Clipper:Transcribe:Parallelism must be at least 1, got 0")]
     [InlineData("Clipper:Fetch:MaxRedirects", "-1", "Clipper:Fetch:MaxRedirects must not be negative, got -1")]
@@ -44,6 +46,12 @@ public sealed class OptionsValidationTests
         Assert.Null(StartWith(new() { ["Clipper:Transcribe:Engine"] = "openai", ["Clipper:OpenAI:ApiKey"] = "sk-test" }));
         Assert.Equal("Clipper:Transcribe:Engine must be one of pocketsphinx, openai, got 'whisperx'",
             StartWith(new() { ["Clipper:Transcribe:Engine"] = "whisperx" }));
+    }
+
+    [Fact]
+    public void RankingWithAnLlmStartsWhenAKeyIsConfigured()
+    {
+        Assert.Null(StartWith(new() { ["Clipper:Score:Rank"] = "llm", ["Clipper:OpenAI:ApiKey"] = "sk-test" }));
     }
 
     [Fact]

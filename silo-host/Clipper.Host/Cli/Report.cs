@@ -17,7 +17,7 @@ namespace Clipper.Host.Cli;
 /// a JobView; each artifact's URL (and its expiry) with a Job.
 /// </summary>
 public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? Source, IReadOnlyList<FinishedClip> Clips,
-    IReadOnlyDictionary<string, DateTimeOffset>? StageStartedAt, SourceSite? Site = null)
+    IReadOnlyDictionary<string, DateTimeOffset>? StageStartedAt, SourceSite? Site = null, RankSummary? Ranking = null)
 {
     public static FinishedJob From(JobView v) => new(v.JobId, v.Source!.DisplayName,
         new SourceFacts(v.Spec!.Input, v.Source.Sha256, v.Source.Duration, v.Source.Width, v.Source.Height, v.Transcript!.Provider, v.Transcript.Words,
@@ -28,16 +28,26 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
             var t = v.Tracked[c.Index];
             return new FinishedClip(c.Index, c.Start, c.End, c.Score, new(c.Hook, c.Completeness, c.Density, c.Emotion), c.Reason, c.Title,
                 new(new(e.VideoKey), new(e.ThumbnailKey), new(e.SrtKey), new(e.VttKey)),
-                new ClipWork(t.Method, t.Reason, v.WorkedOn.GetValueOrDefault(WorkId.Encode(c.Index).ToString())));
+                new ClipWork(t.Method, t.Reason, v.WorkedOn.GetValueOrDefault(WorkId.Encode(c.Index).ToString())))
+            {
+                Publish = new ClipPublish(c.Description, c.Tags(), c.RankedBy, c.HeuristicScore, c.HeuristicReason, c.LlmScore),
+            };
         }).ToList(),
-        v.StageStartedAt, v.Source.Site);
+        v.StageStartedAt, v.Source.Site, v.Ranking);
 
     public static FinishedJob From(Job j) => new(j.JobId, j.Source, null,
         j.Clips.Select(c => new FinishedClip(c.Rank, c.Start, c.End, c.Score,
             new(c.Scores.Hook, c.Scores.Completeness, c.Scores.Density, c.Scores.Emotion), c.Reason, c.Title,
-            new(Delivered.From(c.Video), Delivered.From(c.Thumbnail), Delivered.From(c.Srt), Delivered.From(c.Vtt)), null)).ToList(),
+            new(Delivered.From(c.Video), Delivered.From(c.Thumbnail), Delivered.From(c.Srt), Delivered.From(c.Vtt)), null)
+        {
+            Publish = new ClipPublish(c.Description, [.. c.Hashtags], c.RankedBy.Length == 0 ? "heuristic" : c.RankedBy, c.HeuristicScore,
+                c.HeuristicReason, c.LlmScore),
+        }).ToList(),
         null, j.SourceInfo is { } i ? new SourceSite(i.Extractor, i.VideoId, i.Title, i.Uploader.Length == 0 ? null : i.Uploader,
-            i.Duration > 0 ? i.Duration : null, i.PageUrl) : null);
+            i.Duration > 0 ? i.Duration : null, i.PageUrl) : null,
+        j.Ranking is { } r ? new RankSummary(r.Method, r.Outcome, r.Detail.Length == 0 ? null : r.Detail, r.Model.Length == 0 ? null : r.Model,
+            r.Scorer.Length == 0 ? null : r.Scorer, r.PromptHash.Length == 0 ? null : r.PromptHash, r.AuditUrl.Length == 0 ? null : r.AuditUrl,
+            r.InputTokens, r.OutputTokens, r.CostUsd, r.PricesAsOf.Length == 0 ? null : r.PricesAsOf) : null);
 }
 
 /// <summary>What the silo learnt of the source (with a JobView only); a remote engine's pieces and usage when one was used.</summary>
@@ -49,7 +59,14 @@ public sealed record FinishedClip(int Rank, double Start, double End, int Score,
 {
     /// <summary>"clip-01": the file stem of this clip's files in the output directory.</summary>
     public string Stem => BlobLayout.ClipStem(Rank);
+
+    /// <summary>Publish metadata and how the clip was ranked (absent from a server that predates them).</summary>
+    public ClipPublish? Publish { get; init; }
 }
+
+/// <summary>A clip's description and hashtags, and how it was ranked: by "heuristic" or "llm", with both scores (-1: no LLM score).</summary>
+public sealed record ClipPublish(string Description, IReadOnlyList<string> Hashtags, string RankedBy, int HeuristicScore,
+    string HeuristicReason, int LlmScore);
 
 /// <summary>A clip's four files as blobs, each with the URL it is delivered from when it came through the API.</summary>
 public sealed record ClipFiles(Delivered Video, Delivered Thumbnail, Delivered Srt, Delivered Vtt)
@@ -172,10 +189,25 @@ public static class Report
                 ["scores"] = new JsonObject { ["hook"] = c.Scores.Hook, ["completeness"] = c.Scores.Completeness, ["density"] = c.Scores.Density, ["emotion"] = c.Scores.Emotion },
                 ["reason"] = c.Reason,
                 ["title"] = c.Title,
+                ["description"] = c.Publish?.Description,
+                ["hashtags"] = c.Publish is { } tags ? new JsonArray([.. tags.Hashtags.Select(h => (JsonNode)h)]) : null,
                 ["video"] = c.Stem + ".mp4",
                 ["thumbnail"] = c.Stem + ".jpg",
                 ["captions"] = new JsonObject { ["srt"] = c.Stem + ".srt", ["vtt"] = c.Stem + ".vtt" },
             };
+            if (c.Publish is { } p)
+            {
+                // why the clip was picked: the LLM's reason when it ranked the clip (above), the heuristic's always
+                clip["ranking"] = new JsonObject
+                {
+                    ["by"] = p.RankedBy,
+                    ["heuristic"] = p.HeuristicScore,
+                    ["llm"] = p.LlmScore < 0 ? null : p.LlmScore,
+                    ["blended"] = c.Score,
+                    ["heuristicReason"] = p.HeuristicReason,
+                };
+            }
+
             if (c.Work is { } w)
             {
                 var crop = new JsonObject { ["method"] = w.CropMethod };
@@ -203,6 +235,25 @@ public static class Report
         }
 
         var root = new JsonObject { ["job"] = job.JobId, ["source"] = source, ["clips"] = clips };
+        if (job.Ranking is { } r)
+        {
+            root["ranking"] = new JsonObject
+            {
+                ["method"] = r.Method,
+                ["outcome"] = r.Outcome,
+                ["detail"] = r.Detail,
+                ["cached"] = r.Outcome == "llm_cached",
+                ["model"] = r.Model,
+                ["scorer"] = r.Scorer,
+                ["promptHash"] = r.PromptHash,
+                ["audit"] = r.AuditKey,
+                ["inputTokens"] = r.InputTokens,
+                ["outputTokens"] = r.OutputTokens,
+                ["costUsd"] = r.CostUsd,
+                ["pricesAsOf"] = r.PricesAsOf,
+            };
+        }
+
         if (job.StageStartedAt is { } stages)
         {
             var timings = new JsonObject();
@@ -226,7 +277,8 @@ public static class Report
         foreach (var c in job.Clips)
         {
             var range = $"{Clock(c.Start)}–{Clock(c.End)}";
-            stdout.WriteLine(string.Create(inv, $"{c.Rank,-4} {c.Score,-5} {range,-17} {c.Title}"));
+            var tags = c.Publish is { Hashtags.Count: > 0 } p ? "  " + string.Join(' ', p.Hashtags) : "";
+            stdout.WriteLine(string.Create(inv, $"{c.Rank,-4} {c.Score,-5} {range,-17} {c.Title}{tags}"));
         }
     }
 

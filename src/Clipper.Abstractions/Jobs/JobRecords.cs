@@ -53,19 +53,59 @@ public sealed record WebhookList(Webhook[] Endpoints)
     public override string ToString() => $"[{string.Join(", ", Endpoints)}]";
 }
 
-/// <summary>A chosen clip (the serializable twin of <see cref="ScoredClip"/>).</summary>
+/// <summary>
+/// A chosen clip (the serializable twin of <see cref="ScoredClip"/>). The publish metadata and the ranking's facts came
+/// later, last and with defaults, so a plan stored before them still loads: <see cref="RankedBy"/> "heuristic" or
+/// "llm", the heuristic's score and reason (always computed), the LLM's score and sub-scores (-1 when it did not judge
+/// the clip); <see cref="Score"/> is the blend that ordered the clips.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.ClipPlan")]
 public sealed record ClipPlan(int Index, double Start, double End, int Score, int Hook, int Completeness, int Density,
-    int Emotion, string Reason, string Title)
+    int Emotion, string Reason, string Title, string Description = "", string[]? Hashtags = null, string RankedBy = "heuristic",
+    int HeuristicScore = -1, string HeuristicReason = "", int LlmScore = -1, int LlmHook = -1, int LlmPayoff = -1,
+    int LlmClarity = -1, int LlmShareability = -1)
 {
     public static ClipPlan From(ScoredClip c) => new(c.Index, c.Start, c.End, c.Score, c.Scores.Hook,
-        c.Scores.Completeness, c.Scores.Density, c.Scores.Emotion, c.Reason, c.Title);
+        c.Scores.Completeness, c.Scores.Density, c.Scores.Emotion, c.Reason, c.Title, c.Description, [.. c.Hashtags ?? []],
+        c.Ranking?.By ?? "heuristic", c.Ranking?.Heuristic ?? c.Score, c.Ranking?.HeuristicReason ?? c.Reason,
+        c.Ranking?.Llm ?? -1, c.Ranking?.LlmScores?.Hook ?? -1, c.Ranking?.LlmScores?.Payoff ?? -1,
+        c.Ranking?.LlmScores?.Clarity ?? -1, c.Ranking?.LlmScores?.Shareability ?? -1);
 
     public ScoredClip ToScoredClip() =>
-        new(Index, Start, End, Score, new Scores(Hook, Completeness, Density, Emotion), Reason, Title);
+        new(Index, Start, End, Score, new Scores(Hook, Completeness, Density, Emotion), Reason, Title, Description, Hashtags ?? [],
+            new ClipRanking(RankedBy, HeuristicScore, LlmScore < 0 ? null : LlmScore, Score, HeuristicReason,
+                LlmHook < 0 ? null : new LlmScores(LlmHook, LlmPayoff, LlmClarity, LlmShareability)));
+
+    /// <summary>The hashtags, none for a plan stored before they existed.</summary>
+    public IReadOnlyList<string> Tags() => Hashtags ?? [];
+
+    public bool Equals(ClipPlan? other) =>
+        other is not null && Index == other.Index && Start.Equals(other.Start) && End.Equals(other.End) && Score == other.Score
+        && Hook == other.Hook && Completeness == other.Completeness && Density == other.Density && Emotion == other.Emotion
+        && Reason == other.Reason && Title == other.Title && Description == other.Description && Tags().SequenceEqual(other.Tags())
+        && RankedBy == other.RankedBy && HeuristicScore == other.HeuristicScore && HeuristicReason == other.HeuristicReason
+        && LlmScore == other.LlmScore && LlmHook == other.LlmHook && LlmPayoff == other.LlmPayoff && LlmClarity == other.LlmClarity
+        && LlmShareability == other.LlmShareability;
+
+    public override int GetHashCode() => HashCode.Combine(Index, Start, End, Score, Title);
 
     /// <summary>"clip-01": the file stem of this clip's outputs.</summary>
     public string Stem => Clipper.Core.Storage.BlobLayout.ClipStem(Index);
+}
+
+/// <summary>
+/// How a job's clips were ranked: <see cref="Method"/> as asked ("heuristic" or "llm"); <see cref="Outcome"/> what
+/// happened: "heuristic", "llm" (the model answered), "llm_cached" (an earlier identical answer, no call) or a failure
+/// code (llm_timeout, llm_http_404, …; the heuristic ranking stands), with <see cref="Detail"/>. With an LLM: the
+/// stamp (scorer version, model, prompt hash), the audit blob (exact request and response), and the call's tokens and
+/// cost (0 when cached or failed before an answer) at the price table dated <see cref="PricesAsOf"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("clipper.RankSummary")]
+public sealed record RankSummary(string Method, string Outcome, string? Detail = null, string? Model = null, string? Scorer = null,
+    string? PromptHash = null, string? AuditKey = null, int InputTokens = 0, int OutputTokens = 0, double CostUsd = 0,
+    string? PricesAsOf = null)
+{
+    public static readonly RankSummary Heuristic = new("heuristic", "heuristic");
 }
 
 /// <summary>Why a job failed: a stable code, a message for people, and the tool's stderr tail when there was one.</summary>

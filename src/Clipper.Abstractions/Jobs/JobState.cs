@@ -24,6 +24,8 @@ public sealed class JobState
     [Id(13)] public Dictionary<string, DateTimeOffset> StageStartedAt { get; set; } = [];
     /// <summary>What is known of each unit of work that ran or failed: attempts, retry time, silo, seconds, last error.</summary>
     [Id(16)] public List<UnitState> Units { get; set; } = [];
+    /// <summary>How the clips were ranked (null before scoring, and for jobs scored before it was kept).</summary>
+    [Id(20)] public RankSummary? Ranking { get; set; }
 
     // Written by builds before the typed work graph (keyed "fetch", "track-3"); read once on activation and moved
     // into Units by JobStateUpgrade, then left empty. Never reuse these ids.
@@ -94,4 +96,5 @@ public sealed record JobView(
     DateTimeOffset? FinishedAt,
     IReadOnlyDictionary<string, DateTimeOffset> StageStartedAt,
     IReadOnlyDictionary<string, double> WorkSeconds,
-    IReadOnlyDictionary<string, JobError>? LastErrors = null);
+    IReadOnlyDictionary<string, JobError>? LastErrors = null,
+    RankSummary? Ranking = null);

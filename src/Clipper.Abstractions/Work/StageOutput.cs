@@ -13,9 +13,9 @@ public sealed record SourceFetched([property: Id(0)] SourceResult Source) : Stag
 [GenerateSerializer, Immutable, Alias("clipper.Transcribed")]
 public sealed record Transcribed([property: Id(0)] TranscriptResult Transcript) : StageOutput;
 
-/// <summary>The chosen clips (possibly none).</summary>
+/// <summary>The chosen clips (possibly none), and how they were ranked (absent in outputs made before it existed).</summary>
 [GenerateSerializer, Immutable, Alias("clipper.Scored")]
-public sealed record Scored([property: Id(0)] IReadOnlyList<ClipPlan> Clips) : StageOutput;
+public sealed record Scored([property: Id(0)] IReadOnlyList<ClipPlan> Clips, [property: Id(1)] RankSummary? Ranking = null) : StageOutput;
 
 [GenerateSerializer, Immutable, Alias("clipper.Tracked")]
 public sealed record Tracked([property: Id(0)] TrackResult Track) : StageOutput;

@@ -46,9 +46,29 @@ public sealed record Scores(int Hook, int Completeness, int Density, int Emotion
 
 /// <summary>
 /// A chosen clip: a window of the source in seconds, its composite score (0–100), sub-scores, a one-line reason
-/// naming what drove the score, and a title. <see cref="Index"/> is its rank, 1 = best.
+/// naming what drove the score (the LLM's when it ranked the clip), and a title. <see cref="Index"/> is its rank, 1 = best.
+/// <see cref="Description"/> and <see cref="Hashtags"/> are its publish metadata; <see cref="Ranking"/> says how it
+/// was ranked (absent in records made before it existed).
 /// </summary>
-public sealed record ScoredClip(int Index, double Start, double End, int Score, Scores Scores, string Reason, string Title)
+public sealed record ScoredClip(int Index, double Start, double End, int Score, Scores Scores, string Reason, string Title,
+    string Description = "", IReadOnlyList<string>? Hashtags = null, ClipRanking? Ranking = null)
 {
+    /// <summary>By value, the hashtags too (a record compares a list by reference).</summary>
+    public bool Equals(ScoredClip? other) =>
+        other is not null && Index == other.Index && Start.Equals(other.Start) && End.Equals(other.End) && Score == other.Score
+        && Scores == other.Scores && Reason == other.Reason && Title == other.Title && Description == other.Description
+        && (Hashtags ?? []).SequenceEqual(other.Hashtags ?? []) && Ranking == other.Ranking;
+
+    public override int GetHashCode() => HashCode.Combine(Index, Start, End, Score, Title);
+
     public double Duration => End - Start;
 }
+
+/// <summary>
+/// How a clip was ranked: <see cref="By"/> "heuristic" or "llm"; the heuristic's score and reason (always computed);
+/// the LLM's score and sub-scores when it judged the clip; the blend that ordered the clips.
+/// </summary>
+public sealed record ClipRanking(string By, int Heuristic, int? Llm, int Blended, string HeuristicReason, LlmScores? LlmScores);
+
+/// <summary>The LLM's sub-scores of a clip, each 0–100.</summary>
+public sealed record LlmScores(int Hook, int Payoff, int Clarity, int Shareability);

@@ -10,6 +10,8 @@ namespace Clipper.Core.Storage;
 /// <item><c>transcripts/&lt;sha256&gt;[-captions].json</c>: a transcript cached by source identity.</item>
 /// <item><c>jobs/&lt;job&gt;/crop/clip-NN.json</c>: a clip's crop path.</item>
 /// <item><c>jobs/&lt;job&gt;/clip-NN.mp4|srt|vtt|jpg</c>: a clip's files.</item>
+/// <item><c>jobs/&lt;job&gt;/llm-audit.json</c>: the LLM ranking's exact request and response, the key taken out.</item>
+/// <item><c>llm-cache/&lt;sha256&gt;.json</c>: an LLM ranking's answer by (transcript, candidates, model, prompt).</item>
 /// </list>
 /// </summary>
 public static class BlobLayout
@@ -78,6 +80,12 @@ public static class BlobLayout
     public static string Crop(string jobId, int clipIndex) => $"{JobsPrefix}{jobId}/crop/{ClipStem(clipIndex)}.json";
 
     public static ClipKeys Clip(string jobId, int clipIndex) => new($"{JobsPrefix}{jobId}/{ClipStem(clipIndex)}");
+
+    /// <summary>The job's LLM ranking audit: the exact request and response, the verdicts and the outcome.</summary>
+    public static string LlmAudit(string jobId) => $"{JobsPrefix}{jobId}/llm-audit.json";
+
+    /// <summary>A cached LLM ranking answer by the hash of what was asked.</summary>
+    public static string LlmCache(string sha256) => $"llm-cache/{sha256}.json";
 
     /// <summary>True for a job's outputs (what the pages may serve).</summary>
     public static bool IsJobOutput(string key) => key.StartsWith(JobsPrefix, StringComparison.Ordinal);

@@ -149,6 +149,7 @@ public static class JobPlan
                 break;
             case Scored c:
                 s.Clips = c.Clips.ToList();
+                s.Ranking = c.Ranking;
                 break;
             case Tracked t when t.Track.ClipIndex == u.Index:
                 s.Tracked[u.Index] = t.Track;
