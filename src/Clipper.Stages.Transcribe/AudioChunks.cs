@@ -85,6 +85,81 @@ internal static class AudioChunks
         return output;
     }
 
+    /// <summary>
+    /// Cuts a chunk into utterances for a decoder that takes each piece whole: a piece longer than
+    /// <paramref name="maxSeconds"/> is cut in its quietest 0.3 s, and so is any piece whose quietest 0.3 s is a
+    /// pause (no louder than the audio's noise floor plus <paramref name="pauseDb"/>); no cut leaves a piece
+    /// shorter than <paramref name="minSeconds"/>. A piece that is all pause is left out: the decoder, which is
+    /// told every piece holds speech, would find words in silence. Returns frame ranges [start, end) relative to
+    /// the chunk, in order.
+    /// </summary>
+    public static IReadOnlyList<(int Start, int End)> Utterances(float[] loudness, AudioChunk chunk, double minSeconds,
+        double maxSeconds, double pauseDb)
+    {
+        int first = (int)(chunk.FirstSample / SamplesPerFrame);
+        int end = (int)Math.Min(loudness.Length, (chunk.EndSample + SamplesPerFrame - 1) / SamplesPerFrame);
+        int min = Math.Max(QuietFrames, (int)Math.Round(minSeconds * FramesPerSecond));
+        int max = Math.Max(2 * min, (int)Math.Round(maxSeconds * FramesPerSecond));
+        float pause = NoiseFloor(loudness) + (float)pauseDb;
+        var output = new List<(int, int)>();
+        Split(first, end);
+        return output;
+
+        void Split(int from, int to)
+        {
+            if (to - from >= 2 * min)
+            {
+                int cut = QuietestCentre(loudness, from + min - (QuietFrames / 2), to - min - (QuietFrames / 2) + 1);
+                if (to - from > max || MeanLoudness(loudness, cut - (QuietFrames / 2)) <= pause)
+                {
+                    Split(from, cut);
+                    Split(cut, to);
+                    return;
+                }
+            }
+
+            if (Loudest(loudness, from, to) > pause)
+            {
+                output.Add((from - first, to - first));
+            }
+        }
+    }
+
+    /// <summary>The 5th percentile of the frames' loudness: the level of the audio's quiet stretches.</summary>
+    private static float NoiseFloor(float[] loudness)
+    {
+        if (loudness.Length == 0)
+        {
+            return 0;
+        }
+
+        var sorted = (float[])loudness.Clone();
+        Array.Sort(sorted);
+        return sorted[sorted.Length / 20];
+    }
+
+    private static float Loudest(float[] loudness, int from, int to)
+    {
+        float max = float.MinValue;
+        for (int i = from; i < to; i++)
+        {
+            max = Math.Max(max, loudness[i]);
+        }
+
+        return max;
+    }
+
+    private static double MeanLoudness(float[] loudness, int start)
+    {
+        double sum = 0;
+        for (int i = start; i < start + QuietFrames; i++)
+        {
+            sum += loudness[i];
+        }
+
+        return sum / QuietFrames;
+    }
+
     /// <summary>Centre of the window of <see cref="QuietFrames"/> frames, starting in [lo, hi), with the lowest mean loudness.</summary>
     private static int QuietestCentre(float[] loudness, int lo, int hi)
     {

@@ -20,8 +20,30 @@ public sealed class TranscribeOptions
     /// <summary>How the remote engine cuts, sends and retries (Clipper:Transcribe:Remote).</summary>
     public RemoteTranscribeOptions Remote { get; set; } = new();
 
-    /// <summary>The recogniser binary.</summary>
+    /// <summary>
+    /// How pocketsphinx listens: <see cref="PocketsphinxMethod.Utterances"/> (the default) cuts the audio in its
+    /// pauses and decodes every piece whole with <c>pocketsphinx_batch</c>; <see cref="PocketsphinxMethod.Continuous"/>
+    /// streams each chunk through <c>pocketsphinx_continuous</c>, whose own voice detector splits it (the way before).
+    /// </summary>
+    public PocketsphinxMethod Method { get; set; } = PocketsphinxMethod.Utterances;
+
+    /// <summary>The recogniser binary of <see cref="PocketsphinxMethod.Continuous"/>.</summary>
     public string Pocketsphinx { get; set; } = "/usr/bin/pocketsphinx_continuous";
+
+    /// <summary>The recogniser binary of <see cref="PocketsphinxMethod.Utterances"/>.</summary>
+    public string PocketsphinxBatch { get; set; } = "/usr/bin/pocketsphinx_batch";
+
+    /// <summary><see cref="PocketsphinxMethod.Utterances"/>: no cut leaves a piece shorter than this.</summary>
+    public double UtteranceMinSeconds { get; set; } = 2;
+
+    /// <summary><see cref="PocketsphinxMethod.Utterances"/>: a piece longer than this is cut at its quietest moment.</summary>
+    public double UtteranceMaxSeconds { get; set; } = 25;
+
+    /// <summary>
+    /// <see cref="PocketsphinxMethod.Utterances"/>: a quiet 0.3 s no louder than the audio's noise floor (its 5th
+    /// percentile) plus this many dB is a pause, and the audio is cut there.
+    /// </summary>
+    public double PauseDb { get; set; } = 10;
 
     /// <summary>The model directory: acoustic model <c>en-us/</c>, <c>en-us.lm.bin</c> and <c>cmudict-en-us.dict</c>.</summary>
     public string ModelDir { get; set; } = "/usr/share/pocketsphinx/model/en-us";
@@ -30,8 +52,9 @@ public sealed class TranscribeOptions
     public double ChunkSeconds { get; set; } = 60;
 
     /// <summary>
-    /// Search settings handed to pocketsphinx after the model files, e.g. <c>-fwdflat no</c> (skip the second,
-    /// flat-lexicon pass). Empty: pocketsphinx's own defaults.
+    /// Search settings handed to pocketsphinx after the model files, e.g. <c>-ds 2</c>. Empty: pocketsphinx's own
+    /// defaults, except that <see cref="PocketsphinxMethod.Utterances"/> skips the second, flat-lexicon pass
+    /// (<c>-fwdflat no</c>) unless these name <c>-fwdflat</c>.
     /// </summary>
     public List<string> DecoderArguments { get; set; } = [];
 
@@ -70,6 +93,21 @@ public sealed class TranscribeOptions
             Bad($"ChunkSeconds must be at least 10, got {ChunkSeconds}");
         }
 
+        if (!(UtteranceMinSeconds >= 0.5) || !(UtteranceMaxSeconds >= 2 * UtteranceMinSeconds))
+        {
+            Bad($"UtteranceMinSeconds must be at least 0.5 and UtteranceMaxSeconds at least twice it, got {UtteranceMinSeconds} and {UtteranceMaxSeconds}");
+        }
+
+        if (double.IsNaN(PauseDb))
+        {
+            Bad("PauseDb must be a number");
+        }
+
+        if (!Enum.IsDefined(Method))
+        {
+            Bad($"Method must be Utterances or Continuous, got {Method}");
+        }
+
         if (Parallelism < 1)
         {
             Bad($"Parallelism must be at least 1, got {Parallelism}");
@@ -99,4 +137,14 @@ public sealed class TranscribeOptions
     }
 
     private static void Bad(string message) => throw new ClipperException(ErrorCode.BadOption, message);
+}
+
+/// <summary>How <see cref="PocketsphinxProvider"/> runs the recogniser (see <see cref="TranscribeOptions.Method"/>).</summary>
+public enum PocketsphinxMethod
+{
+    /// <summary>Cut in pauses, each piece decoded whole by <c>pocketsphinx_batch</c>.</summary>
+    Utterances,
+
+    /// <summary>Each chunk streamed through <c>pocketsphinx_continuous</c>.</summary>
+    Continuous,
 }

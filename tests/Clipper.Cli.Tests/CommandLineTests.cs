@@ -113,8 +113,8 @@ public sealed class CommandLineTests
     [InlineData("--gateway-port needs a port number (1-65535), got '70000'", "serve", "--gateway-port", "70000")]
     [InlineData("--grpc needs a value", "serve", "--grpc")]
     [InlineData("unknown option --port", "serve", "--port", "1")]
-    [InlineData("bench takes MINUTES (a positive number) or a benchmark's name (encode-overhead, track), not 'abc'", "bench", "abc")]
-    [InlineData("bench takes MINUTES (a positive number) or a benchmark's name (encode-overhead, track), not '0'", "bench", "0")]
+    [InlineData("bench takes MINUTES (a positive number) or a benchmark's name (encode-overhead, track, asr), not 'abc'", "bench", "abc")]
+    [InlineData("bench takes MINUTES (a positive number) or a benchmark's name (encode-overhead, track, asr), not '0'", "bench", "0")]
     [InlineData("unexpected argument 'track'", "bench", "10", "track")]
     public async Task AWrongCommandLineIsOneBadOptionLineNamingWhatAndExitsTwo(string expected, params string[] args)
     {

@@ -24,7 +24,7 @@ public sealed class PocketsphinxProviderTest(FourMinuteTalkFixture fixture, ITes
             TestContext.Current.CancellationToken))!;
 
     [Fact]
-    public void RecognisesFliteReadingTheSampleTalkWithAtMost15PercentWordErrors()
+    public void RecognisesFliteReadingTheSampleTalkWithAtMost17PercentWordErrors()
     {
         var wer = WordErrorRate.Measure(Talk.Text, Transcript.Text);
         var report = FormattableString.Invariant(
@@ -32,7 +32,8 @@ public sealed class PocketsphinxProviderTest(FourMinuteTalkFixture fixture, ITes
         output.WriteLine(report);
         Measurements.Record(report);
         Assert.Equal("pocketsphinx", Transcript.Provider);
-        Assert.True(wer.Rate <= 0.15, wer.ToString());
+        // measured 15.0 % by default (pocketsphinx_continuous: 13.7 %; README, "./clipper bench asr")
+        Assert.True(wer.Rate <= 0.17, wer.ToString());
     }
 
     [Fact]
@@ -103,12 +104,45 @@ public sealed class PocketsphinxProviderTest(FourMinuteTalkFixture fixture, ITes
         }
     }
 
-    [Fact]
-    public async Task LongAudioIsCutOnlyInThePausesBetweenSentences()
+    private async Task<string> TalkAudioAsync()
     {
         var raw = Path.Combine(fixture.Dir, "talk.s16");
         await ProcessRunner.RunCheckedAsync(["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", Talk.File, "-ac", "1", "-ar", "16000",
             "-f", "s16le", "-acodec", "pcm_s16le", raw], TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        return raw;
+    }
+
+    [Fact]
+    public async Task UtterancesAreCutInThePausesBetweenSentencesAndCoverTheChunk()
+    {
+        var raw = await TalkAudioAsync();
+        var loudness = await AudioChunks.FrameLoudnessAsync(raw, TestContext.Current.CancellationToken);
+        // a chunk that starts part-way, as the second of several does: frame ranges are relative to it
+        var chunk = new AudioChunk(1, 16000 * 30, new FileInfo(raw).Length / 2);
+        var pieces = AudioChunks.Utterances(loudness, chunk, 2, 25, 10);
+        output.WriteLine("utterances (s): " + string.Join(", ", pieces.Select(p => ((p.End - p.Start) / 100.0).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture))));
+
+        Assert.Equal(0, pieces[0].Start);
+        Assert.Equal(loudness.Length - 3000, pieces[^1].End);
+        Assert.All(pieces.Skip(1).Zip(pieces), p => Assert.Equal(p.Second.End, p.First.Start));
+        Assert.All(pieces, p => Assert.InRange(p.End - p.Start, 200, 2500));
+        var spans = Talk.Sentences;
+        foreach (var p in pieces.Skip(1))
+        {
+            double cut = 30 + (p.Start / 100.0);
+            bool inPause = Enumerable.Range(0, spans.Count - 1).Any(i => cut > spans[i].End && cut < spans[i + 1].Start);
+            Assert.True(inPause, $"cut at {cut} s is inside a sentence");
+        }
+
+        // the pauses are found, not only the 25 s limit: most sentences (2 s or longer) get a piece of their own
+        int sentences = spans.Count(s => s.Start > 30);
+        Assert.True(pieces.Count >= sentences * 3 / 4, $"{pieces.Count} pieces for {sentences} sentences");
+    }
+
+    [Fact]
+    public async Task LongAudioIsCutOnlyInThePausesBetweenSentences()
+    {
+        var raw = await TalkAudioAsync();
         var chunks = AudioChunks.Plan(await AudioChunks.FrameLoudnessAsync(raw, TestContext.Current.CancellationToken),
             new FileInfo(raw).Length / 2, 30);
         output.WriteLine("chunks: " + AudioChunks.Describe(chunks));
@@ -162,7 +196,7 @@ public sealed class PocketsphinxProviderTest(FourMinuteTalkFixture fixture, ITes
     }
 
     [Fact]
-    public async Task RecognisesLibriVoxReadersWithinTheMeasuredBound()
+    public async Task TheContinuousWayRecognisesLibriVoxReadersWithinItsMeasuredBound()
     {
         var librivox = Assets.LibriVox();
         var reference = new List<string>();
@@ -172,17 +206,41 @@ public sealed class PocketsphinxProviderTest(FourMinuteTalkFixture fixture, ITes
             // "<s> he was not an ill disposed young man </s> (sense_and_sensibility_01_austen_64kb-0880)"
             var id = line[(line.LastIndexOf('(') + 1)..line.LastIndexOf(')')];
             var text = line[..line.LastIndexOf('(')].Replace("<s>", "").Replace("</s>", "").Trim();
-            var t = await RecogniseAsync(Path.Combine(librivox, id + ".wav"), new TranscribeOptions());
+            var t = await RecogniseAsync(Path.Combine(librivox, id + ".wav"), new TranscribeOptions { Method = PocketsphinxMethod.Continuous });
             output.WriteLine($"  ref: {text}\n  hyp: {t.Text}");
             reference.Add(text);
             hypothesis.Add(t.Text);
         }
 
         var wer = WordErrorRate.Measure(string.Join(' ', reference), string.Join(' ', hypothesis));
-        output.WriteLine($"LibriVox: {wer}");
-        Measurements.Record($"LibriVox: {wer}");
+        output.WriteLine($"LibriVox, continuous: {wer}");
+        Measurements.Record($"LibriVox, pocketsphinx_continuous: {wer}");
         Assert.Equal(5, reference.Count);
-        Assert.True(wer.Rate <= 0.5, wer.ToString());
+        Assert.True(wer.Rate <= 0.39, wer.ToString()); // measured 36.6 %
+    }
+
+    [Fact]
+    public void ParsesTheBatchDecodersCtmOnTheSourcesClock()
+    {
+        // pocketsphinx_batch -ctm on two utterances of a chunk starting at 60 s, as printed (plus markers it may print)
+        const string ctm = """
+            chunk-1-u0 1 0.15 0.28 here 0.995
+            chunk-1-u0 1 0.44 0.14 is 1.001
+            chunk-1-u0 1 0.60 0.10 <sil> 0.5
+            chunk-1-u1 1 0.21 0.35 most(2) 0.571
+            chunk-1-u1 1 0.57 0.34 i'd -3000
+            chunk-1-u1 1 0.92 0.25 [NOISE] 0.2
+            other-u7 1 0.92 0.25 stray 0.2
+            """;
+        var words = PocketsphinxProvider.ParseCtm(ctm, new Dictionary<string, double> { ["chunk-1-u0"] = 60, ["chunk-1-u1"] = 64.56 });
+
+        Assert.Equal(["here", "is", "most", "I'd"], words.Select(w => w.Text));
+        Assert.Equal(60.15, words[0].Start, 9);
+        Assert.Equal(60.43, words[0].End, 9);
+        Assert.Equal(64.77, words[2].Start, 9);
+        Assert.Equal(65.12, words[2].End, 9);
+        Assert.Equal(1.0, words[1].Confidence);
+        Assert.Equal(Math.Pow(1.0001, -3000), words[3].Confidence, 9);
     }
 
     [Fact]

@@ -76,8 +76,10 @@ public sealed class RecogniserProcessTest
         }
     }
 
-    [Fact]
-    public async Task OneFailingChunkFailsTheWholeWithItsOwnExplanation()
+    [Theory]
+    [InlineData(PocketsphinxMethod.Utterances, "pocketsphinx_batch")]
+    [InlineData(PocketsphinxMethod.Continuous, "pocketsphinx_continuous")]
+    public async Task OneFailingChunkFailsTheWholeWithItsOwnExplanation(PocketsphinxMethod method, string tool)
     {
         // four chunks, every recogniser fails at once on the missing model; the first failure is reported, not
         // the cancellation it causes in the others
@@ -85,12 +87,12 @@ public sealed class RecogniserProcessTest
         var work = TestMedia.TempDir("transcribe-fail");
         try
         {
-            var broken = new TranscribeOptions { ChunkSeconds = 20, ModelDir = Path.Combine(work, "no-such-model") };
+            var broken = new TranscribeOptions { Method = method, ChunkSeconds = 20, ModelDir = Path.Combine(work, "no-such-model") };
             var e = await Assert.ThrowsAsync<ClipperException>(() => new PocketsphinxProvider(broken)
                 .TranscribeAsync(new TranscribeRequest(talk.File, null, work), null, TestContext.Current.CancellationToken));
 
             Assert.Equal(ErrorCode.ToolFailed, e.Code);
-            Assert.StartsWith("pocketsphinx_continuous failed with exit code", e.Message);
+            Assert.StartsWith(tool + " failed with exit code", e.Message);
             Assert.Contains("no-such-model", e.Detail);
             Assert.Empty(ProcessesUsing(work));
             Assert.Empty(Directory.GetFileSystemEntries(work));

@@ -106,14 +106,14 @@ public sealed class TranscriberTest(TeamsSpeechFixture fixture) : IClassFixture<
             .TranscribeAsync(new TranscribeRequest(fixture.Speech.File, null, Dir), null, Cancel));
         Assert.Equal(ErrorCode.ToolFailed, e.Code);
         Assert.True(e.IsTransient);
-        Assert.StartsWith("pocketsphinx_continuous failed with exit code", e.Message);
+        Assert.StartsWith("pocketsphinx_batch failed with exit code", e.Message);
         Assert.Contains("no-such-model", e.Detail);
     }
 
     [Fact]
     public async Task AMissingRecogniserIsAToolFailure()
     {
-        var missing = new TranscribeOptions { Pocketsphinx = Path.Combine(Dir, "no-such-recogniser") };
+        var missing = new TranscribeOptions { PocketsphinxBatch = Path.Combine(Dir, "no-such-recogniser") };
         var e = await Assert.ThrowsAsync<ClipperException>(() => new PocketsphinxProvider(missing)
             .TranscribeAsync(new TranscribeRequest(fixture.Speech.File, null, Dir), null, Cancel));
         Assert.Equal(ErrorCode.ToolFailed, e.Code);

@@ -28,10 +28,11 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
     {
         ["encode-overhead"] = EncodeOverheadBench.RunAsync,
         ["track"] = TrackBench.RunAsync,
+        ["asr"] = AsrBench.RunAsync,
     };
 
     /// <summary>The names of <see cref="Named"/>, for the help and the bad_option message.</summary>
-    public const string NamedList = "encode-overhead, track";
+    public const string NamedList = "encode-overhead, track, asr";
 
     public static bool IsNamed(string name) => Named.ContainsKey(name);
 

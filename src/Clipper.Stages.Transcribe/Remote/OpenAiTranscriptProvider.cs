@@ -76,8 +76,8 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
             var raw = Path.Combine(dir, "audio.s16");
             await AudioChunks.DecodeAsync(request.Media, raw, options.ExtractTimeout, cancel).ConfigureAwait(false);
             long samples = new FileInfo(raw).Length / 2;
-            var plan = AudioChunks.Plan(await AudioChunks.FrameLoudnessAsync(raw, cancel).ConfigureAwait(false), samples,
-                options.Remote.ChunkMinutes * 60);
+            var loudness = await AudioChunks.FrameLoudnessAsync(raw, cancel).ConfigureAwait(false);
+            var plan = AudioChunks.Plan(loudness, samples, options.Remote.ChunkMinutes * 60);
             var pieces = RemotePieces.Of(plan, samples, options.Remote.OverlapSeconds);
             progress?.Report(DecodeShare);
             log.LogInformation("sending {Pieces} pieces {Lengths} s to {Service}, model {Model}", pieces.Count,
@@ -89,7 +89,7 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
             long doneSamples = 0;
             var results = await Task.WhenAll(pieces.Select(async p =>
             {
-                var r = await PieceAsync(raw, dir, p, remoteSlots, localSlots, cancel).ConfigureAwait(false);
+                var r = await PieceAsync(raw, loudness, dir, p, remoteSlots, localSlots, cancel).ConfigureAwait(false);
                 lock (progressLock)
                 {
                     doneSamples += p.Core.EndSample - p.Core.FirstSample;
@@ -129,7 +129,7 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
     private sealed record PieceResult(List<Word> Words, TranscriptChunk Chunk, double BilledSeconds);
 
     /// <summary>One piece: the API's words when it answers in time, else pocketsphinx's on the piece's core.</summary>
-    private async Task<PieceResult> PieceAsync(string raw, string dir, RemotePiece piece, SemaphoreSlim remoteSlots,
+    private async Task<PieceResult> PieceAsync(string raw, float[] loudness, string dir, RemotePiece piece, SemaphoreSlim remoteSlots,
         SemaphoreSlim localSlots, CancellationToken cancel)
     {
         RemoteOutcome outcome;
@@ -157,7 +157,7 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
         await localSlots.WaitAsync(cancel).ConfigureAwait(false);
         try
         {
-            var words = await local.RecogniseChunkAsync(raw, dir, piece.Core, cancel).ConfigureAwait(false);
+            var words = await local.RecogniseChunkAsync(raw, dir, piece.Core, loudness, cancel).ConfigureAwait(false);
             return new PieceResult(words, new TranscriptChunk(R(piece.CoreStart), R(piece.CoreEnd), local.Name, words.Count,
                 outcome.Requests, outcome.Reason), outcome.BilledSeconds);
         }
