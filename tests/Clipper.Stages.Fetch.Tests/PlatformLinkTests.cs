@@ -62,14 +62,7 @@ public sealed class PlatformLinkTests : IClassFixture<HttpServerFixture>, IDispo
     [Fact]
     public async Task OnlyTheMetadataCallGoesThroughTheProxyAndTheVideoComesDirect()
     {
-        // a forward proxy on loopback that relays what it is asked for and remembers it
-        await using var proxy = new TestHttpServer(async ex =>
-        {
-            using var relay = new HttpClient();
-            using var answer = await relay.GetAsync(ex.Path);
-            await ex.SendAsync((int)answer.StatusCode, await answer.Content.ReadAsByteArrayAsync(),
-                ("Content-Type", answer.Content.Headers.ContentType?.ToString() ?? "application/octet-stream"));
-        });
+        await using var proxy = RelayingProxy();
         var options = LoopbackOk();
         options.MetadataProxy = $"http://127.0.0.1:{proxy.Port}";
         using var fetcher = new Fetcher(blobs, options);
@@ -217,13 +210,7 @@ public sealed class PlatformLinkTests : IClassFixture<HttpServerFixture>, IDispo
     [Fact]
     public async Task AnHlsVideoIsFetchedSegmentBySegmentByClippersOwnClientNeverThroughTheProxy()
     {
-        await using var proxy = new TestHttpServer(async ex =>
-        {
-            using var relay = new HttpClient();
-            using var answer = await relay.GetAsync(ex.Path);
-            await ex.SendAsync((int)answer.StatusCode, await answer.Content.ReadAsByteArrayAsync(),
-                ("Content-Type", answer.Content.Headers.ContentType?.ToString() ?? "application/octet-stream"));
-        });
+        await using var proxy = RelayingProxy();
         var options = LoopbackOk();
         options.MetadataProxy = $"http://127.0.0.1:{proxy.Port}";
         using var fetcher = new Fetcher(blobs, options);
@@ -248,13 +235,7 @@ public sealed class PlatformLinkTests : IClassFixture<HttpServerFixture>, IDispo
     [Fact]
     public async Task ADashVideoIsFetchedSegmentBySegmentByClippersOwnClientNeverThroughTheProxy()
     {
-        await using var proxy = new TestHttpServer(async ex =>
-        {
-            using var relay = new HttpClient();
-            using var answer = await relay.GetAsync(ex.Path);
-            await ex.SendAsync((int)answer.StatusCode, await answer.Content.ReadAsByteArrayAsync(),
-                ("Content-Type", answer.Content.Headers.ContentType?.ToString() ?? "application/octet-stream"));
-        });
+        await using var proxy = RelayingProxy();
         var options = LoopbackOk();
         options.MetadataProxy = $"http://127.0.0.1:{proxy.Port}";
         using var fetcher = new Fetcher(blobs, options);
@@ -574,6 +555,15 @@ public sealed class PlatformLinkTests : IClassFixture<HttpServerFixture>, IDispo
     /// A script standing in for yt-dlp where the real one cannot show a case here (YouTube is out of reach): given JSON,
     /// it prints it as yt-dlp's answer; given shell lines, it runs them.
     /// </summary>
+    /// <summary>A forward proxy on loopback that relays what it is asked for and remembers it (its Hits).</summary>
+    private static TestHttpServer RelayingProxy() => new TestHttpServer(async ex =>
+    {
+        using var relay = new HttpClient();
+        using var answer = await relay.GetAsync(ex.Path);
+        await ex.SendAsync((int)answer.StatusCode, await answer.Content.ReadAsByteArrayAsync(),
+            ("Content-Type", answer.Content.Headers.ContentType?.ToString() ?? "application/octet-stream"));
+    });
+
     private async Task<string> FakeYtDlpAsync(string jsonOrShell)
     {
         var dir = TestMedia.TempDir("fake-yt-dlp");
