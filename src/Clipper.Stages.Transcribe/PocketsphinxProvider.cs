@@ -36,19 +36,7 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
     public async Task<Transcript?> TranscribeAsync(TranscribeRequest request, IProgress<double>? progress, CancellationToken cancel)
     {
         options.Validate();
-        string dir;
-        try
-        {
-            Directory.CreateDirectory(request.WorkDir);
-            dir = Path.Combine(request.WorkDir, "asr-" + Guid.NewGuid().ToString("N")[..12]);
-            Directory.CreateDirectory(dir);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ClipperException(ErrorCode.StorageFailed, "cannot create a working directory for the recogniser", e.Message, e);
-        }
-
-        try
+        return await AudioScratch.RunAsync<Transcript?>(request.WorkDir, "asr-", "recogniser", async dir =>
         {
             var raw = Path.Combine(dir, "audio.s16");
             await AudioChunks.DecodeAsync(request.Media, raw, options.ExtractTimeout, cancel).ConfigureAwait(false);
@@ -58,19 +46,7 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
             var chunks = AudioChunks.Plan(loudness, samples, options.ChunkSeconds);
             var words = await RecogniseAllAsync(raw, dir, chunks, loudness, samples, progress, cancel).ConfigureAwait(false);
             return new Transcript(words, Name);
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            throw new ClipperException(ErrorCode.Cancelled, "transcription was cancelled");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ClipperException(ErrorCode.StorageFailed, "cannot read or write the recogniser's audio files", e.Message, e);
-        }
-        finally
-        {
-            DeleteTree(dir);
-        }
+        }, cancel).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -303,18 +279,6 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
         }
 
         return printed < 0 ? Math.Exp(printed * Math.Log(1.0001)) : Math.Min(1.0, printed);
-    }
-
-    private static void DeleteTree(string dir)
-    {
-        try
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // the janitor sweeps the job's working directory later
-        }
     }
 
     [GeneratedRegex(@"\(\d+\)$")]

@@ -59,19 +59,7 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
 
     public async Task<Transcript?> TranscribeAsync(TranscribeRequest request, IProgress<double>? progress, CancellationToken cancel)
     {
-        string dir;
-        try
-        {
-            Directory.CreateDirectory(request.WorkDir);
-            dir = Path.Combine(request.WorkDir, "remote-asr-" + Guid.NewGuid().ToString("N")[..12]);
-            Directory.CreateDirectory(dir);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ClipperException(ErrorCode.StorageFailed, "cannot create a working directory for the remote recogniser", e.Message, e);
-        }
-
-        try
+        return await AudioScratch.RunAsync<Transcript?>(request.WorkDir, "remote-asr-", "remote recogniser", async dir =>
         {
             var raw = Path.Combine(dir, "audio.s16");
             await AudioChunks.DecodeAsync(request.Media, raw, options.ExtractTimeout, cancel).ConfigureAwait(false);
@@ -104,26 +92,7 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
             var usage = new RemoteUsage(openAi.Service, openAi.TranscriptionModel, results.Sum(r => r.Chunk.Requests),
                 Math.Round(results.Sum(r => r.BilledSeconds), 3));
             return new Transcript(words, Name, chunks, usage);
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            throw new ClipperException(ErrorCode.Cancelled, "transcription was cancelled");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ClipperException(ErrorCode.StorageFailed, "cannot read or write the remote recogniser's audio files", e.Message, e);
-        }
-        finally
-        {
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // the janitor sweeps the job's working directory later
-            }
-        }
+        }, cancel).ConfigureAwait(false);
     }
 
     private sealed record PieceResult(List<Word> Words, TranscriptChunk Chunk, double BilledSeconds);
