@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace Clipper.Stages.Transcribe.Tests.Remote;
+namespace Clipper.TestSupport;
 
 /// <summary>What the fake does with one request.</summary>
 public enum FakeAnswer

@@ -1,0 +1,64 @@
+using Clipper.Abstractions.Jobs;
+using Clipper.Core.Transcripts;
+using Clipper.TestSupport;
+
+namespace Clipper.Grains.Tests;
+
+/// <summary>
+/// The OpenAI speech-to-text engine inside a whole job, chosen per job on a cluster whose default is pocketsphinx,
+/// against a fake of the transcription API on loopback (the real SDK client): one piece keeps failing, the job still
+/// completes, its transcript says which piece pocketsphinx recognised and why, and the usage the job records is
+/// exactly what the fake was sent.
+/// </summary>
+[Trait("Category", "cluster")]
+[Trait("Category", "media")]
+[Trait("Category", "slow")]
+public sealed class RemoteTranscriptionJobTests(ITestOutputHelper output)
+{
+    private const string Key = "sk-test-RemoteTranscriptionJobTests-0123456789";
+
+    [Fact]
+    public async Task APieceThatKeepsFailingIsRecognisedLocallyAndTheJobCompletesSayingSo()
+    {
+        var talk = await TestMedia.ShortTalkAsync();
+        // piece 1 answers 500 every time: after its attempts it falls back to pocketsphinx, the others are the API's
+        await using var fake = await FakeOpenAi.StartAsync(talk, c => c.Piece == 1
+            ? new FakeReply(FakeAnswer.Status, 500, """{"error":{"message":"The server had an error while processing your request.","type":"server_error"}}""")
+            : FakeReply.Transcribe);
+        var home = TestMedia.TempDir("remote-asr-job");
+        await using var cluster = await JobCluster.StartAsync(1, home, settings: new Dictionary<string, string?>
+        {
+            ["Clipper:OpenAI:ApiKey"] = Key,
+            ["Clipper:OpenAI:BaseUrl"] = fake.BaseUrl,
+            ["Clipper:Transcribe:Remote:ChunkMinutes"] = "0.25",
+            ["Clipper:Transcribe:Remote:OverlapSeconds"] = "1.5",
+            ["Clipper:Transcribe:Remote:MaxAttempts"] = "2",
+            ["Clipper:Transcribe:Remote:RetryDelay"] = "00:00:00.050",
+        });
+
+        var id = Jobs.NewId("remote-asr");
+        await cluster.Grains.GetGrain<IVideoJobGrain>(id).Submit(new JobSpec(talk.File, Jobs.Small with { MaxClips = 1, Asr = "openai" }));
+        var v = await cluster.WaitAsync(id, v => v.Status.IsTerminal(), TimeSpan.FromMinutes(6));
+        Assert.True(v.Status == JobStatus.Completed, $"job ended {v.Status}: {v.Error}");
+
+        var t = v.Transcript!;
+        output.WriteLine(string.Join("\n", t.Pieces!.Select(p => $"{p.Start:0.0}-{p.End:0.0} {p.Source} {p.Words} words, {p.Requests} requests: {p.Reason}")));
+        Assert.Equal("openai", t.Provider);
+        Assert.True(t.Pieces!.Length >= 3, $"{t.Pieces.Length} pieces");
+        Assert.Equal("pocketsphinx", t.Pieces[1].Source);
+        Assert.Equal(2, t.Pieces[1].Requests);
+        Assert.Contains("500", t.Pieces[1].Reason);
+        Assert.All(t.Pieces.Where((_, i) => i != 1), p => Assert.Equal(("openai", 1), (p.Source, p.Requests)));
+        Assert.True(t.Pieces[1].Words > 0, "the fallen-back piece has no words");
+
+        // what the job records is what the fake was sent
+        Assert.Equal(fake.Requests, t.Remote!.Requests);
+        Assert.Equal(Math.Round(fake.BilledSeconds, 3), t.Remote.AudioSeconds, 6);
+
+        // the stored transcript is the API's words where it answered, pocketsphinx's in the piece that failed
+        var stored = Clipper.Core.Json.Deserialize<Transcript>(
+            await File.ReadAllTextAsync(Path.Combine(cluster.BlobDir, t.TranscriptKey)));
+        Assert.Equal(t.Words, stored.Words.Count);
+        Assert.DoesNotContain(Key, await File.ReadAllTextAsync(Path.Combine(cluster.BlobDir, t.TranscriptKey)));
+    }
+}
