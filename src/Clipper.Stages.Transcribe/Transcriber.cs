@@ -2,6 +2,7 @@ using Clipper.Core.Errors;
 using Clipper.Core.Media;
 using Clipper.Core.Remote;
 using Clipper.Core.Transcripts;
+using Clipper.Stages.Transcribe.Local;
 using Clipper.Stages.Transcribe.Remote;
 using Microsoft.Extensions.Logging;
 
@@ -33,8 +34,9 @@ public sealed class Transcriber
 
     /// <summary>
     /// Side-car captions first, then the engine <see cref="TranscribeOptions.Engine"/> names: pocketsphinx, or the OpenAI
-    /// API of <paramref name="openAi"/> (which falls back to pocketsphinx piece by piece). Throws
-    /// <see cref="ErrorCode.BadOption"/> when the engine is "openai" and no key is configured.
+    /// API of <paramref name="openAi"/> (which falls back to pocketsphinx piece by piece), or local Whisper. Throws
+    /// <see cref="ErrorCode.BadOption"/> when the engine is "openai" and no key is configured, or "whisper" and its model
+    /// file is missing or not a Whisper ggml model.
     /// </summary>
     public static Transcriber Standard(TranscribeOptions options, OpenAiOptions openAi, TimeProvider? clock = null, ILogger? log = null,
         IRemotePermits? permits = null)
@@ -45,6 +47,7 @@ public sealed class Transcriber
             "openai" when !openAi.Configured => throw new ClipperException(ErrorCode.BadOption,
                 "Clipper:Transcribe:Engine is 'openai' but no OpenAI API key is configured: set CLIPPER_OPENAI_API_KEY (or Clipper:OpenAI:ApiKey)"),
             "openai" => new OpenAiTranscriptProvider(options, openAi, clock, log, permits),
+            "whisper" => new WhisperNetProvider(options),
             _ => new PocketsphinxProvider(options),
         };
         return new([new CaptionFileProvider(), engine], options);
