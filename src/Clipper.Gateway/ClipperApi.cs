@@ -212,13 +212,12 @@ public sealed class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads up
         try
         {
             options.Validate();
+            return ClipSettings.From(options).WithChoices(o?.Asr, o?.Rank, o?.Language);
         }
         catch (ClipperException e)
         {
             throw GrpcErrors.ToRpcException(e);
         }
-
-        return ClipSettings.From(options);
     }
 
     private static string CheckId(string? id)

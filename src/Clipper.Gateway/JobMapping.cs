@@ -76,6 +76,9 @@ public static class JobMapping
                 MaxSeconds = spec.Options.MaxSeconds,
                 Width = spec.Options.Width,
                 Height = spec.Options.Height,
+                Asr = spec.Options.Asr ?? "",
+                Rank = spec.Options.Rank ?? "",
+                Language = spec.Options.Language ?? "",
             };
         }
 

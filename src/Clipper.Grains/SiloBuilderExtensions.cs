@@ -2,6 +2,7 @@ using Clipper.Core.Configuration;
 using Clipper.Core.Errors;
 using Clipper.Core.Remote;
 using Clipper.Core.Storage;
+using Clipper.Grains.Jobs;
 using Clipper.Grains.Stages;
 using Clipper.Stages.Encode;
 using Clipper.Stages.Fetch;
@@ -13,6 +14,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+
 
 namespace Clipper.Grains;
 
@@ -56,6 +58,7 @@ public static class SiloBuilderExtensions
         services.TryAddSingleton(sp => new WebhookSender(sp.GetRequiredService<IOptions<WebhookOptions>>().Value,
             sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IBlobStore>(sp => new FileBlobStore(sp.GetRequiredService<IOptions<ClipperOptions>>().Value.BlobDirectory));
+        services.TryAddSingleton<JobChoiceCheck>();
         services.AddMetrics();
         services.TryAddSingleton<IClipperMetrics, ClipperMeter>();
         services.AddSingleton<StageExecutor>();

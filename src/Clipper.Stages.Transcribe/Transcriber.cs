@@ -33,25 +33,62 @@ public sealed class Transcriber
     public static Transcriber Standard(TranscribeOptions options) => Standard(options, new OpenAiOptions());
 
     /// <summary>
-    /// Side-car captions first, then the engine <see cref="TranscribeOptions.Engine"/> names: pocketsphinx, or the OpenAI
-    /// API of <paramref name="openAi"/> (which falls back to pocketsphinx piece by piece), or local Whisper. Throws
-    /// <see cref="ErrorCode.BadOption"/> when the engine is "openai" and no key is configured, or "whisper" and its model
-    /// file is missing or not a Whisper ggml model.
+    /// Side-car captions first, then the engine <paramref name="engine"/> names (null: <see cref="TranscribeOptions.Engine"/>):
+    /// pocketsphinx, the OpenAI API of <paramref name="openAi"/> (which falls back to pocketsphinx piece by piece), or local
+    /// Whisper. Throws <see cref="ErrorCode.BadOption"/> when the engine cannot run here (see <see cref="Unavailable"/>).
     /// </summary>
-    public static Transcriber Standard(TranscribeOptions options, OpenAiOptions openAi, TimeProvider? clock = null, ILogger? log = null,
-        IRemotePermits? permits = null)
+    public static Transcriber Standard(TranscribeOptions options, OpenAiOptions openAi, string? engine = null, TimeProvider? clock = null,
+        ILogger? log = null, IRemotePermits? permits = null)
     {
         options.Validate();
-        ITranscriptProvider engine = options.Engine switch
+        engine ??= options.Engine;
+        if (Unavailable(engine, options, openAi) is { } why)
         {
-            "openai" when !openAi.Configured => throw new ClipperException(ErrorCode.BadOption,
-                "Clipper:Transcribe:Engine is 'openai' but no OpenAI API key is configured: set CLIPPER_OPENAI_API_KEY (or Clipper:OpenAI:ApiKey)"),
+            throw new ClipperException(ErrorCode.BadOption, why);
+        }
+
+        ITranscriptProvider provider = engine switch
+        {
             "openai" => new OpenAiTranscriptProvider(options, openAi, clock, log, permits),
             "whisper" => new WhisperNetProvider(options),
             _ => new PocketsphinxProvider(options),
         };
-        return new([new CaptionFileProvider(), engine], options);
+        return new([new CaptionFileProvider(), provider], options) { CacheName = options.CacheName(engine) };
     }
+
+    /// <summary>
+    /// Null when <paramref name="engine"/> can run with these settings, else a sentence saying why not and what to set
+    /// (the OpenAI engine needs a key, local Whisper a readable model file; an engine this build lacks is named as such).
+    /// </summary>
+    public static string? Unavailable(string engine, TranscribeOptions options, OpenAiOptions openAi) => engine switch
+    {
+        "pocketsphinx" => null,
+        "openai" when !openAi.Configured =>
+            "the 'openai' speech-to-text engine needs an OpenAI API key, and none is configured: set CLIPPER_OPENAI_API_KEY (or Clipper:OpenAI:ApiKey)",
+        "openai" => null,
+        "whisper" => WhisperUnavailable(options),
+        _ => $"the speech-to-text engine '{engine}' is not available in this build (engines: {string.Join(", ", TranscribeOptions.Engines)})",
+    };
+
+    /// <summary>Null when the whisper engine's model file is usable, else why not (the setting named in full).</summary>
+    private static string? WhisperUnavailable(TranscribeOptions options)
+    {
+        try
+        {
+            WhisperModelFile.Check(options.Whisper.Model);
+            return null;
+        }
+        catch (ClipperException e)
+        {
+            return "the 'whisper' speech-to-text engine cannot run: Clipper:Transcribe:" + e.Message;
+        }
+    }
+
+    /// <summary>
+    /// How this transcriber's transcripts are told apart in the cache (<see cref="TranscribeOptions.CacheName"/>: the
+    /// engine, and for local Whisper its model); null for the default engine's key.
+    /// </summary>
+    public string? CacheName { get; init; }
 
     /// <summary>
     /// Transcribes the source. Throws <see cref="ErrorCode.NoSpeech"/> when no provider finds enough speech,

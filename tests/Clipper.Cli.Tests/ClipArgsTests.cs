@@ -37,7 +37,21 @@ public sealed class ClipArgsTests
         Assert.Equal(("o", 3, 40.0), (a.Out, a.Options.MaxClips, a.Options.MaxSeconds));
     }
 
+    [Fact]
+    public void TheEngineRankingAndLanguageAreTheJobsOwnChoices()
+    {
+        var a = Clip("talk.mp4", "--asr", "OpenAI", "--rank=llm", "--language", "De");
+        Assert.Equal(("openai", "llm", "de"), (a.JobSettings.Asr, a.JobSettings.Rank, a.JobSettings.Language));
+        Assert.Equal(ClipOptions.Defaults, a.JobSettings.ToOptions());
+        var none = Clip("talk.mp4").JobSettings;
+        Assert.Equal((null, null, null), (none.Asr, none.Rank, none.Language));
+    }
+
     [Theory]
+    [InlineData("asr must be one of pocketsphinx, whisper, openai, got 'vosk'", new[] { "a.mp4", "--asr", "vosk" })]
+    [InlineData("rank must be one of heuristic, llm, got 'random'", new[] { "a.mp4", "--rank", "random" })]
+    [InlineData("language must be an ISO 639-1 code", new[] { "a.mp4", "--language", "english" })]
+    [InlineData("language must be an ISO 639-1 code", new[] { "a.mp4", "--language", "d3" })]
     [InlineData("clip needs INPUT", new string[] { })]
     [InlineData("unexpected argument 'b.mp4'", new[] { "a.mp4", "b.mp4" })]
     [InlineData("--out needs a value", new[] { "a.mp4", "--out" })]

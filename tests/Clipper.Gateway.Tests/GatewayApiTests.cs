@@ -21,9 +21,11 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
     public async Task AnUploadIsWatchedToItsClipsWhichAreListedAndDownloadable()
     {
         var talk = await TestMedia.ShortTalkAsync();
-        var submitted = await Server.UploadAsync(talk.File, new ClipOptions { MaxClips = 3 });
+        // the job's own (offline) choices travel with it and come back in its view
+        var submitted = await Server.UploadAsync(talk.File, new ClipOptions { MaxClips = 3, Asr = "Pocketsphinx", Rank = "heuristic", Language = "en" });
         Assert.Contains(submitted.State, new[] { JobState.Submitted, JobState.Running });
         Assert.Equal("short-talk.mp4", submitted.Source);
+        Assert.Equal(("pocketsphinx", "heuristic", "en"), (submitted.Options.Asr, submitted.Options.Rank, submitted.Options.Language));
 
         var events = await Server.WatchAllAsync(submitted.JobId, TimeSpan.FromMinutes(8));
         output.WriteLine(string.Join("\n", events.Select(e => $"{e.Reason,-9} {e.Job.State} {e.Job.Stage} {e.Job.Percent}% clips {e.Job.Clips.Count(c => c.Finished)}/{e.Job.Clips.Count}")));
@@ -100,6 +102,11 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
         {
             SourceUrl = "https://example.com/a.mp4",
             Options = new ClipOptions { MinSeconds = 100, MaxSeconds = 20 },
+        }));
+        await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.SubmitJobAsync(new SubmitJobRequest
+        {
+            SourceUrl = "https://example.com/a.mp4",
+            Options = new ClipOptions { Asr = "vosk" },
         }));
         await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.ListJobsAsync(new ListJobsRequest { PageSize = 100000 }));
         await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.ListJobsAsync(new ListJobsRequest { PageToken = "garbage" }));

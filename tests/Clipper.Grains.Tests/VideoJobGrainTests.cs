@@ -92,6 +92,33 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AChoiceThisClusterCannotRunIsRefusedAtSubmitAndNoJobIsMade()
+    {
+        // this cluster has no OpenAI key and no Whisper model: a job that asks for them is refused before it exists
+        var spec = new JobSpec("/nonexistent/talk.mp4", Jobs.Small);
+        foreach (var (options, expected) in new[]
+        {
+            (spec.Options with { Asr = "openai" }, "the 'openai' speech-to-text engine needs an OpenAI API key"),
+            (spec.Options with { Asr = "whisper" }, "the 'whisper' speech-to-text engine cannot run: Clipper:Transcribe:Whisper:Model (CLIPPER_WHISPER_MODEL) is not set"),
+            (spec.Options with { Rank = "llm" }, "ranking with an LLM needs an OpenAI API key"),
+            (spec.Options with { Asr = "vosk" }, "asr must be one of pocketsphinx, whisper, openai, got 'vosk'"),
+            (spec.Options with { Language = "German" }, "language must be an ISO 639-1 code"),
+        })
+        {
+            var id = Jobs.NewId("choice");
+            var e = await Assert.ThrowsAsync<ClipperException>(() => Job(id).Submit(spec with { Options = options }));
+            Assert.Equal(ErrorCode.BadOption, e.Code);
+            Assert.Contains(expected, e.Message);
+            Assert.Null(await Job(id).Get());
+        }
+
+        // the offline choices run: the job exists (and fails on its missing file, as any job would)
+        var ok = Jobs.NewId("choice-ok");
+        var v = await Job(ok).Submit(spec with { Options = spec.Options with { Asr = "pocketsphinx", Rank = "heuristic", Language = "en" } });
+        Assert.Equal(("pocketsphinx", "heuristic", "en"), (v.Spec!.Options.Asr, v.Spec.Options.Rank, v.Spec.Options.Language));
+    }
+
+    [Fact]
     public async Task AMissingFileFailsAtOnceWithItsCode()
     {
         var id = Jobs.NewId("missing");

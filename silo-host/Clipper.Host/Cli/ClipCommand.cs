@@ -43,7 +43,7 @@ public sealed partial class ClipCommand(TextWriter stdout, TextWriter stderr, st
             var grains = host.Services.GetRequiredService<IGrainFactory>();
             var job = grains.GetGrain<IVideoJobGrain>(jobId);
             var webhooks = await WebhooksAsync(host.Services.GetRequiredService<IOptions<WebhookOptions>>().Value, args, cancel);
-            await job.Submit(new JobSpec(input, ClipSettings.From(args.Options), webhooks));
+            await job.Submit(new JobSpec(input, args.JobSettings, webhooks));
             // the job pushes each change to the hub, which hands it on: nothing asks the job again and again
             var hub = new JobWatchHub(grains, Microsoft.Extensions.Options.Options.Create(new GatewayOptions()),
                 host.Services.GetRequiredService<ILogger<JobWatchHub>>());

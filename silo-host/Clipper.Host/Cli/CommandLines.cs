@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Clipper.Abstractions.Jobs;
 using Clipper.Core.Clips;
 using Clipper.Core.Errors;
 using Clipper.Host.Hosting;
@@ -32,6 +33,21 @@ public class ClipOptionsLine : CommandSettings
     [Description("longest clip in seconds (default 90)")]
     public string? Max { get; init; }
 
+    [CommandOption("--asr <ENGINE>")]
+    [Description("speech-to-text: pocketsphinx (offline, English), whisper (a local model, CLIPPER_WHISPER_MODEL) or openai (CLIPPER_OPENAI_API_KEY); default: the configured one")]
+    public string? Asr { get; init; }
+
+    [CommandOption("--rank <METHOD>")]
+    [Description("ranking: heuristic, or llm (a chat model re-ranks the heuristic's picks; CLIPPER_OPENAI_API_KEY); default: the configured one")]
+    public string? Rank { get; init; }
+
+    [CommandOption("--language <CODE>")]
+    [Description("the spoken language, ISO 639-1 (en, de, …); default: detected where the engine can, else English")]
+    public string? Language { get; init; }
+
+    /// <summary>The job's settings: the clip options and the choices of engine, ranking and language, checked.</summary>
+    public ClipSettings ReadSettings() => ClipSettings.From(ReadOptions()).WithChoices(Asr, Rank, Language);
+
     /// <summary>The options given, the defaults for the rest, checked (bad_option naming the option otherwise).</summary>
     public ClipOptions ReadOptions()
     {
@@ -55,7 +71,7 @@ public class ClipOptionsLine : CommandSettings
 
     public double? ReadMax() => Number(Max, "--max");
 
-    public override ValidationResult Validate() => CliArgs.Check(() => ReadOptions());
+    public override ValidationResult Validate() => CliArgs.Check(() => ReadSettings());
 
     private static double? Number(string? v, string option) =>
         v is null ? null
@@ -94,19 +110,19 @@ public class ClipLine : ClipOptionsLine
 
     public override ValidationResult Validate() => CliArgs.Check(() =>
     {
-        ReadOptions();
+        ReadSettings();
         ReadWebhooks();
         ReadWebhookWait();
     });
 
     /// <summary>What <c>clip</c> runs with; call after <see cref="Validate"/> succeeded.</summary>
-    public ClipArgs ToArgs() => new(Input, Out, ReadOptions(), ReadWebhooks(), ReadWebhookWait());
+    public ClipArgs ToArgs() => new(Input, Out, ReadOptions(), ReadWebhooks(), ReadWebhookWait(), ReadSettings());
 }
 
 /// <summary><c>demo [--out DIR] [--clips N] [--min S] [--max S]</c>: clip's options, for the sample video.</summary>
 public sealed class DemoLine : ClipOptionsLine
 {
-    public ClipArgs ToArgs(string video) => new(video, Out, ReadOptions());
+    public ClipArgs ToArgs(string video) => new(video, Out, ReadOptions(), Settings: ReadSettings());
 }
 
 /// <summary>Where the client commands connect and with which key.</summary>
@@ -142,8 +158,19 @@ public sealed class SubmitLine : ClipLine, IServerLine
     public string? ApiKey { get; init; }
 
     /// <summary>The options as the API takes them: only those given, 0 for the server's default.</summary>
-    public Gateway.V1.ClipOptions ToRequestOptions() =>
-        new() { MaxClips = ReadClips() ?? 0, MinSeconds = ReadMin() ?? 0, MaxSeconds = ReadMax() ?? 0 };
+    public Gateway.V1.ClipOptions ToRequestOptions()
+    {
+        var s = ReadSettings();
+        return new()
+        {
+            MaxClips = ReadClips() ?? 0,
+            MinSeconds = ReadMin() ?? 0,
+            MaxSeconds = ReadMax() ?? 0,
+            Asr = s.Asr ?? "",
+            Rank = s.Rank ?? "",
+            Language = s.Language ?? "",
+        };
+    }
 }
 
 /// <summary><c>watch JOB [--server HOST:PORT] [--out DIR] [--api-key K]</c>.</summary>
@@ -241,7 +268,11 @@ public sealed class BenchLine : CommandSettings
 
 /// <summary>The validated arguments of <c>clip</c>, as the clip run takes them.</summary>
 public sealed record ClipArgs(string Input, string? Out, ClipOptions Options,
-    IReadOnlyList<(string Url, string[] Secrets)>? Webhooks = null, TimeSpan? WebhookWait = null);
+    IReadOnlyList<(string Url, string[] Secrets)>? Webhooks = null, TimeSpan? WebhookWait = null, ClipSettings? Settings = null)
+{
+    /// <summary>What the job is submitted with: <see cref="Settings"/> when the command line gave them, else the options alone.</summary>
+    public ClipSettings JobSettings => Settings ?? ClipSettings.From(Options);
+}
 
 /// <summary>bad_option errors, and a settings check as Spectre's <see cref="ValidationResult"/>.</summary>
 public static class CliArgs

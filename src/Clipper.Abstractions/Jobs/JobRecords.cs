@@ -1,16 +1,69 @@
 using Clipper.Core.Clips;
+using Clipper.Core.Errors;
+using ErrorCode = Clipper.Core.Errors.ErrorCode;
 
 namespace Clipper.Abstractions.Jobs;
 
 // Wire and storage records. Never reorder or reuse a field (positional parameters keep their order as ids).
 
-/// <summary>What the user asked for (the serializable twin of <see cref="ClipOptions"/>).</summary>
+/// <summary>
+/// What the user asked for: the serializable twin of <see cref="ClipOptions"/>, plus the job's own choice of
+/// speech-to-text engine (<see cref="Asr"/>), ranking (<see cref="Rank"/>) and spoken language
+/// (<see cref="Language"/>, ISO 639-1), each null for the operator's default. Those three came later, last and with
+/// defaults, so settings stored before them still load; <see cref="JobChoices.Check"/> checks them.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.ClipSettings")]
-public sealed record ClipSettings(int MaxClips, double MinSeconds, double MaxSeconds, int Width, int Height)
+public sealed record ClipSettings(int MaxClips, double MinSeconds, double MaxSeconds, int Width, int Height, string? Asr = null,
+    string? Rank = null, string? Language = null)
 {
     public static ClipSettings From(ClipOptions o) => new(o.MaxClips, o.MinSeconds, o.MaxSeconds, o.Width, o.Height);
 
     public ClipOptions ToOptions() => new(MaxClips, MinSeconds, MaxSeconds, Width, Height);
+
+    /// <summary>These settings with the job's choices, checked (<see cref="JobChoices.Check"/>); empty means the default.</summary>
+    public ClipSettings WithChoices(string? asr, string? rank, string? language) => JobChoices.Check(this with
+    {
+        Asr = string.IsNullOrWhiteSpace(asr) ? null : asr.Trim().ToLowerInvariant(),
+        Rank = string.IsNullOrWhiteSpace(rank) ? null : rank.Trim().ToLowerInvariant(),
+        Language = string.IsNullOrWhiteSpace(language) ? null : language.Trim().ToLowerInvariant(),
+    });
+}
+
+/// <summary>The per-job choices a submission may make, and their check.</summary>
+public static class JobChoices
+{
+    /// <summary>The speech-to-text engines: the offline recogniser, local Whisper (a model file the operator names), the OpenAI API.</summary>
+    public static readonly IReadOnlyList<string> Engines = ["pocketsphinx", "whisper", "openai"];
+
+    /// <summary>The rankings: the offline heuristic, or the heuristic's proposals re-ranked by an LLM.</summary>
+    public static readonly IReadOnlyList<string> Rankings = ["heuristic", "llm"];
+
+    /// <summary>
+    /// The settings when their choices are known values: an engine of <see cref="Engines"/>, a ranking of
+    /// <see cref="Rankings"/>, a language as two or three lower-case letters (ISO 639-1, or 639-3 where 639-1 has none);
+    /// else <see cref="ErrorCode.BadOption"/> naming the choice. Whether this cluster can run the choice is the job's
+    /// check at submission.
+    /// </summary>
+    public static ClipSettings Check(ClipSettings s)
+    {
+        if (s.Asr is { } asr && !Engines.Contains(asr))
+        {
+            throw new ClipperException(ErrorCode.BadOption, $"asr must be one of {string.Join(", ", Engines)}, got '{asr}'");
+        }
+
+        if (s.Rank is { } rank && !Rankings.Contains(rank))
+        {
+            throw new ClipperException(ErrorCode.BadOption, $"rank must be one of {string.Join(", ", Rankings)}, got '{rank}'");
+        }
+
+        if (s.Language is { } lang && (lang.Length is < 2 or > 3 || !lang.All(c => c is >= 'a' and <= 'z')))
+        {
+            throw new ClipperException(ErrorCode.BadOption,
+                $"language must be an ISO 639-1 code such as 'en' or 'de' (two or three letters), got '{lang}'");
+        }
+
+        return s;
+    }
 }
 
 /// <summary>

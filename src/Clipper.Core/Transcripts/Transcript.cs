@@ -39,13 +39,15 @@ public sealed record Word
 /// <summary>
 /// A word-level transcript of a whole source. <see cref="Provider"/> names where it came from ("captions", "pocketsphinx",
 /// "openai"). A remote engine adds <see cref="Chunks"/> (which piece of the audio came from where, and why) and
-/// <see cref="Usage"/> (what was sent); both are absent in older stored transcripts, which still load.
+/// <see cref="Usage"/> (what was sent); both are absent in older stored transcripts, which still load. <see cref="Language"/> is
+/// the spoken language (ISO 639-1, "en") when the engine detected it or the job gave it; null when unknown.
 /// </summary>
 public sealed record Transcript(
     [property: JsonPropertyName("words")] IReadOnlyList<Word> Words,
     [property: JsonPropertyName("provider")] string Provider,
     [property: JsonPropertyName("chunks"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<TranscriptChunk>? Chunks = null,
-    [property: JsonPropertyName("usage"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RemoteUsage? Usage = null)
+    [property: JsonPropertyName("usage"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RemoteUsage? Usage = null,
+    [property: JsonPropertyName("language"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Language = null)
 {
     /// <summary>The words that overlap [start, end), in order.</summary>
     public IReadOnlyList<Word> Between(double start, double end) =>

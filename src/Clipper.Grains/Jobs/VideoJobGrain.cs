@@ -35,10 +35,13 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
     private readonly WakeTimer _timer;
     private readonly JobViewPublisher _views;
     private readonly JobWebhooks _webhooks;
+    private readonly JobChoiceCheck _choices;
 
     public VideoJobGrain([PersistentState("job", "jobs")] IPersistentState<JobState> state, IOptions<JobOptions> options,
-        ILogger<VideoJobGrain> log, IClipperMetrics metrics, IBlobStore blobs, TimeProvider clock, IOptions<WebhookOptions> webhooks)
+        ILogger<VideoJobGrain> log, IClipperMetrics metrics, IBlobStore blobs, TimeProvider clock, IOptions<WebhookOptions> webhooks,
+        JobChoiceCheck choices)
     {
+        _choices = choices;
         _state = state;
         _options = options.Value;
         _log = log;
@@ -89,6 +92,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
 
         // a bad option reaches the caller as the ClipperException it is (see ClipperExceptionConverter)
         spec.Options.ToOptions().Validate();
+        _choices.Check(spec.Options);
 
         S.Spec = spec;
         JobStatuses.Enter(S, JobStatus.Submitted, Now);

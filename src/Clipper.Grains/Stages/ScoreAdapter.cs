@@ -33,7 +33,8 @@ internal sealed class ScoreAdapter(IBlobStore blobs, ScoreOptions options, OpenA
     {
         var t = await blobs.ReadJsonAsync<Transcript>(work.Transcript!.TranscriptKey, cancel);
         var clipOptions = work.Spec.Options.ToOptions();
-        if (!options.RankWithLlm)
+        // the job's own choice, else the operator's
+        if ((work.Spec.Options.Rank ?? (options.RankWithLlm ? "llm" : "heuristic")) != "llm")
         {
             var clips = await Task.Run(() => ClipSelector.Select(t, work.Source!.Duration, clipOptions, options), cancel);
             return new Scored(clips.Select(ClipPlan.From).ToList(), RankSummary.Heuristic);

@@ -58,8 +58,8 @@ public sealed class StageExecutor : IStageRunner, IDisposable
         _adapters = new()
         {
             [Stage.Fetch] = new FetchAdapter(fetcher),
-            [Stage.Transcribe] = new TranscribeAdapter(blobs, Transcriber.Standard(transcribe.Value, openAi.Value, clock, log,
-                new GrainRemotePermits(grains, "openai", transcribe.Value.Remote, metrics, clock)), transcribe.Value.CacheName(transcribe.Value.Engine), grains, jobs.Value, metrics, clock, log),
+            [Stage.Transcribe] = new TranscribeAdapter(blobs, engine => Transcriber.Standard(transcribe.Value, openAi.Value, engine, clock, log,
+                new GrainRemotePermits(grains, "openai", transcribe.Value.Remote, metrics, clock)), transcribe.Value.Engine, grains, jobs.Value, metrics, clock, log),
             [Stage.Score] = new ScoreAdapter(blobs, score.Value, openAi.Value, grains, metrics),
             [Stage.Track] = _track,
             [Stage.Encode] = new EncodeAdapter(blobs, encoder),

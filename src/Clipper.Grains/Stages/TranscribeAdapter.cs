@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Clipper.Abstractions.Stages;
 using Clipper.Abstractions.Work;
 using Clipper.Core.Storage;
@@ -13,18 +14,25 @@ namespace Clipper.Grains.Stages;
 /// <see cref="ITranscriptLeaseGrain"/> first, and a second job of the same video waits for the first one's transcript
 /// instead of making its own.
 /// </summary>
-internal sealed class TranscribeAdapter(IBlobStore blobs, Transcriber transcriber, string engine, IGrainFactory grains, JobOptions jobs,
-    IClipperMetrics metrics, TimeProvider clock, ILogger log) : IStageAdapter
+internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcriber> transcriberFor, string defaultEngine, IGrainFactory grains,
+    JobOptions jobs, IClipperMetrics metrics, TimeProvider clock, ILogger log) : IStageAdapter
 {
+    /// <summary>One transcriber per engine, made when a job first asks for it (an engine that cannot run throws bad_option).</summary>
+    private readonly ConcurrentDictionary<string, Lazy<Transcriber>> _transcribers = new();
+
     public async Task<StageOutput> RunAsync(StageWork work, UnitWorkspace unit, IProgress<double> progress, CancellationToken cancel)
     {
         var source = work.Source!;
+        // the job's own choice, else the operator's
+        var engine = work.Spec.Options.Asr ?? defaultEngine;
+        var transcriber = _transcribers.GetOrAdd(engine, e => new Lazy<Transcriber>(() => transcriberFor(e))).Value;
         bool fromCaptions = source.CaptionsKey is not null;
-        // each engine's transcript is cached apart: switching to a remote engine does not serve pocketsphinx's words
-        var keys = new List<string> { BlobLayout.Transcript(source.Sha256, fromCaptions, engine) };
+        // each engine's transcript is cached apart (local Whisper's per model): switching engines does not serve another's words
+        var cacheName = transcriber.CacheName ?? engine;
+        var keys = new List<string> { BlobLayout.Transcript(source.Sha256, fromCaptions, cacheName) };
         if (source.Site is { } site)
         {
-            keys.Add(BlobLayout.SiteTranscript(site.Extractor, site.VideoId, fromCaptions, engine));
+            keys.Add(BlobLayout.SiteTranscript(site.Extractor, site.VideoId, fromCaptions, cacheName));
         }
 
         if (await CachedAsync(keys, cancel) is { } cached)

@@ -37,24 +37,28 @@ public sealed class WhisperNetProvider : ITranscriptProvider
     {
         return await AudioScratch.RunAsync<Transcript?>(request.WorkDir, "whisper-", "local Whisper recogniser", async dir =>
         {
+            // the model first (off the caller's thread: it reads the whole file), so one whisper.cpp refuses fails before any decoding
+            using var factory = WhisperFactory.FromPath(Model.Path);
+            await using var processor = await Task.Run(() => Build(factory, progress), cancel).ConfigureAwait(false);
             var raw = Path.Combine(dir, "audio.s16");
             await AudioChunks.DecodeAsync(request.Media, raw, options.ExtractTimeout, cancel).ConfigureAwait(false);
             progress?.Report(DecodeShare);
             var samples = await ReadSamplesAsync(raw, cancel).ConfigureAwait(false);
             double seconds = (double)samples.Length / AudioChunks.SampleRate;
-            var (segments, _) = await RecogniseAsync(samples, progress, cancel).ConfigureAwait(false);
-            return new Transcript(WhisperWords.From(segments, seconds), Name);
+            var segments = await RecogniseAsync(processor, samples, cancel).ConfigureAwait(false);
+            // the language it was told, else the one it detected
+            var language = options.Whisper.Language != "auto" ? options.Whisper.Language
+                : segments.Select(s => s.Language).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l) && l != "auto");
+            return new Transcript(WhisperWords.From(segments, seconds), Name, Language: language);
         }, cancel).ConfigureAwait(false);
     }
 
-    /// <summary>The segments Whisper hears in <paramref name="samples"/> and the language it heard (or was told).</summary>
-    internal async Task<(List<SegmentData> Segments, string? Language)> RecogniseAsync(float[] samples, IProgress<double>? progress, CancellationToken cancel)
+    /// <summary>Loads the model into a processor; a model whisper.cpp refuses is <see cref="ErrorCode.BadOption"/> naming the path.</summary>
+    private WhisperProcessor Build(WhisperFactory factory, IProgress<double>? progress)
     {
-        var segments = new List<SegmentData>();
         try
         {
-            using var factory = WhisperFactory.FromPath(Model.Path);
-            await using var processor = factory.CreateBuilder()
+            return factory.CreateBuilder()
                 .WithLanguage(options.Whisper.Language)
                 .WithTokenTimestamps()
                 .WithProbabilities()
@@ -62,10 +66,6 @@ public sealed class WhisperNetProvider : ITranscriptProvider
                 // whisper.cpp reports percent of its padded windows, which may pass 100
                 .WithProgressHandler(percent => progress?.Report(DecodeShare + ((1 - DecodeShare) * Math.Clamp(percent / 100.0, 0, 1))))
                 .Build();
-            await foreach (var segment in processor.ProcessAsync(samples, cancel).ConfigureAwait(false))
-            {
-                segments.Add(segment);
-            }
         }
         catch (WhisperModelLoadException e)
         {
@@ -73,15 +73,26 @@ public sealed class WhisperNetProvider : ITranscriptProvider
             throw new ClipperException(ErrorCode.BadOption,
                 $"Whisper:Model (CLIPPER_WHISPER_MODEL) '{Model.Path}' could not be loaded by whisper.cpp: {e.Message}", e.Message, e);
         }
-        catch (WhisperProcessingException e)
+    }
+
+    /// <summary>The segments Whisper hears in <paramref name="samples"/>.</summary>
+    private static async Task<List<SegmentData>> RecogniseAsync(WhisperProcessor processor, float[] samples, CancellationToken cancel)
+    {
+        var segments = new List<SegmentData>();
+        try
+        {
+            await foreach (var segment in processor.ProcessAsync(samples, cancel).ConfigureAwait(false))
+            {
+                segments.Add(segment);
+            }
+        }
+        catch (WhisperProcessingException e) when (!cancel.IsCancellationRequested)
         {
             throw new ClipperException(ErrorCode.ToolFailed, "the local Whisper recogniser failed", e.Message, e);
         }
 
         cancel.ThrowIfCancellationRequested();
-        var language = options.Whisper.Language != "auto" ? options.Whisper.Language
-            : segments.Select(s => s.Language).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l) && l != "auto");
-        return (segments, language);
+        return segments;
     }
 
     /// <summary>The raw 16-bit samples as floats in [-1, 1), as whisper.cpp takes them.</summary>
