@@ -102,6 +102,10 @@ public sealed class WhisperModelFileTest : IDisposable
         Assert.Equal("transcripts/abc-whisper-ggml-base.en.json", Clipper.Core.Storage.BlobLayout.Transcript("abc", fromCaptions: false, options.CacheName("whisper")));
         Assert.Equal("whisper-ggml-large-v3", new TranscribeOptions { Whisper = { Model = "/m/ggml-large-v3.bin" } }.CacheName("whisper"));
         Assert.Equal("openai", options.CacheName("openai"));
+        // the transcriber a job gets carries its key: a job that asks for whisper caches under the model's name
+        var model = WhisperTestModel.Write(Path.Combine(dir, "ggml-tiny-test.bin"));
+        var transcriber = Transcriber.Standard(new TranscribeOptions { Whisper = { Model = model } }, new Clipper.Core.Remote.OpenAiOptions(), engine: "whisper");
+        Assert.Equal("whisper-ggml-tiny-test", transcriber.CacheName);
         Assert.Equal("pocketsphinx", options.CacheName("pocketsphinx"));
     }
 
