@@ -34,7 +34,7 @@ public sealed class WebhookKillTests(ITestOutputHelper output)
         await using (var file = File.OpenRead(talk.File))
         {
             jobId = (await Clipper.Gateway.UploadClient.UploadAsync(silo.Client, file, Path.GetFileName(talk.File), file.Length,
-                new V1.ClipOptions { MaxClips = 1 }, webhooks: [hook])).JobId;
+                new V1.ClipOptions { MaxClips = 1, Width = 270, Height = 480 }, webhooks: [hook])).JobId;
         }
 
         async Task<JsonObject> DeliveriesAsync() =>

@@ -22,7 +22,7 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
     {
         var talk = await TestMedia.ShortTalkAsync();
         // the job's own (offline) choices travel with it and come back in its view
-        var submitted = await Server.UploadAsync(talk.File, new ClipOptions { MaxClips = 3, Asr = "Pocketsphinx", Rank = "heuristic", Language = "en" });
+        var submitted = await Server.UploadAsync(talk.File, new ClipOptions { MaxClips = 3, Width = 270, Height = 480, Asr = "Pocketsphinx", Rank = "heuristic", Language = "en" });
         Assert.Contains(submitted.State, new[] { JobState.Submitted, JobState.Running });
         Assert.Equal("short-talk.mp4", submitted.Source);
         Assert.Equal(("pocketsphinx", "heuristic", "en"), (submitted.Options.Asr, submitted.Options.Rank, submitted.Options.Language));
@@ -142,7 +142,7 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
     {
         var talk = await TestMedia.ShortTalkAsync();
         var key = $"publish-{Guid.NewGuid():N}";
-        var options = new ClipOptions { MaxClips = 2 };
+        var options = new ClipOptions { MaxClips = 2, Width = 270, Height = 480 };
         var first = await Server.UploadAsync(talk.File, options, idempotencyKey: key);
         var again = await Server.UploadAsync(talk.File, options, idempotencyKey: key);
         Assert.StartsWith("idem-", first.JobId);
@@ -158,7 +158,7 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
         }
 
         // another request under the same key: other options, another file name, a link
-        await Conflict(() => Server.UploadAsync(talk.File, new ClipOptions { MaxClips = 3 }, idempotencyKey: key));
+        await Conflict(() => Server.UploadAsync(talk.File, new ClipOptions { MaxClips = 3, Width = 270, Height = 480 }, idempotencyKey: key));
         var renamed = Path.Combine(TestMedia.TempDir("gateway-idem"), "other-name.mp4");
         File.Copy(talk.File, renamed, overwrite: true);
         await Conflict(() => Server.UploadAsync(renamed, options, idempotencyKey: key));
@@ -283,7 +283,7 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
     public async Task HundredWatchersAllSeeTheEndWhileGetJobIsLoadedAt200PerSecond()
     {
         var talk = await TestMedia.FourMinuteTalkAsync();
-        var job = await Server.UploadAsync(talk.File, new ClipOptions { MaxClips = 3 });
+        var job = await Server.UploadAsync(talk.File, new ClipOptions { MaxClips = 3, Width = 270, Height = 480 });
         var watchers = Enumerable.Range(0, 100).Select(_ => Task.Run(() => Server.WatchAllAsync(job.JobId, TimeSpan.FromMinutes(10)))).ToList();
         var hub = Server.Services.GetRequiredService<JobWatchHub>();
         await Wait.Until(() => hub.Watchers(job.JobId) == 100, TimeSpan.FromSeconds(30));

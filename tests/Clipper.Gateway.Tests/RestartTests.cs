@@ -27,7 +27,7 @@ public sealed class RestartTests(ITestOutputHelper output)
         using (var call = client.UploadJob())
         {
             var bytes = await File.ReadAllBytesAsync(talk.File);
-            await call.RequestStream.WriteAsync(new UploadChunk { Header = new UploadHeader { FileName = "talk.mp4", Options = new ClipOptions { MaxClips = 2 }, Size = bytes.Length } });
+            await call.RequestStream.WriteAsync(new UploadChunk { Header = new UploadHeader { FileName = "talk.mp4", Options = new ClipOptions { MaxClips = 2, Width = 270, Height = 480 }, Size = bytes.Length } });
             await call.RequestStream.WriteAsync(new UploadChunk { Data = Google.Protobuf.ByteString.CopyFrom(bytes) });
             await call.RequestStream.CompleteAsync();
             job = await call;

@@ -46,7 +46,7 @@ public sealed class WebhookJobFixture : IAsyncLifetime
         var ok = new Webhook { Url = Receiver.Url("/ok") };
         ok.Secrets.Add(OldSecret); // rotation: the receiver knows only the new secret
         ok.Secrets.Add(Secret);
-        var submitted = await Server.UploadAsync(talk.File, new ClipOptions { MaxClips = 2 }, webhooks:
+        var submitted = await Server.UploadAsync(talk.File, new ClipOptions { MaxClips = 2, Width = 270, Height = 480 }, webhooks:
         [
             ok,
             new Webhook { Url = Receiver.Url("/flaky"), Secrets = { Secret } },

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Clipper.Stages.Score.Tests;
 
 /// <summary>
-/// The LLM ranker through the real OpenAI SDK client against <see cref="FakeOpenAi"/> on loopback: the blend, the
+/// The LLM ranker through the real OpenAI SDK client against <see cref="FakeOpenAiChat"/> on loopback: the blend, the
 /// cache, the stamp, every failure ending in the heuristic ranking with its code, the circuit breaker, and the key
 /// kept out of everything stored.
 /// </summary>
@@ -53,7 +53,7 @@ public sealed class LlmRankerTest : IAsyncLifetime
         "Thank you all for listening and good luck with your companies.",
     ];
 
-    private readonly FakeOpenAi _fake = new();
+    private readonly FakeOpenAiChat _fake = new();
     private readonly string _dir = TestMedia.TempDir("llm-rank");
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero));
     private readonly ClipOptions _clips = new(3, 15, 40, 1080, 1920);
@@ -114,16 +114,16 @@ public sealed class LlmRankerTest : IAsyncLifetime
         Assert.Equal(1, _fake.Calls);
         Assert.Equal(4, candidates.Count); // the talk holds four non-overlapping windows above the bar
         var expected = candidates
-            .Select(c => (c.Id, Blend: HeuristicScorer.Round(((0.3 * c.Heuristic.Score) + (0.7 * FakeOpenAi.ScoreOf(c.Window.Text))) / 1.0), c.Heuristic.Score, c.Window.Start))
+            .Select(c => (c.Id, Blend: HeuristicScorer.Round(((0.3 * c.Heuristic.Score) + (0.7 * FakeOpenAiChat.ScoreOf(c.Window.Text))) / 1.0), c.Heuristic.Score, c.Window.Start))
             .OrderByDescending(x => x.Blend).ThenByDescending(x => x.Score).ThenBy(x => x.Start)
             .Take(3).ToList();
-        Assert.Equal(expected.Select(x => FakeOpenAi.TitleOf(x.Id)), clips.Select(c => c.Title));
+        Assert.Equal(expected.Select(x => FakeOpenAiChat.TitleOf(x.Id)), clips.Select(c => c.Title));
         Assert.Equal(expected.Select(x => x.Blend), clips.Select(c => c.Score));
         // the blend changed the heuristic's order, or this test would prove nothing
         Assert.NotEqual(proposal.Picks.Take(3).Select(p => p.Window.Start), clips.Select(c => c.Start));
         var first = clips[0];
         Assert.Equal("llm", first.Ranking!.By);
-        Assert.Equal(FakeOpenAi.ScoreOf(candidates.Single(c => FakeOpenAi.TitleOf(c.Id) == first.Title).Window.Text), first.Ranking.Llm);
+        Assert.Equal(FakeOpenAiChat.ScoreOf(candidates.Single(c => FakeOpenAiChat.TitleOf(c.Id) == first.Title).Window.Text), first.Ranking.Llm);
         Assert.StartsWith("fake reason for c", first.Reason);
         Assert.Equal(["#fake", "#clipper"], first.Hashtags!.Take(2));
         Assert.StartsWith("Fake description of c", first.Description);
@@ -172,18 +172,18 @@ public sealed class LlmRankerTest : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(FakeOpenAi.Mode.Hang, "llm_timeout")]
-    [InlineData(FakeOpenAi.Mode.Empty200, "llm_empty")]
-    [InlineData(FakeOpenAi.Mode.MalformedBody, "llm_malformed")]
-    [InlineData(FakeOpenAi.Mode.MalformedContent, "llm_malformed")]
-    [InlineData(FakeOpenAi.Mode.Refusal, "llm_refused")]
-    [InlineData(FakeOpenAi.Mode.UnknownId, "llm_schema")]
-    [InlineData(FakeOpenAi.Mode.Score140, "llm_schema")]
-    [InlineData(FakeOpenAi.Mode.SentenceOutside, "llm_schema")]
-    [InlineData(FakeOpenAi.Mode.NoModel404, "llm_http_404")]
-    [InlineData(FakeOpenAi.Mode.Quota429, "llm_quota")]
-    [InlineData(FakeOpenAi.Mode.Unauthorized401, "llm_http_401")]
-    public async Task A_failed_call_leaves_the_heuristic_ranking_and_names_the_reason(FakeOpenAi.Mode mode, string code)
+    [InlineData(FakeOpenAiChat.Mode.Hang, "llm_timeout")]
+    [InlineData(FakeOpenAiChat.Mode.Empty200, "llm_empty")]
+    [InlineData(FakeOpenAiChat.Mode.MalformedBody, "llm_malformed")]
+    [InlineData(FakeOpenAiChat.Mode.MalformedContent, "llm_malformed")]
+    [InlineData(FakeOpenAiChat.Mode.Refusal, "llm_refused")]
+    [InlineData(FakeOpenAiChat.Mode.UnknownId, "llm_schema")]
+    [InlineData(FakeOpenAiChat.Mode.Score140, "llm_schema")]
+    [InlineData(FakeOpenAiChat.Mode.SentenceOutside, "llm_schema")]
+    [InlineData(FakeOpenAiChat.Mode.NoModel404, "llm_http_404")]
+    [InlineData(FakeOpenAiChat.Mode.Quota429, "llm_quota")]
+    [InlineData(FakeOpenAiChat.Mode.Unauthorized401, "llm_http_401")]
+    public async Task A_failed_call_leaves_the_heuristic_ranking_and_names_the_reason(FakeOpenAiChat.Mode mode, string code)
     {
         _fake.Answer = mode;
         var settings = Settings();
@@ -210,7 +210,7 @@ public sealed class LlmRankerTest : IAsyncLifetime
     [Fact]
     public async Task The_breaker_opens_after_consecutive_failures_and_closes_after_its_period()
     {
-        _fake.Answer = FakeOpenAi.Mode.Quota429;
+        _fake.Answer = FakeOpenAiChat.Mode.Quota429;
         var breaker = new CircuitBreaker(3, TimeSpan.FromMinutes(5), _time);
         var gate = new LocalLlmGate(breaker);
         for (int i = 0; i < 3; i++)
@@ -227,7 +227,7 @@ public sealed class LlmRankerTest : IAsyncLifetime
         Assert.Equal("llm_breaker_open", (await RankAsync(Settings(), gate)).Outcome.Code);
         Assert.Equal(3, _fake.Calls);
 
-        _fake.Answer = FakeOpenAi.Mode.Good;
+        _fake.Answer = FakeOpenAiChat.Mode.Good;
         _time.Advance(TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(1));
         Assert.Equal("llm", (await RankAsync(Settings(), gate)).Outcome.Code);
         Assert.Equal(4, _fake.Calls);
@@ -256,7 +256,7 @@ public sealed class LlmRankerTest : IAsyncLifetime
     public async Task The_key_is_in_no_stored_blob()
     {
         await RankAsync(Settings());
-        _fake.Answer = FakeOpenAi.Mode.Unauthorized401;
+        _fake.Answer = FakeOpenAiChat.Mode.Unauthorized401;
         await RankAsync(Settings(LlmPrompt.DefaultTemplate + " "));
 
         var files = Directory.GetFiles(_dir, "*", SearchOption.AllDirectories);

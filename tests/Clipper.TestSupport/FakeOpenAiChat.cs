@@ -1,9 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Clipper.TestSupport;
 
-namespace Clipper.Stages.Score.Tests;
+namespace Clipper.TestSupport;
 
 /// <summary>
 /// A fake OpenAI chat endpoint on loopback (HttpListener) speaking the real wire format: <c>POST /v1/chat/completions</c>
@@ -11,14 +10,14 @@ namespace Clipper.Stages.Score.Tests;
 /// itself carries. Its good answer scores each candidate by <see cref="ScoreOf"/>, a rule on the candidate's text, so
 /// a test can compute the expected order. <see cref="Answer"/> switches it to one of the failures a real provider has.
 /// </summary>
-public sealed class FakeOpenAi : IAsyncDisposable
+public sealed class FakeOpenAiChat : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Task _loop;
     private readonly CancellationTokenSource _stop = new();
     private int _calls;
 
-    public FakeOpenAi()
+    public FakeOpenAiChat()
     {
         int port = Ports.Free();
         BaseUrl = $"http://127.0.0.1:{port}/v1";
