@@ -1,4 +1,5 @@
 using Clipper.Core.Errors;
+using Clipper.Stages.Transcribe.Local;
 using Clipper.Stages.Transcribe.Remote;
 
 namespace Clipper.Stages.Transcribe;
@@ -9,13 +10,17 @@ namespace Clipper.Stages.Transcribe;
 public sealed class TranscribeOptions
 {
     /// <summary>The engines this build knows: <see cref="Engine"/> takes one of them.</summary>
-    public static readonly IReadOnlyList<string> Engines = ["pocketsphinx", "openai"];
+    public static readonly IReadOnlyList<string> Engines = ["pocketsphinx", "openai", "whisper"];
 
     /// <summary>
-    /// The speech-to-text engine used when the source brings no captions: "pocketsphinx" (local, offline, the default)
-    /// or "openai" (the OpenAI transcription API of Clipper:OpenAI, with pocketsphinx for any piece it fails on).
+    /// The speech-to-text engine used when the source brings no captions: "pocketsphinx" (local, offline, the default),
+    /// "openai" (the OpenAI transcription API of Clipper:OpenAI, with pocketsphinx for any piece it fails on) or "whisper"
+    /// (local Whisper on the ggml model file of <see cref="Whisper"/>).
     /// </summary>
     public string Engine { get; set; } = "pocketsphinx";
+
+    /// <summary>The local Whisper engine's model file, language and threads (Clipper:Transcribe:Whisper).</summary>
+    public WhisperOptions Whisper { get; set; } = new();
 
     /// <summary>How the remote engine cuts, sends and retries (Clipper:Transcribe:Remote).</summary>
     public RemoteTranscribeOptions Remote { get; set; } = new();
@@ -73,6 +78,12 @@ public sealed class TranscribeOptions
     /// <summary>Words covering less than this fraction of the duration is "no speech".</summary>
     public double MinSpeechFraction { get; set; } = 0.05;
 
+    /// <summary>
+    /// How <paramref name="engine"/>'s transcripts are told apart in the cache: the engine's name, and for "whisper" the
+    /// model file's name too ("whisper-ggml-base.en"), so a transcript made with another model is not served.
+    /// </summary>
+    public string CacheName(string engine) => engine == "whisper" ? "whisper-" + Whisper.ModelName : engine;
+
     public string AcousticModel => Path.Combine(ModelDir, "en-us");
 
     public string LanguageModel => Path.Combine(ModelDir, "en-us.lm.bin");
@@ -88,6 +99,13 @@ public sealed class TranscribeOptions
         }
 
         Remote.Validate();
+        Whisper.Validate();
+        if (Engine == "whisper")
+        {
+            // a model that is missing or damaged stops the start (or the job that asks for it), not whisper.cpp mid-job
+            WhisperModelFile.Check(Whisper.Model);
+        }
+
         if (double.IsNaN(ChunkSeconds) || ChunkSeconds < 10)
         {
             Bad($"ChunkSeconds must be at least 10, got {ChunkSeconds}");

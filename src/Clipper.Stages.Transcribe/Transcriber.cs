@@ -2,6 +2,7 @@ using Clipper.Core.Errors;
 using Clipper.Core.Media;
 using Clipper.Core.Remote;
 using Clipper.Core.Transcripts;
+using Clipper.Stages.Transcribe.Local;
 using Clipper.Stages.Transcribe.Remote;
 using Microsoft.Extensions.Logging;
 
@@ -33,8 +34,8 @@ public sealed class Transcriber
 
     /// <summary>
     /// Side-car captions first, then the engine <paramref name="engine"/> names (null: <see cref="TranscribeOptions.Engine"/>):
-    /// pocketsphinx, or the OpenAI API of <paramref name="openAi"/> (which falls back to pocketsphinx piece by piece).
-    /// Throws <see cref="ErrorCode.BadOption"/> when the engine cannot run here (see <see cref="Unavailable"/>).
+    /// pocketsphinx, the OpenAI API of <paramref name="openAi"/> (which falls back to pocketsphinx piece by piece), or local
+    /// Whisper. Throws <see cref="ErrorCode.BadOption"/> when the engine cannot run here (see <see cref="Unavailable"/>).
     /// </summary>
     public static Transcriber Standard(TranscribeOptions options, OpenAiOptions openAi, string? engine = null, TimeProvider? clock = null,
         ILogger? log = null, IRemotePermits? permits = null)
@@ -49,14 +50,15 @@ public sealed class Transcriber
         ITranscriptProvider provider = engine switch
         {
             "openai" => new OpenAiTranscriptProvider(options, openAi, clock, log, permits),
+            "whisper" => new WhisperNetProvider(options),
             _ => new PocketsphinxProvider(options),
         };
-        return new([new CaptionFileProvider(), provider], options);
+        return new([new CaptionFileProvider(), provider], options) { CacheName = options.CacheName(engine) };
     }
 
     /// <summary>
     /// Null when <paramref name="engine"/> can run with these settings, else a sentence saying why not and what to set
-    /// (the OpenAI engine needs a key; an engine this build lacks is named as such).
+    /// (the OpenAI engine needs a key, local Whisper a readable model file; an engine this build lacks is named as such).
     /// </summary>
     public static string? Unavailable(string engine, TranscribeOptions options, OpenAiOptions openAi) => engine switch
     {
@@ -64,8 +66,29 @@ public sealed class Transcriber
         "openai" when !openAi.Configured =>
             "the 'openai' speech-to-text engine needs an OpenAI API key, and none is configured: set CLIPPER_OPENAI_API_KEY (or Clipper:OpenAI:ApiKey)",
         "openai" => null,
+        "whisper" => WhisperUnavailable(options),
         _ => $"the speech-to-text engine '{engine}' is not available in this build (engines: {string.Join(", ", TranscribeOptions.Engines)})",
     };
+
+    /// <summary>Null when the whisper engine's model file is usable, else why not (the setting named in full).</summary>
+    private static string? WhisperUnavailable(TranscribeOptions options)
+    {
+        try
+        {
+            WhisperModelFile.Check(options.Whisper.Model);
+            return null;
+        }
+        catch (ClipperException e)
+        {
+            return "the 'whisper' speech-to-text engine cannot run: Clipper:Transcribe:" + e.Message;
+        }
+    }
+
+    /// <summary>
+    /// How this transcriber's transcripts are told apart in the cache (<see cref="TranscribeOptions.CacheName"/>: the
+    /// engine, and for local Whisper its model); null for the default engine's key.
+    /// </summary>
+    public string? CacheName { get; init; }
 
     /// <summary>
     /// Transcribes the source. Throws <see cref="ErrorCode.NoSpeech"/> when no provider finds enough speech,

@@ -44,8 +44,35 @@ public sealed class OptionsValidationTests
         Assert.Equal("Clipper:Transcribe:Engine is 'openai' but no OpenAI API key is configured: set CLIPPER_OPENAI_API_KEY (or Clipper:OpenAI:ApiKey)",
             StartWith(new() { ["Clipper:Transcribe:Engine"] = "openai" }));
         Assert.Null(StartWith(new() { ["Clipper:Transcribe:Engine"] = "openai", ["Clipper:OpenAI:ApiKey"] = "sk-test" }));
-        Assert.Equal("Clipper:Transcribe:Engine must be one of pocketsphinx, openai, got 'whisperx'",
+        Assert.Equal("Clipper:Transcribe:Engine must be one of pocketsphinx, openai, whisper, got 'whisperx'",
             StartWith(new() { ["Clipper:Transcribe:Engine"] = "whisperx" }));
+    }
+
+    [Fact]
+    public void TheWhisperEngineWithoutAUsableModelStopsTheStartNamingThePath()
+    {
+        var dir = Directory.CreateTempSubdirectory("whisper-start").FullName;
+        try
+        {
+            var missing = Path.Combine(dir, "ggml-base.en.bin");
+            var text = Path.Combine(dir, "ggml-small.bin");
+            File.WriteAllText(text, "not a model");
+            const string Fix = "download a ggml model such as ggml-base.en.bin from https://huggingface.co/ggerganov/whisper.cpp";
+            Assert.Equal($"Clipper:Transcribe:Whisper:Model (CLIPPER_WHISPER_MODEL) is not set: the whisper engine needs a ggml model file; {Fix}",
+                StartWith(new() { ["Clipper:Transcribe:Engine"] = "whisper" }));
+            Assert.Equal($"Clipper:Transcribe:Whisper:Model (CLIPPER_WHISPER_MODEL) '{missing}' does not exist; {Fix}",
+                StartWith(new() { ["Clipper:Transcribe:Engine"] = "whisper", ["Clipper:Transcribe:Whisper:Model"] = missing }));
+            Assert.Equal($"Clipper:Transcribe:Whisper:Model (CLIPPER_WHISPER_MODEL) '{dir}' is a directory, not a model file; {Fix}",
+                StartWith(new() { ["Clipper:Transcribe:Engine"] = "whisper", ["Clipper:Transcribe:Whisper:Model"] = dir }));
+            Assert.Equal($"Clipper:Transcribe:Whisper:Model (CLIPPER_WHISPER_MODEL) '{text}' is not a ggml Whisper model (it does not start with the ggml magic); {Fix}",
+                StartWith(new() { ["Clipper:Transcribe:Engine"] = "whisper", ["Clipper:Transcribe:Whisper:Model"] = text }));
+            // the model matters only to the engine that uses it
+            Assert.Null(StartWith(new() { ["Clipper:Transcribe:Whisper:Model"] = missing }));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     [Fact]

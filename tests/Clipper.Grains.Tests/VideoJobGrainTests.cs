@@ -99,6 +99,7 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
         foreach (var (options, expected) in new[]
         {
             (spec.Options with { Asr = "openai" }, "the 'openai' speech-to-text engine needs an OpenAI API key"),
+            (spec.Options with { Asr = "whisper" }, "the 'whisper' speech-to-text engine cannot run: Clipper:Transcribe:Whisper:Model (CLIPPER_WHISPER_MODEL) is not set"),
             (spec.Options with { Rank = "llm" }, "ranking with an LLM needs an OpenAI API key"),
             (spec.Options with { Asr = "vosk" }, "asr must be one of pocketsphinx, whisper, openai, got 'vosk'"),
             (spec.Options with { Language = "German" }, "language must be an ISO 639-1 code"),

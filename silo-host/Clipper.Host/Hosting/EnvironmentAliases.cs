@@ -32,6 +32,7 @@ public static class EnvironmentAliases
         One("CLIPPER_OPENAI_API_KEY", "Clipper:OpenAI:ApiKey"),
         One("CLIPPER_OPENAI_BASE_URL", "Clipper:OpenAI:BaseUrl"),
         One("CLIPPER_AZURE_OPENAI_ENDPOINT", "Clipper:OpenAI:AzureEndpoint"),
+        One("CLIPPER_WHISPER_MODEL", "Clipper:Transcribe:Whisper:Model"),
     ];
 
     /// <summary>The configuration entries of the variables set (blank ones are ignored).</summary>

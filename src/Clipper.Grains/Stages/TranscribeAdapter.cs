@@ -27,11 +27,12 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
         var engine = work.Spec.Options.Asr ?? defaultEngine;
         var transcriber = _transcribers.GetOrAdd(engine, e => new Lazy<Transcriber>(() => transcriberFor(e))).Value;
         bool fromCaptions = source.CaptionsKey is not null;
-        // each engine's transcript is cached apart: switching to a remote engine does not serve pocketsphinx's words
-        var keys = new List<string> { BlobLayout.Transcript(source.Sha256, fromCaptions, engine) };
+        // each engine's transcript is cached apart (local Whisper's per model): switching engines does not serve another's words
+        var cacheName = transcriber.CacheName ?? engine;
+        var keys = new List<string> { BlobLayout.Transcript(source.Sha256, fromCaptions, cacheName) };
         if (source.Site is { } site)
         {
-            keys.Add(BlobLayout.SiteTranscript(site.Extractor, site.VideoId, fromCaptions, engine));
+            keys.Add(BlobLayout.SiteTranscript(site.Extractor, site.VideoId, fromCaptions, cacheName));
         }
 
         if (await CachedAsync(keys, cancel) is { } cached)

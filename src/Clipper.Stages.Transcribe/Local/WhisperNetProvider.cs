@@ -1,0 +1,110 @@
+using Clipper.Core.Errors;
+using Clipper.Core.Transcripts;
+using Whisper.net;
+
+namespace Clipper.Stages.Transcribe.Local;
+
+/// <summary>
+/// Local Whisper: whisper.cpp (through Whisper.net and its CPU runtime) on the ggml model of
+/// <see cref="WhisperOptions.Model"/>. ffmpeg decodes the audio to 16 kHz mono; Whisper hears it whole (its own 30 s
+/// windows carry the context across), with token timestamps, in <see cref="WhisperOptions.Language"/> or the one it
+/// detects; <see cref="WhisperWords"/> turns its tokens into words. The model file is checked when the provider is made
+/// (see <see cref="WhisperModelFile"/>) and loaded for each transcript, so nothing stays in memory between jobs.
+/// </summary>
+public sealed class WhisperNetProvider : ITranscriptProvider
+{
+    /// <summary>Share of the progress bar the ffmpeg decode takes.</summary>
+    private const double DecodeShare = 0.05;
+
+    private readonly TranscribeOptions options;
+
+    /// <summary>Throws <see cref="ErrorCode.BadOption"/> naming the path when the model file is missing, unreadable or not a Whisper ggml model.</summary>
+    public WhisperNetProvider(TranscribeOptions options)
+    {
+        this.options = options;
+        options.Whisper.Validate();
+        Model = WhisperModelFile.Check(options.Whisper.Model);
+    }
+
+    public string Name => "whisper";
+
+    public bool NeedsAudio => true;
+
+    /// <summary>The checked model file.</summary>
+    public WhisperModelFile.Summary Model { get; }
+
+    public async Task<Transcript?> TranscribeAsync(TranscribeRequest request, IProgress<double>? progress, CancellationToken cancel)
+    {
+        return await AudioScratch.RunAsync<Transcript?>(request.WorkDir, "whisper-", "local Whisper recogniser", async dir =>
+        {
+            // the model first (off the caller's thread: it reads the whole file), so one whisper.cpp refuses fails before any decoding
+            using var factory = WhisperFactory.FromPath(Model.Path);
+            await using var processor = await Task.Run(() => Build(factory, progress), cancel).ConfigureAwait(false);
+            var raw = Path.Combine(dir, "audio.s16");
+            await AudioChunks.DecodeAsync(request.Media, raw, options.ExtractTimeout, cancel).ConfigureAwait(false);
+            progress?.Report(DecodeShare);
+            var samples = await ReadSamplesAsync(raw, cancel).ConfigureAwait(false);
+            double seconds = (double)samples.Length / AudioChunks.SampleRate;
+            var segments = await RecogniseAsync(processor, samples, cancel).ConfigureAwait(false);
+            // the language it was told, else the one it detected
+            var language = options.Whisper.Language != "auto" ? options.Whisper.Language
+                : segments.Select(s => s.Language).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l) && l != "auto");
+            return new Transcript(WhisperWords.From(segments, seconds), Name, Language: language);
+        }, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>Loads the model into a processor; a model whisper.cpp refuses is <see cref="ErrorCode.BadOption"/> naming the path.</summary>
+    private WhisperProcessor Build(WhisperFactory factory, IProgress<double>? progress)
+    {
+        try
+        {
+            return factory.CreateBuilder()
+                .WithLanguage(options.Whisper.Language)
+                .WithTokenTimestamps()
+                .WithProbabilities()
+                .WithThreads(options.Whisper.ThreadCount)
+                // whisper.cpp reports percent of its padded windows, which may pass 100
+                .WithProgressHandler(percent => progress?.Report(DecodeShare + ((1 - DecodeShare) * Math.Clamp(percent / 100.0, 0, 1))))
+                .Build();
+        }
+        catch (WhisperModelLoadException e)
+        {
+            // the file passed the structural check, so whisper.cpp refused something inside it (a newer format, say)
+            throw new ClipperException(ErrorCode.BadOption,
+                $"Whisper:Model (CLIPPER_WHISPER_MODEL) '{Model.Path}' could not be loaded by whisper.cpp: {e.Message}", e.Message, e);
+        }
+    }
+
+    /// <summary>The segments Whisper hears in <paramref name="samples"/>.</summary>
+    private static async Task<List<SegmentData>> RecogniseAsync(WhisperProcessor processor, float[] samples, CancellationToken cancel)
+    {
+        var segments = new List<SegmentData>();
+        try
+        {
+            await foreach (var segment in processor.ProcessAsync(samples, cancel).ConfigureAwait(false))
+            {
+                segments.Add(segment);
+            }
+        }
+        catch (WhisperProcessingException e) when (!cancel.IsCancellationRequested)
+        {
+            throw new ClipperException(ErrorCode.ToolFailed, "the local Whisper recogniser failed", e.Message, e);
+        }
+
+        cancel.ThrowIfCancellationRequested();
+        return segments;
+    }
+
+    /// <summary>The raw 16-bit samples as floats in [-1, 1), as whisper.cpp takes them.</summary>
+    private static async Task<float[]> ReadSamplesAsync(string raw, CancellationToken cancel)
+    {
+        var bytes = await File.ReadAllBytesAsync(raw, cancel).ConfigureAwait(false);
+        var samples = new float[bytes.Length / 2];
+        for (int i = 0; i < samples.Length; i++)
+        {
+            samples[i] = BitConverter.ToInt16(bytes, 2 * i) / 32768f;
+        }
+
+        return samples;
+    }
+}
