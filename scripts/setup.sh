@@ -29,6 +29,8 @@ command -v pocketsphinx_continuous >/dev/null 2>&1 || need+=(pocketsphinx)
 [ -f /usr/share/pocketsphinx/model/en-us/en-us.lm.bin ] || need+=(pocketsphinx-en-us)
 [ -d /usr/share/fonts/truetype/league-spartan ] || [ -d /usr/share/fonts/opentype/league-spartan ] || need+=(fonts-league-spartan)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || need+=(fonts-dejavu-core)
+# captions in scripts DejaVu Sans lacks (Devanagari, Thai, …): Noto (CJK is fonts-noto-cjk, 91 MB, not installed: see README)
+[ -f /usr/share/fonts/truetype/noto/NotoSansThai-Bold.ttf ] || need+=(fonts-noto-core)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 command -v curl >/dev/null 2>&1 || need+=(curl ca-certificates)
 command -v dpkg-deb >/dev/null 2>&1 || need+=(dpkg)
@@ -39,6 +41,9 @@ if [ "$WANT_TESTS" = 1 ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   # Debian's yt-dlp (2023.03.04) is too old for YouTube, but its generic extractor reads the test pages on loopback
   command -v yt-dlp >/dev/null 2>&1 || need+=(yt-dlp)
+  # the caption-glyph test reads burned Russian captions back
+  command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+  [ -f /usr/share/tesseract-ocr/5/tessdata/rus.traineddata ] || need+=(tesseract-ocr-rus)
   # Debian's Python packages belong to /usr/bin/python3 (another python3 may come first on PATH)
   /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || need+=(python3-grpcio)
   /usr/bin/python3 -c 'import grpc_tools.protoc' >/dev/null 2>&1 || need+=(python3-grpc-tools)

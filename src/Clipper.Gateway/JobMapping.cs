@@ -54,6 +54,12 @@ public static class JobMapping
             SubmittedAtUnixMs = v.SubmittedAt.ToUnixTimeMilliseconds(),
             FinishedAtUnixMs = v.FinishedAt?.ToUnixTimeMilliseconds() ?? 0,
         };
+        if (v.Transcript is { } transcript)
+        {
+            job.Language = transcript.Language ?? "";
+            job.Warnings.Add(transcript.Warnings ?? []);
+        }
+
         if (v.Source?.Site is { } site)
         {
             job.SourceInfo = new SourceInfo

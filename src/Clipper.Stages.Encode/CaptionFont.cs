@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Clipper.Stages.Encode;
 
 /// <summary>
@@ -58,6 +60,87 @@ public sealed record CaptionFont(string Name, string? Dir, bool Fallback)
         }
 
         return new CaptionFont(fallbackName, null, true) { File = face };
+    }
+
+    /// <summary>
+    /// The installed fonts among <paramref name="names"/>, in their order, each by the face libass will draw (the bold one
+    /// when the family has it, since the style asks for bold); a name with no font file is left out. One pass over the
+    /// system font directories.
+    /// </summary>
+    public static IReadOnlyList<CaptionFont> Installed(IReadOnlyList<string> names)
+    {
+        var wanted = names.ToDictionary(n => n.ToLowerInvariant(), n => n);
+        var bold = new Dictionary<string, string>();
+        var regular = new Dictionary<string, string>();
+        foreach (var file in SystemFontDirs.Where(Directory.Exists).SelectMany(FontFiles))
+        {
+            var fileNames = FontFile.NamesOf(file);
+            foreach (var lower in wanted.Keys)
+            {
+                if (fileNames.Contains(lower + " bold"))
+                {
+                    bold.TryAdd(lower, file);
+                }
+                else if (fileNames.Contains(lower))
+                {
+                    regular.TryAdd(lower, file);
+                }
+            }
+        }
+
+        var output = new List<CaptionFont>();
+        foreach (var (lower, name) in wanted)
+        {
+            var path = bold.GetValueOrDefault(lower) ?? regular.GetValueOrDefault(lower);
+            if (path is not null && FontFile.TryRead(path) is { } face)
+            {
+                output.Add(new CaptionFont(name, null, true) { File = face });
+            }
+        }
+
+        return output;
+    }
+
+    /// <summary>
+    /// The characters of <paramref name="text"/> this font has no glyph for, in order, each once. Only letters, marks,
+    /// digits and punctuation count (a symbol or emoji the font lacks is drawn by libass from another font or left
+    /// out); a font whose file could not be read is taken at its word.
+    /// </summary>
+    public IReadOnlyList<string> Missing(string text)
+    {
+        if (File is null)
+        {
+            return [];
+        }
+
+        var missing = new List<string>();
+        foreach (var rune in text.EnumerateRunes())
+        {
+            var category = Rune.GetUnicodeCategory(rune);
+            bool needed = category is >= System.Globalization.UnicodeCategory.UppercaseLetter and <= System.Globalization.UnicodeCategory.OtherNumber
+                or >= System.Globalization.UnicodeCategory.ConnectorPunctuation and <= System.Globalization.UnicodeCategory.OtherPunctuation;
+            // the escaping's zero-width characters are format characters (Cf), never needed
+            if (needed && !File.Has(rune.Value) && !missing.Contains(rune.ToString()))
+            {
+                missing.Add(rune.ToString());
+            }
+        }
+
+        return missing;
+    }
+
+    private static IEnumerable<string> FontFiles(string dir)
+    {
+        try
+        {
+            return Directory.EnumerateFiles(dir, "*", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 4 })
+                .Where(f => Path.GetExtension(f).ToLowerInvariant() is ".otf" or ".ttf" or ".ttc" or ".otc")
+                .Order(StringComparer.Ordinal).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return []; // an unreadable directory holds no usable font
+        }
     }
 
     private static FontFile? FindFont(string dir, string lowerName)

@@ -21,6 +21,17 @@ public sealed class CaptionOptions
 {
     public string FallbackFontName { get; set; } = "DejaVu Sans";
 
+    /// <summary>
+    /// Fonts tried, in order, for captions whose characters neither the configured font nor the fallback has (Arabic,
+    /// Hebrew, Devanagari, Thai, CJK), separated by ';'. DejaVu Sans (the fallback) already covers Latin, Greek and
+    /// Cyrillic. The Noto fonts come with Debian's fonts-noto-core, which the setup installs; the CJK one with
+    /// fonts-noto-cjk (91 MB installed), which it does not: see the README's Languages section.
+    /// </summary>
+    public string ScriptFontNames { get; set; } = "Noto Sans Arabic;Noto Sans Hebrew;Noto Sans Devanagari;Noto Sans Thai;Noto Sans CJK SC";
+
+    /// <summary>The names in <see cref="ScriptFontNames"/>.</summary>
+    public IReadOnlyList<string> ScriptFonts => ScriptFontNames.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     public double FontSize { get; set; } = 0.1;
 
     public double BottomMargin { get; set; } = 0.28;
@@ -61,6 +72,7 @@ public sealed class CaptionOptions
         static void Require(bool ok, string message) => EncodeOptions.Require(ok, message);
         Require(!string.IsNullOrWhiteSpace(FallbackFontName) && !FallbackFontName.Contains(','),
             $"FallbackFontName must be a font name without commas, got {FallbackFontName}");
+        Require(ScriptFontNames is not null && !ScriptFontNames.Contains(','), $"ScriptFontNames must be font names separated by ';', got {ScriptFontNames}");
         Require(FontSize > 0 && FontSize <= 0.5, $"FontSize must be in (0, 0.5], got {FontSize}");
         Require(BottomMargin is >= 0 and <= 0.9, $"BottomMargin must be 0..0.9, got {BottomMargin}");
         Require(SideMargin is >= 0 and <= 0.4, $"SideMargin must be 0..0.4, got {SideMargin}");

@@ -252,6 +252,9 @@ public sealed partial class Captions
         return sb.ToString();
     }
 
+    /// <summary>The words as they will be drawn (upper-cased when the options say so), space-joined.</summary>
+    public string DrawnText(CaptionOptions o) => string.Join(' ', DisplayWords(o).Select(w => w.Text));
+
     private IReadOnlyList<Word> DisplayWords(CaptionOptions o) =>
         !o.Uppercase ? Words : Words.Select(w => new Word(w.Text.ToUpperInvariant(), w.Start, w.End, w.Confidence)).ToList();
 

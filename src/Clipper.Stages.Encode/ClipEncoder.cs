@@ -29,12 +29,59 @@ public sealed class ClipEncoder
     {
         Options = options.Validate();
         Font = CaptionFont.Resolve(options);
+        // read only when a caption needs a script the configured font and the fallback lack
+        _scriptFonts = new Lazy<IReadOnlyList<CaptionFont>>(() => CaptionFont.Installed(options.Captions.ScriptFonts));
     }
+
+    private readonly Lazy<IReadOnlyList<CaptionFont>> _scriptFonts;
 
     public EncodeOptions Options { get; }
 
     /// <summary>The font the captions are drawn with (the configured one, or the fallback when it is missing).</summary>
     public CaptionFont Font { get; }
+
+    /// <summary>
+    /// The font to draw <paramref name="text"/> in: the first of the configured font, the fallback and the script fonts
+    /// (<see cref="CaptionOptions.ScriptFontNames"/>) that has a glyph for each of its characters, so Russian captions are
+    /// drawn in DejaVu Sans Bold and Thai ones in Noto Sans Thai instead of League Spartan's empty boxes. Throws
+    /// <see cref="ErrorCode.CaptionGlyphsMissing"/>, naming the characters and the fonts tried, when none has them all.
+    /// </summary>
+    public CaptionFont FontFor(string text)
+    {
+        var tried = new List<CaptionFont> { Font };
+        if (Font.Missing(text).Count == 0)
+        {
+            return Font;
+        }
+
+        if (!Font.Fallback)
+        {
+            var fallback = CaptionFont.Resolve(Options.Captions.FallbackFontName, null, Options.Captions.FallbackFontName);
+            tried.Add(fallback);
+            if (fallback.File is not null && fallback.Missing(text).Count == 0)
+            {
+                return fallback;
+            }
+        }
+
+        foreach (var script in _scriptFonts.Value)
+        {
+            tried.Add(script);
+            if (script.Missing(text).Count == 0)
+            {
+                return script;
+            }
+        }
+
+        var closest = tried.MinBy(f => f.File is null ? int.MaxValue : f.Missing(text).Count)!;
+        var missing = closest.Missing(text);
+        var shown = string.Join(", ", missing.Take(12).Select(c => $"'{c}' (U+{char.ConvertToUtf32(c, 0):X4})")) + (missing.Count > 12 ? ", …" : "");
+        throw new ClipperException(ErrorCode.CaptionGlyphsMissing,
+            $"no installed caption font has glyphs for {missing.Count} of the captions' characters: {shown}; tried "
+            + string.Join(", ", tried.Select(f => f.Name).Distinct()) + " (closest: " + closest.Name
+            + "); install a font that covers them (the setup installs fonts-noto-core; Chinese, Japanese and Korean need fonts-noto-cjk) "
+            + "and name it in Clipper:Encode:Captions:ScriptFontNames");
+    }
 
     /// <summary>
     /// Encodes the clip; <paramref name="progress"/> receives fractions in [0, 1], increasing, 1 only once every
@@ -76,13 +123,15 @@ public sealed class ClipEncoder
             }
 
             string? assFile = null;
+            var font = Font;
             if (Options.BurnCaptions && captions.Words.Count > 0)
             {
+                font = FontFor(captions.DrawnText(o));
                 assFile = Path.Combine(work, "captions.ass");
-                await File.WriteAllTextAsync(assFile, captions.Ass(request.Width, request.Height, o, Font), cancel);
+                await File.WriteAllTextAsync(assFile, captions.Ass(request.Width, request.Height, o, font), cancel);
             }
 
-            var command = Command(request, cropFile, assFile, temps["mp4"], temps["jpg"]);
+            var command = Command(request, cropFile, assFile, temps["mp4"], temps["jpg"], font);
             var clock = Stopwatch.StartNew();
             var result = await ProcessRunner.RunAsync(command, Options.Timeout, cancel, reader.ReadAsync);
             double seconds = clock.Elapsed.TotalSeconds;
@@ -132,8 +181,9 @@ public sealed class ClipEncoder
     }
 
     /// <summary>The ffmpeg command line. Internal so tests and the benchmark can see exactly what runs.</summary>
-    internal IReadOnlyList<string> Command(EncodeRequest r, string? cropFile, string? assFile, string mp4Out, string jpgOut)
+    internal IReadOnlyList<string> Command(EncodeRequest r, string? cropFile, string? assFile, string mp4Out, string jpgOut, CaptionFont? font = null)
     {
+        font ??= Font;
         var crop = r.Crop;
         var first = InitialKeyframe(crop);
         var (thumbW, thumbH) = ThumbnailSize(r.Width, r.Height);
@@ -156,9 +206,9 @@ public sealed class ClipEncoder
         if (assFile is not null)
         {
             graph.Append("ass=filename=").Append(FilterValue(assFile));
-            if (Font.Dir is not null)
+            if (font.Dir is not null)
             {
-                graph.Append(":fontsdir=").Append(FilterValue(Font.Dir));
+                graph.Append(":fontsdir=").Append(FilterValue(font.Dir));
             }
 
             graph.Append(',');

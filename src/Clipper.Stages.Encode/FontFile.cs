@@ -53,6 +53,9 @@ internal sealed class FontFile
         return _advances[Math.Min(glyph, _advances.Length - 1)];
     }
 
+    /// <summary>Whether the font has a glyph of its own for the character (not .notdef, the empty box).</summary>
+    public bool Has(int codepoint) => _glyphOf.TryGetValue(codepoint, out int glyph) && glyph != 0;
+
     /// <summary>The advance width in pixels of <paramref name="text"/> drawn at ASS font size <paramref name="fontSize"/>.</summary>
     public double Width(string text, double fontSize)
     {

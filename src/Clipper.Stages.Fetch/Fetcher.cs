@@ -5,6 +5,7 @@ using Clipper.Core.Errors;
 using Clipper.Core.Media;
 using Clipper.Core.Processes;
 using Clipper.Core.Storage;
+using Clipper.Core.Transcripts;
 using Clipper.Stages.Fetch.Platform;
 
 namespace Clipper.Stages.Fetch;
@@ -421,7 +422,8 @@ public sealed partial class Fetcher : IDisposable
                 return null;
             }
 
-            var key = BlobLayout.Captions(sha, "." + subtitle.Extension);
+            // the track's language stays in the name (sources/SHA.de.vtt), where the caption reader finds it
+            var key = BlobLayout.Captions(sha, (Languages.Code(subtitle.Language) is { } lang ? "." + lang : "") + "." + subtitle.Extension);
             await blobs.PutBytesAsync(key, bytes, cancel).ConfigureAwait(false);
             return key;
         }
@@ -461,7 +463,8 @@ public sealed partial class Fetcher : IDisposable
 
     /// <summary>
     /// Looks beside a local video for captions: VIDEO.srt, VIDEO.vtt (the whole name plus a suffix), then the same
-    /// stem (video.mp4 → video.srt, video.vtt). The first that is a plausible caption file is stored.
+    /// stem (video.mp4 → video.srt, video.vtt), then the stem with a language (video.de.vtt). The first that is a
+    /// plausible caption file is stored, its language kept in the stored name (sources/SHA.de.vtt).
     /// </summary>
     private async Task<string?> StoreSideCarCaptionsAsync(string video, string sha, CancellationToken cancel)
     {
@@ -469,7 +472,9 @@ public sealed partial class Fetcher : IDisposable
         var dir = Path.GetDirectoryName(video) ?? ".";
         int dot = name.LastIndexOf('.');
         var stem = dot > 0 ? name[..dot] : name;
-        foreach (var candidate in new[] { name + ".srt", name + ".vtt", stem + ".srt", stem + ".vtt" }.Distinct())
+        var tagged = new[] { ".vtt", ".srt" }.SelectMany(ext => SafeList(() => Directory.EnumerateFiles(dir, stem + ".*" + ext)))
+            .Select(Path.GetFileName).OfType<string>().Where(f => LanguageTag(f) is not null).Order(StringComparer.Ordinal);
+        foreach (var candidate in new[] { name + ".srt", name + ".vtt", stem + ".srt", stem + ".vtt" }.Concat(tagged).Distinct())
         {
             var file = Path.Combine(dir, candidate);
             if (!File.Exists(file))
@@ -497,13 +502,29 @@ public sealed partial class Fetcher : IDisposable
                 continue; // no cue timings: notes, not captions
             }
 
-            var key = BlobLayout.Captions(sha, Path.GetExtension(candidate));
+            var key = BlobLayout.Captions(sha, (LanguageTag(candidate) is { } lang ? "." + lang : "") + Path.GetExtension(candidate));
             // Always written: the same video may come with corrected captions.
             await blobs.PutBytesAsync(key, bytes, cancel).ConfigureAwait(false);
             return key;
         }
 
         return null;
+
+        // the language between a caption file's stem and its extension (talk.de.vtt), if it is one
+        static string? LanguageTag(string file) =>
+            file.Split('.') is { Length: >= 3 } parts && parts[^2].Length is >= 2 and <= 7 ? Languages.Code(parts[^2]) : null;
+
+        static IEnumerable<string> SafeList(Func<IEnumerable<string>> list)
+        {
+            try
+            {
+                return list().ToList();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return []; // an unreadable directory holds no captions
+            }
+        }
     }
 
     private static async Task<string> Sha256Async(string file, CancellationToken cancel)

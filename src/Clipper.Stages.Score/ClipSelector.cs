@@ -100,7 +100,7 @@ public static class ClipSelector
 
         double maxSentence = Math.Min(settings.MaxSentenceSeconds, options.MaxSeconds - settings.LeadInSeconds - settings.TailSeconds);
         var split = Sentences.Split(transcript.Words, settings, maxSentence);
-        var windows = Windows(split.Sentences, sourceDurationSeconds, options, settings);
+        var windows = Windows(split.Sentences, sourceDurationSeconds, options, settings, transcript.Language);
         var clear = windows.Where(w => DensityFilter.Passes(w, settings)).ToList();
         if (clear.Count == 0)
         {
@@ -119,7 +119,8 @@ public static class ClipSelector
     /// The lead-in and tail take at most half the pause to the neighbouring word, so neighbouring clips never
     /// share a word.
     /// </summary>
-    internal static List<Window> Windows(IReadOnlyList<Sentence> sentences, double sourceDuration, ClipOptions options, ScoreOptions settings)
+    internal static List<Window> Windows(IReadOnlyList<Sentence> sentences, double sourceDuration, ClipOptions options, ScoreOptions settings,
+        string? language = null)
     {
         var output = new List<Window>();
         int n = sentences.Count;
@@ -142,7 +143,7 @@ public static class ClipSelector
 
                 if (d >= options.MinSeconds)
                 {
-                    output.Add(new Window(sentences.Skip(i).Take(j - i + 1).ToList(), start, end));
+                    output.Add(new Window(sentences.Skip(i).Take(j - i + 1).ToList(), start, end) { Language = language });
                 }
             }
         }

@@ -149,6 +149,7 @@ public static partial class Lexicon
     public static string? FirstPhraseIn(string paddedText, IReadOnlyList<string> phrases) =>
         phrases.FirstOrDefault(p => paddedText.Contains(" " + p + " ", StringComparison.Ordinal));
 
-    [GeneratedRegex(@"[^\p{L}\p{N}'%$]")]
+    // marks (\p{M}) are part of words in Devanagari, Thai, Arabic, …
+    [GeneratedRegex(@"[^\p{L}\p{M}\p{N}'%$]")]
     private static partial Regex NotWordChar();
 }

@@ -1,10 +1,12 @@
 using System.Globalization;
+using Clipper.Core.Transcripts;
 
 namespace Clipper.Stages.Score;
 
 /// <summary>
 /// Publish metadata from a clip's own words, for every clip with or without an LLM: a description (its opening
-/// sentences, at most <see cref="MaxDescription"/> characters) and hashtags (its most repeated content words).
+/// sentences, at most <see cref="MaxDescription"/> characters) and hashtags (its most repeated content words). Words of
+/// any script count; the English stop-words are left out only of English (or unknown-language) text.
 /// </summary>
 public static class Publish
 {
@@ -27,11 +29,13 @@ public static class Publish
     {
         var counts = new Dictionary<string, (int Count, int First)>(StringComparer.Ordinal);
         int position = 0;
+        bool english = !Languages.IsOtherThanEnglish(w.Language);
         foreach (var word in w.Words)
         {
             var n = Lexicon.Norm(word.Text);
             position++;
-            if (n.Length < 4 || !n.All(char.IsLetter) || Lexicon.Stopwords.Contains(n))
+            if (n.Length < 4 || !n.All(c => char.IsLetter(c) || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark
+                    or UnicodeCategory.SpacingCombiningMark) || (english && Lexicon.Stopwords.Contains(n)))
             {
                 continue;
             }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Clipper.Core.Transcripts;
 
 namespace Clipper.Stages.Score;
 
@@ -7,7 +8,8 @@ namespace Clipper.Stages.Score;
 /// A short, hook-like title from a clip's own words: its opening sentence, stripped of a leading "and so" or
 /// "um", cut at a clause boundary (or a word boundary, with an ellipsis) to at most <see cref="Max"/>
 /// characters, and title-cased. A question keeps (or, from an unpunctuated transcript, gains) its question mark,
-/// which also stands in for the ellipsis when a question is cut short.
+/// which also stands in for the ellipsis when a question is cut short. Text in another language keeps its words as said
+/// (only the first letter is raised): English fillers and title case would mangle it.
 /// </summary>
 public static partial class Titles
 {
@@ -33,17 +35,18 @@ public static partial class Titles
             tokens.AddRange(w.Sentences[1].Words.Select(x => x.Text));
         }
 
-        while (tokens.Count > 3 && Skip.Contains(Lexicon.Norm(tokens[0])))
+        bool english = !Languages.IsOtherThanEnglish(w.Language);
+        while (english && tokens.Count > 3 && Skip.Contains(Lexicon.Norm(tokens[0])))
         {
             tokens.RemoveAt(0);
         }
 
         var opener = Lexicon.Norm(tokens[0]);
-        bool question = tokens.Any(t => t.Contains('?')) || Lexicon.QuestionOpeners.Contains(opener);
+        bool question = tokens.Any(t => t.Contains('?')) || (english && Lexicon.QuestionOpeners.Contains(opener));
 
         var kept = Fit(tokens);
         bool truncated = kept.Count < tokens.Count && !EndsClause(kept[^1]);
-        var title = TrailingPunctuation().Replace(TitleCase(kept), "");
+        var title = TrailingPunctuation().Replace(english ? TitleCase(kept) : Capitalise(string.Join(' ', kept)), "");
         // a cut-short question still reads as a question ("What Is the One Thing I Want Them to Remember Tomorrow?")
         if (question)
         {

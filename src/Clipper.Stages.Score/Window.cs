@@ -34,6 +34,12 @@ public sealed class Window
 
     public IReadOnlyList<Word> Words { get; }
 
+    /// <summary>
+    /// The transcript's language (ISO 639-1), null when unknown: the offline title and hashtags apply English rules
+    /// (title case, stop-words) only to English or unknown text.
+    /// </summary>
+    public string? Language { get; init; }
+
     /// <summary>A window exactly as long as its speech, for sentences taken out of context.</summary>
     public static Window Of(IReadOnlyList<Sentence> sentences) => new(sentences, sentences[0].Start, sentences[^1].End);
 

@@ -45,7 +45,30 @@ public sealed partial class CaptionFileProvider : ITranscriptProvider
         }
 
         var words = Parse(text);
-        return words.Count == 0 ? null : new Transcript(words, Name);
+        return words.Count == 0 ? null : new Transcript(words, Name, Language: LanguageOf(text, request.Captions));
+    }
+
+    /// <summary>
+    /// The captions' own language: a WebVTT header's <c>Language:</c> line (YouTube writes one), else a language between
+    /// the file's stem and its extension (<c>talk.de.vtt</c>, <c>talk.pt-BR.srt</c>); null when neither says.
+    /// </summary>
+    public static string? LanguageOf(string text, string path)
+    {
+        foreach (var line in LineBreak().Split(StripBom(text)).Take(20))
+        {
+            if (Timing().IsMatch(line))
+            {
+                break; // the header ends at the first cue
+            }
+
+            if (line.StartsWith("Language:", StringComparison.OrdinalIgnoreCase) && Languages.Code(line["Language:".Length..]) is { } header)
+            {
+                return header;
+            }
+        }
+
+        var parts = Path.GetFileName(path).Split('.');
+        return parts.Length >= 3 ? Languages.Code(parts[^2]) : null;
     }
 
     /// <summary>Parses SRT or WebVTT (told apart by the WEBVTT header; both share the cue grammar used here).</summary>

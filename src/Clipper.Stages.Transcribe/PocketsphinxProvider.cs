@@ -45,7 +45,8 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
             var loudness = await AudioChunks.FrameLoudnessAsync(raw, cancel).ConfigureAwait(false);
             var chunks = AudioChunks.Plan(loudness, samples, options.ChunkSeconds);
             var words = await RecogniseAllAsync(raw, dir, chunks, loudness, samples, progress, cancel).ConfigureAwait(false);
-            return new Transcript(words, Name);
+            // the only acoustic and language model it has is US English: whatever it hears comes out as English words
+            return new Transcript(words, Name, Language: Languages.English);
         }, cancel).ConfigureAwait(false);
     }
 

@@ -119,7 +119,8 @@ public sealed class Transcriber
             if (problem is null)
             {
                 progress?.Report(1.0);
-                return result;
+                // the job's word on the language beats any engine's guess
+                return request.Language is { } given ? result with { Language = Languages.Code(given) ?? given } : result;
             }
 
             shortfall = shortfall is null ? problem : shortfall + "; " + problem;

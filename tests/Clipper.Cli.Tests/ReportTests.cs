@@ -155,6 +155,38 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public void PocketsphinxOnAGermanSourceIsWarnedOfInBothReportsTheApiAndTheTable()
+    {
+        const string warning = "pocketsphinx recognises English only; this source is 'de' (German): its words and captions will be wrong — "
+            + "give captions, or use --asr openai or --asr whisper (a multilingual model)";
+        var view = View() with { Transcript = new TranscriptResult("transcripts/abc.json", 600, "pocketsphinx", Language: "de", Warnings: [warning]) };
+        var blobs = TestMedia.TempDir("report-blobs");
+        try
+        {
+            var links = new Clipper.Gateway.ArtifactLinks(Microsoft.Extensions.Options.Options.Create(new Clipper.Gateway.GatewayOptions()),
+                new Clipper.Core.Storage.FileBlobStore(blobs));
+            var job = Clipper.Gateway.JobMapping.ToJob(view, links);
+            var inProcess = Report.Build(FinishedJob.From(view));
+            var throughApi = Report.Build(FinishedJob.From(job));
+            var table = new StringWriter();
+            Report.PrintTable(table, FinishedJob.From(view));
+
+            Assert.Equal("de", job.Language);
+            Assert.Equal([warning], job.Warnings);
+            Assert.Equal([warning], inProcess["warnings"]!.AsArray().Select(w => (string)w!));
+            Assert.True(JsonNode.DeepEquals(inProcess["warnings"], throughApi["warnings"]));
+            Assert.Equal(("de", "de"), ((string)inProcess["source"]!["language"]!, (string)throughApi["source"]!["language"]!));
+            Assert.EndsWith("warning: " + warning + Environment.NewLine, table.ToString(), StringComparison.Ordinal);
+            // an English transcript: no warning, and the list is there, empty
+            Assert.Empty(Report.Build(FinishedJob.From(View()))["warnings"]!.AsArray());
+        }
+        finally
+        {
+            Directory.Delete(blobs, true);
+        }
+    }
+
+    [Fact]
     public void ThroughTheApiTheReportHasEachFilesBlobAndUrl()
     {
         var job = ApiJob();

@@ -26,6 +26,7 @@ public sealed class ErrorTableTests
         { ErrorCode.UrlBlocked, StatusCode.FailedPrecondition, 2, 422 },
         { ErrorCode.UnsupportedUrl, StatusCode.FailedPrecondition, 2, 422 },
         { ErrorCode.SourceTooLong, StatusCode.FailedPrecondition, 2, 422 },
+        { ErrorCode.CaptionGlyphsMissing, StatusCode.FailedPrecondition, 2, 422 },
         { ErrorCode.VideoUnavailable, StatusCode.FailedPrecondition, 2, 422 },
         { ErrorCode.SignInRequired, StatusCode.FailedPrecondition, 2, 422 },
         { ErrorCode.LiveNotSupported, StatusCode.FailedPrecondition, 2, 422 },

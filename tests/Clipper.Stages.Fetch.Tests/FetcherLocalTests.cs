@@ -70,6 +70,20 @@ public sealed class FetcherLocalTests : IClassFixture<TalkFixture>, IDisposable
     }
 
     [Fact]
+    public async Task CaptionsNamedWithALanguageAreFoundAndKeepItInTheirStoredName()
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(work, "in-ru")).FullName;
+        var video = Path.Combine(dir, "talk.mp4");
+        File.Copy(talk.File, video);
+        await File.WriteAllTextAsync(Path.Combine(dir, "talk.ru.vtt"), ForeignCaptions.RussianVtt(20, header: false));
+
+        using var fetcher = Fetcher(new FetchOptions());
+        var source = await fetcher.FetchAsync(new FetchRequest(video, work, MinSeconds));
+
+        Assert.Equal($"sources/{source.Sha256}.ru.vtt", source.CaptionsKey);
+    }
+
+    [Fact]
     public async Task FindsCaptionsNamedAfterTheWholeFileNameAndAcceptsFileUris()
     {
         var dir = Directory.CreateDirectory(Path.Combine(work, "in")).FullName;

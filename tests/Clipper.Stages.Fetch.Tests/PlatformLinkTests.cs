@@ -123,7 +123,8 @@ public sealed class PlatformLinkTests : IClassFixture<HttpServerFixture>, IDispo
         var source = await fetcher.FetchAsync(new FetchRequest(server.Url("/watch/talk-subtitled"), work, 3));
 
         Assert.NotNull(source.CaptionsKey);
-        Assert.Equal(BlobLayout.Captions(source.Sha256, ".vtt"), source.CaptionsKey);
+        // the track's language (the page's srclang="en") kept in the stored name, where the caption reader finds it
+        Assert.Equal(BlobLayout.Captions(source.Sha256, ".en.vtt"), source.CaptionsKey);
         Assert.Equal(HttpServerFixture.ManualVtt, await Text(source.CaptionsKey));
         Assert.Equal(1, server.Hits.GetValueOrDefault("/media/talk.vtt")); // once, by Clipper's client (yt-dlp only listed it)
         Assert.Empty(FetchMedia.ListTree(work));

@@ -45,7 +45,7 @@ public sealed record FakeReply(FakeAnswer Answer, int Status = 200, string Body 
 /// </summary>
 public sealed record FakeCall(int Number, int Piece, int PieceAttempt, TimeSpan At, string Path, string? Query, string Auth, string Model,
     string Format, IReadOnlyList<string> Granularities, string FileName, long Bytes, double PieceStart, double Duration,
-    string Codec, int SampleRate, int Channels);
+    string Codec, int SampleRate, int Channels, string? Language = null);
 
 /// <summary>
 /// A fake OpenAI transcription endpoint on loopback (Kestrel) that speaks the real wire format: multipart
@@ -139,7 +139,8 @@ public sealed partial class FakeOpenAi : IAsyncDisposable
             http.Request.Path, http.Request.QueryString.Value,
             http.Request.Headers.Authorization.ToString() + http.Request.Headers["api-key"].ToString(),
             form["model"].ToString(), form["response_format"].ToString(), form["timestamp_granularities[]"].Select(s => s ?? "").ToList(),
-            file.FileName, file.Length, start, duration, codec, rate, channels);
+            file.FileName, file.Length, start, duration, codec, rate, channels,
+            form.TryGetValue("language", out var language) ? language.ToString() : null);
         Calls.Enqueue(call);
 
         var reply = script(call);

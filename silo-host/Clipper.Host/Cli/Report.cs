@@ -21,7 +21,7 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
 {
     public static FinishedJob From(JobView v) => new(v.JobId, v.Source!.DisplayName,
         new SourceFacts(v.Spec!.Input, v.Source.Sha256, v.Source.Duration, v.Source.Width, v.Source.Height, v.Transcript!.Provider, v.Transcript.Words,
-            v.Transcript.Pieces, v.Transcript.Remote),
+            v.Transcript.Pieces, v.Transcript.Remote, v.Transcript.Language),
         v.Clips.Select(c =>
         {
             var e = v.Encoded[c.Index];
@@ -33,7 +33,10 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
                 Publish = new ClipPublish(c.Description, c.Tags(), c.RankedBy, c.HeuristicScore, c.HeuristicReason, c.LlmScore),
             };
         }).ToList(),
-        v.StageStartedAt, v.Source.Site, v.Ranking);
+        v.StageStartedAt, v.Source.Site, v.Ranking)
+    {
+        Warnings = v.Transcript.Warnings ?? [],
+    };
 
     public static FinishedJob From(Job j) => new(j.JobId, j.Source, null,
         j.Clips.Select(c => new FinishedClip(c.Rank, c.Start, c.End, c.Score,
@@ -47,12 +50,22 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
             i.Duration > 0 ? i.Duration : null, i.PageUrl) : null,
         j.Ranking is { } r ? new RankSummary(r.Method, r.Outcome, r.Detail.Length == 0 ? null : r.Detail, r.Model.Length == 0 ? null : r.Model,
             r.Scorer.Length == 0 ? null : r.Scorer, r.PromptHash.Length == 0 ? null : r.PromptHash, r.AuditUrl.Length == 0 ? null : r.AuditUrl,
-            r.InputTokens, r.OutputTokens, r.CostUsd, r.PricesAsOf.Length == 0 ? null : r.PricesAsOf) : null);
+            r.InputTokens, r.OutputTokens, r.CostUsd, r.PricesAsOf.Length == 0 ? null : r.PricesAsOf) : null)
+    {
+        Warnings = [.. j.Warnings],
+        Language = j.Language.Length == 0 ? null : j.Language,
+    };
+
+    /// <summary>What the report warns of (pocketsphinx on a non-English source, …).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>The transcript's language (ISO 639-1) when the job came through the API (with a JobView: <see cref="SourceFacts.Language"/>).</summary>
+    public string? Language { get; init; }
 }
 
 /// <summary>What the silo learnt of the source (with a JobView only); a remote engine's pieces and usage when one was used.</summary>
 public sealed record SourceFacts(string Input, string Sha256, double Duration, int Width, int Height, string Transcript, int Words,
-    IReadOnlyList<TranscriptPiece>? TranscriptPieces = null, RemoteAsrUsage? RemoteTranscription = null);
+    IReadOnlyList<TranscriptPiece>? TranscriptPieces = null, RemoteAsrUsage? RemoteTranscription = null, string? Language = null);
 
 public sealed record FinishedClip(int Rank, double Start, double End, int Score, Clipper.Core.Clips.Scores Scores, string Reason,
     string Title, ClipFiles Files, ClipWork? Work)
@@ -136,6 +149,7 @@ public static class Report
             source["height"] = f.Height;
             source["transcript"] = f.Transcript;
             source["words"] = f.Words;
+            source["language"] = f.Language;
             if (f.TranscriptPieces is { } pieces)
             {
                 // which piece of the audio the remote engine transcribed and which fell back to the local one, and why
@@ -163,6 +177,11 @@ public static class Report
             }
         }
 
+        if (job.Source is null && job.Language is not null)
+        {
+            source["language"] = job.Language;
+        }
+
         if (job.Site is { } site)
         {
             // what the site said of the video (a link to a page): its own title, uploader, id and length
@@ -174,6 +193,7 @@ public static class Report
                 ["uploader"] = site.Uploader,
                 ["duration"] = site.Duration is { } d ? Round(d) : null,
                 ["url"] = site.PageUrl,
+                ["language"] = site.Language,
             };
         }
 
@@ -234,7 +254,14 @@ public static class Report
             clips.Add(clip);
         }
 
-        var root = new JsonObject { ["job"] = job.JobId, ["source"] = source, ["clips"] = clips };
+        var root = new JsonObject
+        {
+            ["job"] = job.JobId,
+            ["source"] = source,
+            // said plainly, not buried: a transcript that is likely garbage (pocketsphinx on a non-English source), …
+            ["warnings"] = new JsonArray([.. job.Warnings.Select(w => (JsonNode)w)]),
+            ["clips"] = clips,
+        };
         if (job.Ranking is { } r)
         {
             root["ranking"] = new JsonObject
@@ -279,6 +306,11 @@ public static class Report
             var range = $"{Clock(c.Start)}–{Clock(c.End)}";
             var tags = c.Publish is { Hashtags.Count: > 0 } p ? "  " + string.Join(' ', p.Hashtags) : "";
             stdout.WriteLine(string.Create(inv, $"{c.Rank,-4} {c.Score,-5} {range,-17} {c.Title}{tags}"));
+        }
+
+        foreach (var w in job.Warnings)
+        {
+            stdout.WriteLine("warning: " + w);
         }
     }
 
@@ -331,7 +363,13 @@ public static class Report
             b.Append(" (").Append(Esc(site["extractor"])).Append(' ').Append(Esc(site["id"])).Append(')');
         }
 
-        b.Append("</p><div class=\"clips\">");
+        b.Append("</p>");
+        foreach (var w in report["warnings"]?.AsArray() ?? [])
+        {
+            b.Append("<p class=\"warning\" style=\"color:#ffb347\">warning: ").Append(Esc(w)).Append("</p>");
+        }
+
+        b.Append("<div class=\"clips\">");
         foreach (var c in clips)
         {
             var s = c!["scores"]!;

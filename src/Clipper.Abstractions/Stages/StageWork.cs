@@ -28,22 +28,29 @@ public sealed record StageWork(
 public sealed record SourceResult(string SourceKey, string Sha256, string DisplayName, double Duration, int Width,
     int Height, double Fps, long SizeBytes, string? CaptionsKey, SourceSite? Site = null);
 
-/// <summary>A site's facts about a video taken from a link to its page (yt-dlp's extractor, id, title, …).</summary>
+/// <summary>
+/// A site's facts about a video taken from a link to its page (yt-dlp's extractor, id, title, …); the spoken language it
+/// gives (ISO 639-1) added last and nullable.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.SourceSite")]
-public sealed record SourceSite(string Extractor, string VideoId, string Title, string? Uploader, double? Duration, string PageUrl);
+public sealed record SourceSite(string Extractor, string VideoId, string Title, string? Uploader, double? Duration, string PageUrl,
+    string? Language = null);
 
 /// <summary>
 /// The stored transcript's key and size; for a remote engine (added last and nullable, so stored states without them
-/// still load) where each piece of the audio got its words and what the remote service was sent.
+/// still load) where each piece of the audio got its words and what the remote service was sent; then (also added last) the
+/// transcript's language (ISO 639-1, null when unknown) and warnings about it for the report (pocketsphinx on a
+/// non-English source, say).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.TranscriptResult")]
 public sealed record TranscriptResult(string TranscriptKey, int Words, string Provider, TranscriptPiece[]? Pieces = null,
-    RemoteAsrUsage? Remote = null)
+    RemoteAsrUsage? Remote = null, string? Language = null, string[]? Warnings = null)
 {
     /// <summary>The result for a transcript stored under <paramref name="key"/>.</summary>
-    public static TranscriptResult Of(string key, Clipper.Core.Transcripts.Transcript t) => new(key, t.Words.Count, t.Provider,
-        t.Chunks?.Select(c => new TranscriptPiece(c.Start, c.End, c.Source, c.Words, c.Requests, c.Reason)).ToArray(),
-        t.Usage is { } u ? new RemoteAsrUsage(u.Service, u.Model, u.Requests, u.AudioSeconds) : null);
+    public static TranscriptResult Of(string key, Clipper.Core.Transcripts.Transcript t, string[]? warnings = null) => new(key, t.Words.Count,
+        t.Provider, t.Chunks?.Select(c => new TranscriptPiece(c.Start, c.End, c.Source, c.Words, c.Requests, c.Reason)).ToArray(),
+        t.Usage is { } u ? new RemoteAsrUsage(u.Service, u.Model, u.Requests, u.AudioSeconds) : null, t.Language,
+        warnings is { Length: > 0 } ? warnings : null);
 }
 
 /// <summary>A piece of the audio a remote engine was sent: its core in seconds, whose words it holds, why it fell back.</summary>

@@ -45,6 +45,12 @@ public enum ErrorCode
     LiveNotSupported,
     /// <summary>The source lasts longer than the operator's limit (Clipper:Fetch:MaxDuration).</summary>
     SourceTooLong,
+
+    /// <summary>
+    /// The captions hold characters no installed caption font has glyphs for (they would be drawn as empty boxes):
+    /// install a font that covers the script (Clipper:Encode:Captions:ScriptFontNames lists the ones tried).
+    /// </summary>
+    CaptionGlyphsMissing,
 }
 
 public static class ErrorCodes
@@ -74,6 +80,7 @@ public static class ErrorCodes
         [ErrorCode.SignInRequired] = "sign_in_required",
         [ErrorCode.LiveNotSupported] = "live_not_supported",
         [ErrorCode.SourceTooLong] = "source_too_long",
+        [ErrorCode.CaptionGlyphsMissing] = "caption_glyphs_missing",
     };
 
     private static readonly Dictionary<string, ErrorCode> ByWire = Wire.ToDictionary(kv => kv.Value, kv => kv.Key);

@@ -21,6 +21,7 @@ public static class ErrorTable
         new(ErrorCode.UrlBlocked, StatusCode.FailedPrecondition, ExitCodes.CannotClip, Http.Status422UnprocessableEntity),
         new(ErrorCode.UnsupportedUrl, StatusCode.FailedPrecondition, ExitCodes.CannotClip, Http.Status422UnprocessableEntity),
         new(ErrorCode.SourceTooLong, StatusCode.FailedPrecondition, ExitCodes.CannotClip, Http.Status422UnprocessableEntity),
+        new(ErrorCode.CaptionGlyphsMissing, StatusCode.FailedPrecondition, ExitCodes.CannotClip, Http.Status422UnprocessableEntity),
         // a site's refusals: the video exists but is not given (to anyone, to this session, or not yet as a recording)
         new(ErrorCode.VideoUnavailable, StatusCode.FailedPrecondition, ExitCodes.CannotClip, Http.Status422UnprocessableEntity),
         new(ErrorCode.SignInRequired, StatusCode.FailedPrecondition, ExitCodes.CannotClip, Http.Status422UnprocessableEntity),

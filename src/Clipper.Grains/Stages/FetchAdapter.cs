@@ -13,6 +13,7 @@ internal sealed class FetchAdapter(Fetcher fetcher) : IStageAdapter
         var m = s.Media;
         return new SourceFetched(new SourceResult(s.BlobKey, s.Sha256, s.DisplayName, m.DurationSeconds, m.Width,
             m.Height, m.Fps, m.SizeBytes, s.CaptionsKey,
-            s.Site is { } site ? new SourceSite(site.Extractor, site.VideoId, site.Title, site.Uploader, site.DurationSeconds, site.PageUrl) : null));
+            s.Site is { } site ? new SourceSite(site.Extractor, site.VideoId, site.Title, site.Uploader, site.DurationSeconds, site.PageUrl,
+                site.Language) : null));
     }
 }

@@ -24,14 +24,13 @@ namespace Clipper.Grains.Stages;
 internal sealed class ScoreAdapter(IBlobStore blobs, ScoreOptions options, OpenAiOptions openAi, IGrainFactory grains,
     IClipperMetrics metrics) : IStageAdapter
 {
-    /// <summary>The language the prompt asks for: transcripts do not carry one yet, and the offline recogniser is English-only.</summary>
-    private const string Language = "English";
-
     private ChatClient? _chat;
 
     public async Task<StageOutput> RunAsync(StageWork work, UnitWorkspace unit, IProgress<double> progress, CancellationToken cancel)
     {
         var t = await blobs.ReadJsonAsync<Transcript>(work.Transcript!.TranscriptKey, cancel);
+        // the stage's result holds the language as decided for this job (its own choice beats the stored transcript's)
+        t = t with { Language = work.Transcript.Language ?? t.Language };
         var clipOptions = work.Spec.Options.ToOptions();
         // the job's own choice, else the operator's
         if ((work.Spec.Options.Rank ?? (options.RankWithLlm ? "llm" : "heuristic")) != "llm")
@@ -45,7 +44,7 @@ internal sealed class ScoreAdapter(IBlobStore blobs, ScoreOptions options, OpenA
         var candidates = LlmBlend.Candidates(proposal);
         _chat ??= openAi.CreateClient().GetChatClient(openAi.ChatModel);
         var ranker = new LlmRanker(_chat, openAi.ChatModel, options, blobs, new GrainLlmGate(grains, Provider()), openAi.Redact);
-        var outcome = await ranker.RankAsync(TranscriptHash(t), Language, candidates, cancel);
+        var outcome = await ranker.RankAsync(TranscriptHash(t), Languages.EnglishName(t.Language), candidates, cancel);
         var ranked = LlmBlend.Apply(proposal, candidates, outcome, clipOptions, options);
 
         var auditKey = BlobLayout.LlmAudit(work.JobId);

@@ -27,15 +27,18 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
         var engine = work.Spec.Options.Asr ?? defaultEngine;
         var transcriber = _transcribers.GetOrAdd(engine, e => new Lazy<Transcriber>(() => transcriberFor(e))).Value;
         bool fromCaptions = source.CaptionsKey is not null;
-        // each engine's transcript is cached apart (local Whisper's per model): switching engines does not serve another's words
+        var language = work.Spec.Options.Language;
+        // each engine's transcript is cached apart (local Whisper's per model): switching engines does not serve another's
+        // words; one an engine was told the language for apart from one it guessed (pocketsphinx hears English whatever it is told)
         var cacheName = transcriber.CacheName ?? engine;
-        var keys = new List<string> { BlobLayout.Transcript(source.Sha256, fromCaptions, cacheName) };
+        var variant = language is not null && engine != "pocketsphinx" ? $"{cacheName}-{language}" : cacheName;
+        var keys = new List<string> { BlobLayout.Transcript(source.Sha256, fromCaptions, variant) };
         if (source.Site is { } site)
         {
-            keys.Add(BlobLayout.SiteTranscript(site.Extractor, site.VideoId, fromCaptions, cacheName));
+            keys.Add(BlobLayout.SiteTranscript(site.Extractor, site.VideoId, fromCaptions, variant));
         }
 
-        if (await CachedAsync(keys, cancel) is { } cached)
+        if (await CachedAsync(keys, work, cancel) is { } cached)
         {
             metrics.Transcript("cached");
             progress.Report(1);
@@ -52,7 +55,7 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
 
         try
         {
-            if (await CachedAsync(keys, cancel) is { } made)
+            if (await CachedAsync(keys, work, cancel) is { } made)
             {
                 log.LogInformation("transcript of {Source} made meanwhile by another job", source.Sha256);
                 metrics.Transcript("waited");
@@ -72,14 +75,14 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
                 }
 
                 var media = await unit.Sources.FileAsync(source.SourceKey, cancel);
-                var t = await transcriber.TranscribeAsync(new TranscribeRequest(media, captions, unit.Directory), progress, cancel);
+                var t = await transcriber.TranscribeAsync(new TranscribeRequest(media, captions, unit.Directory, language), progress, cancel);
                 metrics.Transcript("made");
                 foreach (var key in keys)
                 {
                     await blobs.WriteJsonAsync(key, t, cancel);
                 }
 
-                return new Transcribed(TranscriptResult.Of(keys[0], t));
+                return Result(keys[0], t, work);
             }
             finally
             {
@@ -93,8 +96,22 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
         }
     }
 
+    /// <summary>
+    /// The stage's result: the transcript's key and facts, its language (the job's when it gave one: a cached transcript
+    /// may have been made for a job that did not) and the warnings about it (<see cref="LanguageWarnings"/>).
+    /// </summary>
+    internal static Transcribed Result(string key, Transcript t, StageWork work)
+    {
+        var given = work.Spec.Options.Language;
+        var language = given is null ? t.Language : Languages.Code(given) ?? given;
+        t = t with { Language = language };
+        // what the source is in, as far as anyone said: the job, else the site
+        var expected = given ?? work.Source?.Site?.Language;
+        return new Transcribed(TranscriptResult.Of(key, t, [.. LanguageWarnings.For(t, expected)]));
+    }
+
     /// <summary>The first transcript found under any of the keys, written under the others too (content hash and site id agree).</summary>
-    private async Task<Transcribed?> CachedAsync(List<string> keys, CancellationToken cancel)
+    private async Task<Transcribed?> CachedAsync(List<string> keys, StageWork work, CancellationToken cancel)
     {
         foreach (var key in keys)
         {
@@ -113,7 +130,7 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
                 }
             }
 
-            return new Transcribed(TranscriptResult.Of(keys[0], cached));
+            return Result(keys[0], cached, work);
         }
 
         return null;

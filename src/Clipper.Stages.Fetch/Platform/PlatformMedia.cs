@@ -17,7 +17,10 @@ public sealed record PlatformMedia(
     public bool Direct { get; init; }
 
     /// <summary>The site's facts, without the streams (whose addresses are short-lived and signed).</summary>
-    public SiteInfo Info => new(Extractor, Id, Title, Uploader, DurationSeconds, PageUrl);
+    public SiteInfo Info => new(Extractor, Id, Title, Uploader, DurationSeconds, PageUrl, Language);
+
+    /// <summary>The video's spoken language as the site says it (yt-dlp's <c>language</c>, ISO 639-1), or null.</summary>
+    public string? Language { get; init; }
 
     /// <summary>The site's subtitles chosen as the transcript (<see cref="SiteSubtitles.Choose"/>), or null.</summary>
     public PlatformSubtitle? Subtitle { get; init; }
@@ -44,4 +47,6 @@ public sealed record PlatformStream(Uri Url, IReadOnlyDictionary<string, string>
 /// <param name="Extractor">yt-dlp's name for the site ("Youtube", "Vimeo", "generic", …).</param>
 /// <param name="VideoId">The site's own id of the video.</param>
 /// <param name="DurationSeconds">The length the site announces (the probed length of the file is the source's).</param>
-public sealed record SiteInfo(string Extractor, string VideoId, string Title, string? Uploader, double? DurationSeconds, string PageUrl);
+/// <param name="Language">The spoken language the site gives (ISO 639-1), or null.</param>
+public sealed record SiteInfo(string Extractor, string VideoId, string Title, string? Uploader, double? DurationSeconds, string PageUrl,
+    string? Language = null);

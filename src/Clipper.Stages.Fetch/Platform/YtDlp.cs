@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Clipper.Core.Errors;
 using Clipper.Core.Processes;
+using Clipper.Core.Transcripts;
 
 namespace Clipper.Stages.Fetch.Platform;
 
@@ -277,6 +278,7 @@ public sealed class YtDlp(FetchOptions options)
             LiveStatus = Text(root, "live_status")
                 ?? (root.TryGetProperty("is_live", out var live) && live.ValueKind == JsonValueKind.True ? "is_live" : null),
             Subtitle = SiteSubtitles.Choose(root),
+            Language = Languages.Code(Text(root, "language")),
         };
     }
 

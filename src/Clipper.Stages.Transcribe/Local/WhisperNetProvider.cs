@@ -39,7 +39,9 @@ public sealed class WhisperNetProvider : ITranscriptProvider
         {
             // the model first (off the caller's thread: it reads the whole file), so one whisper.cpp refuses fails before any decoding
             using var factory = WhisperFactory.FromPath(Model.Path);
-            await using var processor = await Task.Run(() => Build(factory, progress), cancel).ConfigureAwait(false);
+            // the job's language over the operator's ("auto": Whisper detects it)
+            var told = request.Language ?? options.Whisper.Language;
+            await using var processor = await Task.Run(() => Build(factory, told, progress), cancel).ConfigureAwait(false);
             var raw = Path.Combine(dir, "audio.s16");
             await AudioChunks.DecodeAsync(request.Media, raw, options.ExtractTimeout, cancel).ConfigureAwait(false);
             progress?.Report(DecodeShare);
@@ -47,19 +49,19 @@ public sealed class WhisperNetProvider : ITranscriptProvider
             double seconds = (double)samples.Length / AudioChunks.SampleRate;
             var segments = await RecogniseAsync(processor, samples, cancel).ConfigureAwait(false);
             // the language it was told, else the one it detected
-            var language = options.Whisper.Language != "auto" ? options.Whisper.Language
+            var language = told != "auto" ? told
                 : segments.Select(s => s.Language).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l) && l != "auto");
             return new Transcript(WhisperWords.From(segments, seconds), Name, Language: language);
         }, cancel).ConfigureAwait(false);
     }
 
     /// <summary>Loads the model into a processor; a model whisper.cpp refuses is <see cref="ErrorCode.BadOption"/> naming the path.</summary>
-    private WhisperProcessor Build(WhisperFactory factory, IProgress<double>? progress)
+    private WhisperProcessor Build(WhisperFactory factory, string language, IProgress<double>? progress)
     {
         try
         {
             return factory.CreateBuilder()
-                .WithLanguage(options.Whisper.Language)
+                .WithLanguage(language)
                 .WithTokenTimestamps()
                 .WithProbabilities()
                 .WithThreads(options.Whisper.ThreadCount)

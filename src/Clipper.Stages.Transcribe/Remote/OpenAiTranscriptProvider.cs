@@ -77,7 +77,7 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
             long doneSamples = 0;
             var results = await Task.WhenAll(pieces.Select(async p =>
             {
-                var r = await PieceAsync(raw, loudness, dir, p, remoteSlots, localSlots, cancel).ConfigureAwait(false);
+                var r = await PieceAsync(raw, loudness, dir, p, request.Language, remoteSlots, localSlots, cancel).ConfigureAwait(false);
                 lock (progressLock)
                 {
                     doneSamples += p.Core.EndSample - p.Core.FirstSample;
@@ -91,14 +91,17 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
             var chunks = results.Select(r => r.Chunk).ToList();
             var usage = new RemoteUsage(openAi.Service, openAi.TranscriptionModel, results.Sum(r => r.Chunk.Requests),
                 Math.Round(results.Sum(r => r.BilledSeconds), 3));
-            return new Transcript(words, Name, chunks, usage);
+            // the language most of the audio was heard in (each piece's answer names one; fallen-back pieces none)
+            var language = request.Language ?? results.Where(r => r.Language is not null).GroupBy(r => r.Language)
+                .OrderByDescending(g => g.Sum(r => r.Chunk.End - r.Chunk.Start)).Select(g => g.Key).FirstOrDefault();
+            return new Transcript(words, Name, chunks, usage, language);
         }, cancel).ConfigureAwait(false);
     }
 
-    private sealed record PieceResult(List<Word> Words, TranscriptChunk Chunk, double BilledSeconds);
+    private sealed record PieceResult(List<Word> Words, TranscriptChunk Chunk, double BilledSeconds, string? Language = null);
 
     /// <summary>One piece: the API's words when it answers in time, else pocketsphinx's on the piece's core.</summary>
-    private async Task<PieceResult> PieceAsync(string raw, float[] loudness, string dir, RemotePiece piece, SemaphoreSlim remoteSlots,
+    private async Task<PieceResult> PieceAsync(string raw, float[] loudness, string dir, RemotePiece piece, string? language, SemaphoreSlim remoteSlots,
         SemaphoreSlim localSlots, CancellationToken cancel)
     {
         RemoteOutcome outcome;
@@ -106,7 +109,7 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
         try
         {
             var mp3 = await EncodeAsync(raw, dir, piece, cancel).ConfigureAwait(false);
-            outcome = await SendAsync(piece, mp3, cancel).ConfigureAwait(false);
+            outcome = await SendAsync(piece, mp3, language, cancel).ConfigureAwait(false);
             File.Delete(mp3);
         }
         finally
@@ -118,7 +121,7 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
         {
             var kept = RemotePieces.Keep(piece, remote);
             return new PieceResult(kept, new TranscriptChunk(R(piece.CoreStart), R(piece.CoreEnd), Name, kept.Count, outcome.Requests),
-                outcome.BilledSeconds);
+                outcome.BilledSeconds, outcome.Language);
         }
 
         log.LogWarning("piece {Index} ({Start:0.0}–{End:0.0} s) falls back to pocketsphinx: {Reason}", piece.Index, piece.CoreStart,
@@ -157,16 +160,18 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
     internal static string UploadName(RemotePiece piece) =>
         string.Create(CultureInfo.InvariantCulture, $"piece-{piece.Index:000}-at-{piece.SendFirstSample * 1000 / AudioChunks.SampleRate}ms.mp3");
 
-    private sealed record RemoteOutcome(List<Word>? Words, int Requests, double BilledSeconds, string? Reason);
+    private sealed record RemoteOutcome(List<Word>? Words, int Requests, double BilledSeconds, string? Reason, string? Language = null);
 
     /// <summary>Sends a piece until it has an answer, a refusal that retrying cannot change, no attempts left or no time left.</summary>
-    private async Task<RemoteOutcome> SendAsync(RemotePiece piece, string mp3, CancellationToken cancel)
+    /// <param name="language">the job's language (ISO 639-1), sent so the model does not guess; null: it detects</param>
+    private async Task<RemoteOutcome> SendAsync(RemotePiece piece, string mp3, string? language, CancellationToken cancel)
     {
         var remote = options.Remote;
         var request = new AudioTranscriptionOptions
         {
             ResponseFormat = AudioTranscriptionFormat.Verbose,
             TimestampGranularities = AudioTimestampGranularities.Word,
+            Language = language,
         };
         int requests = 0;
         string? last = null;
@@ -195,7 +200,9 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
                 var words = WordsOf(answer, piece);
                 if (words is not null)
                 {
-                    return new RemoteOutcome(words, requests, answer.Duration?.TotalSeconds ?? piece.SendSeconds, null);
+                    // verbose_json names the language ("english"); an OpenAI-compatible server may give a code
+                    return new RemoteOutcome(words, requests, answer.Duration?.TotalSeconds ?? piece.SendSeconds, null,
+                        Languages.Code(answer.Language));
                 }
 
                 last = "the answer had text but no word timestamps";

@@ -109,6 +109,9 @@ public sealed class OpenAiTranscriptProviderTest(SpokenTalkFixture fixture) : IC
         var t = await TranscribeAsync(fake, Options());
 
         Assert.Equal("openai", t.Provider);
+        // verbose_json's "english", as a code; no language was sent, so the model detected it
+        Assert.Equal("en", t.Language);
+        Assert.All(fake.Calls, c => Assert.Null(c.Language));
         Assert.Equal(3, t.Chunks!.Count);
         Assert.All(t.Chunks, c => Assert.Equal(("openai", 1, (string?)null), (c.Source, c.Requests, c.Reason)));
         // the cores tile the talk
@@ -280,14 +283,17 @@ public sealed class OpenAiTranscriptProviderTest(SpokenTalkFixture fixture) : IC
     }
 
     [Fact]
-    public async Task AzureOpenAiIsReachedThroughItsDeploymentPath()
+    public async Task AzureOpenAiIsReachedThroughItsDeploymentPathWithTheJobsLanguage()
     {
         await using var fake = await FakeOpenAi.StartAsync(fixture.Talk);
         var openAi = new OpenAiOptions { ApiKey = Key, AzureEndpoint = fake.Url + "/", TranscriptionModel = "my-whisper" };
         var provider = new OpenAiTranscriptProvider(Options(), openAi, log: new ListLogger(logged));
-        var t = await provider.TranscribeAsync(new TranscribeRequest(fixture.Talk.File, null, fixture.Dir), null, Cancel);
+        var t = await provider.TranscribeAsync(new TranscribeRequest(fixture.Talk.File, null, fixture.Dir, "de"), null, Cancel);
 
         Assert.All(t!.Chunks!, c => Assert.Equal("openai", c.Source));
+        // the job's language is sent with each piece (so the model need not guess it) and kept
+        Assert.All(fake.Calls, c => Assert.Equal("de", c.Language));
+        Assert.Equal("de", t.Language);
         Assert.Equal(Known().Select(w => w.Text), t.Words.Select(w => w.Text));
         Assert.All(fake.Calls, c =>
         {
