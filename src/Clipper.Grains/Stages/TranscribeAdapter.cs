@@ -66,6 +66,11 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Transcriber transcribe
                 var media = await unit.Sources.FileAsync(source.SourceKey, cancel);
                 var t = await transcriber.TranscribeAsync(new TranscribeRequest(media, captions, unit.Directory), progress, cancel);
                 metrics.Transcript("made");
+                if (t.Usage is { } usage)
+                {
+                    metrics.RemoteTranscribed(usage.Service, usage.Requests, usage.AudioSeconds);
+                }
+
                 foreach (var key in keys)
                 {
                     await blobs.WriteJsonAsync(key, t, cancel);
@@ -105,7 +110,8 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Transcriber transcribe
                 }
             }
 
-            return new Transcribed(TranscriptResult.Of(keys[0], cached));
+            // this job sent nothing to a remote service: the usage stored with the transcript was another job's
+            return new Transcribed(TranscriptResult.Of(keys[0], cached) with { Remote = null });
         }
 
         return null;
