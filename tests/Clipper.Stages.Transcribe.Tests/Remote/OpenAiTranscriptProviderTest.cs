@@ -1,8 +1,13 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Stages;
+using Clipper.Abstractions.Work;
 using Clipper.Core.Errors;
 using Clipper.Core.Remote;
 using Clipper.Core.Transcripts;
+using Clipper.Grains.Cost;
+using Clipper.Grains.Work;
 using Clipper.Samples;
 using Clipper.Stages.Transcribe.Remote;
 using Clipper.TestSupport;
@@ -78,13 +83,22 @@ public sealed class OpenAiTranscriptProviderTest(SpokenTalkFixture fixture) : IC
         .Where(w => FakeOpenAi.Plain(w.Text).Length > 0)
         .Select(w => new Word(FakeOpenAi.Plain(w.Text), w.Start, w.End, 1)).ToList();
 
-    /// <summary>What every test checks: the usage the transcript reports is what the fake counted, and the key is nowhere.</summary>
+    /// <summary>
+    /// What every test checks: the usage the transcript reports is what the fake counted, and so is the job's cost made
+    /// from the result the transcribe adapter returns (<see cref="TranscriptResult.Of"/>, kept in the job's state); and
+    /// the key is nowhere.
+    /// </summary>
     private void CountedAndClean(Transcript t, FakeOpenAi fake)
     {
         Assert.NotNull(t.Usage);
         Assert.Equal(fake.Requests, t.Usage.Requests);
         Assert.Equal(t.Chunks!.Sum(c => c.Requests), t.Usage.Requests);
         Assert.Equal(Math.Round(fake.BilledSeconds, 3), t.Usage.AudioSeconds, 6);
+        var job = new JobState();
+        Assert.True(JobReports.Succeeded(job, WorkId.Transcribe, new Transcribed(TranscriptResult.Of("transcripts/t.json", t)), "silo", 1, 0.5));
+        var cost = JobCosts.Of(job, new PriceOptions()).Transcription!;
+        Assert.Equal((fake.Requests, Math.Round(fake.BilledSeconds, 3)), (cost.Requests, Math.Round(cost.AudioSeconds, 3)));
+        Assert.Equal(Math.Round(fake.BilledSeconds, 3) / 60 * new PriceOptions().TranscriptionPerAudioMinute, cost.Cost, 12);
         Assert.Equal("openai-compatible", t.Usage.Service);
         Assert.Equal("whisper-1", t.Usage.Model);
         var json = JsonSerializer.Serialize(t);
