@@ -9,8 +9,8 @@ namespace Clipper.Core.Processes;
 /// and the silo's own children total (/proc/self/stat cutime) mixes every job's processes. So the command runs under
 /// <c>/bin/sh</c>, which waits for it and then writes the shell's <c>times</c>: the second line is the user and system
 /// time of the shell's waited-for children, i.e. the tool and every process the tool itself waited for (the ffmpeg
-/// yt-dlp starts). Exit code, stdin, stdout and stderr are the tool's; a tool that cannot be found runs unwrapped, so
-/// it still fails to start as before.
+/// yt-dlp starts). Exit code, stdin, stdout and stderr are the tool's. Only a tool named by an absolute path or found on
+/// PATH is wrapped; any other runs as before, unmeasured, so a missing tool still fails to start as it did.
 /// </summary>
 internal sealed partial class ChildCpu : IDisposable
 {
@@ -77,7 +77,8 @@ internal sealed partial class ChildCpu : IDisposable
     {
         if (tool.Contains('/'))
         {
-            return Executable(tool);
+            // a relative path would be found from the shell's working directory, not this process's
+            return Path.IsPathRooted(tool) && Executable(tool);
         }
 
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
