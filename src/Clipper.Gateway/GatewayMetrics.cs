@@ -83,7 +83,7 @@ public sealed class GatewayMetrics : IDisposable
         var help = instrument.Description ?? instrument.Name;
         switch (instrument)
         {
-            case Counter<long>:
+            case Counter<long> or Counter<double>:
                 _factory.CreateCounter(instrument.Name, help, names).WithLabels(values).Inc(value);
                 break;
             case Histogram<double> h:

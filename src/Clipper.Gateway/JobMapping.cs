@@ -106,6 +106,11 @@ public static class JobMapping
             };
         }
 
+        if (v.Cost is { } cost)
+        {
+            job.Cost = CostOf(cost);
+        }
+
         foreach (var c in v.Clips)
         {
             var clip = new Clip
@@ -139,6 +144,45 @@ public static class JobMapping
 
         return job;
     }
+
+    public static V1.JobCost CostOf(Clipper.Abstractions.Jobs.JobCost c)
+    {
+        var cost = new V1.JobCost { Total = c.Total, Currency = c.Currency, PricesAsOf = c.PricesAsOf };
+        cost.Stages.AddRange(c.Stages.Select(s => new V1.StageCost
+        {
+            Stage = s.Stage,
+            Units = s.Units,
+            CpuSeconds = s.CpuSeconds,
+            WallSeconds = s.WallSeconds,
+            Cost = s.Cost,
+        }));
+        if (c.Transcription is { } t)
+        {
+            cost.Transcription = new TranscriptionCost
+            {
+                Service = t.Service,
+                Model = t.Model,
+                Requests = t.Requests,
+                AudioSeconds = t.AudioSeconds,
+                AudioMinutes = t.AudioMinutes,
+                Cost = t.Cost,
+            };
+        }
+
+        if (c.Ranking is { } r)
+        {
+            cost.Ranking = new RankingCost { Model = r.Model, InputTokens = r.InputTokens, OutputTokens = r.OutputTokens, Cost = r.Cost };
+        }
+
+        return cost;
+    }
+
+    /// <summary>From the API's message back to the record (the CLI's report of a job followed through the API).</summary>
+    public static Clipper.Abstractions.Jobs.JobCost FromMessage(V1.JobCost c) => new(
+        [.. c.Stages.Select(s => new Clipper.Abstractions.Jobs.StageCost(s.Stage, s.Units, s.CpuSeconds, s.WallSeconds, s.Cost))],
+        c.Transcription is { } t ? new RemoteAsrCost(t.Service, t.Model, t.Requests, t.AudioSeconds, t.Cost) : null,
+        c.Ranking is { } r ? new LlmCost(r.Model, r.InputTokens, r.OutputTokens, r.Cost) : null,
+        c.Total, c.Currency, c.PricesAsOf);
 
     /// <summary>A page of the job list with each job's view (a job that vanished meanwhile is left out).</summary>
     public static async Task<(IReadOnlyList<JobView> Views, string? Next)> ListAsync(IGrainFactory grains, int size, string? after,

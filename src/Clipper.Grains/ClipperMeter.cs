@@ -26,6 +26,9 @@ public sealed class ClipperMeter : IClipperMetrics
     private readonly Counter<long> _rankings;
     private readonly Counter<long> _llmTokens;
     private readonly Counter<long> _breakerOpened;
+    private readonly Counter<double> _stageCpu;
+    private readonly Counter<double> _remoteAudio;
+    private readonly Counter<long> _remoteRequests;
     private readonly long[] _queued = new long[Stages.Length];
     private readonly long[] _running = new long[Stages.Length];
     private readonly long[] _runningPeak = new long[Stages.Length];
@@ -50,6 +53,12 @@ public sealed class ClipperMeter : IClipperMetrics
         _llmTokens = meter.CreateCounter<long>("clipper_llm_tokens_total", description: "Tokens the LLM ranking calls used, by direction (in, out).");
         _breakerOpened = meter.CreateCounter<long>("clipper_llm_breaker_opened_total",
             description: "Times an LLM provider's circuit breaker opened (no job calls it for Clipper:Score:BreakerOpenFor), by provider.");
+        _stageCpu = meter.CreateCounter<double>("clipper_stage_cpu_seconds_total", "s",
+            "CPU seconds units of work used on this silo (their child processes and their in-process work), by stage.");
+        _remoteAudio = meter.CreateCounter<double>("clipper_remote_audio_seconds_total", "s",
+            "Audio seconds sent to a remote speech-to-text service (what it bills), by service.");
+        _remoteRequests = meter.CreateCounter<long>("clipper_remote_transcription_requests_total",
+            description: "Requests sent to a remote speech-to-text service, retries included, by service.");
         // every stage is reported, zero included, so a scrape sees each series from the start
         meter.CreateObservableGauge("clipper_stage_queued", () => PerStage(_queued),
             description: "Units of work waiting for a free slot of their stage on this silo.");
@@ -85,6 +94,14 @@ public sealed class ClipperMeter : IClipperMetrics
     }
 
     public void LlmBreakerOpened(string provider) => _breakerOpened.Add(1, new KeyValuePair<string, object?>("provider", provider));
+
+    public void StageCpu(Stage stage, double cpuSeconds) => _stageCpu.Add(cpuSeconds, new KeyValuePair<string, object?>("stage", Label(stage)));
+
+    public void RemoteTranscribed(string service, int requests, double audioSeconds)
+    {
+        _remoteRequests.Add(requests, new KeyValuePair<string, object?>("service", service));
+        _remoteAudio.Add(audioSeconds, new KeyValuePair<string, object?>("service", service));
+    }
 
     public void Retried(Stage stage, string code) => _retries.Add(1, new("stage", Label(stage)), new("code", code));
 

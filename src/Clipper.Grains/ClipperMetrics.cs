@@ -18,6 +18,12 @@ public interface IClipperMetrics
     /// <summary>A unit of work ended after <paramref name="seconds"/>: "ok", "failed" or "cancelled".</summary>
     void StageRan(Stage stage, double seconds, string outcome);
 
+    /// <summary>A unit of work used <paramref name="cpuSeconds"/> of CPU on this silo (its processes and its in-process work), whatever its outcome.</summary>
+    void StageCpu(Stage stage, double cpuSeconds);
+
+    /// <summary>A transcript was made by a remote service: the requests sent and the audio seconds it bills.</summary>
+    void RemoteTranscribed(string service, int requests, double audioSeconds);
+
     /// <summary>A unit of work failed an attempt and will run again.</summary>
     void Retried(Stage stage, string code);
 
@@ -46,6 +52,10 @@ public sealed class NoMetrics : IClipperMetrics
     public void Running(Stage stage, int now) { }
 
     public void StageRan(Stage stage, double seconds, string outcome) { }
+
+    public void StageCpu(Stage stage, double cpuSeconds) { }
+
+    public void RemoteTranscribed(string service, int requests, double audioSeconds) { }
 
     public void Retried(Stage stage, string code) { }
 

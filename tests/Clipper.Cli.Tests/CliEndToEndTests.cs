@@ -49,6 +49,19 @@ public sealed class CliEndToEndTests
         Assert.StartsWith("job-", (string)report["job"]!);
         Assert.Contains(System.Net.WebUtility.HtmlEncode((string)clips[0]!["title"]!), await File.ReadAllTextAsync(Path.Combine(output, "report.html")));
 
+        // the cost: every stage ran and used CPU (measured per process and per unit's in-process work), one unit per
+        // clip for track and encode; pocketsphinx and the heuristic sent nothing remote, and CPU is unpriced by default
+        var cost = report["cost"]!;
+        var stages = cost["stages"]!.AsObject();
+        Assert.Equal(["fetch", "transcribe", "score", "track", "encode"], stages.Select(kv => kv.Key));
+        Assert.All(stages, kv => Assert.True((double)kv.Value!["cpuSeconds"]! > 0, $"{kv.Key}: {kv.Value}"));
+        Assert.Equal(clips.Count, (int)stages["encode"]!["units"]!);
+        Assert.True((double)stages["transcribe"]!["cpuSeconds"]! > 1, "pocketsphinx on four minutes of speech takes more than a second of CPU");
+        Assert.Null(cost["remote"]!["transcription"]);
+        Assert.Null(cost["remote"]!["llm"]);
+        Assert.Equal(0, (double)cost["total"]!);
+        Assert.Contains("2026-12-06", (string)cost["pricesAsOf"]!);
+
         var fractions = new List<double>();
         var offsets = new List<double>();
         using var faces = new BlazeFace(Assets.FaceModel(), 2, 0.6);
@@ -88,7 +101,8 @@ public sealed class CliEndToEndTests
         var hypothesis = string.Join(' ', words.Select(w => (string)w!["word"]!));
         double wer = WordErrorRate.Compute(talk.Text, hypothesis);
         Measurements.Record(string.Create(CultureInfo.InvariantCulture,
-            $"acceptance (CLI on the 4-minute talk): {clips.Count} clips; face in frame {100 * inFrame:0.0}%; median face offset {100 * medianOffset:0.0}% of width; WER {100 * wer:0.0}%; CLI {run.Seconds:0} s"));
+            $"acceptance (CLI on the 4-minute talk): {clips.Count} clips; face in frame {100 * inFrame:0.0}%; median face offset {100 * medianOffset:0.0}% of width; WER {100 * wer:0.0}%; CLI {run.Seconds:0} s; "
+            + $"CPU s per stage {string.Join(", ", stages.Select(kv => $"{kv.Key} {(double)kv.Value!["cpuSeconds"]!:0.0}"))}"));
         Assert.True(inFrame >= 0.95, $"face in frame in {inFrame:P1} of the sampled frames");
         Assert.True(medianOffset <= 0.08, $"median face offset {medianOffset:P1}");
         Assert.True(wer <= 0.15, $"word error rate {wer:P1}");

@@ -187,6 +187,35 @@ public sealed class ReportTests
     }
 
     [Fact]
+    public void BothSidesReportTheSameCostPerStageRemoteUsageAndTotalWithThePricesLabels()
+    {
+        var cost = new Clipper.Abstractions.Jobs.JobCost(
+            [new("fetch", 1, 0.42, 1.5, 0), new("transcribe", 1, 12.5, 20.25, 0), new("encode", 2, 30.125, 18, 0)],
+            new RemoteAsrCost("openai", "whisper-1", 3, 120.204, 120.204 / 60 * 0.006), new LlmCost("gpt-4o-mini", 1200, 300, 0.00036),
+            (120.204 / 60 * 0.006) + 0.00036, "USD", "cpu: not priced; transcription: 2026-12-06 OpenAI whisper-1 list price; llm: x");
+        var view = View() with { Cost = cost };
+        var api = ApiJob();
+        api.Cost = Clipper.Gateway.JobMapping.CostOf(cost);
+
+        var inProcess = Report.Build(FinishedJob.From(view))["cost"]!;
+        var throughApi = Report.Build(FinishedJob.From(api))["cost"]!;
+        Assert.True(JsonNode.DeepEquals(inProcess, throughApi), $"{inProcess}\nvs\n{throughApi}");
+        Assert.Equal(["fetch", "transcribe", "encode"], inProcess["stages"]!.AsObject().Select(kv => kv.Key));
+        Assert.Equal((2, 30.125, 18.0), ((int)inProcess["stages"]!["encode"]!["units"]!, (double)inProcess["stages"]!["encode"]!["cpuSeconds"]!,
+            (double)inProcess["stages"]!["encode"]!["wallSeconds"]!));
+        var asr = inProcess["remote"]!["transcription"]!;
+        Assert.Equal((3, 120.204, 2.0034), ((int)asr["requests"]!, (double)asr["audioSeconds"]!, (double)asr["audioMinutes"]!));
+        Assert.Equal((1200, 300), ((int)inProcess["remote"]!["llm"]!["inputTokens"]!, (int)inProcess["remote"]!["llm"]!["outputTokens"]!));
+        Assert.Equal(Math.Round(cost.Total, 6), (double)inProcess["total"]!);
+        Assert.Equal(43.045, (double)inProcess["cpuSeconds"]!);
+        Assert.Equal(cost.PricesAsOf, (string)inProcess["pricesAsOf"]!);
+        // a job without remote services has neither line
+        var local = Report.Build(FinishedJob.From(View() with { Cost = cost with { Transcription = null, Ranking = null } }))["cost"]!;
+        Assert.Null(local["remote"]!["transcription"]);
+        Assert.Null(local["remote"]!["llm"]);
+    }
+
+    [Fact]
     public void ThroughTheApiTheReportHasEachFilesBlobAndUrl()
     {
         var job = ApiJob();

@@ -56,6 +56,21 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
         Assert.Equal(JobState.Completed, got.State);
         Assert.Equal(last.Clips.Select(c => c.Video.Url), got.Clips.Select(c => c.Video.Url));
 
+        // what it used: every stage ran and used CPU (its processes and in-process work, measured per unit), one unit
+        // per clip for track and encode; the local engine and the heuristic sent nothing remote; CPU is unpriced by default
+        var cost = got.Cost;
+        output.WriteLine(string.Join("\n", cost.Stages.Select(s => $"{s.Stage,-10} {s.Units} units {s.CpuSeconds,8:0.000} s CPU {s.WallSeconds,8:0.000} s wall")));
+        Assert.Equal(["fetch", "transcribe", "score", "track", "encode"], cost.Stages.Select(s => s.Stage));
+        Assert.All(cost.Stages, s => Assert.True(s.CpuSeconds > 0, $"{s.Stage}: {s.CpuSeconds} s CPU"));
+        Assert.Equal([1, 1, 1, got.Clips.Count, got.Clips.Count], cost.Stages.Select(s => s.Units));
+        Assert.True(cost.Stages.Single(s => s.Stage == "encode").CpuSeconds > 1, "encoding clips takes ffmpeg more than a second of CPU");
+        Assert.Null(cost.Transcription);
+        Assert.Null(cost.Ranking);
+        Assert.Equal((0, "USD"), (cost.Total, cost.Currency));
+        Assert.Contains("transcription: 2026-12-06 OpenAI whisper-1 list price", cost.PricesAsOf);
+        var metrics = PrometheusText.Parse(await Server.Web.GetStringAsync("/metrics"));
+        Assert.True(metrics["clipper_stage_cpu_seconds_total{stage=\"encode\"}"] >= cost.Stages.Single(s => s.Stage == "encode").CpuSeconds - 1e-6);
+
         var listed = await Client.ListJobsAsync(new ListJobsRequest { PageSize = 50 });
         Assert.Contains(listed.Jobs, j => j.JobId == last.JobId && j.State == JobState.Completed);
         var completed = await Client.ListJobsAsync(new ListJobsRequest { State = JobState.Completed });

@@ -27,6 +27,9 @@ public sealed class MetricsExportTests
         meter.Retried(Stage.Fetch, "tool_failed");
         meter.JobEnded(JobStatus.Failed, "no_audio");
         meter.JobEnded(JobStatus.Completed, null);
+        meter.StageCpu(Stage.Encode, 1.25);
+        meter.StageCpu(Stage.Encode, 0.5);
+        meter.RemoteTranscribed("openai", 3, 120.204);
 
         var text = await Scrape(export);
         var samples = PrometheusText.Parse(text);
@@ -41,11 +44,16 @@ public sealed class MetricsExportTests
         Assert.Equal(1, samples["clipper_job_failures_total{code=\"no_audio\"}"]);
         Assert.Equal(1, samples["clipper_jobs_finished_total{state=\"failed\"}"]);
         Assert.Equal(1, samples["clipper_jobs_finished_total{state=\"completed\"}"]);
+        Assert.Equal(1.75, samples["clipper_stage_cpu_seconds_total{stage=\"encode\"}"]);
+        Assert.Equal(120.204, samples["clipper_remote_audio_seconds_total{service=\"openai\"}"]);
+        Assert.Equal(3, samples["clipper_remote_transcription_requests_total{service=\"openai\"}"]);
         foreach (var (name, type) in new[]
         {
             ("clipper_stage_queued", "gauge"), ("clipper_stage_running", "gauge"), ("clipper_stage_running_peak", "gauge"),
             ("clipper_stage_duration_seconds", "histogram"), ("clipper_retries_total", "counter"),
             ("clipper_job_failures_total", "counter"), ("clipper_jobs_finished_total", "counter"),
+            ("clipper_stage_cpu_seconds_total", "counter"), ("clipper_remote_audio_seconds_total", "counter"),
+            ("clipper_remote_transcription_requests_total", "counter"),
         })
         {
             Assert.Contains($"# TYPE {name} {type}\n", text);

@@ -33,6 +33,8 @@ public sealed class OptionsValidationTests
     [InlineData("Clipper:Fetch:MaxRedirects", "-1", "Clipper:Fetch:MaxRedirects must not be negative, got -1")]
     [InlineData("Clipper:Encode:Crf", "60", "Clipper:Encode:Crf must be 0..51, got 60")]
     [InlineData("Clipper:Encode:Captions:FontSize", "2", "Clipper:Encode:Captions:FontSize must be in (0, 0.5], got 2")]
+    [InlineData("Clipper:Prices:TranscriptionPerAudioMinute", "-0.006", "Clipper:Prices:TranscriptionPerAudioMinute must be a price of 0 or more, got -0.006")]
+    [InlineData("Clipper:Prices:LlmOutputPerMillion", "-1", "Clipper:Prices:LlmOutputPerMillion must be a price of 0 or more, got -1")]
     public void AValueOutOfRangeStopsTheStartNamingItsKey(string key, string value, string expected)
     {
         Assert.Equal(expected, StartWith(new() { [key] = value }));
@@ -108,6 +110,40 @@ public sealed class OptionsValidationTests
             ValidatedOptions.Read<JobOptions>(config, JobOptions.Section, (o, c) => o.Check(c)));
         Assert.Equal(Clipper.Core.Errors.ErrorCode.BadOption, e.Code);
         Assert.Equal("Clipper:Job:ReminderPeriod must be a positive time span (hh:mm:ss), got 00:00:00", e.Message);
+    }
+
+    [Fact]
+    public void TheLlmPricesAreOneTableWhicheverKeySetsThem()
+    {
+        // the ranking's older keys fill the price table
+        var (score, prices) = PricesWith(new() { ["Clipper:Score:LlmInputPricePerMillion"] = "2.5", ["Clipper:Score:LlmPricesAsOf"] = "my contract" });
+        Assert.Equal((2.5, 0.60, "my contract"), (prices.LlmInputPerMillion!.Value, prices.LlmOutputPerMillion!.Value, prices.LlmAsOf));
+        Assert.Equal(2.5m, score.LlmInputPricePerMillion);
+
+        // the price table's keys win, and the ranking's recorded cost uses them too
+        (score, prices) = PricesWith(new()
+        {
+            ["Clipper:Score:LlmInputPricePerMillion"] = "2.5",
+            ["Clipper:Prices:LlmInputPerMillion"] = "1.25",
+            ["Clipper:Prices:LlmOutputPerMillion"] = "5",
+            ["Clipper:Prices:LlmAsOf"] = "2026-12-01 list",
+        });
+        Assert.Equal((1.25m, 5m, "2026-12-01 list"), (score.LlmInputPricePerMillion, score.LlmOutputPricePerMillion, score.LlmPricesAsOf));
+        Assert.Equal((1.25, 5.0, "2026-12-01 list"), (prices.LlmInputPerMillion!.Value, prices.LlmOutputPerMillion!.Value, prices.LlmAsOf));
+
+        // the defaults: each labelled with its date
+        (_, prices) = PricesWith([]);
+        Assert.Equal((0.006, "2026-12-06 OpenAI whisper-1 list price"), (prices.TranscriptionPerAudioMinute, prices.TranscriptionAsOf));
+        Assert.Equal((0.15, "2024-07-18 gpt-4o-mini list price"), (prices.LlmInputPerMillion!.Value, prices.LlmAsOf));
+        Assert.Equal(0, prices.CpuPerCoreHour);
+    }
+
+    private static (Clipper.Stages.Score.ScoreOptions Score, Cost.PriceOptions Prices) PricesWith(Dictionary<string, string?> settings)
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        using var services = new ServiceCollection().AddClipperStages(config).BuildServiceProvider();
+        return (services.GetRequiredService<IOptions<Clipper.Stages.Score.ScoreOptions>>().Value,
+            services.GetRequiredService<IOptions<Cost.PriceOptions>>().Value);
     }
 
     /// <summary>What the host's start says about the silo's options with this configuration: null when it starts.</summary>

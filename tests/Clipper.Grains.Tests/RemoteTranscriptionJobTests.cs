@@ -51,9 +51,15 @@ public sealed class RemoteTranscriptionJobTests(ITestOutputHelper output)
         Assert.All(t.Pieces.Where((_, i) => i != 1), p => Assert.Equal(("openai", 1), (p.Source, p.Requests)));
         Assert.True(t.Pieces[1].Words > 0, "the fallen-back piece has no words");
 
-        // what the job records is what the fake was sent
+        // what the job records and what it costs is what the fake was sent; every stage's CPU was counted
         Assert.Equal(fake.Requests, t.Remote!.Requests);
         Assert.Equal(Math.Round(fake.BilledSeconds, 3), t.Remote.AudioSeconds, 6);
+        var cost = v.Cost!;
+        output.WriteLine(string.Join("\n", cost.Stages.Select(s => $"{s.Stage}: {s.Units} units, {s.CpuSeconds:0.00} s CPU")));
+        Assert.Equal((fake.Requests, Math.Round(fake.BilledSeconds, 3)), (cost.Transcription!.Requests, Math.Round(cost.Transcription.AudioSeconds, 3)));
+        Assert.Equal(Math.Round(fake.BilledSeconds, 3) / 60 * 0.006, cost.Transcription.Cost, 9);
+        Assert.Equal(["fetch", "transcribe", "score", "track", "encode"], cost.Stages.Select(s => s.Stage));
+        Assert.All(cost.Stages, s => Assert.True(s.CpuSeconds > 0, $"{s.Stage} counted no CPU"));
 
         // the stored transcript is the API's words where it answered, pocketsphinx's in the piece that failed
         var stored = Clipper.Core.Json.Deserialize<Transcript>(

@@ -14,10 +14,11 @@ namespace Clipper.Host.Cli;
 /// A finished job as the report and the table show it, whichever way it was followed: from the grain's
 /// <see cref="JobView"/> (<c>clip</c>, in-process) or from the API's <see cref="Job"/> (<c>submit</c>, <c>watch</c>).
 /// What only one side knows is optional: the source's facts, each clip's crop and silo and the stage times come with
-/// a JobView; each artifact's URL (and its expiry) with a Job.
+/// a JobView; each artifact's URL (and its expiry) with a Job. Both carry the job's cost.
 /// </summary>
 public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? Source, IReadOnlyList<FinishedClip> Clips,
-    IReadOnlyDictionary<string, DateTimeOffset>? StageStartedAt, SourceSite? Site = null, RankSummary? Ranking = null)
+    IReadOnlyDictionary<string, DateTimeOffset>? StageStartedAt, SourceSite? Site = null, RankSummary? Ranking = null,
+    Clipper.Abstractions.Jobs.JobCost? Cost = null)
 {
     public static FinishedJob From(JobView v) => new(v.JobId, v.Source!.DisplayName,
         new SourceFacts(v.Spec!.Input, v.Source.Sha256, v.Source.Duration, v.Source.Width, v.Source.Height, v.Transcript!.Provider, v.Transcript.Words,
@@ -33,7 +34,7 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
                 Publish = new ClipPublish(c.Description, c.Tags(), c.RankedBy, c.HeuristicScore, c.HeuristicReason, c.LlmScore),
             };
         }).ToList(),
-        v.StageStartedAt, v.Source.Site, v.Ranking)
+        v.StageStartedAt, v.Source.Site, v.Ranking, v.Cost)
     {
         Warnings = v.Transcript.Warnings ?? [],
     };
@@ -50,7 +51,8 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
             i.Duration > 0 ? i.Duration : null, i.PageUrl) : null,
         j.Ranking is { } r ? new RankSummary(r.Method, r.Outcome, r.Detail.Length == 0 ? null : r.Detail, r.Model.Length == 0 ? null : r.Model,
             r.Scorer.Length == 0 ? null : r.Scorer, r.PromptHash.Length == 0 ? null : r.PromptHash, r.AuditUrl.Length == 0 ? null : r.AuditUrl,
-            r.InputTokens, r.OutputTokens, r.CostUsd, r.PricesAsOf.Length == 0 ? null : r.PricesAsOf) : null)
+            r.InputTokens, r.OutputTokens, r.CostUsd, r.PricesAsOf.Length == 0 ? null : r.PricesAsOf) : null,
+        j.Cost is { } cost ? Clipper.Gateway.JobMapping.FromMessage(cost) : null)
     {
         Warnings = [.. j.Warnings],
         Language = j.Language.Length == 0 ? null : j.Language,
@@ -281,6 +283,11 @@ public static class Report
             };
         }
 
+        if (job.Cost is { } cost)
+        {
+            root["cost"] = Cost(cost);
+        }
+
         if (job.StageStartedAt is { } stages)
         {
             var timings = new JsonObject();
@@ -319,6 +326,39 @@ public static class Report
         var s = (long)Math.Round(seconds);
         return $"{s / 3600}:{s / 60 % 60:00}:{s % 60:00}";
     }
+
+    /// <summary>The cost section: per stage CPU and wall seconds, the remote services' usage, money per line and in total, and the prices' labels.</summary>
+    private static JsonObject Cost(Clipper.Abstractions.Jobs.JobCost c) => new()
+    {
+        ["currency"] = c.Currency,
+        ["total"] = Math.Round(c.Total, 6),
+        ["cpuSeconds"] = Math.Round(c.CpuSeconds, 3),
+        ["stages"] = new JsonObject(c.Stages.Select(s => KeyValuePair.Create(s.Stage, (JsonNode?)new JsonObject
+        {
+            ["units"] = s.Units,
+            ["cpuSeconds"] = Math.Round(s.CpuSeconds, 3),
+            ["wallSeconds"] = Math.Round(s.WallSeconds, 3),
+            ["cost"] = Math.Round(s.Cost, 6),
+        }))),
+        ["remote"] = new JsonObject
+        {
+            ["transcription"] = c.Transcription is { } t
+                ? new JsonObject
+                {
+                    ["service"] = t.Service,
+                    ["model"] = t.Model,
+                    ["requests"] = t.Requests,
+                    ["audioSeconds"] = t.AudioSeconds,
+                    ["audioMinutes"] = Math.Round(t.AudioMinutes, 4),
+                    ["cost"] = Math.Round(t.Cost, 6),
+                }
+                : null,
+            ["llm"] = c.Ranking is { } l
+                ? new JsonObject { ["model"] = l.Model, ["inputTokens"] = l.InputTokens, ["outputTokens"] = l.OutputTokens, ["cost"] = Math.Round(l.Cost, 6) }
+                : null,
+        },
+        ["pricesAsOf"] = c.PricesAsOf,
+    };
 
     private static JsonObject Delivery(Delivered x)
     {

@@ -71,6 +71,8 @@ public sealed class UnitState
     [Id(4)] public double? Seconds { get; set; }
     /// <summary>The last error of an attempt that failed (for the timeline).</summary>
     [Id(5)] public JobError? LastError { get; set; }
+    /// <summary>CPU seconds the unit used, every attempt that reported counted (a failed attempt's work was paid for too).</summary>
+    [Id(6)] public double CpuSeconds { get; set; }
 }
 
 /// <summary>
@@ -97,4 +99,5 @@ public sealed record JobView(
     IReadOnlyDictionary<string, DateTimeOffset> StageStartedAt,
     IReadOnlyDictionary<string, double> WorkSeconds,
     IReadOnlyDictionary<string, JobError>? LastErrors = null,
-    RankSummary? Ranking = null);
+    RankSummary? Ranking = null,
+    JobCost? Cost = null);

@@ -69,7 +69,10 @@ public sealed record TrackResult(int ClipIndex, string CropKey, string Method, s
 public sealed record EncodeResult(int ClipIndex, string VideoKey, string SrtKey, string VttKey, string ThumbnailKey,
     double Duration);
 
-/// <summary>How a unit of work ended: its output, or a failure with a stable code.</summary>
+/// <summary>
+/// How a unit of work ended: its output, or a failure with a stable code; the wall seconds it took and the CPU seconds
+/// it used (its child processes' and its in-process work's, added last so reports without it still load).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.StageReport.v2")]
 public sealed record StageReport(
     WorkId Unit,
@@ -78,4 +81,5 @@ public sealed record StageReport(
     StageOutput? Output,
     JobError? Error,
     bool Transient,
-    double Seconds);
+    double Seconds,
+    double CpuSeconds = 0);

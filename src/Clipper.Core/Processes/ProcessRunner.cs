@@ -4,8 +4,11 @@ using Clipper.Core.Errors;
 
 namespace Clipper.Core.Processes;
 
-/// <summary>The outcome of a finished process: stdout whole (unless streamed), stderr only as its last lines.</summary>
-public sealed record ProcessResult(int ExitCode, byte[] Stdout, string StderrTail)
+/// <summary>
+/// The outcome of a finished process: stdout whole (unless streamed), stderr only as its last lines, and the CPU
+/// seconds (user + system) it and the processes it waited for used (0 where that could not be measured).
+/// </summary>
+public sealed record ProcessResult(int ExitCode, byte[] Stdout, string StderrTail, double CpuSeconds = 0)
 {
     public string StdoutText => Encoding.UTF8.GetString(Stdout);
 }
@@ -14,6 +17,7 @@ public sealed record ProcessResult(int ExitCode, byte[] Stdout, string StderrTai
 /// Runs a child process with a time limit, always capturing its exit code and the tail of its stderr.
 /// Cancelling the token kills the process tree (that is how cancelling a job stops its ffmpeg).
 /// Failures become <see cref="ClipperException"/>s with <see cref="ErrorCode.ToolFailed"/> and the stderr tail.
+/// Each process's own CPU time is measured (<see cref="ChildCpu"/>) and added to the caller's <see cref="CpuMeter"/>.
 /// </summary>
 public static class ProcessRunner
 {
@@ -29,7 +33,8 @@ public static class ProcessRunner
         string? workingDirectory = null)
     {
         var tool = Path.GetFileName(command[0]);
-        var psi = new ProcessStartInfo(command[0])
+        var cpu = ChildCpu.For(command);
+        var psi = new ProcessStartInfo(cpu.Command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -37,11 +42,12 @@ public static class ProcessRunner
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? "",
         };
-        foreach (var arg in command.Skip(1))
+        foreach (var arg in cpu.Command.Skip(1))
         {
             psi.ArgumentList.Add(arg);
         }
 
+        using var _ = cpu;
         using var process = new Process { StartInfo = psi };
         try
         {
@@ -112,7 +118,9 @@ public static class ProcessRunner
         }
 
         await Task.WhenAny(Task.WhenAll(outTask, errTask), Task.Delay(10000, CancellationToken.None)).ConfigureAwait(false);
-        return new ProcessResult(process.ExitCode, stdout.ToArray(), TailOf(tail));
+        double seconds = cpu.Read();
+        CpuMeter.AddChild(seconds);
+        return new ProcessResult(process.ExitCode, stdout.ToArray(), TailOf(tail), seconds);
     }
 
     /// <summary>Runs and throws <see cref="ErrorCode.ToolFailed"/> (exit code and stderr tail) unless it exits 0.</summary>

@@ -3,6 +3,7 @@ using Clipper.Abstractions.Stages;
 using Clipper.Abstractions.Work;
 using Clipper.Core.Errors;
 using Clipper.Core.Storage;
+using Clipper.Grains.Cost;
 using Clipper.Grains.Stages;
 using Clipper.Grains.Webhooks;
 using Clipper.Grains.Work;
@@ -39,7 +40,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
 
     public VideoJobGrain([PersistentState("job", "jobs")] IPersistentState<JobState> state, IOptions<JobOptions> options,
         ILogger<VideoJobGrain> log, IClipperMetrics metrics, IBlobStore blobs, TimeProvider clock, IOptions<WebhookOptions> webhooks,
-        JobChoiceCheck choices)
+        JobChoiceCheck choices, IOptions<PriceOptions> prices)
     {
         _choices = choices;
         _state = state;
@@ -50,7 +51,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         _clock = clock;
         _index = new JobIndexer(GrainFactory, log);
         _units = new UnitDispatcher(GrainFactory, _options, log);
-        _views = new JobViewPublisher(_options.WatcherExpiry, log);
+        _views = new JobViewPublisher(_options.WatcherExpiry, log, prices.Value);
         _webhooks = new JobWebhooks(GrainFactory, blobs, webhooks.Value.LinkExpiry, clock, log);
         _timer = new WakeTimer(due => this.RegisterGrainTimer(TickAsync,
             new GrainTimerCreationOptions(due, Timeout.InfiniteTimeSpan) { KeepAlive = true }), clock);
@@ -163,7 +164,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
             }
 
             // a late answer from an earlier dispatch is still a valid result: keep it rather than redo the work
-            if (JobReports.Succeeded(S, unit, output, report.Silo, report.Seconds))
+            if (JobReports.Succeeded(S, unit, output, report.Silo, report.Seconds, report.CpuSeconds))
             {
                 await SaveAsync();
                 if (output is SourceFetched)
@@ -177,7 +178,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         else if (current && report.Error is { } error)
         {
             _units.InFlight.Remove(unit);
-            await FailedAsync(unit, error, report.Transient);
+            await FailedAsync(unit, error, report.Transient, report.CpuSeconds);
         }
     }
 
@@ -242,10 +243,10 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         }
     }
 
-    private async Task FailedAsync(WorkId unit, JobError error, bool transient)
+    private async Task FailedAsync(WorkId unit, JobError error, bool transient, double cpuSeconds = 0)
     {
         var retryAt = JobReports.Failed(S, unit, error, transient, _options.MaxAttempts,
-            attempts => _options.RetryDelay(attempts, Random.Shared.NextDouble()), Now);
+            attempts => _options.RetryDelay(attempts, Random.Shared.NextDouble()), Now, cpuSeconds);
         await SaveAsync();
         if (retryAt is null)
         {

@@ -1,6 +1,7 @@
 using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Stages;
 using Clipper.Core.Errors;
+using Clipper.Core.Processes;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Runtime;
@@ -20,6 +21,7 @@ public abstract class StageGrain : Grain, IStageGrain
     private readonly ILocalSiloDetails _silo;
     private readonly ILogger _log;
     private readonly JobOptions _options;
+    private readonly IClipperMetrics _metrics;
 
     /// <summary>The silo's grain factory: unlike the grain's own, it may be used from the thread pool (progress).</summary>
     private readonly IGrainFactory _grains;
@@ -37,6 +39,7 @@ public abstract class StageGrain : Grain, IStageGrain
         _grains = services.Grains;
         _silo = services.Silo;
         _options = services.Options.Value;
+        _metrics = services.Metrics;
         _log = log;
     }
 
@@ -109,8 +112,19 @@ public abstract class StageGrain : Grain, IStageGrain
         }
     }
 
-    /// <summary>The work itself, on the thread pool: touches no grain field but the token it reads for progress.</summary>
+    /// <summary>
+    /// The work itself, on the thread pool: touches no grain field but the token it reads for progress. Its CPU (the
+    /// processes it runs and the threads' time on its flow, <see cref="CpuMeter"/>) goes into the report, whatever the outcome.
+    /// </summary>
     private async Task<StageReport> RunOffSchedulerAsync(StageWork work, CancellationToken cancel)
+    {
+        using var cpu = CpuMeter.Start();
+        var report = await RunMeteredAsync(work, cancel);
+        _metrics.StageCpu(work.Stage, cpu.Seconds);
+        return report with { CpuSeconds = cpu.Seconds };
+    }
+
+    private async Task<StageReport> RunMeteredAsync(StageWork work, CancellationToken cancel)
     {
         var job = _grains.GetGrain<IVideoJobGrain>(work.JobId);
         var started = System.Diagnostics.Stopwatch.StartNew();

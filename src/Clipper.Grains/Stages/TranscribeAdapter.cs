@@ -77,6 +77,11 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
                 var media = await unit.Sources.FileAsync(source.SourceKey, cancel);
                 var t = await transcriber.TranscribeAsync(new TranscribeRequest(media, captions, unit.Directory, language), progress, cancel);
                 metrics.Transcript("made");
+                if (t.Usage is { } usage)
+                {
+                    metrics.RemoteTranscribed(usage.Service, usage.Requests, usage.AudioSeconds);
+                }
+
                 foreach (var key in keys)
                 {
                     await blobs.WriteJsonAsync(key, t, cancel);
@@ -130,7 +135,9 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
                 }
             }
 
-            return Result(keys[0], cached, work);
+            // this job sent nothing to a remote service: the usage stored with the transcript was another job's
+            var found = Result(keys[0], cached, work);
+            return found with { Transcript = found.Transcript with { Remote = null } };
         }
 
         return null;

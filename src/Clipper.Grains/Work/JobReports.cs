@@ -12,11 +12,13 @@ public static class JobReports
 {
     /// <summary>Records the failed attempt. Returns the time the unit may run again, or null when the job failed.</summary>
     /// <param name="delay">The wait after n failed attempts.</param>
+    /// <param name="cpuSeconds">What the failed attempt used (0 when it never reported, e.g. timed out).</param>
     public static DateTimeOffset? Failed(JobState s, WorkId u, JobError error, bool transient, int maxAttempts,
-        Func<int, TimeSpan> delay, DateTimeOffset now)
+        Func<int, TimeSpan> delay, DateTimeOffset now, double cpuSeconds = 0)
     {
         var unit = s.UnitFor(u);
         unit.Attempts++;
+        unit.CpuSeconds += cpuSeconds;
         unit.LastError = error;
         if (transient && unit.Attempts < maxAttempts)
         {
@@ -35,8 +37,11 @@ public static class JobReports
         return null;
     }
 
-    /// <summary>Records a unit's result and where it was made; false when it had one already (nothing changes).</summary>
-    public static bool Succeeded(JobState s, WorkId u, StageOutput output, string silo, double seconds)
+    /// <summary>
+    /// Records a unit's result, where it was made, its wall seconds and its CPU seconds (added to its failed attempts');
+    /// false when it had one already (nothing changes: a repeated answer is not counted twice).
+    /// </summary>
+    public static bool Succeeded(JobState s, WorkId u, StageOutput output, string silo, double seconds, double cpuSeconds = 0)
     {
         if (!JobPlan.Apply(s, u, output))
         {
@@ -46,6 +51,7 @@ public static class JobReports
         var unit = s.UnitFor(u);
         unit.Silo = silo;
         unit.Seconds = seconds;
+        unit.CpuSeconds += cpuSeconds;
         unit.RetryAt = null;
         return true;
     }

@@ -1,6 +1,7 @@
 using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Stages;
 using Clipper.Abstractions.Work;
+using Clipper.Grains.Cost;
 
 namespace Clipper.Grains.Work;
 
@@ -13,7 +14,7 @@ namespace Clipper.Grains.Work;
 public static class JobViews
 {
     /// <summary>A copy of the persisted state with no progress yet (see <see cref="WithProgress"/>).</summary>
-    private static JobView Of(string jobId, JobState s)
+    private static JobView Of(string jobId, JobState s, PriceOptions prices)
     {
         var units = s.Units;
         return new JobView(jobId, s.Status, s.Spec, 0, 0, s.Source, s.Transcript,
@@ -23,13 +24,16 @@ public static class JobViews
             units.Where(u => u.Attempts > 0).ToDictionary(u => u.Id.ToString(), u => u.Attempts),
             s.Error, s.SubmittedAt, s.FinishedAt, new Dictionary<string, DateTimeOffset>(s.StageStartedAt),
             units.Where(u => u.Seconds is not null).ToDictionary(u => u.Id.ToString(), u => u.Seconds!.Value),
-            units.Where(u => u.LastError is not null).ToDictionary(u => u.Id.ToString(), u => u.LastError!), s.Ranking);
+            units.Where(u => u.LastError is not null).ToDictionary(u => u.Id.ToString(), u => u.LastError!), s.Ranking,
+            JobCosts.Of(s, prices));
     }
 
     /// <summary>The job's view of <paramref name="s"/> with its stage and job percent from the running units' fractions, the stage's never below <paramref name="shown"/> in the same status, the job's never below it at all while it runs.</summary>
-    public static JobView WithProgress(string jobId, JobState s, IReadOnlyDictionary<WorkId, double> running, JobView? shown)
+    /// <param name="prices">The price table of the view's cost (the defaults when not given).</param>
+    public static JobView WithProgress(string jobId, JobState s, IReadOnlyDictionary<WorkId, double> running, JobView? shown,
+        PriceOptions? prices = null)
     {
-        var v = Of(jobId, s);
+        var v = Of(jobId, s, prices ?? new PriceOptions());
         if (v.Status == JobStatus.Completed)
         {
             return v with { StagePercent = 100, Percent = 100 };

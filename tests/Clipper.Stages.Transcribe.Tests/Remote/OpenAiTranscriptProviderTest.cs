@@ -78,7 +78,10 @@ public sealed class OpenAiTranscriptProviderTest(SpokenTalkFixture fixture) : IC
         .Where(w => FakeOpenAi.Plain(w.Text).Length > 0)
         .Select(w => new Word(FakeOpenAi.Plain(w.Text), w.Start, w.End, 1)).ToList();
 
-    /// <summary>What every test checks: the usage the transcript reports is what the fake counted, and the key is nowhere.</summary>
+    /// <summary>
+    /// What every test checks: the usage the transcript reports is what the fake counted (a whole job's cost made from
+    /// it: RemoteTranscriptionJobTests); and the key is nowhere.
+    /// </summary>
     private void CountedAndClean(Transcript t, FakeOpenAi fake)
     {
         Assert.NotNull(t.Usage);
