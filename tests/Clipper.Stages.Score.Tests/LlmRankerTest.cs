@@ -235,6 +235,33 @@ public sealed class LlmRankerTest : IAsyncLifetime
     }
 
     [Fact]
+    public void A_half_open_breaker_lets_one_call_through_and_the_others_wait_for_its_outcome()
+    {
+        var breaker = new CircuitBreaker(2, TimeSpan.FromMinutes(5), _time);
+        breaker.Record(false);
+        breaker.Record(false);
+        Assert.False(breaker.Allow());
+
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Assert.True(breaker.Allow());   // the trial
+        Assert.False(breaker.Allow());  // every other job meanwhile
+        breaker.Record(false);          // the trial failed: open again, for a whole period
+        Assert.Equal(2, breaker.Opened);
+        _time.Advance(TimeSpan.FromMinutes(4));
+        Assert.False(breaker.Allow());
+
+        _time.Advance(TimeSpan.FromMinutes(1));
+        Assert.True(breaker.Allow());
+        Assert.False(breaker.Allow());
+        _time.Advance(TimeSpan.FromMinutes(5));  // a trial that never reports is given up after a period
+        Assert.True(breaker.Allow());
+        breaker.Record(true);                    // it answered: closed, everyone through
+        Assert.True(breaker.Allow());
+        Assert.True(breaker.Allow());
+        Assert.False(breaker.IsOpen);
+    }
+
+    [Fact]
     public async Task An_azure_endpoint_is_called_through_the_azure_client_at_its_deployment()
     {
         var settings = Settings();

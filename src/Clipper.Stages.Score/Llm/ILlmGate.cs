@@ -22,6 +22,9 @@ public sealed class CircuitBreaker(int failures, TimeSpan open, TimeProvider tim
     private int _consecutive;
     private DateTimeOffset? _openUntil;
 
+    /// <summary>When the one trial call of a half-open breaker is given up on if it never reports (its caller died).</summary>
+    private DateTimeOffset? _trialUntil;
+
     /// <summary>How many times the breaker opened.</summary>
     public int Opened { get; private set; }
 
@@ -29,18 +32,30 @@ public sealed class CircuitBreaker(int failures, TimeSpan open, TimeProvider tim
 
     public DateTimeOffset? OpenUntil => IsOpen ? _openUntil : null;
 
+    /// <summary>
+    /// Closed: yes. Open: no. Half-open (the open period over): yes to the first caller only, no to the others until its
+    /// outcome is recorded (or, if it never is, for another open period).
+    /// </summary>
     public bool Allow()
     {
-        if (_openUntil is { } until && time.GetUtcNow() < until)
+        var now = time.GetUtcNow();
+        if (_openUntil is not { } until)
+        {
+            return true;
+        }
+
+        if (now < until || (_trialUntil is { } trial && now < trial))
         {
             return false;
         }
 
+        _trialUntil = now + open;
         return true;
     }
 
     public void Record(bool ok)
     {
+        _trialUntil = null;
         if (ok)
         {
             _consecutive = 0;
