@@ -42,6 +42,28 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task AToolKilledOnItsTimeLimitIsReapedNotLeftAZombie()
+    {
+        // the tool runs under the CPU-measuring shell: killed, it must be gone from the process table at once, not a
+        // zombie re-parented to a PID 1 that may never reap it
+        var pidFile = Path.Combine(Path.GetTempPath(), $"clipper-pid-{Guid.NewGuid():N}");
+        var script = Path.Combine(Path.GetTempPath(), $"clipper-tool-{Guid.NewGuid():N}.sh");
+        await File.WriteAllTextAsync(script, $"#!/bin/sh\necho $$ > '{pidFile}'\nexec sleep 30\n", TestContext.Current.CancellationToken);
+        try
+        {
+            var e = await Assert.ThrowsAsync<ClipperException>(() => ProcessRunner.RunAsync(["/bin/sh", script], TimeSpan.FromMilliseconds(500)));
+            Assert.Contains("killed", e.Message);
+            var pid = int.Parse((await File.ReadAllTextAsync(pidFile, TestContext.Current.CancellationToken)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.False(Directory.Exists($"/proc/{pid}"), $"process {pid} is still in the process table: {(File.Exists($"/proc/{pid}/stat") ? File.ReadAllText($"/proc/{pid}/stat") : "")}");
+        }
+        finally
+        {
+            File.Delete(script);
+            File.Delete(pidFile);
+        }
+    }
+
+    [Fact]
     public async Task CancellingKillsTheWholeProcessTree()
     {
         var marker = Path.Combine(Path.GetTempPath(), $"clipper-child-{Guid.NewGuid():N}");

@@ -21,7 +21,9 @@ public sealed class RecogniserProcessTest
             try
             {
                 var cmdline = File.ReadAllText(Path.Combine(proc, "cmdline")).Replace('\0', ' ');
-                if (cmdline.Contains(path, StringComparison.Ordinal) && cmdline.Contains("pocketsphinx", StringComparison.Ordinal))
+                // the recognisers themselves, not the shells that measure their CPU (whose command line names them too)
+                if (cmdline.Contains(path, StringComparison.Ordinal) && cmdline.Contains("pocketsphinx", StringComparison.Ordinal)
+                    && !cmdline.StartsWith("/bin/sh ", StringComparison.Ordinal))
                 {
                     found.Add(pid);
                 }

@@ -25,6 +25,9 @@ internal sealed partial class ChildCpu : IDisposable
     /// <summary>The command to start: the tool under the measuring shell, or the tool itself.</summary>
     public IReadOnlyList<string> Command { get; }
 
+    /// <summary>Whether the tool runs under the measuring shell (so the process started is the shell, the tool its child).</summary>
+    public bool Wrapped => _file is not null;
+
     public static ChildCpu For(IReadOnlyList<string> command)
     {
         if (!OperatingSystem.IsLinux() || !File.Exists("/bin/sh") || !Resolves(command[0]))

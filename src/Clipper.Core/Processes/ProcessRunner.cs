@@ -106,7 +106,7 @@ public static class ProcessRunner
         }
         catch (OperationCanceledException)
         {
-            Kill(process);
+            Kill(process, cpu.Wrapped);
             if (cancel.IsCancellationRequested)
             {
                 throw new ClipperException(ErrorCode.Cancelled, $"{tool} was stopped because the work was cancelled");
@@ -141,16 +141,67 @@ public static class ProcessRunner
         }
     }
 
-    private static void Kill(Process process)
+    /// <summary>
+    /// Kills the process and everything it started. Under the measuring shell the tool's tree is killed first and the
+    /// shell left to reap it and exit: a tool killed with its shell would be left a zombie, re-parented to a PID 1 that
+    /// may never reap it (in a container, this process).
+    /// </summary>
+    private static void Kill(Process process, bool wrapped)
     {
         try
         {
+            if (wrapped && KillChildren(process.Id) > 0 && process.WaitForExit(5000))
+            {
+                return;
+            }
+
             process.Kill(entireProcessTree: true);
             process.WaitForExit(5000);
         }
         catch (InvalidOperationException)
         {
             // it already ended
+        }
+    }
+
+    /// <summary>Kills the trees of the processes whose parent is <paramref name="pid"/>; returns how many there were.</summary>
+    private static int KillChildren(int pid)
+    {
+        int killed = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var child) || ParentOf(dir) != pid)
+            {
+                continue;
+            }
+
+            try
+            {
+                using var p = Process.GetProcessById(child);
+                p.Kill(entireProcessTree: true);
+                killed++;
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // it ended meanwhile
+            }
+        }
+
+        return killed;
+    }
+
+    /// <summary>The parent pid in /proc/PID/stat (the field after the state, after the command's closing parenthesis); -1 when gone.</summary>
+    private static int ParentOf(string dir)
+    {
+        try
+        {
+            var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return -1;
         }
     }
 
