@@ -77,11 +77,12 @@ public sealed class LlmRankerTest : IAsyncLifetime
 
     private OpenAiOptions OpenAi() => new() { ApiKey = Key, BaseUrl = _fake.BaseUrl, RequestTimeout = TimeSpan.FromSeconds(30) };
 
-    private static ScoreOptions Settings(string? template = null) => new()
+    // a generous deadline: a loaded machine's first call (JIT, connection) must not time out; the hang case sets its own
+    private static ScoreOptions Settings(string? template = null, TimeSpan? timeout = null) => new()
     {
         Rank = "llm",
         LlmCandidates = 6,
-        LlmTimeout = TimeSpan.FromSeconds(1),
+        LlmTimeout = timeout ?? TimeSpan.FromSeconds(30),
         BreakerFailures = 3,
         BreakerOpenFor = TimeSpan.FromMinutes(5),
         LlmPromptTemplate = template ?? LlmPrompt.DefaultTemplate,
@@ -186,7 +187,7 @@ public sealed class LlmRankerTest : IAsyncLifetime
     public async Task A_failed_call_leaves_the_heuristic_ranking_and_names_the_reason(FakeOpenAiChat.Mode mode, string code)
     {
         _fake.Answer = mode;
-        var settings = Settings();
+        var settings = Settings(timeout: mode == FakeOpenAiChat.Mode.Hang ? TimeSpan.FromSeconds(1) : null);
         var (proposal, _, outcome, clips) = await RankAsync(settings);
 
         Assert.Equal(code, outcome.Code);
