@@ -12,12 +12,17 @@ public static class ProcessCpu
     /// </summary>
     public static CpuTime Seconds()
     {
-        var stat = File.ReadAllText("/proc/self/stat");
-        // the command name may hold spaces: the fields after it start at field 3 (state), so fields 14-17 are 11-14
-        var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        // fields 14-17 of stat are 11-14 after the command name
+        var f = StatFields(File.ReadAllText("/proc/self/stat"));
         double Ticks(int i) => long.Parse(f[i], CultureInfo.InvariantCulture) / 100.0;
         return new CpuTime(Ticks(11) + Ticks(12), Ticks(13) + Ticks(14));
     }
+
+    /// <summary>
+    /// The fields of a /proc/PID/stat line after the command name, from field 3 (the state) on: the name may hold spaces
+    /// and parentheses, so they start after its last ')'. [0] is the state, [1] the parent pid.
+    /// </summary>
+    internal static string[] StatFields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
 }
 
 /// <summary>CPU seconds of a process itself and of its reaped children.</summary>

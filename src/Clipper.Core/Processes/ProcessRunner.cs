@@ -195,8 +195,7 @@ public static class ProcessRunner
     {
         try
         {
-            var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var fields = ProcessCpu.StatFields(File.ReadAllText(Path.Combine(dir, "stat")));
             return int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
