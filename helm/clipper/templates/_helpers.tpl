@@ -26,7 +26,7 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- required "secrets.name is required: the name of an existing Secret holding the Redis, PostgreSQL and blob connection strings and the API keys" .Values.secrets.name -}}
 {{- end -}}
 
-{{/* Checks across values that the schema cannot express; fails the render with the value's name. */}}
+{{/* Checks across values that the schema cannot express; fails the render with the values' names (helm lint only logs these). */}}
 {{- define "clipper.checks" -}}
 {{- if ge (int .Values.work.cacheBudgetGi) (int .Values.work.sizeLimitGi) -}}
 {{- fail (printf "work.cacheBudgetGi (%d) must be below work.sizeLimitGi (%d): the work directories share the volume with the source cache" (int .Values.work.cacheBudgetGi) (int .Values.work.sizeLimitGi)) -}}
@@ -36,13 +36,5 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end -}}
 {{- if eq (int .Values.ports.grpc) (int .Values.ports.web) -}}
 {{- fail "ports.grpc and ports.web must differ (gRPC listens HTTP/2 only)" -}}
-{{- end -}}
-{{- if and .Values.kubernetesHosting.deleteDefunctSiloPods (not .Values.kubernetesHosting.enabled) -}}
-{{- fail "kubernetesHosting.deleteDefunctSiloPods needs kubernetesHosting.enabled" -}}
-{{- end -}}
-{{- range $key, $value := .Values.config.env -}}
-{{- if regexMatch "(?i)(ConnectionString|ApiKey|Secret|Password|^Clipper__Cluster__Redis$)" $key -}}
-{{- fail (printf "config.env.%s looks like a secret: put it in the Secret named by secrets.name, not in the ConfigMap" $key) -}}
-{{- end -}}
 {{- end -}}
 {{- end -}}
