@@ -75,14 +75,14 @@ public sealed class BadConfigurationTests(ServicesFixture fixture, ITestOutputHe
     }
 
     /// <summary>No password, account key or SAS signature in what serve prints.</summary>
-    private static void AssertNoSecrets(string text)
+    internal static void AssertNoSecrets(string text)
     {
         Assert.DoesNotContain(AzuriteServer.AccountKey, text);
         Assert.DoesNotContain("Password=", text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("sig=", text);
     }
 
-    private static async Task<(int? Code, TimeSpan Took, string Stdout, string Stderr)> ServeAsync(Dictionary<string, string> env)
+    internal static async Task<(int? Code, TimeSpan Took, string Stdout, string Stderr)> ServeAsync(Dictionary<string, string> env)
     {
         var home = TestMedia.TempDir("clipper-config");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -166,6 +166,32 @@ public sealed class SiloProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// SIGSTOP (or SIGCONT) to the silo and every process it started: a node that hangs without closing its sockets,
+    /// which only missed probes, or Kubernetes, can tell from a slow one.
+    /// </summary>
+    public async Task FreezeAsync(bool frozen = true)
+    {
+        var p = _process ?? throw new InvalidOperationException("not started");
+        var pids = new[] { p.Id }.Concat(ProcessTable.Descendants(p.Id).Select(e => e.Pid)).Select(i => i.ToString());
+        using var kill = Process.Start("kill", [frozen ? "-STOP" : "-CONT", .. pids]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>This silo's log file (all runs), as written so far.</summary>
+    public string LogText()
+    {
+        var file = Path.Combine(Home, "logs", "clipper.log");
+        if (!File.Exists(file))
+        {
+            return "";
+        }
+
+        using var reader = new StreamReader(new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        return reader.ReadToEnd();
+    }
+
     /// <summary>Uploads a file through this silo's gateway; returns the job's id.</summary>
     public async Task<string> UploadAsync(string file, V1.ClipOptions options)
     {

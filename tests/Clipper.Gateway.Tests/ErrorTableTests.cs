@@ -41,6 +41,7 @@ public sealed class ErrorTableTests
         { ErrorCode.Cancelled, StatusCode.Cancelled, 1, 499 },
         { ErrorCode.Internal, StatusCode.Internal, 1, 500 },
         { ErrorCode.ServiceUnreachable, StatusCode.Unavailable, 1, 503 },
+        { ErrorCode.KubernetesForbidden, StatusCode.PermissionDenied, 1, 403 },
     };
 
     [Theory]

@@ -239,6 +239,24 @@ public sealed class SiloPodTests
         Assert.Equal(("clipper", "clipper"), (labels["orleans/serviceId"], labels["orleans/clusterId"]));
         var env = chart.Environment("p", "10.0.0.1", Secret);
         Assert.Equal(("clipper", "clipper"), (env["ORLEANS_SERVICE_ID"], env["ORLEANS_CLUSTER_ID"]));
+
+        // the silo's own reading of the rendered environment turns hosting on and checks exactly the Role's verbs
+        // (outside a pod it needs a kubeconfig: any well-formed one will do, nothing is called here)
+        var kubeConfig = Path.Combine(Directory.CreateTempSubdirectory("clipper-kube").FullName, "config");
+        await File.WriteAllTextAsync(kubeConfig, """
+            apiVersion: v1
+            kind: Config
+            clusters: [{name: c, cluster: {server: "http://127.0.0.1:1"}}]
+            users: [{name: u, user: {token: t}}]
+            contexts: [{name: x, context: {cluster: c, user: u}}]
+            current-context: x
+            """);
+        var config = new ConfigurationBuilder().AddConfiguration(HostConfiguration(env))
+            .AddInMemoryCollection([KeyValuePair.Create("Clipper:Kubernetes:KubeConfig", (string?)kubeConfig)]).Build();
+        var hosting = KubernetesHosting.From(config, v => env.GetValueOrDefault(v));
+        Assert.NotNull(hosting);
+        Assert.Equal(verbs, hosting.Verbs);
+        Assert.Equal(("p", HelmTool.Namespace), (hosting.PodName, hosting.Namespace));
     }
 
     [Fact]
@@ -249,6 +267,7 @@ public sealed class SiloPodTests
         Assert.Null(chart.Pod.ServiceAccountName);
         Assert.Empty(chart.All<V1Role>());
         Assert.DoesNotContain(chart.Deployment.Spec.Template.Metadata.Labels.Keys, k => k.StartsWith("orleans/", StringComparison.Ordinal));
+        Assert.Null(KubernetesHosting.From(HostConfiguration(chart.Environment("p", "10.0.0.1", Secret)), _ => null));
     }
 
     [Fact]

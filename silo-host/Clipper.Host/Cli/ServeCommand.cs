@@ -51,12 +51,27 @@ public sealed class ServeCommand(TextWriter stdout, ILoggerProvider logs)
         var merged = new ConfigurationBuilder().AddConfiguration(config).AddInMemoryCollection(overrides).Build();
         using var homeLock = HomeLock.Take(SiloHost.Home(merged));
         var profile = ClusterProfile.From(merged);
+        var kubernetes = KubernetesHosting.From(merged, Environment.GetEnvironmentVariable);
         SiloHost.ClusterRuntime? cluster = null;
         if (profile is not null)
         {
             stdout.WriteLine($"clipper: checking the cluster profile's services ({profile})");
             stdout.Flush();
-            cluster = new SiloHost.ClusterRuntime(profile, await profile.CheckAsync(profile.CheckTimeout, cancel));
+            var blobs = await profile.CheckAsync(profile.CheckTimeout, cancel);
+            if (kubernetes is not null)
+            {
+                // before the silo: Orleans' agent would retry a refused call with no delay, forever
+                stdout.WriteLine($"clipper: checking {kubernetes}");
+                stdout.Flush();
+                await kubernetes.CheckAsync(profile.CheckTimeout, cancel);
+            }
+
+            cluster = new SiloHost.ClusterRuntime(profile, blobs, kubernetes);
+        }
+        else if (kubernetes is not null)
+        {
+            throw new Clipper.Core.Errors.ClipperException(Clipper.Core.Errors.ErrorCode.BadOption,
+                "Kubernetes hosting (CLIPPER_KUBERNETES_HOSTING) needs the cluster profile (CLIPPER_REDIS, CLIPPER_POSTGRES, CLIPPER_BLOB)");
         }
 
         // a bad --grpc or --web is a ClipperException (bad_option) from here

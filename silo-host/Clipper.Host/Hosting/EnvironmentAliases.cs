@@ -33,6 +33,7 @@ public static class EnvironmentAliases
         One("CLIPPER_OPENAI_BASE_URL", "Clipper:OpenAI:BaseUrl"),
         One("CLIPPER_AZURE_OPENAI_ENDPOINT", "Clipper:OpenAI:AzureEndpoint"),
         One("CLIPPER_WHISPER_MODEL", "Clipper:Transcribe:Whisper:Model"),
+        One("CLIPPER_KUBERNETES_HOSTING", "Clipper:Kubernetes:Hosting"),
     ];
 
     /// <summary>The configuration entries of the variables set (blank ones are ignored).</summary>

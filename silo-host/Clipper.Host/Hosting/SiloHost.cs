@@ -136,6 +136,7 @@ public static class SiloHost
                     o.NumMissedProbesLimit = 3;
                     config.GetSection($"{ClusterProfile.Section}:Membership").Bind(o);
                 });
+                cluster.Kubernetes?.Apply(silo);
             }
 
             silo.AddClipperStorage(storage, "jobs");
@@ -163,7 +164,7 @@ public static class SiloHost
     }
 
     /// <summary>A cluster profile that answered its checks, with its blob store open.</summary>
-    public sealed record ClusterRuntime(ClusterProfile Profile, Clipper.Core.Storage.IBlobStore Blobs);
+    public sealed record ClusterRuntime(ClusterProfile Profile, Clipper.Core.Storage.IBlobStore Blobs, KubernetesHosting? Kubernetes = null);
 
     private static int FreePort()
     {

@@ -51,6 +51,12 @@ public enum ErrorCode
     /// install a font that covers the script (Clipper:Encode:Captions:ScriptFontNames lists the ones tried).
     /// </summary>
     CaptionGlyphsMissing,
+
+    /// <summary>
+    /// The Kubernetes API refused the silo's service account what Kubernetes hosting needs (get, list, watch, patch on
+    /// pods): the Role is missing or narrower than the chart's.
+    /// </summary>
+    KubernetesForbidden,
 }
 
 public static class ErrorCodes
@@ -81,6 +87,7 @@ public static class ErrorCodes
         [ErrorCode.LiveNotSupported] = "live_not_supported",
         [ErrorCode.SourceTooLong] = "source_too_long",
         [ErrorCode.CaptionGlyphsMissing] = "caption_glyphs_missing",
+        [ErrorCode.KubernetesForbidden] = "kubernetes_forbidden",
     };
 
     private static readonly Dictionary<string, ErrorCode> ByWire = Wire.ToDictionary(kv => kv.Value, kv => kv.Key);

@@ -42,6 +42,8 @@ public static class ErrorTable
         new(ErrorCode.Internal, StatusCode.Internal, ExitCodes.Failed, Http.Status500InternalServerError),
         // UNAVAILABLE tells gRPC clients (the CLI among them) to call again
         new(ErrorCode.ServiceUnreachable, StatusCode.Unavailable, ExitCodes.Failed, Http.Status503ServiceUnavailable),
+        // a silo's start-up only: the deployment's Role lacks what Kubernetes hosting needs
+        new(ErrorCode.KubernetesForbidden, StatusCode.PermissionDenied, ExitCodes.Failed, Http.Status403Forbidden),
     ];
 
     private static readonly Dictionary<ErrorCode, ErrorAnswer> ByCode = Rows.ToDictionary(r => r.Code);
