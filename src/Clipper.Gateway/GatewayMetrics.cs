@@ -16,6 +16,7 @@ public sealed class GatewayMetrics : IDisposable
     private const string ClipperMeterName = "Clipper";
 
     private readonly Gauge _jobs;
+    private readonly Gauge _silos;
     private readonly IMetricFactory _factory;
     private readonly MeterListener _listener = new();
     private readonly IDisposable _orleans;
@@ -25,6 +26,7 @@ public sealed class GatewayMetrics : IDisposable
         Registry = Metrics.NewCustomRegistry();
         _factory = Metrics.WithCustomRegistry(Registry);
         _jobs = _factory.CreateGauge("clipper_jobs", "Jobs known to the cluster, by state.", new GaugeConfiguration { LabelNames = ["state"] });
+        _silos = _factory.CreateGauge("clipper_silos_active", "Silos the cluster's membership holds active, as this silo sees it.");
 
         // only this host's meter: another silo in the process has one of the same name from its own factory
         _listener.InstrumentPublished = (instrument, listener) =>
@@ -50,9 +52,11 @@ public sealed class GatewayMetrics : IDisposable
 
     public CollectorRegistry Registry { get; }
 
-    /// <summary>Refreshes the jobs-by-state gauge from the job list; called before every scrape.</summary>
+    /// <summary>Refreshes the jobs-by-state gauge from the job list and the active silos from membership; called before every scrape.</summary>
     public async Task RefreshJobsAsync(IGrainFactory grains, CancellationToken cancel)
     {
+        var hosts = await grains.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(cancel);
+        _silos.Set(hosts.Count);
         var counts = await grains.GetGrain<IJobIndexGrain>(0).Counts().WaitAsync(cancel);
         foreach (var status in Enum.GetValues<JobStatus>().Where(s => s != JobStatus.None))
         {

@@ -35,6 +35,9 @@ public sealed class GatewayOptions
     /// <summary>The largest gRPC message accepted (an upload's data chunk is one message; the CLI sends 1 MiB).</summary>
     public int MaxMessageBytes { get; set; } = 8 << 20;
 
+    /// <summary>How often the /jobs page's head figures (read from this server's metrics) are looked at; sent when they change.</summary>
+    public TimeSpan FiguresInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>/health/ready and gRPC health are ready when the job list answers within this.</summary>
     public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -54,6 +57,7 @@ public sealed class GatewayOptions
         c.AtLeast(MaxMessageBytes, 64 << 10, nameof(MaxMessageBytes));
         c.Positive(WatchRenewal, nameof(WatchRenewal));
         c.Positive(ReadyTimeout, nameof(ReadyTimeout));
+        c.Positive(FiguresInterval, nameof(FiguresInterval));
         c.Require(PublicWebUrl is null || (Uri.TryCreate(PublicWebUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
             nameof(PublicWebUrl), $"must be an absolute http(s) URL, got \"{PublicWebUrl}\"");
     }

@@ -42,7 +42,7 @@ public static class WebPages
     private static int PageSize(HttpContext http) =>
         int.TryParse(http.Request.Query["pageSize"], out var n) ? Math.Clamp(n, 1, 500) : 100;
 
-    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, ArtifactLinks links)
+    private static async Task<IResult> ListAsync(HttpContext http, IGrainFactory grains, ArtifactLinks links, OperationsFigures figures)
     {
         int size = PageSize(http);
         var (views, _) = await JobMapping.ListAsync(grains, size, null, []);
@@ -52,7 +52,8 @@ public static class WebPages
             jobs.Add(JsonNode.Parse(Proto.Format(JobMapping.ToJob(v, links))));
         }
 
-        return Results.Text(new JsonObject { ["jobs"] = jobs }.ToJsonString(), "application/json");
+        var head = OperationsFigures.ToJson(await figures.ReadAsync(http.RequestAborted));
+        return Results.Text(new JsonObject { ["jobs"] = jobs, ["figures"] = head }.ToJsonString(), "application/json");
     }
 
     private static async Task<IResult> DetailAsync(string id, IGrainFactory grains, ArtifactLinks links)
@@ -158,16 +159,22 @@ public static class WebPages
     /// <c>job</c> (one job, as listed) for each change of a listed job and each job added; the list page follows this
     /// instead of asking again and again.
     /// </summary>
-    private static async Task ListEventsAsync(HttpContext http, JobListFeed feed, ArtifactLinks links)
+    /// <summary>
+    /// The list's events ("list" once, then "job" per change) and the head figures ("figures" now and whenever they
+    /// change), on one stream: two producers, one writer.
+    /// </summary>
+    private static async Task ListEventsAsync(HttpContext http, JobListFeed feed, OperationsFigures figures, ArtifactLinks links)
     {
         var cancel = http.RequestAborted;
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-store";
-        try
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var events = System.Threading.Channels.Channel.CreateUnbounded<(string Name, string Data)>(new() { SingleReader = true });
+        async Task ListAsync()
         {
-            await foreach (var e in feed.WatchAsync(PageSize(http), cancel))
+            await foreach (var e in feed.WatchAsync(PageSize(http), stop.Token))
             {
-                var (name, data) = e switch
+                events.Writer.TryWrite(e switch
                 {
                     JobListFeed.Listed l => ("list", new JsonObject
                     {
@@ -175,14 +182,51 @@ public static class WebPages
                     }.ToJsonString()),
                     JobListFeed.Changed c => ("job", Proto.Format(JobMapping.ToJob(c.Job, links))),
                     _ => throw new InvalidOperationException($"unknown list event {e}"),
-                };
-                await http.Response.WriteAsync($"event: {name}\ndata: {data}\n\n", cancel);
-                await http.Response.Body.FlushAsync(cancel);
+                });
             }
         }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+
+        async Task FiguresAsync()
+        {
+            await foreach (var f in figures.WatchAsync(stop.Token))
+            {
+                events.Writer.TryWrite(("figures", OperationsFigures.ToJson(f).ToJsonString()));
+            }
+        }
+
+        var producers = Task.WhenAll(Produce(ListAsync), Produce(FiguresAsync));
+        try
+        {
+            await foreach (var (name, data) in events.Reader.ReadAllAsync(stop.Token))
+            {
+                await http.Response.WriteAsync($"event: {name}\ndata: {data}\n\n", stop.Token);
+                await http.Response.Body.FlushAsync(stop.Token);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             // the page went away
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await producers;
+        }
+
+        // a producer that fails ends the stream (the browser reconnects and gets the whole list again)
+        async Task Produce(Func<Task> run)
+        {
+            try
+            {
+                await run();
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                events.Writer.TryComplete(e);
+            }
         }
     }
 

@@ -18,6 +18,7 @@ public sealed class ClipperMeter : IClipperMetrics
     private static readonly Stage[] Stages = Enum.GetValues<Stage>();
 
     private readonly Histogram<double> _stageSeconds;
+    private readonly Histogram<double> _jobSeconds;
     private readonly Counter<long> _retries;
     private readonly Counter<long> _failures;
     private readonly Counter<long> _finished;
@@ -39,9 +40,12 @@ public sealed class ClipperMeter : IClipperMetrics
         _stageSeconds = meter.CreateHistogram("clipper_stage_duration_seconds", "s",
             "How long units of work took on this silo, by stage and outcome.", tags: null,
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
+        _jobSeconds = meter.CreateHistogram("clipper_job_duration_seconds", "s",
+            "How long jobs took from submission to their end, by the state they ended in (grains on this silo).", tags: null,
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
         _retries = meter.CreateCounter<long>("clipper_retries_total", description: "Failed attempts that will run again, by stage and error code.");
         _failures = meter.CreateCounter<long>("clipper_job_failures_total",
-            description: "Jobs that failed, by error code (jobs whose grain ran on this silo).");
+            description: "Jobs that failed, by the stage of the unit that failed them (none: no unit did) and error code (jobs whose grain ran on this silo).");
         _finished = meter.CreateCounter<long>("clipper_jobs_finished_total",
             description: "Jobs that reached a terminal state, by state (grains on this silo).");
         _transcripts = meter.CreateCounter<long>("clipper_transcripts_total",
@@ -105,12 +109,14 @@ public sealed class ClipperMeter : IClipperMetrics
 
     public void Retried(Stage stage, string code) => _retries.Add(1, new("stage", Label(stage)), new("code", code));
 
-    public void JobEnded(JobStatus status, string? code)
+    public void JobEnded(JobStatus status, string? code, Stage? failedStage, double seconds)
     {
-        _finished.Add(1, new KeyValuePair<string, object?>("state", status.ToString().ToLowerInvariant()));
+        var state = new KeyValuePair<string, object?>("state", status.ToString().ToLowerInvariant());
+        _finished.Add(1, state);
+        _jobSeconds.Record(seconds, state);
         if (status == JobStatus.Failed)
         {
-            _failures.Add(1, new KeyValuePair<string, object?>("code", code ?? "internal"));
+            _failures.Add(1, new("stage", failedStage is { } s ? Label(s) : "none"), new("code", code ?? "internal"));
         }
     }
 

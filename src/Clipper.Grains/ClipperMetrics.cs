@@ -27,8 +27,11 @@ public interface IClipperMetrics
     /// <summary>A unit of work failed an attempt and will run again.</summary>
     void Retried(Stage stage, string code);
 
-    /// <summary>A job reached a terminal state (with its error code when it failed or was cancelled).</summary>
-    void JobEnded(JobStatus status, string? code);
+    /// <summary>
+    /// A job reached a terminal state <paramref name="seconds"/> after it was submitted, with its error code when it
+    /// failed or was cancelled and, when a unit of work failed it, that unit's stage.
+    /// </summary>
+    void JobEnded(JobStatus status, string? code, Stage? failedStage, double seconds);
 
     /// <summary>
     /// A transcript was needed: "made" (a provider ran), "cached" (found in the cache) or "waited" (found after waiting
@@ -59,7 +62,7 @@ public sealed class NoMetrics : IClipperMetrics
 
     public void Retried(Stage stage, string code) { }
 
-    public void JobEnded(JobStatus status, string? code) { }
+    public void JobEnded(JobStatus status, string? code, Stage? failedStage, double seconds) { }
 
     public void Transcript(string how) { }
 

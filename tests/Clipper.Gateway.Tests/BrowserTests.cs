@@ -44,6 +44,9 @@ public sealed class BrowserTests(ITestOutputHelper output)
         };
         await page.GotoAsync($"{server.WebBase}/jobs");
         await page.Locator("#summary").GetByText("0 jobs").WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
+        // the head figures before any job: one silo up, nothing completed, no average yet
+        await Wait.Until(async () => await Figure(page, "silos") == "1", TimeSpan.FromSeconds(30), () => "(no silo shown up on /jobs)");
+        Assert.Equal(("0", "–"), (await Figure(page, "completed"), await Figure(page, "average")));
         var job = await server.UploadAsync(talk.File, new ClipOptions { MaxClips = 2 });
         var row = page.Locator($"tr[data-job='{job.JobId}']");
         await row.WaitForAsync(new LocatorWaitForOptions { Timeout = 30_000 });
@@ -59,10 +62,58 @@ public sealed class BrowserTests(ITestOutputHelper output)
             () => "(the percent on /jobs did not advance: " + string.Join(", ", seen.Distinct()) + ")");
 
         output.WriteLine("percent seen on /jobs: " + string.Join(", ", seen.Distinct()));
+        // the head figures move with the work: a unit shown running while the job runs (pushed, no request)
+        var running = new List<string>();
+        await Wait.Until(
+            async () =>
+            {
+                running.Add(string.Join(" ", await page.Locator("#stages td.running").AllInnerTextsAsync()));
+                return running[^1].Split(' ').Any(n => n != "0");
+            },
+            TimeSpan.FromMinutes(5),
+            () => "(no unit shown running on /jobs: " + string.Join(" | ", running.Distinct()) + ")");
+        output.WriteLine("running per stage seen on /jobs: " + string.Join(" | ", running.Distinct()));
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "jobs-running.png"), FullPage = true });
 
         await server.WatchAllAsync(job.JobId, TimeSpan.FromMinutes(8));
         await page.Locator($"tr[data-job='{job.JobId}'][data-state='COMPLETED']").WaitForAsync(new LocatorWaitForOptions { Timeout = 10_000 });
+        // the head figures, pushed on the same stream, come to what /metrics says once the job is done
+        var metrics = PrometheusText.Parse(await server.Web.GetStringAsync("/metrics"));
+        var expected = new List<(string What, string Value)>
+        {
+            ("silos", F(metrics["clipper_silos_active"])),
+            ("completed", F(metrics["clipper_job_duration_seconds_count{state=\"completed\"}"])),
+            ("failed", F(metrics.Where(m => m.Key.StartsWith("clipper_job_failures_total", StringComparison.Ordinal)).Sum(m => m.Value))),
+        };
+        foreach (var stage in new[] { "fetch", "transcribe", "score", "track", "encode" })
+        {
+            expected.Add(($"{stage} queued", F(metrics[$"clipper_stage_queued{{stage=\"{stage}\"}}"])));
+            expected.Add(($"{stage} running", F(metrics[$"clipper_stage_running{{stage=\"{stage}\"}}"])));
+        }
+
+        var shown = new List<(string, string)>();
+        await Wait.Until(
+            async () =>
+            {
+                shown.Clear();
+                foreach (var (what, _) in expected)
+                {
+                    shown.Add((what, what.Split(' ') is [var stage, var column] ? await page.Locator($"tr[data-stage='{stage}'] td.{column}").InnerTextAsync()
+                        : await Figure(page, what)));
+                }
+
+                return shown.SequenceEqual(expected);
+            },
+            TimeSpan.FromSeconds(20),
+            () => $"(the /jobs figures {string.Join(", ", shown)} did not come to /metrics' {string.Join(", ", expected)})");
+        Assert.Equal("1", await Figure(page, "completed"));
+        double average = double.Parse(await page.Locator("[data-figure='average']").GetAttributeAsync("data-value") ?? "",
+            System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(metrics["clipper_job_duration_seconds_sum{state=\"completed\"}"] / metrics["clipper_job_duration_seconds_count{state=\"completed\"}"], average, 9);
+        Assert.Matches(@"^\d+\.\d s$", await Figure(page, "average"));
+        var p95 = await Figure(page, "p95");
+        Assert.Matches(@"^\d+\.\d s$", p95);
+        output.WriteLine($"/jobs figures after the job: {string.Join(", ", shown)}, p50 {await Figure(page, "p50")}, p95 {p95}");
         lock (asked)
         {
             output.WriteLine("requests of /jobs: " + string.Join(", ", asked));
@@ -99,6 +150,10 @@ public sealed class BrowserTests(ITestOutputHelper output)
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "dashboard-grains.png"), FullPage = true });
         Measurements.Record($"browser (Chromium {browser.Version}): /jobs percent advanced {seen[0]:0.#}→{seen[^1]:0.#}; clip played {width}x{height} {duration:0.0} s; dashboard listed the silo and VideoJobGrain; screenshots in {shots}");
     }
+
+    private static Task<string> Figure(IPage page, string name) => page.Locator($"[data-figure='{name}']").InnerTextAsync();
+
+    private static string F(double value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Screenshots()
     {

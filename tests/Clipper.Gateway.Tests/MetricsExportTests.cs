@@ -25,8 +25,9 @@ public sealed class MetricsExportTests
         meter.Running(Stage.Encode, 1);
         meter.StageRan(Stage.Encode, 7, "ok");
         meter.Retried(Stage.Fetch, "tool_failed");
-        meter.JobEnded(JobStatus.Failed, "no_audio");
-        meter.JobEnded(JobStatus.Completed, null);
+        meter.JobEnded(JobStatus.Failed, "no_audio", Stage.Transcribe, 3);
+        meter.JobEnded(JobStatus.Failed, "cancelled", null, 0.2);
+        meter.JobEnded(JobStatus.Completed, null, null, 30);
         meter.StageCpu(Stage.Encode, 1.25);
         meter.StageCpu(Stage.Encode, 0.5);
         meter.RemoteTranscribed("openai", 3, 120.204);
@@ -41,8 +42,14 @@ public sealed class MetricsExportTests
         Assert.Equal(0, samples["clipper_stage_duration_seconds_bucket{stage=\"encode\",outcome=\"ok\",le=\"5\"}"]);
         Assert.Equal(1, samples["clipper_stage_duration_seconds_bucket{stage=\"encode\",outcome=\"ok\",le=\"10\"}"]);
         Assert.Equal(1, samples["clipper_retries_total{stage=\"fetch\",code=\"tool_failed\"}"]);
-        Assert.Equal(1, samples["clipper_job_failures_total{code=\"no_audio\"}"]);
-        Assert.Equal(1, samples["clipper_jobs_finished_total{state=\"failed\"}"]);
+        Assert.Equal(1, samples["clipper_job_failures_total{stage=\"transcribe\",code=\"no_audio\"}"]);
+        Assert.Equal(1, samples["clipper_job_failures_total{stage=\"none\",code=\"cancelled\"}"]);
+        Assert.Equal(2, samples["clipper_jobs_finished_total{state=\"failed\"}"]);
+        Assert.Equal(1, samples["clipper_job_duration_seconds_count{state=\"completed\"}"]);
+        Assert.Equal(30, samples["clipper_job_duration_seconds_sum{state=\"completed\"}"]);
+        Assert.Equal(0, samples["clipper_job_duration_seconds_bucket{state=\"completed\",le=\"20\"}"]);
+        Assert.Equal(1, samples["clipper_job_duration_seconds_bucket{state=\"completed\",le=\"40\"}"]);
+        Assert.Equal(3.2, samples["clipper_job_duration_seconds_sum{state=\"failed\"}"], 6);
         Assert.Equal(1, samples["clipper_jobs_finished_total{state=\"completed\"}"]);
         Assert.Equal(1.75, samples["clipper_stage_cpu_seconds_total{stage=\"encode\"}"]);
         Assert.Equal(120.204, samples["clipper_remote_audio_seconds_total{service=\"openai\"}"]);
@@ -50,7 +57,7 @@ public sealed class MetricsExportTests
         foreach (var (name, type) in new[]
         {
             ("clipper_stage_queued", "gauge"), ("clipper_stage_running", "gauge"), ("clipper_stage_running_peak", "gauge"),
-            ("clipper_stage_duration_seconds", "histogram"), ("clipper_retries_total", "counter"),
+            ("clipper_stage_duration_seconds", "histogram"), ("clipper_job_duration_seconds", "histogram"), ("clipper_retries_total", "counter"),
             ("clipper_job_failures_total", "counter"), ("clipper_jobs_finished_total", "counter"),
             ("clipper_stage_cpu_seconds_total", "counter"), ("clipper_remote_audio_seconds_total", "counter"),
             ("clipper_remote_transcription_requests_total", "counter"),

@@ -26,6 +26,8 @@ public sealed class BadValuesTests
         { "a setting not in the Clipper__ form", ["config.env.MaxAttempts=5"], true, true, "at '/config/env': additional properties 'MaxAttempts' not allowed" },
         { "another service id than the silo's", ["cluster.serviceId=other"], true, true, "at '/cluster/serviceId'" },
         { "defunct-pod deletion without Kubernetes hosting", ["kubernetesHosting.deleteDefunctSiloPods=true"], true, true, "at '/kubernetesHosting/deleteDefunctSiloPods': value must be false" },
+        { "a Grafana sidecar label that is no label key", ["grafanaDashboard.label=grafana dashboard"], true, true, "at '/grafanaDashboard/label'" },
+        { "a misspelt dashboard key", ["grafanaDashboard.enable=true"], true, true, "at '/grafanaDashboard': additional properties 'enable' not allowed" },
         { "a source cache as large as the work volume", ["work.cacheBudgetGi=30"], true, false, "work.cacheBudgetGi (30) must be below work.sizeLimitGi (30)" },
         { "fewer maximum than minimum replicas", ["autoscaling.enabled=true", "autoscaling.minReplicas=4", "autoscaling.maxReplicas=3"], true, false, "autoscaling.maxReplicas (3) must be at least autoscaling.minReplicas (4)" },
         { "gRPC and web on one port", ["ports.grpc=9000", "ports.web=9000"], true, false, "ports.grpc and ports.web must differ" },

@@ -33,7 +33,8 @@ public sealed class RenderedChart
 
     public V1Container Silo => Assert.Single(Pod.Containers);
 
-    public V1ConfigMap ConfigMap => Single<V1ConfigMap>();
+    /// <summary>The silo's settings (the release's ConfigMap; the Grafana dashboard's is another).</summary>
+    public V1ConfigMap ConfigMap => Assert.Single(All<V1ConfigMap>(), c => c.Metadata.Name == $"{HelmTool.Release}-clipper");
 
     /// <summary>A container port's number by its name (what a Service's or a probe's named port points at).</summary>
     public int ContainerPort(string name) => Assert.Single(Silo.Ports, p => p.Name == name).ContainerPort;

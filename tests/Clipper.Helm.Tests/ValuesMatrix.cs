@@ -28,6 +28,7 @@ internal static class ValuesMatrix
             [.. Always, "Ingress/clip-clipper-web", "Ingress/clip-clipper-grpc"]),
         ["ServiceMonitor"] = new([("serviceMonitor.enabled", "true"), ("serviceMonitor.labels.release", "prometheus")],
             [.. Always, "ServiceMonitor/clip-clipper"]),
+        ["Grafana dashboard"] = new([("grafanaDashboard.enabled", "true")], [.. Always, "ConfigMap/clip-clipper-dashboard"]),
     };
 
     public static TheoryData<string> Names => new(Cases.Keys);

@@ -251,7 +251,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         if (retryAt is null)
         {
             _log.LogWarning("job {Job} failed: {Code}: {Message}", JobId, S.Error!.Code, S.Error.Message);
-            await FinishedAsync();
+            await FinishedAsync(unit.Stage);
             return;
         }
 
@@ -272,11 +272,12 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
 
     private void Publish() => _views.Publish(JobId, S, _units.InFlight.Progress);
 
-    private async Task FinishedAsync()
+    /// <param name="failedBy">The stage of the unit whose failure ended the job, if one did.</param>
+    private async Task FinishedAsync(Stage? failedBy = null)
     {
         await _units.StopAllAsync(JobId);
         Publish();
-        _metrics.JobEnded(S.Status, S.Error?.Code);
+        _metrics.JobEnded(S.Status, S.Error?.Code, failedBy, ((S.FinishedAt ?? Now) - S.SubmittedAt).TotalSeconds);
         _timer.Dispose();
         await ForgetReminderAsync();
         await JobUpload.ReleaseAsync(_blobs, JobId, S.Spec?.Input, _log);
