@@ -13,7 +13,7 @@ namespace Clipper.Gateway;
 /// <summary>
 /// Who may call: a caller presenting one of the configured API keys, or, with none configured, any loopback
 /// caller. The same rule guards gRPC, the web pages, the dashboard and /metrics; /health/* and gRPC health are open
-/// (probes carry no keys).
+/// (probes carry no keys). On the web port a key may also come as <c>Authorization: Bearer</c> (what Prometheus sends).
 /// </summary>
 public sealed class Access(IOptions<GatewayOptions> options)
 {
@@ -40,7 +40,8 @@ public sealed class Access(IOptions<GatewayOptions> options)
         }
 
         var given = Encoding.UTF8.GetBytes(key);
-        return _keys.Any(k => CryptographicOperations.FixedTimeEquals(k, given)) ? null : $"the {Header} is not valid";
+        // one answer however the key came (header, bearer token, cookie, ?key=)
+        return _keys.Any(k => CryptographicOperations.FixedTimeEquals(k, given)) ? null : "the API key is not valid";
     }
 }
 
@@ -92,7 +93,8 @@ public sealed class AccessInterceptor(Access access) : Interceptor
 }
 
 /// <summary>
-/// The access rule on the web port: the header, or the cookie a browser got by opening a page with <c>?key=</c>.
+/// The access rule on the web port: the header, an <c>Authorization: Bearer</c> token (Prometheus's way of sending a
+/// key), or the cookie a browser got by opening a page with <c>?key=</c>.
 /// </summary>
 public sealed class WebAccessMiddleware(RequestDelegate next, Access access)
 {
@@ -104,7 +106,7 @@ public sealed class WebAccessMiddleware(RequestDelegate next, Access access)
             return;
         }
 
-        string? key = http.Request.Headers[Access.Header].FirstOrDefault() ?? http.Request.Cookies[Access.Cookie];
+        string? key = http.Request.Headers[Access.Header].FirstOrDefault() ?? Bearer(http.Request) ?? http.Request.Cookies[Access.Cookie];
         string? fromQuery = http.Request.Query["key"].FirstOrDefault();
         key = fromQuery ?? key;
         var refusal = access.Refusal(key, http.Connection.RemoteIpAddress);
@@ -120,5 +122,13 @@ public sealed class WebAccessMiddleware(RequestDelegate next, Access access)
         }
 
         await next(http);
+    }
+
+    /// <summary>The token of an <c>Authorization: Bearer &lt;token&gt;</c> header; null for none or another scheme.</summary>
+    private static string? Bearer(HttpRequest request)
+    {
+        var value = request.Headers.Authorization.FirstOrDefault();
+        const string Scheme = "Bearer ";
+        return value is not null && value.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) ? value[Scheme.Length..].Trim() : null;
     }
 }

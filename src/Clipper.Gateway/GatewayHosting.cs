@@ -63,7 +63,11 @@ public static class GatewayHosting
             // progress still flows on the call's own response stream
             .WithHttpTransport(o => o.Stateless = true)
             .WithTools<ClipperMcp>();
-        s.AddGrpcHealthChecks().AddCheck<ClusterReadyCheck>("cluster", tags: ["ready"]);
+        s.AddSingleton<ShutdownState>();
+        s.AddHostedService<DrainOnStop>();
+        s.AddGrpcHealthChecks()
+            .AddCheck<SiloActiveCheck>("silo", tags: ["startup"])
+            .AddCheck<ClusterReadyCheck>("cluster", tags: ["ready"]);
         return options;
     }
 
@@ -95,29 +99,14 @@ public static class GatewayHosting
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
 
+        // liveness runs no check at all: a Redis or cluster outage never restarts a silo
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/startup", new HealthCheckOptions { Predicate = c => c.Tags.Contains("startup") });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
         app.MapMetrics("/metrics", metrics.Registry);
         app.MapOrleansDashboard(routePrefix: "/dashboard");
         app.MapMcp(ClipperMcp.Path);
         WebPages.Map(app);
         return app;
-    }
-}
-
-/// <summary>Ready when the cluster answers: the job list grain (and so a silo and its storage) replies within <see cref="GatewayOptions.ReadyTimeout"/>.</summary>
-public sealed class ClusterReadyCheck(IGrainFactory grains, IOptions<GatewayOptions> options) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            await grains.GetGrain<Clipper.Abstractions.Jobs.IJobIndexGrain>(0).Counts().WaitAsync(options.Value.ReadyTimeout, cancellationToken);
-            return HealthCheckResult.Healthy("the cluster answers");
-        }
-        catch (Exception e)
-        {
-            return HealthCheckResult.Unhealthy($"the cluster does not answer: {e.Message}");
-        }
     }
 }

@@ -41,6 +41,13 @@ public sealed class GatewayOptions
     /// <summary>/health/ready and gRPC health are ready when the job list answers within this.</summary>
     public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a stopping silo keeps serving with /health/ready already false, before its web and gRPC servers stop:
+    /// time for a load balancer (Kubernetes endpoints) to stop sending it new calls. Part of the host's shutdown timeout.
+    /// None by default (nothing balances a hand-started silo); the chart sets it.
+    /// </summary>
+    public TimeSpan DrainDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>The web address clients are given in artifact URLs; default http://{Web}.</summary>
     public string? PublicWebUrl { get; set; }
 
@@ -58,6 +65,8 @@ public sealed class GatewayOptions
         c.Positive(WatchRenewal, nameof(WatchRenewal));
         c.Positive(ReadyTimeout, nameof(ReadyTimeout));
         c.Positive(FiguresInterval, nameof(FiguresInterval));
+        c.Require(DrainDelay >= TimeSpan.Zero && DrainDelay <= TimeSpan.FromSeconds(20), nameof(DrainDelay),
+            $"must be between 00:00:00 and 00:00:20 (it is spent inside the host's 30 s shutdown timeout), got {DrainDelay}");
         c.Require(PublicWebUrl is null || (Uri.TryCreate(PublicWebUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
             nameof(PublicWebUrl), $"must be an absolute http(s) URL, got \"{PublicWebUrl}\"");
     }

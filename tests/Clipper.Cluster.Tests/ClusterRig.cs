@@ -110,6 +110,13 @@ public sealed class ClusterRig : IAsyncLifetime
 
     public string Source { get; private set; } = "";
 
+    /// <summary>
+    /// A rig over services already started, for silos a test starts its own way (added to <see cref="Silos"/>);
+    /// disposing it disposes them and the services.
+    /// </summary>
+    public static async Task<ClusterRig> OverAsync(ClusterServices services) =>
+        new() { Services = services, Source = (await TestMedia.ShortTalkAsync()).File };
+
     public async ValueTask InitializeAsync()
     {
         Source = (await TestMedia.ShortTalkAsync()).File;
@@ -182,6 +189,11 @@ public sealed class ClusterRig : IAsyncLifetime
             var vtt = await web.GetStringAsync($"/files/{job.Clips[0].Vtt.Blob}");
             Assert.StartsWith("WEBVTT", vtt);
             using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = web.BaseAddress };
+            foreach (var (name, values) in web.DefaultRequestHeaders)
+            {
+                noRedirect.DefaultRequestHeaders.TryAddWithoutValidation(name, values);
+            }
+
             using var video = await noRedirect.GetAsync($"/files/{job.Clips[0].Video.Blob}");
             Assert.Equal(System.Net.HttpStatusCode.Redirect, video.StatusCode);
             Assert.Contains("sig=", video.Headers.Location!.Query);

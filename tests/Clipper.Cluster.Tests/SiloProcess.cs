@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Clipper.TestSupport;
+using Grpc.Core.Interceptors;
 using Grpc.Net.Client;
 using V1 = Clipper.Gateway.V1;
 
@@ -20,20 +21,51 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly object _lock = new();
     private readonly List<string> _lines = [];
 
+    private readonly string[]? _command;
+
     public SiloProcess(string name, string home, IReadOnlyDictionary<string, string> env)
+        : this(name, home, env, null, IPAddress.Loopback, Ports.Free(), Ports.Free(), null)
+    {
+    }
+
+    private SiloProcess(string name, string home, IReadOnlyDictionary<string, string> env, string[]? command, IPAddress address,
+        int grpcPort, int webPort, string? apiKey)
     {
         Name = name;
         Home = home;
         Directory.CreateDirectory(home);
-        GrpcPort = Ports.Free();
-        WebPort = Ports.Free();
-        SiloPort = Ports.Free();
-        GatewayPort = Ports.Free();
+        _command = command;
+        Address = address;
+        GrpcPort = grpcPort;
+        WebPort = webPort;
+        SiloPort = command is null ? Ports.Free() : 0;
+        GatewayPort = command is null ? Ports.Free() : 0;
         _env = new Dictionary<string, string>(env);
-        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}", new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
-        Client = new V1.Clipper.ClipperClient(Channel);
-        Web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{WebPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        Channel = GrpcChannel.ForAddress($"http://{address}:{GrpcPort}", new GrpcChannelOptions { MaxReceiveMessageSize = 64 << 20 });
+        var invoker = apiKey is null ? Channel.CreateCallInvoker()
+            : Channel.Intercept(headers =>
+            {
+                headers.Add("x-api-key", apiKey);
+                return headers;
+            });
+        Client = new V1.Clipper.ClipperClient(invoker);
+        Web = new HttpClient { BaseAddress = new Uri($"http://{address}:{WebPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        if (apiKey is not null)
+        {
+            Web.DefaultRequestHeaders.Add("x-api-key", apiKey);
+        }
     }
+
+    /// <summary>
+    /// A silo started exactly as a pod's container: this command line (its program mapped to a local one by the
+    /// caller) and this environment only (nothing of the test's own Clipper settings), at the pod's address, on the
+    /// ports its environment sets. Clients send <paramref name="apiKey"/> (a pod always has keys).
+    /// </summary>
+    public static SiloProcess Pod(string name, string home, IReadOnlyDictionary<string, string> env, string[] command, IPAddress address,
+        int grpcPort, int webPort, string apiKey) => new(name, home, env, command, address, grpcPort, webPort, apiKey);
+
+    /// <summary>The address the silo's servers are reached at (127.0.0.1, or a pod's own).</summary>
+    public IPAddress Address { get; }
 
     public string Name { get; }
 
@@ -74,11 +106,22 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Starts the silo and waits for its "serving" line.</summary>
     public async Task StartAsync(TimeSpan? timeout = null)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { Dll, "serve", "--grpc", $"127.0.0.1:{GrpcPort}", "--web", $"127.0.0.1:{WebPort}",
-            "--silo-port", SiloPort.ToString(), "--gateway-port", GatewayPort.ToString() })
+        var command = _command ?? ["dotnet", Dll, "serve", "--grpc", $"127.0.0.1:{GrpcPort}", "--web", $"127.0.0.1:{WebPort}",
+            "--silo-port", SiloPort.ToString(), "--gateway-port", GatewayPort.ToString()];
+        var psi = new ProcessStartInfo(command[0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in command.Skip(1))
         {
             psi.ArgumentList.Add(a);
+        }
+
+        if (_command is not null)
+        {
+            // a pod's environment is its image's and its own: none of the Clipper settings this test process may carry
+            foreach (var inherited in psi.Environment.Keys.Where(k => k.StartsWith("CLIPPER_", StringComparison.Ordinal)
+                || k.StartsWith("Clipper__", StringComparison.Ordinal) || k.StartsWith("ORLEANS_", StringComparison.Ordinal)).ToList())
+            {
+                psi.Environment.Remove(inherited);
+            }
         }
 
         foreach (var (k, v) in _env)

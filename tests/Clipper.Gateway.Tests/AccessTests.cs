@@ -41,11 +41,32 @@ public sealed class AccessTests
             Assert.Equal(HttpStatusCode.Unauthorized, (await server.Web.GetAsync(path)).StatusCode);
         }
 
+        Assert.Equal(HttpStatusCode.OK, (await server.Web.GetAsync("/health/startup")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await server.Web.GetAsync("/health/ready")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await server.Web.GetAsync("/health/live")).StatusCode);
         var withHeader = new HttpRequestMessage(HttpMethod.Get, "/api/jobs");
         withHeader.Headers.Add("x-api-key", "key-one");
         Assert.Equal(HttpStatusCode.OK, (await server.Web.SendAsync(withHeader)).StatusCode);
+
+        // Prometheus sends its key as a bearer token; a bad one is refused exactly as a bad x-api-key is
+        async Task<(HttpStatusCode, string)> Get(string path, string header, string value)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.TryAddWithoutValidation(header, value);
+            using var response = await server.Web.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var (status, metrics) = await Get("/metrics", "Authorization", "Bearer key-two");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("# TYPE clipper_", metrics);
+        Assert.Equal(HttpStatusCode.OK, (await Get("/api/jobs", "Authorization", "bearer key-one")).Item1);
+        var badKey = await Get("/metrics", "x-api-key", "key-three");
+        var badBearer = await Get("/metrics", "Authorization", "Bearer key-three");
+        Assert.Equal((HttpStatusCode.Unauthorized, "unauthenticated: the API key is not valid\n"), badKey);
+        Assert.Equal(badKey, badBearer);
+        // another scheme carries no key
+        Assert.Equal((HttpStatusCode.Unauthorized, "unauthenticated: an x-api-key is required\n"), await Get("/metrics", "Authorization", "Basic a2V5LW9uZQ=="));
 
         // a browser opens a page once with ?key=, and its cookie carries the key after that
         var cookies = new CookieContainer();

@@ -65,6 +65,9 @@ public sealed class GatewayServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Starts stopping the server as SIGTERM does (the host's stop); the task ends when it has stopped.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
     public static async Task<GatewayServer> StartAsync(IDictionary<string, string?>? settings = null)
     {
         var home = TestMedia.TempDir("gateway-home");

@@ -24,7 +24,8 @@ public sealed class BadValuesTests
         { "an API key in the ConfigMap", ["config.env.Clipper__OpenAI__ApiKey=sk-1"], true, true, "invalid propertyName 'Clipper__OpenAI__ApiKey'" },
         { "Redis in the ConfigMap", ["config.env.Clipper__Cluster__Redis=redis:6379"], true, true, "invalid propertyName 'Clipper__Cluster__Redis'" },
         { "a setting not in the Clipper__ form", ["config.env.MaxAttempts=5"], true, true, "at '/config/env': additional properties 'MaxAttempts' not allowed" },
-        { "another service id than the silo's", ["cluster.serviceId=other"], true, true, "at '/cluster/serviceId'" },
+        { "a service id that is not a name", ["cluster.serviceId=a/b"], true, true, "at '/cluster/serviceId'" },
+        { "a drain delay the shutdown timeout cannot hold", ["drainDelaySeconds=21"], true, true, "at '/drainDelaySeconds': maximum: got 21, want 20" },
         { "defunct-pod deletion without Kubernetes hosting", ["kubernetesHosting.deleteDefunctSiloPods=true"], true, true, "at '/kubernetesHosting/deleteDefunctSiloPods': value must be false" },
         { "a Grafana sidecar label that is no label key", ["grafanaDashboard.label=grafana dashboard"], true, true, "at '/grafanaDashboard/label'" },
         { "a misspelt dashboard key", ["grafanaDashboard.enable=true"], true, true, "at '/grafanaDashboard': additional properties 'enable' not allowed" },
@@ -57,6 +58,8 @@ public sealed class BadValuesTests
         var sets = HelmTool.Sets(new Dictionary<string, string>
         {
             ["terminationGracePeriodSeconds"] = "31",
+            ["cluster.serviceId"] = "clipper-blue.2",
+            ["drainDelaySeconds"] = "20",
             ["work.cacheBudgetGi"] = "29",
             ["autoscaling.enabled"] = "true",
             ["autoscaling.minReplicas"] = "2",

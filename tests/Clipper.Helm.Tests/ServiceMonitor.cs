@@ -32,4 +32,14 @@ public sealed class ServiceMonitorEndpoint
     public string Path { get; set; } = "";
 
     public string Interval { get; set; } = "";
+
+    public SafeAuthorization? Authorization { get; set; }
+}
+
+/// <summary>The endpoint's <c>authorization</c>: a type (Bearer) and the Secret key holding its credentials.</summary>
+public sealed class SafeAuthorization
+{
+    public string Type { get; set; } = "";
+
+    public V1SecretKeySelector Credentials { get; set; } = new();
 }

@@ -57,6 +57,10 @@ public sealed class SiloPodTests
             Assert.Equal(selector, monitor.Spec.Selector.MatchLabels);
             var endpoint = Assert.Single(monitor.Spec.Endpoints);
             Assert.Equal(("web", "/metrics"), (endpoint.Port, endpoint.Path));
+            // /metrics wants an API key: Prometheus sends one from the Secret as a bearer token
+            Assert.NotNull(endpoint.Authorization);
+            Assert.Equal("Bearer", endpoint.Authorization.Type);
+            Assert.Equal((HelmTool.SecretName, "api-keys"), (endpoint.Authorization.Credentials.Name, endpoint.Authorization.Credentials.Key));
             Assert.Contains(chart.Single<V1Service>().Spec.Ports, p => p.Name == endpoint.Port);
         }
     }
@@ -84,6 +88,15 @@ public sealed class SiloPodTests
     }
 
     [Fact]
+    public async Task PrometheusCanSendAnApiKeyOfItsOwnFromTheSecret()
+    {
+        var chart = await HelmTool.RenderAsync(("serviceMonitor.enabled", "true"), ("serviceMonitor.apiKeySecretKey", "metrics-key"));
+        var auth = Assert.Single(chart.Single<ServiceMonitor>().Spec.Endpoints).Authorization;
+        Assert.NotNull(auth);
+        Assert.Equal(("Bearer", HelmTool.SecretName, "metrics-key"), (auth.Type, auth.Credentials.Name, auth.Credentials.Key));
+    }
+
+    [Fact]
     public async Task TheGrpcIngressSpeaksHttp2ToThePods()
     {
         var chart = await ValuesMatrix.RenderAsync("Ingress");
@@ -105,6 +118,7 @@ public sealed class SiloPodTests
         Assert.NotNull(profile);
         Assert.Equal(IPAddress.Parse("10.42.0.17"), profile.Address);
         Assert.Equal("clipper", profile.ClusterId);
+        Assert.Equal("clipper", profile.ServiceId);
         Assert.Equal((11111, 30000), (profile.SiloPort, profile.GatewayPort));
         Assert.Equal((chart.ContainerPort("silo"), chart.ContainerPort("orleans-gw")), (profile.SiloPort, profile.GatewayPort));
         Assert.Equal("clipper", profile.Container);
@@ -179,6 +193,7 @@ public sealed class SiloPodTests
         Assert.Equal(before, Checksum(await ValuesMatrix.RenderAsync("one replica")));
         Assert.NotEqual(before, Checksum(await HelmTool.RenderAsync(("config.env.Clipper__Job__MaxAttempts", "5"))));
         Assert.NotEqual(before, Checksum(await HelmTool.RenderAsync(("cluster.id", "blue"))));
+        Assert.NotEqual(before, Checksum(await HelmTool.RenderAsync(("cluster.serviceId", "clipper-2"))));
     }
 
     [Fact]
@@ -191,6 +206,12 @@ public sealed class SiloPodTests
         Assert.True(shutdown > TimeSpan.Zero);
         Assert.True(TimeSpan.FromSeconds(chart.Pod.TerminationGracePeriodSeconds!.Value) > shutdown,
             $"terminationGracePeriodSeconds {chart.Pod.TerminationGracePeriodSeconds} must exceed the host's shutdown timeout {shutdown}");
+        // the pre-stop wait (readiness false, still serving) is spent inside the shutdown timeout, with room left for
+        // the silo to stop its units and leave the cluster
+        var drain = ValidatedOptions.Read<GatewayOptions>(HostConfiguration(chart.Environment("p", "10.0.0.1", Secret)), GatewayOptions.Section,
+            (o, c) => o.Check(c)).DrainDelay;
+        Assert.Equal(TimeSpan.FromSeconds(5), drain);
+        Assert.True(shutdown - drain >= TimeSpan.FromSeconds(20), $"the drain delay {drain} leaves too little of the shutdown timeout {shutdown}");
     }
 
     [Fact]
@@ -309,9 +330,9 @@ public sealed class SiloPodTests
     {
         var chart = await ValuesMatrix.RenderAsync("defaults");
         var silo = chart.Silo;
-        // the paths the gateway maps today (GatewayHosting.MapClipperGateway): /health/ready asks the cluster,
-        // /health/live runs no check at all
-        Assert.Equal("/health/ready", silo.StartupProbe.HttpGet.Path);
+        // the paths the gateway maps (GatewayHosting.MapClipperGateway): /health/startup asks membership whether this
+        // silo is Active, /health/ready asks the cluster, /health/live runs no check at all
+        Assert.Equal("/health/startup", silo.StartupProbe.HttpGet.Path);
         Assert.Equal("/health/ready", silo.ReadinessProbe.HttpGet.Path);
         Assert.Equal("/health/live", silo.LivenessProbe.HttpGet.Path);
         foreach (var probe in new[] { silo.StartupProbe, silo.ReadinessProbe, silo.LivenessProbe })

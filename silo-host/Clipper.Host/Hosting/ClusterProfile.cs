@@ -17,7 +17,7 @@ public sealed class ClusterProfile
 {
     public const string Section = "Clipper:Cluster";
 
-    private ClusterProfile(string redis, string postgres, string blob, string container, string clusterId,
+    private ClusterProfile(string redis, string postgres, string blob, string container, string clusterId, string serviceId,
         IPAddress address, int siloPort, int gatewayPort, TimeSpan sasExpiry, TimeSpan checkTimeout)
     {
         Redis = redis;
@@ -25,6 +25,7 @@ public sealed class ClusterProfile
         Blob = blob;
         Container = container;
         ClusterId = clusterId;
+        ServiceId = serviceId;
         Address = address;
         SiloPort = siloPort;
         GatewayPort = gatewayPort;
@@ -41,6 +42,12 @@ public sealed class ClusterProfile
     public string Container { get; }
 
     public string ClusterId { get; }
+
+    /// <summary>
+    /// The Orleans service id (CLIPPER_SERVICE_ID, Clipper:Cluster:ServiceId; default clipper): it keys grain state and
+    /// reminders, so it stays the same across deployments of one service while the cluster id may change.
+    /// </summary>
+    public string ServiceId { get; }
 
     /// <summary>The address other silos reach this one at (CLIPPER_SILO_ADDRESS; default 127.0.0.1).</summary>
     public IPAddress Address { get; }
@@ -63,7 +70,7 @@ public sealed class ClusterProfile
         var blob = Get("Clipper:Blob:ConnectionString");
         var postgres = string.Equals(config["Clipper:Storage:Provider"], "postgres", StringComparison.OrdinalIgnoreCase)
             ? Get("Clipper:Storage:PostgresConnectionString") : null;
-        var clusterOnly = new[] { "SiloPort", "GatewayPort", "Id", "Address" }.Where(k => Get($"{Section}:{k}") is not null).ToList();
+        var clusterOnly = new[] { "SiloPort", "GatewayPort", "Id", "ServiceId", "Address" }.Where(k => Get($"{Section}:{k}") is not null).ToList();
         if (redis is null)
         {
             if (blob is not null || clusterOnly.Count > 0)
@@ -145,7 +152,7 @@ public sealed class ClusterProfile
         }
 
         return new ClusterProfile(redis, postgres!, blob!, Get("Clipper:Blob:Container") ?? "clipper",
-            Get($"{Section}:Id") ?? "clipper", ip, Port("SiloPort", 11111), Port("GatewayPort", 30000), sas, checkTimeout);
+            Get($"{Section}:Id") ?? "clipper", Get($"{Section}:ServiceId") ?? "clipper", ip, Port("SiloPort", 11111), Port("GatewayPort", 30000), sas, checkTimeout);
     }
 
     private static string EnvOf(string key) => EnvironmentAliases.Name($"{Section}:{key}");
@@ -168,7 +175,7 @@ public sealed class ClusterProfile
     }
 
     public override string ToString() =>
-        $"cluster {ClusterId}: silo {Address}:{SiloPort} (gateway {GatewayPort}), Redis {RedisEndpoints}, PostgreSQL {PostgresEndpoint}, "
+        $"cluster {ClusterId} (service {ServiceId}): silo {Address}:{SiloPort} (gateway {GatewayPort}), Redis {RedisEndpoints}, PostgreSQL {PostgresEndpoint}, "
         + $"blob container {Container}";
 
     /// <summary>

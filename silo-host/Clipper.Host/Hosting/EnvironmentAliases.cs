@@ -23,6 +23,7 @@ public static class EnvironmentAliases
         One("CLIPPER_REDIS", "Clipper:Cluster:Redis"),
         One("CLIPPER_BLOB", "Clipper:Blob:ConnectionString"),
         One("CLIPPER_CLUSTER_ID", "Clipper:Cluster:Id"),
+        One("CLIPPER_SERVICE_ID", "Clipper:Cluster:ServiceId"),
         One("CLIPPER_SILO_ADDRESS", "Clipper:Cluster:Address"),
         One("CLIPPER_SILO_PORT", "Clipper:Cluster:SiloPort"),
         One("CLIPPER_GATEWAY_PORT", "Clipper:Cluster:GatewayPort"),

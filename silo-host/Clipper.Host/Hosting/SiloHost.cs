@@ -126,7 +126,7 @@ public static class SiloHost
                 silo.Configure<ClusterOptions>(o =>
                 {
                     o.ClusterId = p.ClusterId;
-                    o.ServiceId = "clipper";
+                    o.ServiceId = p.ServiceId;
                 });
                 silo.ConfigureEndpoints(p.Address, p.SiloPort, p.GatewayPort, listenOnAnyHostAddress: !IPAddress.IsLoopback(p.Address));
                 // a silo that stops answering is declared dead in seconds (its work then moves at once)
