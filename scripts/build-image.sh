@@ -16,6 +16,7 @@
 # face model (CLIPPER_ASSETS=/usr/share/clipper/assets). It writes only under CLIPPER_HOME and /tmp, so the root
 # file system can be read-only. Everything else comes from the environment (the chart's ConfigMap and Secret).
 set -euo pipefail
+T0=$SECONDS
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ASSETS="${CLIPPER_ASSETS:-$ROOT/.assets}"
 CACHE="${CLIPPER_IMAGE_CACHE:-$ASSETS/image}"
@@ -111,7 +112,7 @@ build_base() {
 # BASE-RECIPE-END
 
 if [ -f "$BASE/index.json" ]; then
-  say "base cached: $BASE"
+  say "base cached: $BASE (found in $((SECONDS - T0)) s)"
   [ -f "$BASE/clipper-build-seconds" ] && say "the cached base took $(cat "$BASE/clipper-build-seconds") s to build"
 else
   build_base
