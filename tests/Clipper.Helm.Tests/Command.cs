@@ -24,7 +24,17 @@ internal static class Command
             info.Environment[k] = v;
         }
 
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start");
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new InvalidOperationException($"{file} did not start");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new InvalidOperationException($"{file} cannot run here ({e.Message}): scripts/setup.sh --tests installs it", e);
+        }
+
+        using var owned = process;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout);

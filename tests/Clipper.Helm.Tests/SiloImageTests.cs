@@ -131,6 +131,8 @@ public sealed partial class SiloImageTests(SiloImageTests.Rig rig) : IClassFixtu
 
             var tmpMi = Chart.Pod.Volumes.Single(v => v.Name == "tmp").EmptyDir.SizeLimit.ToString();
             var started = Stopwatch.StartNew();
+            // removed at the end even when podman created it but could not start it
+            _started = true;
             var run = await Podman.RunAsync([
                 "run", "--detach", "--name", ContainerName, "--network", "host",
                 // explicit limits (podman's defaults fail in this sandbox), no higher than this process's own hard limits
@@ -140,7 +142,6 @@ public sealed partial class SiloImageTests(SiloImageTests.Rig rig) : IClassFixtu
                 "--env-file", envFile,
                 "--entrypoint", JsonSerializer.Serialize(Chart.Silo.Command),
                 _image, .. Chart.Silo.Args]);
-            _started = true;
             Assert.True(run.ExitCode == 0, $"podman could not start the image: {run}");
 
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{web}"), Timeout = TimeSpan.FromSeconds(10) };
