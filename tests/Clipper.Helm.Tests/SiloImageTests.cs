@@ -189,9 +189,9 @@ public sealed partial class SiloImageTests(SiloImageTests.Rig rig) : IClassFixtu
 
             // the base layer stays in podman's store (the next run's image shares it); older test images go
             await Podman.RunAsync(["image", "prune", "--force"], check: false);
-            if (_work != "")
+            foreach (var dir in new[] { _work, Home }.Where(d => d != "" && Directory.Exists(d)))
             {
-                Directory.Delete(_work, recursive: true);
+                Directory.Delete(dir, recursive: true);
             }
         }
 
