@@ -3,7 +3,9 @@
 # Usage: scripts/setup.sh [--tests]   (--tests also installs and starts PostgreSQL, and installs Chromium and
 #                                     python3-grpcio/-grpc-tools for the browser and non-.NET client tests, and
 #                                     redis-server and Azurite for the cluster tests; the tests start their own;
-#                                     and helm, kubectl and kubernetes-models for the chart's tests)
+#                                     and helm, kubectl and kubernetes-models for the chart's tests, and
+#                                     debootstrap, umoci, docker-registry, skopeo, podman and runc for the silo
+#                                     image, whose base it builds and caches: scripts/build-image.sh)
 # Idempotent: anything already present is left alone. Says what it does.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,6 +51,11 @@ if [ "$WANT_TESTS" = 1 ]; then
   # Debian's Python packages belong to /usr/bin/python3 (another python3 may come first on PATH)
   /usr/bin/python3 -c 'import grpc' >/dev/null 2>&1 || need+=(python3-grpcio)
   /usr/bin/python3 -c 'import grpc_tools.protoc' >/dev/null 2>&1 || need+=(python3-grpc-tools)
+  # the silo image, built offline and run by the image test (scripts/build-image.sh; podman needs runc here, not crun)
+  for tool in debootstrap umoci docker-registry skopeo podman runc; do
+    command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
+  done
+  command -v newuidmap >/dev/null 2>&1 || need+=(uidmap)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   say "installing Debian packages: ${need[*]}"
@@ -147,5 +154,11 @@ if [ "$WANT_TESTS" = 1 ]; then
     cp "$ROOT/scripts/mcp-inspector/package.json" "$ROOT/scripts/mcp-inspector/package-lock.json" "$MI/"
     (cd "$MI" && npm ci --no-audit --no-fund --silent >/dev/null)
   fi
+fi
+if [ "$WANT_TESTS" = 1 ]; then
+  # the silo image's base (debootstrap bookworm + ffmpeg, pocketsphinx, fonts, the .NET runtime, the face model):
+  # a few minutes once, then cached under $ASSETS/image until its recipe changes; the image test builds on it
+  $SUDO env CLIPPER_ASSETS="$ASSETS" ${CLIPPER_IMAGE_CACHE:+CLIPPER_IMAGE_CACHE="$CLIPPER_IMAGE_CACHE"} PATH="$PATH" \
+    "$ROOT/scripts/build-image.sh" --base-only
 fi
 say "ready (assets in $ASSETS)"
