@@ -232,24 +232,10 @@ public sealed class RenderedDeploymentTests(ITestOutputHelper output)
     {
         Assert.Equal(HttpStatusCode.OK, await ProbeAsync(chart, pod, chart.Silo.ReadinessProbe));
         var clock = Stopwatch.StartNew();
-        using var watching = new CancellationTokenSource();
-        var firstFailure = Task.Run(async () =>
-        {
-            while (!watching.IsCancellationRequested)
-            {
-                var status = await ProbeAsync(chart, pod, chart.Silo.ReadinessProbe);
-                if (status != HttpStatusCode.OK)
-                {
-                    return (clock.Elapsed, status);
-                }
-
-                await Task.Delay(50);
-            }
-
-            return (clock.Elapsed, (HttpStatusCode?)HttpStatusCode.OK);
-        });
+        // polled until it fails: a 503 while the server still answers, or no answer once it is gone (which fails below)
+        var firstFailure = Wait.For(async () => (At: clock.Elapsed, Status: await ProbeAsync(chart, pod, chart.Silo.ReadinessProbe)),
+            r => r.Status != HttpStatusCode.OK, grace, TimeSpan.FromMilliseconds(50));
         var (code, took) = await pod.TerminateAsync(grace);
-        watching.Cancel();
         var (notReady, seen) = await firstFailure;
         output.WriteLine($"SIGTERM {pod.Name}: readiness {seen?.ToString() ?? "unanswered"} after {notReady.TotalSeconds:0.00} s, exit {code} after {took.TotalSeconds:0.0} s");
         Assert.True(code is not null, $"{pod.Name} still ran {grace.TotalSeconds:0} s (the grace period) after SIGTERM");
