@@ -87,7 +87,13 @@ public sealed class JobOptions
     public double ProgressStep { get; set; } = 0.02;
 
     public StageLimits Fetch { get; set; } = new() { Concurrency = 6, Timeout = TimeSpan.FromMinutes(30), MaxInFlightPerJob = 1 };
-    public StageLimits Transcribe { get; set; } = new() { Concurrency = 2, Timeout = TimeSpan.FromMinutes(60), MaxInFlightPerJob = 1 };
+    public StageLimits Split { get; set; } = new() { Concurrency = 2, Timeout = TimeSpan.FromMinutes(20), MaxInFlightPerJob = 1 };
+
+    /// <summary>
+    /// The audio's chunks and the unit that stitches them: one recogniser per core by default, and as many of a job's
+    /// chunks in flight as the active silos have slots (0), so none waits on a busy silo while another idles.
+    /// </summary>
+    public StageLimits Transcribe { get; set; } = new() { Concurrency = Environment.ProcessorCount, Timeout = TimeSpan.FromMinutes(60), MaxInFlightPerJob = 0 };
     public StageLimits Score { get; set; } = new() { Concurrency = 3, Timeout = TimeSpan.FromMinutes(5), MaxInFlightPerJob = 1 };
     public StageLimits Track { get; set; } = new() { Concurrency = 2, Timeout = TimeSpan.FromMinutes(20), MaxInFlightPerJob = 4 };
     public StageLimits Encode { get; set; } = new() { Concurrency = 2, Timeout = TimeSpan.FromMinutes(30), MaxInFlightPerJob = 4 };
@@ -95,6 +101,7 @@ public sealed class JobOptions
     public StageLimits For(Stage stage) => stage switch
     {
         Stage.Fetch => Fetch,
+        Stage.Split => Split,
         Stage.Transcribe => Transcribe,
         Stage.Score => Score,
         Stage.Track => Track,
@@ -118,7 +125,7 @@ public sealed class JobOptions
         c.Require(ProgressStep is >= 0 and <= 1, nameof(ProgressStep), $"must be in [0, 1], got {ProgressStep}");
         foreach (var stage in Enum.GetValues<Stage>())
         {
-            For(stage).Check(c, stage.ToString());
+            For(stage).Check(c, stage.ToString(), allowPerSilo: stage == Stage.Transcribe);
         }
     }
 
@@ -137,13 +144,18 @@ public sealed class StageLimits
 
     public TimeSpan Timeout { get; set; }
 
+    /// <summary>A job's units of the stage running at once; 0 (transcribe only): the active silos times <see cref="Concurrency"/>.</summary>
     public int MaxInFlightPerJob { get; set; }
 
+    /// <summary>The in-flight limit with <paramref name="activeSilos"/> silos in the cluster.</summary>
+    public int InFlightLimit(int activeSilos) => MaxInFlightPerJob > 0 ? MaxInFlightPerJob : Math.Max(1, activeSilos) * Math.Max(1, Concurrency);
+
     /// <summary>Records every setting out of range, by its key under the job section's <paramref name="stage"/>.</summary>
-    public void Check(OptionChecks c, string stage)
+    /// <param name="allowPerSilo">whether 0 (the silos' slots) is a valid in-flight limit</param>
+    public void Check(OptionChecks c, string stage, bool allowPerSilo = false)
     {
         c.AtLeast(Concurrency, 1, $"{stage}:{nameof(Concurrency)}");
         c.Positive(Timeout, $"{stage}:{nameof(Timeout)}");
-        c.AtLeast(MaxInFlightPerJob, 1, $"{stage}:{nameof(MaxInFlightPerJob)}");
+        c.AtLeast(MaxInFlightPerJob, allowPerSilo ? 0 : 1, $"{stage}:{nameof(MaxInFlightPerJob)}");
     }
 }

@@ -93,14 +93,15 @@ internal static class AudioChunks
     /// told every piece holds speech, would find words in silence. Returns frame ranges [start, end) relative to
     /// the chunk, in order.
     /// </summary>
+    /// <param name="noiseFloor">the noise floor to measure pauses from; null: this audio's own (<see cref="NoiseFloor"/>)</param>
     public static IReadOnlyList<(int Start, int End)> Utterances(float[] loudness, AudioChunk chunk, double minSeconds,
-        double maxSeconds, double pauseDb)
+        double maxSeconds, double pauseDb, float? noiseFloor = null)
     {
         int first = (int)(chunk.FirstSample / SamplesPerFrame);
         int end = (int)Math.Min(loudness.Length, (chunk.EndSample + SamplesPerFrame - 1) / SamplesPerFrame);
         int min = Math.Max(QuietFrames, (int)Math.Round(minSeconds * FramesPerSecond));
         int max = Math.Max(2 * min, (int)Math.Round(maxSeconds * FramesPerSecond));
-        float pause = NoiseFloor(loudness) + (float)pauseDb;
+        float pause = (noiseFloor ?? NoiseFloor(loudness)) + (float)pauseDb;
         var output = new List<(int, int)>();
         Split(first, end);
         return output;
@@ -126,7 +127,7 @@ internal static class AudioChunks
     }
 
     /// <summary>The 5th percentile of the frames' loudness: the level of the audio's quiet stretches.</summary>
-    private static float NoiseFloor(float[] loudness)
+    public static float NoiseFloor(float[] loudness)
     {
         if (loudness.Length == 0)
         {
@@ -183,6 +184,18 @@ internal static class AudioChunks
 
         return bestStart + (QuietFrames / 2);
     }
+
+    /// <summary>
+    /// Decodes [<paramref name="start"/>, <paramref name="end"/>) seconds of the media's audio to 16 kHz mono s16le
+    /// in <paramref name="raw"/> (the input seeks: a chunk of an hour's audio costs its own length, not the hour's).
+    /// </summary>
+    public static Task DecodeRangeAsync(string media, double start, double end, string raw, TimeSpan timeout, CancellationToken cancel) =>
+        ProcessRunner.RunCheckedAsync(
+        [
+            "ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", start.ToString("0.000", CultureInfo.InvariantCulture), "-i", media,
+            "-t", (end - start).ToString("0.000", CultureInfo.InvariantCulture), "-vn", "-sn", "-dn", "-ac", "1",
+            "-ar", SampleRate.ToString(CultureInfo.InvariantCulture), "-acodec", "pcm_s16le", "-f", "s16le", raw,
+        ], timeout, cancel);
 
     /// <summary>Copies a chunk's samples into their own raw file.</summary>
     public static async Task WriteAsync(string raw, AudioChunk chunk, string output, CancellationToken cancel)

@@ -21,7 +21,7 @@ namespace Clipper.Stages.Transcribe;
 /// that print the raw log posterior (a negative integer in pocketsphinx's log base 1.0001) are mapped back with
 /// 1.0001^x. Either way 1 means the decoder saw no competing word.
 /// </remarks>
-public sealed partial class PocketsphinxProvider(TranscribeOptions options) : ITranscriptProvider
+public sealed partial class PocketsphinxProvider(TranscribeOptions options) : ITranscriptProvider, IChunkRecogniser
 {
     /// <summary>Share of the progress bar the ffmpeg decode takes.</summary>
     private const double DecodeShare = 0.05;
@@ -47,6 +47,55 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
             var words = await RecogniseAllAsync(raw, dir, chunks, loudness, samples, progress, cancel).ConfigureAwait(false);
             // the only acoustic and language model it has is US English: whatever it hears comes out as English words
             return new Transcript(words, Name, Language: Languages.English);
+        }, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The chunks a silo's units recognise apart: the whole audio decoded once for its loudness, cut as
+    /// <see cref="TranscribeAsync"/> cuts it; null when it has no audio or one chunk would hold it all.
+    /// </summary>
+    public async Task<ChunkPlan?> PlanAsync(string media, string workDir, CancellationToken cancel)
+    {
+        options.Validate();
+        var info = await Clipper.Core.Media.Probe.ProbeAsync(media, cancel).ConfigureAwait(false);
+        if (!info.HasAudio)
+        {
+            return null;
+        }
+
+        return await AudioScratch.RunAsync<ChunkPlan?>(workDir, "split-", "recogniser", async dir =>
+        {
+            var raw = Path.Combine(dir, "audio.s16");
+            await AudioChunks.DecodeAsync(media, raw, options.ExtractTimeout, cancel).ConfigureAwait(false);
+            long samples = new FileInfo(raw).Length / 2;
+            var loudness = await AudioChunks.FrameLoudnessAsync(raw, cancel).ConfigureAwait(false);
+            var chunks = AudioChunks.Plan(loudness, samples, options.ChunkSeconds);
+            if (chunks.Count < 2)
+            {
+                return null;
+            }
+
+            return new ChunkPlan([.. chunks.Select(c => (c.StartSeconds, c.StartSeconds + c.Seconds))], AudioChunks.NoiseFloor(loudness));
+        }, cancel).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<Word>> RecogniseAsync(string media, double start, double end, double overlap, double noiseFloorDb,
+        string workDir, IProgress<double>? progress, CancellationToken cancel)
+    {
+        options.Validate();
+        double from = Math.Max(0, start - overlap);
+        return await AudioScratch.RunAsync<IReadOnlyList<Word>>(workDir, "chunk-", "recogniser", async dir =>
+        {
+            var raw = Path.Combine(dir, "audio.s16");
+            await AudioChunks.DecodeRangeAsync(media, from, end + overlap, raw, options.ExtractTimeout, cancel).ConfigureAwait(false);
+            progress?.Report(DecodeShare);
+            long samples = new FileInfo(raw).Length / 2;
+            var loudness = await AudioChunks.FrameLoudnessAsync(raw, cancel).ConfigureAwait(false);
+            // the chunk's own file, its times from 0; shifted back to the source's below
+            var words = await RecogniseChunkAsync(raw, dir, new AudioChunk(0, 0, samples), loudness, cancel, (float)noiseFloorDb)
+                .ConfigureAwait(false);
+            progress?.Report(1);
+            return [.. words.Select(w => new Word(w.Text, w.Start + from, w.End + from, w.Confidence)).Where(w => ChunkStitch.Owns(w, start, end))];
         }, cancel).ConfigureAwait(false);
     }
 
@@ -115,7 +164,9 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
 
     /// <summary>The words of one chunk of the decoded audio, in seconds of the source (also the remote engine's fall-back).</summary>
     /// <param name="loudness">the whole audio's frame loudness (<see cref="AudioChunks.FrameLoudnessAsync"/>), where the pauses are found</param>
-    internal async Task<List<Word>> RecogniseChunkAsync(string raw, string dir, AudioChunk chunk, float[] loudness, CancellationToken cancel)
+    /// <param name="noiseFloor">where pauses are measured from; null: this audio's own noise floor</param>
+    internal async Task<List<Word>> RecogniseChunkAsync(string raw, string dir, AudioChunk chunk, float[] loudness, CancellationToken cancel,
+        float? noiseFloor = null)
     {
         var name = $"chunk-{chunk.Index}";
         var file = Path.Combine(dir, name + ".s16");
@@ -125,7 +176,7 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
             var timeout = TimeSpan.FromSeconds(60 + Math.Round(chunk.Seconds * options.RecogniserTimeoutPerSecond));
             return options.Method == PocketsphinxMethod.Continuous
                 ? await ContinuousAsync(file, chunk, timeout, cancel).ConfigureAwait(false)
-                : await UtterancesAsync(dir, name, chunk, loudness, timeout, cancel).ConfigureAwait(false);
+                : await UtterancesAsync(dir, name, chunk, loudness, noiseFloor, timeout, cancel).ConfigureAwait(false);
         }
         finally
         {
@@ -153,10 +204,11 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
     /// otherwise (pocketsphinx refuses an argument given twice): without the second, flat-lexicon pass the batch
     /// decoder measured as well on LibriVox and took a quarter less CPU (README, "./clipper bench asr").
     /// </summary>
-    private async Task<List<Word>> UtterancesAsync(string dir, string name, AudioChunk chunk, float[] loudness, TimeSpan timeout,
-        CancellationToken cancel)
+    private async Task<List<Word>> UtterancesAsync(string dir, string name, AudioChunk chunk, float[] loudness, float? noiseFloor,
+        TimeSpan timeout, CancellationToken cancel)
     {
-        var utterances = AudioChunks.Utterances(loudness, chunk, options.UtteranceMinSeconds, options.UtteranceMaxSeconds, options.PauseDb);
+        var utterances = AudioChunks.Utterances(loudness, chunk, options.UtteranceMinSeconds, options.UtteranceMaxSeconds, options.PauseDb,
+            noiseFloor);
         if (utterances.Count == 0)
         {
             return [];

@@ -53,8 +53,17 @@ public sealed class TranscribeOptions
     /// <summary>The model directory: acoustic model <c>en-us/</c>, <c>en-us.lm.bin</c> and <c>cmudict-en-us.dict</c>.</summary>
     public string ModelDir { get; set; } = "/usr/share/pocketsphinx/model/en-us";
 
-    /// <summary>Long audio is cut near every this many seconds, at the quietest moment nearby.</summary>
+    /// <summary>
+    /// Long audio is cut near every this many seconds, at the quietest moment nearby. In a silo each chunk is a unit of
+    /// work of its own (spread over the silos' transcribe slots); in one process they run <see cref="Parallelism"/> at once.
+    /// </summary>
     public double ChunkSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Seconds of audio a chunk unit decodes beyond each end of its chunk: a word a seam cuts (a cut with no pause near
+    /// it) is heard whole on both sides, and kept by the chunk its middle falls in.
+    /// </summary>
+    public double ChunkOverlap { get; set; } = 0.5;
 
     /// <summary>
     /// Search settings handed to pocketsphinx after the model files, e.g. <c>-ds 2</c>. Empty: pocketsphinx's own
@@ -109,6 +118,11 @@ public sealed class TranscribeOptions
         if (double.IsNaN(ChunkSeconds) || ChunkSeconds < 10)
         {
             Bad($"ChunkSeconds must be at least 10, got {ChunkSeconds}");
+        }
+
+        if (!(ChunkOverlap >= 0 && ChunkOverlap <= ChunkSeconds / 4))
+        {
+            Bad($"ChunkOverlap must be between 0 and a quarter of ChunkSeconds, got {ChunkOverlap}");
         }
 
         if (!(UtteranceMinSeconds >= 0.5) || !(UtteranceMaxSeconds >= 2 * UtteranceMinSeconds))

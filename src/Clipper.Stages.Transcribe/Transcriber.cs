@@ -135,6 +135,26 @@ public sealed class Transcriber
             "no speech found in the source: " + (shortfall ?? "no provider could transcribe it"));
     }
 
+    /// <summary>
+    /// The engine's way of hearing long audio as chunks recognised apart, or null when it takes the audio whole (the
+    /// remote and Whisper engines, which cut it themselves).
+    /// </summary>
+    public IChunkRecogniser? Chunks => providers.OfType<IChunkRecogniser>().FirstOrDefault();
+
+    /// <summary>
+    /// The transcript joined from chunks, held to the rule of <see cref="TranscribeAsync"/>: too little speech is
+    /// <see cref="ErrorCode.NoSpeech"/>; the job's language, when it gave one, is the transcript's.
+    /// </summary>
+    public Transcript Joined(Transcript t, double duration, string? language)
+    {
+        if (TooLittleSpeech(t, duration) is { } problem)
+        {
+            throw new ClipperException(ErrorCode.NoSpeech, "no speech found in the source: " + problem);
+        }
+
+        return language is { } given ? t with { Language = Languages.Code(given) ?? given } : t;
+    }
+
     /// <summary>Null when the transcript holds enough speech, else a sentence saying why not.</summary>
     internal string? TooLittleSpeech(Transcript t, double duration)
     {

@@ -44,6 +44,62 @@ public sealed class JobPlanTests
     public void ARunningUnitIsNotReadyTwice() => Assert.Empty(Next(Submitted(), WorkId.Fetch).Ready);
 
     [Fact]
+    public void TheAudioIsSplitThenItsChunksAreRecognisedAtOnceWithinTheLimitThenJoined()
+    {
+        var s = Submitted();
+        s.Source = Source;
+        Assert.Equal([WorkId.Split], Next(s).Ready);
+        Assert.Equal(JobStatus.Transcribing, Next(s).Status);
+
+        var plan = new SpeechPlan([new SpeechChunk(1, 0, 41.5), new SpeechChunk(2, 41.5, 80.2), new SpeechChunk(3, 80.2, 120)], 0.5, 31, "pocketsphinx");
+        Assert.True(JobPlan.Apply(s, WorkId.Split, new SpeechSplit(plan)));
+        var step = JobPlan.Next(s, [], stage => stage == Stage.Transcribe ? 2 : 1, T0);
+        Assert.Equal([WorkId.Chunk(1), WorkId.Chunk(2)], step.Ready);
+        Assert.Equal(plan.Chunks[1], JobPlan.WorkFor("j", s, WorkId.Chunk(2)).Chunk);
+
+        // the third chunk waits for a slot; the joining unit for every chunk
+        Assert.Equal([WorkId.Chunk(2)], JobPlan.Next(s, [WorkId.Chunk(1)], stage => stage == Stage.Transcribe ? 2 : 1, T0).Ready);
+        Assert.Empty(JobPlan.Next(s, [WorkId.Chunk(1), WorkId.Chunk(3)], stage => stage == Stage.Transcribe ? 2 : 1, T0).Ready);
+        foreach (var i in new[] { 3, 1 })
+        {
+            Assert.True(JobPlan.Apply(s, WorkId.Chunk(i), new ChunkTranscribed(new ChunkResult(i, $"c{i}", 10 * i))));
+        }
+
+        Assert.Equal([WorkId.Chunk(2)], Next(s).Ready);
+        Assert.False(JobPlan.Apply(s, WorkId.Chunk(1), new ChunkTranscribed(new ChunkResult(1, "again", 1))));
+        Assert.False(JobPlan.Apply(s, WorkId.Chunk(2), new ChunkTranscribed(new ChunkResult(3, "c3", 30))));
+        Assert.False(JobPlan.Apply(s, WorkId.Chunk(2), new Transcribed(Transcript)));
+        Assert.True(JobPlan.Apply(s, WorkId.Chunk(2), new ChunkTranscribed(new ChunkResult(2, "c2", 20))));
+
+        Assert.Equal([WorkId.Transcribe], Next(s).Ready);
+        var join = JobPlan.WorkFor("j", s, WorkId.Transcribe);
+        Assert.Equal(["c1", "c2", "c3"], join.Chunks!.Select(c => c.Key));
+        Assert.Null(join.Chunk);
+        Assert.False(JobPlan.Apply(s, WorkId.Transcribe, new ChunkTranscribed(new ChunkResult(4, "c4", 1))));
+        Assert.True(JobPlan.Apply(s, WorkId.Transcribe, new Transcribed(Transcript)));
+        Assert.Equal([WorkId.Score], Next(s).Ready);
+    }
+
+    [Fact]
+    public void AudioHeardWholeGoesStraightFromSplitToTranscribe()
+    {
+        var s = Submitted();
+        s.Source = Source;
+        Assert.True(JobPlan.Apply(s, WorkId.Split, new SpeechSplit(null)));
+        Assert.Equal([WorkId.Transcribe], Next(s).Ready);
+        Assert.Null(JobPlan.WorkFor("j", s, WorkId.Transcribe).Speech);
+        Assert.DoesNotContain(JobPlan.Units(s), u => u.IsChunk);
+    }
+
+    [Fact]
+    public void AJobTranscribedBeforeSplitExistedNeedsNoSplit()
+    {
+        var s = Scored(1);
+        Assert.True(JobPlan.IsDone(s, WorkId.Split));
+        Assert.Equal([WorkId.Track(1)], Next(s).Ready);
+    }
+
+    [Fact]
     public void EveryClipIsTrackedAtOnceAndEncodedOnlyAfterItsOwnTrack()
     {
         var s = Scored(3);
@@ -156,6 +212,8 @@ public sealed class JobPlanTests
     [Theory]
     [InlineData("fetch", Stage.Fetch, 0)]
     [InlineData("transcribe", Stage.Transcribe, 0)]
+    [InlineData("transcribe-7", Stage.Transcribe, 7)]
+    [InlineData("split", Stage.Split, 0)]
     [InlineData("track-3", Stage.Track, 3)]
     [InlineData("encode-12", Stage.Encode, 12)]
     public void AWorkIdReadsBackFromItsText(string text, Stage stage, int index)

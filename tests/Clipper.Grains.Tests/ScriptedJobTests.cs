@@ -101,7 +101,7 @@ public sealed class ScriptedJobTests : IAsyncLifetime
         Assert.Equal(JobStatus.Tracking, v.Status);
         Assert.Equal([2], v.Tracked.Keys);
         Assert.Equal(0, _runner.Starts(id, WorkId.Encode(1)) + _runner.Starts(id, WorkId.Encode(3)));
-        // fetch, transcribe and score (5 + 25 + 2) plus a third of tracking (18) and of encoding (50)
+        // fetch, split, transcribe and score (5 + 2 + 23 + 2) plus a third of tracking (18) and of encoding (50)
         Assert.Equal(32 + 18.0 / 3 + 50.0 / 3, v.Percent, 6);
 
         _runner.Track(id, WorkId.Track(1));
@@ -111,7 +111,7 @@ public sealed class ScriptedJobTests : IAsyncLifetime
         Assert.Equal(100, v.Percent);
         string[] order = ["submitted", "fetching", "transcribing", "scoring", "tracking", "encoding", "completed"];
         Assert.Equal(order, v.StageStartedAt.OrderBy(kv => kv.Value).ThenBy(kv => Array.IndexOf(order, kv.Key)).Select(kv => kv.Key));
-        Assert.Equal(9, v.WorkedOn.Count);
+        Assert.Equal(10, v.WorkedOn.Count); // fetch, split, transcribe, score and two units per clip
     }
 
     [Fact]

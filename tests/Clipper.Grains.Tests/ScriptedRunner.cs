@@ -12,7 +12,7 @@ namespace Clipper.Grains.Tests;
 /// Stage work whose outcome the test decides, for tests of the job's orchestration in time (when each unit starts,
 /// retries and reports). Everything else is real: grains, timers, reminders, storage. Fetch, transcribe and score
 /// answer at once with a 120 s source and three clips; encode answers at once; each track attempt waits until the test
-/// finishes or fails it.
+/// finishes or fails it. Split plans no chunks (the transcript comes whole).
 /// </summary>
 public sealed class ScriptedRunner : IStageRunner
 {
@@ -34,6 +34,8 @@ public sealed class ScriptedRunner : IStageRunner
         {
             case Stage.Fetch:
                 return new SourceFetched(new SourceResult("sources/scripted.mp4", "scripted", "scripted.mp4", 120, 1920, 1080, 30, 1000, null));
+            case Stage.Split:
+                return new SpeechSplit(null);
             case Stage.Transcribe:
                 return new Transcribed(new TranscriptResult("transcripts/scripted.json", 300, "scripted"));
             case Stage.Score:

@@ -10,7 +10,9 @@ namespace Clipper.Grains.Tests;
 
 /// <summary>
 /// Two jobs of the same new video at the same moment: one transcription, the other job waits for it and takes its
-/// transcript. Counted by the silo's own clipper_transcripts_total, read through a MeterListener.
+/// transcript. Counted by the silo's own clipper_transcripts_total, read through a MeterListener. The audio is heard
+/// whole here (chunks of 600 s): the test lines both jobs up behind the transcript's lease, which a chunked
+/// transcription takes only to join its chunks (each chunk has a lease of its own).
 /// </summary>
 [Trait("Category", "cluster")]
 [Trait("Category", "media")]
@@ -52,7 +54,7 @@ public sealed class TranscriptSingleFlightTests
     private static async Task OneTranscriptionAsync(JobSpec spec, string leaseKey)
     {
         var home = TestMedia.TempDir("single-flight");
-        await using (var cluster = await JobCluster.StartAsync(1, home))
+        await using (var cluster = await JobCluster.StartAsync(1, home, settings: new Dictionary<string, string?> { ["Clipper:Transcribe:ChunkSeconds"] = "600" }))
         {
             var silo = cluster.Cluster.Silos[0];
             var factory = cluster.Cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<IMeterFactory>();

@@ -26,6 +26,10 @@ public sealed class JobState
     [Id(16)] public List<UnitState> Units { get; set; } = [];
     /// <summary>How the clips were ranked (null before scoring, and for jobs scored before it was kept).</summary>
     [Id(20)] public RankSummary? Ranking { get; set; }
+    /// <summary>The split unit's result: null until it ran; a result with no plan when the audio is recognised whole.</summary>
+    [Id(21)] public SpeechSplit? Split { get; set; }
+    /// <summary>The chunks recognised so far, by chunk index.</summary>
+    [Id(22)] public Dictionary<int, ChunkResult> Chunks { get; set; } = [];
 
     // Written by builds before the typed work graph (keyed "fetch", "track-3"); read once on activation and moved
     // into Units by JobStateUpgrade, then left empty. Never reuse these ids.

@@ -65,7 +65,11 @@ public static class JobStatuses
     }
 }
 
-/// <summary>The five pipeline stages.</summary>
+/// <summary>
+/// The pipeline stages. <see cref="Split"/> (the audio cut in its pauses into chunks, which the transcribe stage's
+/// units recognise apart) came last and keeps the last number, so stored states keep theirs; pipeline order is
+/// <see cref="Work.StageInfo.All"/>'s.
+/// </summary>
 [GenerateSerializer, Alias("clipper.Stage")]
 public enum Stage
 {
@@ -74,4 +78,5 @@ public enum Stage
     Score,
     Track,
     Encode,
+    Split,
 }

@@ -15,10 +15,32 @@ public sealed record StageWork(
     SourceResult? Source,
     TranscriptResult? Transcript,
     ClipPlan? Clip,
-    TrackResult? Crop)
+    TrackResult? Crop,
+    SpeechPlan? Speech = null,
+    IReadOnlyList<ChunkResult>? Chunks = null)
 {
     public Stage Stage => Unit.Stage;
+
+    /// <summary>The chunk a chunk unit recognises (null for every other unit).</summary>
+    public SpeechChunk? Chunk => Unit.IsChunk ? Speech?.Chunks.FirstOrDefault(c => c.Index == Unit.Index) : null;
 }
+
+/// <summary>
+/// The audio cut in its pauses into chunks recognised apart (the split unit's result): each chunk's core, the
+/// seconds of audio decoded on either side of it (<paramref name="Overlap"/>: a word cut by a seam is heard whole by
+/// both neighbours and kept by the one its middle falls in), the audio's noise floor in dB (where every chunk finds
+/// its pauses) and the cache name of the engine's transcripts.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("clipper.SpeechPlan")]
+public sealed record SpeechPlan(IReadOnlyList<SpeechChunk> Chunks, double Overlap, double NoiseFloorDb, string Variant);
+
+/// <summary>One chunk of the audio: [Start, End) in seconds of the source; index from 1.</summary>
+[GenerateSerializer, Immutable, Alias("clipper.SpeechChunk")]
+public sealed record SpeechChunk(int Index, double Start, double End);
+
+/// <summary>A recognised chunk: its words stored under <paramref name="Key"/>, how many.</summary>
+[GenerateSerializer, Immutable, Alias("clipper.ChunkResult")]
+public sealed record ChunkResult(int Index, string Key, int Words);
 
 /// <summary>
 /// The source, stored under its content hash, and what ffprobe said of it; <paramref name="Site"/> what the site said

@@ -15,11 +15,20 @@ public sealed record StageInfo(Stage Stage, JobStatus Status, bool PerClip, doub
     public static readonly IReadOnlyList<StageInfo> All =
     [
         new(Stage.Fetch, JobStatus.Fetching, PerClip: false, Weight: 5, typeof(SourceFetched)),
-        new(Stage.Transcribe, JobStatus.Transcribing, PerClip: false, Weight: 25, typeof(Transcribed)),
+        new(Stage.Split, JobStatus.Transcribing, PerClip: false, Weight: 2, typeof(SpeechSplit)),
+        new(Stage.Transcribe, JobStatus.Transcribing, PerClip: false, Weight: 23, typeof(Transcribed)),
         new(Stage.Score, JobStatus.Scoring, PerClip: false, Weight: 2, typeof(Scored)),
         new(Stage.Track, JobStatus.Tracking, PerClip: true, Weight: 18, typeof(Tracked)),
         new(Stage.Encode, JobStatus.Encoding, PerClip: true, Weight: 50, typeof(Encoded)),
     ];
 
-    public static StageInfo Of(Stage stage) => All[(int)stage];
+    private static readonly Dictionary<Stage, StageInfo> ByStage = All.ToDictionary(i => i.Stage);
+
+    public static StageInfo Of(Stage stage) => ByStage[stage];
+
+    /// <summary>
+    /// The type of the unit's result: a transcribe unit with an index is one chunk of the audio
+    /// (<see cref="ChunkTranscribed"/>); the others give their stage's <see cref="Output"/>.
+    /// </summary>
+    public static Type OutputOf(WorkId unit) => unit.IsChunk ? typeof(ChunkTranscribed) : Of(unit.Stage).Output;
 }

@@ -10,6 +10,18 @@ public abstract record StageOutput;
 [GenerateSerializer, Immutable, Alias("clipper.SourceFetched")]
 public sealed record SourceFetched([property: Id(0)] SourceResult Source) : StageOutput;
 
+/// <summary>
+/// How the audio is to be recognised: in the chunks of <paramref name="Plan"/>, each its own unit, or (null) whole
+/// by the transcribe unit (a transcript already cached, side-car captions, an engine that takes the audio whole, or
+/// audio too short to cut).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("clipper.SpeechSplit")]
+public sealed record SpeechSplit([property: Id(0)] SpeechPlan? Plan) : StageOutput;
+
+/// <summary>One chunk's words, stored under the result's key.</summary>
+[GenerateSerializer, Immutable, Alias("clipper.ChunkTranscribed")]
+public sealed record ChunkTranscribed([property: Id(0)] ChunkResult Chunk) : StageOutput;
+
 [GenerateSerializer, Immutable, Alias("clipper.Transcribed")]
 public sealed record Transcribed([property: Id(0)] TranscriptResult Transcript) : StageOutput;
 

@@ -56,6 +56,14 @@ public static class BlobLayout
     public static string Transcript(string sha256, bool fromCaptions, string? engine = null) =>
         $"transcripts/{sha256}{Variant(fromCaptions, engine)}.json";
 
+    /// <summary>
+    /// One chunk's words, [start, end) seconds of a source, by the engine whose transcripts are cached as
+    /// <paramref name="variant"/>: kept with the source's transcripts, so another job of the same video, or the same job
+    /// after a silo died, does not recognise the chunk again.
+    /// </summary>
+    public static string TranscriptChunk(string sha256, string variant, double start, double end) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"transcripts/chunks/{sha256}-{variant}/{start:0.000}-{end:0.000}.json");
+
     /// <summary>"-captions", "-ENGINE" for a recogniser other than pocketsphinx, or nothing (the keys stored before engines were chosen).</summary>
     private static string Variant(bool fromCaptions, string? engine) =>
         fromCaptions ? "-captions" : engine is null or "pocketsphinx" ? "" : "-" + engine;

@@ -37,11 +37,13 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
     private readonly JobViewPublisher _views;
     private readonly JobWebhooks _webhooks;
     private readonly JobChoiceCheck _choices;
+    private readonly IClusterMembershipService _membership;
 
     public VideoJobGrain([PersistentState("job", "jobs")] IPersistentState<JobState> state, IOptions<JobOptions> options,
         ILogger<VideoJobGrain> log, IClipperMetrics metrics, IBlobStore blobs, TimeProvider clock, IOptions<WebhookOptions> webhooks,
-        JobChoiceCheck choices, IOptions<PriceOptions> prices)
+        JobChoiceCheck choices, IOptions<PriceOptions> prices, IClusterMembershipService membership)
     {
+        _membership = membership;
         _choices = choices;
         _state = state;
         _options = options.Value;
@@ -209,7 +211,8 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
             return;
         }
 
-        var step = JobPlan.Next(S, _units.InFlight.Running, s => _options.For(s).MaxInFlightPerJob, Now);
+        int silos = _membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
+        var step = JobPlan.Next(S, _units.InFlight.Running, s => _options.For(s).InFlightLimit(silos), Now);
         if (step.Status != S.Status)
         {
             JobStatuses.Enter(S, step.Status, Now);

@@ -55,11 +55,14 @@ public sealed class StageExecutor : IStageRunner, IDisposable
 
         var trackOptions = track.Value;
         _track = new TrackAdapter(blobs, () => new FaceTracker(o.FaceModel ?? Assets.FaceModel(), trackOptions));
+        var transcriber = new TranscribeAdapter(blobs, engine => Transcriber.Standard(transcribe.Value, openAi.Value, engine, clock, log,
+                new GrainRemotePermits(grains, "openai", transcribe.Value.Remote, metrics, clock)), transcribe.Value.Engine,
+            transcribe.Value.ChunkOverlap, grains, jobs.Value, metrics, clock, log);
         _adapters = new()
         {
             [Stage.Fetch] = new FetchAdapter(fetcher),
-            [Stage.Transcribe] = new TranscribeAdapter(blobs, engine => Transcriber.Standard(transcribe.Value, openAi.Value, engine, clock, log,
-                new GrainRemotePermits(grains, "openai", transcribe.Value.Remote, metrics, clock)), transcribe.Value.Engine, grains, jobs.Value, metrics, clock, log),
+            [Stage.Split] = transcriber,
+            [Stage.Transcribe] = transcriber,
             [Stage.Score] = new ScoreAdapter(blobs, score.Value, openAi.Value, grains, metrics),
             [Stage.Track] = _track,
             [Stage.Encode] = new EncodeAdapter(blobs, encoder),

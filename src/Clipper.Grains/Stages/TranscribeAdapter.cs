@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Stages;
 using Clipper.Abstractions.Work;
+using Clipper.Core.Errors;
 using Clipper.Core.Storage;
 using Clipper.Core.Transcripts;
 using Clipper.Stages.Transcribe;
@@ -9,18 +11,31 @@ using Microsoft.Extensions.Logging;
 namespace Clipper.Grains.Stages;
 
 /// <summary>
-/// Transcribe: the source's transcript (<see cref="Transcribed"/>), cached by content hash and, for a site's video, by
-/// the site's id too. One transcription per video at a time in the cluster: the unit takes the video's
-/// <see cref="ITranscriptLeaseGrain"/> first, and a second job of the same video waits for the first one's transcript
-/// instead of making its own.
+/// Split and transcribe: the source's transcript (<see cref="Transcribed"/>), cached by content hash and, for a site's
+/// video, by the site's id too. The split unit cuts the audio in its pauses into chunks (<see cref="SpeechSplit"/>) when
+/// the engine hears chunks apart (<see cref="Transcriber.Chunks"/>, pocketsphinx), no transcript is cached and the
+/// audio is long enough; each chunk unit recognises one (<see cref="ChunkTranscribed"/>, its words stored as they land
+/// under <see cref="BlobLayout.TranscriptChunk"/>), and the transcribe unit joins them. Otherwise the transcribe unit
+/// makes the transcript whole. One recognition of a video (or of a chunk of it) at a time in the cluster: the unit
+/// takes its <see cref="ITranscriptLeaseGrain"/> first, and a second job of the same video waits for the first one's
+/// words instead of making its own.
 /// </summary>
-internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcriber> transcriberFor, string defaultEngine, IGrainFactory grains,
-    JobOptions jobs, IClipperMetrics metrics, TimeProvider clock, ILogger log) : IStageAdapter
+internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcriber> transcriberFor, string defaultEngine, double overlap,
+    IGrainFactory grains, JobOptions jobs, IClipperMetrics metrics, TimeProvider clock, ILogger log) : IStageAdapter
 {
     /// <summary>One transcriber per engine, made when a job first asks for it (an engine that cannot run throws bad_option).</summary>
     private readonly ConcurrentDictionary<string, Lazy<Transcriber>> _transcribers = new();
 
-    public async Task<StageOutput> RunAsync(StageWork work, UnitWorkspace unit, IProgress<double> progress, CancellationToken cancel)
+    public Task<StageOutput> RunAsync(StageWork work, UnitWorkspace unit, IProgress<double> progress, CancellationToken cancel) =>
+        work.Stage == Stage.Split ? SplitAsync(work, unit, progress, cancel)
+        : work.Unit.IsChunk ? ChunkAsync(work, unit, progress, cancel)
+        : work.Speech is not null ? JoinAsync(work, progress, cancel)
+        : WholeAsync(work, unit, progress, cancel);
+
+    /// <summary>The job's engine, the cache name of its transcripts and the keys they are stored under.</summary>
+    private sealed record Target(Transcriber Transcriber, string Variant, List<string> Keys, bool FromCaptions);
+
+    private Target TargetOf(StageWork work)
     {
         var source = work.Source!;
         // the job's own choice, else the operator's
@@ -38,56 +53,148 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
             keys.Add(BlobLayout.SiteTranscript(site.Extractor, site.VideoId, fromCaptions, variant));
         }
 
-        if (await CachedAsync(keys, work, cancel) is { } cached)
+        return new Target(transcriber, variant, keys, fromCaptions);
+    }
+
+    /// <summary>The audio's chunks, or none when the transcribe unit is to make the transcript whole.</summary>
+    private async Task<StageOutput> SplitAsync(StageWork work, UnitWorkspace unit, IProgress<double> progress, CancellationToken cancel)
+    {
+        var t = TargetOf(work);
+        SpeechPlan? plan = null;
+        if (!t.FromCaptions && t.Transcriber.Chunks is { } chunks && !await AnyExistsAsync(t.Keys, cancel))
         {
-            metrics.Transcript("cached");
-            progress.Report(1);
-            return cached;
+            var media = await unit.Sources.FileAsync(work.Source!.SourceKey, cancel);
+            if (await chunks.PlanAsync(media, unit.Directory, cancel) is { } p)
+            {
+                plan = new SpeechPlan([.. p.Chunks.Select((c, i) => new SpeechChunk(i + 1, c.Start, c.End))], overlap, p.NoiseFloorDb, t.Variant);
+                log.LogInformation("{Job}: the audio cut into {Chunks} chunks", work.JobId, plan.Chunks.Count);
+            }
         }
 
-        // the site's id names the video whatever bytes this download got; else its content
-        var lease = grains.GetGrain<ITranscriptLeaseGrain>(keys[^1]);
+        progress.Report(1);
+        return new SpeechSplit(plan);
+    }
+
+    /// <summary>One chunk's words: from the cache when any job recognised it before, else recognised and stored.</summary>
+    private async Task<StageOutput> ChunkAsync(StageWork work, UnitWorkspace unit, IProgress<double> progress, CancellationToken cancel)
+    {
+        var plan = work.Speech!;
+        var chunk = work.Chunk ?? throw new ClipperException(ErrorCode.Internal, $"{work.Unit} is not a chunk of the job's plan");
+        var recogniser = TargetOf(work).Transcriber.Chunks
+            ?? throw new ClipperException(ErrorCode.Internal, $"the engine of {work.JobId} no longer hears audio in chunks");
+        var key = BlobLayout.TranscriptChunk(work.Source!.Sha256, plan.Variant, chunk.Start, chunk.End);
+        var (words, _) = await LeasedAsync<IReadOnlyList<Word>>(key, work, () => CachedChunkAsync(key, cancel), async () =>
+        {
+            var media = await unit.Sources.FileAsync(work.Source!.SourceKey, cancel);
+            var heard = await recogniser.RecogniseAsync(media, chunk.Start, chunk.End, plan.Overlap, plan.NoiseFloorDb, unit.Directory,
+                progress, cancel);
+            await blobs.WriteJsonAsync(key, new Transcript(heard, "chunk"), cancel);
+            return heard;
+        }, cancel);
+        progress.Report(1);
+        return new ChunkTranscribed(new ChunkResult(chunk.Index, key, words.Count));
+    }
+
+    private async Task<IReadOnlyList<Word>?> CachedChunkAsync(string key, CancellationToken cancel) =>
+        await blobs.ExistsAsync(key, cancel) ? (await blobs.ReadJsonAsync<Transcript>(key, cancel)).Words : null;
+
+    /// <summary>The chunks' words joined into the transcript, held to the same rule as a whole one, and cached as one.</summary>
+    private async Task<StageOutput> JoinAsync(StageWork work, IProgress<double> progress, CancellationToken cancel)
+    {
+        var t = TargetOf(work);
+        var lists = new List<IReadOnlyList<Word>>();
+        foreach (var c in work.Chunks ?? [])
+        {
+            lists.Add((await blobs.ReadJsonAsync<Transcript>(c.Key, cancel)).Words);
+        }
+
+        // two jobs of one video join it once: the second finds the first one's transcript
+        var (result, how) = await LeasedAsync(t.Keys[^1], work, () => CachedAsync(t.Keys, work, cancel), async () =>
+        {
+            var provider = t.Transcriber.Chunks as ITranscriptProvider;
+            // the only chunked engine, pocketsphinx, has only a US English model: what it hears comes out as English words
+            var joined = t.Transcriber.Joined(new Transcript(ChunkStitch.Join(lists), provider?.Name ?? "pocketsphinx", Language: Languages.English),
+                work.Source!.Duration, work.Spec.Options.Language);
+            foreach (var key in t.Keys)
+            {
+                await blobs.WriteJsonAsync(key, joined, cancel);
+            }
+
+            return (StageOutput)Result(t.Keys[0], joined, work);
+        }, cancel);
+        metrics.Transcript(how);
+        progress.Report(1);
+        return result;
+    }
+
+    /// <summary>The transcript made in one unit: from the cache, from another job making it meanwhile, or made here.</summary>
+    private async Task<StageOutput> WholeAsync(StageWork work, UnitWorkspace unit, IProgress<double> progress, CancellationToken cancel)
+    {
+        var source = work.Source!;
+        var (transcriber, _, keys, _) = TargetOf(work);
+        var language = work.Spec.Options.Language;
+        var (result, how) = await LeasedAsync<StageOutput>(keys[^1], work, () => CachedAsync(keys, work, cancel), async () =>
+        {
+            string? captions = null;
+            if (source.CaptionsKey is not null)
+            {
+                captions = Path.Combine(unit.Directory, Path.GetFileName(source.CaptionsKey));
+                await blobs.DownloadAsync(source.CaptionsKey, captions, cancel);
+            }
+
+            var media = await unit.Sources.FileAsync(source.SourceKey, cancel);
+            var t = await transcriber.TranscribeAsync(new TranscribeRequest(media, captions, unit.Directory, language), progress, cancel);
+            if (t.Usage is { } usage)
+            {
+                metrics.RemoteTranscribed(usage.Service, usage.Requests, usage.AudioSeconds);
+            }
+
+            foreach (var key in keys)
+            {
+                await blobs.WriteJsonAsync(key, t, cancel);
+            }
+
+            return (StageOutput)Result(keys[0], t, work);
+        }, cancel);
+        metrics.Transcript(how);
+        progress.Report(1);
+        return result;
+    }
+
+    /// <summary>
+    /// What <paramref name="cached"/> finds, else <paramref name="make"/>'s result made under the lease of
+    /// <paramref name="leaseKey"/>: while another job holds it, this one waits, then looks again. Says how it came:
+    /// "cached", "waited" (made meanwhile by another job) or "made".
+    /// </summary>
+    private async Task<(T Value, string How)> LeasedAsync<T>(string leaseKey, StageWork work, Func<Task<T?>> cached, Func<Task<T>> make,
+        CancellationToken cancel)
+        where T : class
+    {
+        if (await cached() is { } hit)
+        {
+            return (hit, "cached");
+        }
+
+        var lease = grains.GetGrain<ITranscriptLeaseGrain>(leaseKey);
         var owner = $"{work.JobId}/{work.Unit}/{Guid.NewGuid():N}";
         while (!await lease.Acquire(owner, jobs.TranscriptLease, jobs.TranscriptLeaseWait).WaitAsync(cancel))
         {
-            // another job is transcribing this video: its transcript, once it lets go, is this job's too
+            // another job is recognising this audio: its words, once it lets go, are this job's too
         }
 
         try
         {
-            if (await CachedAsync(keys, work, cancel) is { } made)
+            if (await cached() is { } made)
             {
-                log.LogInformation("transcript of {Source} made meanwhile by another job", source.Sha256);
-                metrics.Transcript("waited");
-                progress.Report(1);
-                return made;
+                log.LogInformation("{Work} of {Source} made meanwhile by another job", work.Unit, work.Source!.Sha256);
+                return (made, "waited");
             }
 
             using var renewing = new CancellationTokenSource();
             var renew = RenewAsync(lease, owner, renewing.Token);
             try
             {
-                string? captions = null;
-                if (source.CaptionsKey is not null)
-                {
-                    captions = Path.Combine(unit.Directory, Path.GetFileName(source.CaptionsKey));
-                    await blobs.DownloadAsync(source.CaptionsKey, captions, cancel);
-                }
-
-                var media = await unit.Sources.FileAsync(source.SourceKey, cancel);
-                var t = await transcriber.TranscribeAsync(new TranscribeRequest(media, captions, unit.Directory, language), progress, cancel);
-                metrics.Transcript("made");
-                if (t.Usage is { } usage)
-                {
-                    metrics.RemoteTranscribed(usage.Service, usage.Requests, usage.AudioSeconds);
-                }
-
-                foreach (var key in keys)
-                {
-                    await blobs.WriteJsonAsync(key, t, cancel);
-                }
-
-                return Result(keys[0], t, work);
+                return (await make(), "made");
             }
             finally
             {
@@ -99,6 +206,19 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
         {
             await lease.Release(owner);
         }
+    }
+
+    private async Task<bool> AnyExistsAsync(IEnumerable<string> keys, CancellationToken cancel)
+    {
+        foreach (var key in keys)
+        {
+            if (await blobs.ExistsAsync(key, cancel))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -116,7 +236,7 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
     }
 
     /// <summary>The first transcript found under any of the keys, written under the others too (content hash and site id agree).</summary>
-    private async Task<Transcribed?> CachedAsync(List<string> keys, StageWork work, CancellationToken cancel)
+    private async Task<StageOutput?> CachedAsync(List<string> keys, StageWork work, CancellationToken cancel)
     {
         foreach (var key in keys)
         {

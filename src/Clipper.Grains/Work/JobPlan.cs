@@ -16,9 +16,11 @@ public sealed record PlanStep(IReadOnlyList<WorkId> Ready, IReadOnlyDictionary<W
 }
 
 /// <summary>
-/// The job as a graph of typed units: fetch → transcribe → score → track(clip i) → encode(clip i). A unit is ready
-/// when its inputs exist, not when a phase ends, so a clip encodes as soon as its own track lands. Pure: no
-/// Orleans, no clock, no I/O; the job grain asks it and does what it says.
+/// The job as a graph of typed units: fetch → split → transcribe(chunk k) → transcribe → score → track(clip i) →
+/// encode(clip i). Split cuts the audio in its pauses; each chunk is recognised by a unit of its own, spread over the
+/// silos like the clips; the transcribe unit stitches them (or, when split planned no chunks, makes the transcript
+/// whole). A unit is ready when its inputs exist, not when a phase ends, so a clip encodes as soon as its own track
+/// lands. Pure: no Orleans, no clock, no I/O; the job grain asks it and does what it says.
 /// </summary>
 public static class JobPlan
 {
@@ -26,6 +28,12 @@ public static class JobPlan
     public static IEnumerable<WorkId> Units(JobState s)
     {
         yield return WorkId.Fetch;
+        yield return WorkId.Split;
+        foreach (var c in s.Split?.Plan?.Chunks ?? [])
+        {
+            yield return WorkId.Chunk(c.Index);
+        }
+
         yield return WorkId.Transcribe;
         yield return WorkId.Score;
         foreach (var c in s.Clips ?? [])
@@ -42,6 +50,9 @@ public static class JobPlan
     public static bool IsDone(JobState s, WorkId u) => u.Stage switch
     {
         Stage.Fetch => s.Source is not null,
+        // a job transcribed before the split unit existed has its transcript and needs no split
+        Stage.Split => s.Split is not null || s.Transcript is not null,
+        Stage.Transcribe when u.IsChunk => s.Transcript is not null || s.Chunks.ContainsKey(u.Index),
         Stage.Transcribe => s.Transcript is not null,
         Stage.Score => s.Clips is not null,
         Stage.Track => s.Tracked.ContainsKey(u.Index),
@@ -52,7 +63,10 @@ public static class JobPlan
     public static bool InputsReady(JobState s, WorkId u) => u.Stage switch
     {
         Stage.Fetch => true,
-        Stage.Transcribe => s.Source is not null,
+        Stage.Split => s.Source is not null,
+        Stage.Transcribe when u.IsChunk => s.Source is not null && s.Split?.Plan is not null,
+        Stage.Transcribe => s.Source is not null && s.Split is { } split
+            && (split.Plan?.Chunks.All(c => s.Chunks.ContainsKey(c.Index)) ?? true),
         Stage.Score => s.Source is not null && s.Transcript is not null,
         Stage.Track => s.Source is not null && Clip(s, u.Index) is not null,
         _ => s.Source is not null && s.Transcript is not null && Clip(s, u.Index) is not null && s.Tracked.ContainsKey(u.Index),
@@ -125,7 +139,11 @@ public static class JobPlan
     {
         var clip = u.Stage is Stage.Track or Stage.Encode ? Clip(s, u.Index) : null;
         var crop = u.Stage == Stage.Encode ? s.Tracked.GetValueOrDefault(u.Index) : null;
-        return new StageWork(jobId, u, s.Spec!, s.Source, s.Transcript, clip, crop);
+        var speech = u.Stage == Stage.Transcribe ? s.Split?.Plan : null;
+        IReadOnlyList<ChunkResult>? chunks = u == WorkId.Transcribe && speech is not null
+            ? speech.Chunks.Select(c => s.Chunks[c.Index]).ToList()
+            : null;
+        return new StageWork(jobId, u, s.Spec!, s.Source, s.Transcript, clip, crop, speech, chunks);
     }
 
     /// <summary>
@@ -134,7 +152,7 @@ public static class JobPlan
     /// </summary>
     public static bool Apply(JobState s, WorkId u, StageOutput output)
     {
-        if (IsDone(s, u) || output.GetType() != StageInfo.Of(u.Stage).Output)
+        if (IsDone(s, u) || output.GetType() != StageInfo.OutputOf(u))
         {
             return false;
         }
@@ -143,6 +161,12 @@ public static class JobPlan
         {
             case SourceFetched f:
                 s.Source = f.Source;
+                break;
+            case SpeechSplit p:
+                s.Split = p;
+                break;
+            case ChunkTranscribed c when c.Chunk.Index == u.Index:
+                s.Chunks[u.Index] = c.Chunk;
                 break;
             case Transcribed t:
                 s.Transcript = t.Transcript;

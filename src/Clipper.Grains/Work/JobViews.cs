@@ -45,16 +45,20 @@ public static class JobViews
             return shown is null ? v : v with { StagePercent = shown.StagePercent, Percent = shown.Percent };
         }
 
-        double percent = 0, stage = 0;
+        // a status several stages share (split and transcribe: Transcribing) shows their weighted share
+        double percent = 0, stageDone = 0, stageWeight = 0;
         foreach (var info in StageInfo.All)
         {
             var fraction = Fraction(s, info, running);
             percent += info.Weight * fraction;
             if (info.Status == v.Status)
             {
-                stage = 100 * fraction;
+                stageDone += info.Weight * fraction;
+                stageWeight += info.Weight;
             }
         }
+
+        double stage = stageWeight > 0 ? 100 * stageDone / stageWeight : 0;
 
         if (shown is not null && shown.Status == v.Status)
         {
