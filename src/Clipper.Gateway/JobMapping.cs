@@ -53,7 +53,18 @@ public static class JobMapping
             Source = v.Source?.DisplayName ?? Path.GetFileName(v.Spec?.Input ?? ""),
             SubmittedAtUnixMs = v.SubmittedAt.ToUnixTimeMilliseconds(),
             FinishedAtUnixMs = v.FinishedAt?.ToUnixTimeMilliseconds() ?? 0,
+            UnitsDone = v.Work?.UnitsDone ?? 0,
+            UnitsTotal = v.Work?.UnitsTotal ?? 0,
         };
+        if (v.Work?.SecondsLeft is { } left)
+        {
+            job.SecondsLeft = left;
+        }
+
+        foreach (var (unit, fraction) in v.Running ?? new Dictionary<string, double>())
+        {
+            job.Running[unit] = fraction;
+        }
         if (v.Transcript is { } transcript)
         {
             job.Language = transcript.Language ?? "";

@@ -68,7 +68,8 @@ public sealed class ClientCommand(TextWriter stdout, TextWriter stderr)
         Job last;
         try
         {
-            last = await follow.FollowAsync(jobId, watch.ViewsAsync(cancel), j => new ProgressView.Point(StatusOf(j), j.Percent, j.StagePercent), cancel);
+            last = await follow.FollowAsync(jobId, watch.ViewsAsync(cancel), j => new ProgressView.Point(StatusOf(j), j.Percent, j.StagePercent, j.UnitsDone, j.UnitsTotal,
+                j.HasSecondsLeft ? j.SecondsLeft : null), cancel);
         }
         catch (ClipperException) when (watch.Failure is not null)
         {

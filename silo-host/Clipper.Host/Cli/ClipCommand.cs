@@ -48,7 +48,7 @@ public sealed partial class ClipCommand(TextWriter stdout, TextWriter stderr, st
             var hub = new JobWatchHub(grains, Microsoft.Extensions.Options.Options.Create(new GatewayOptions()),
                 host.Services.GetRequiredService<ILogger<JobWatchHub>>());
             var follow = new JobFollow(stdout, stderr, logFile);
-            var view = await follow.FollowAsync(jobId, hub.WatchAsync(jobId, cancel), v => new ProgressView.Point(v.Status, v.Percent, v.StagePercent), cancel);
+            var view = await follow.FollowAsync(jobId, hub.WatchAsync(jobId, cancel), ProgressView.Point.Of, cancel);
             var files = new BlobArtifacts(host.Services.GetRequiredService<IBlobStore>(), view);
             var end = await follow.FinishAsync(JobEnding.Of(view), files, dir, elsewhere: null, cancel);
             await AwaitDeliveriesAsync(grains, jobId, webhooks, args.WebhookWait ?? TimeSpan.FromSeconds(60), cancel);

@@ -18,11 +18,32 @@ public sealed class ProgressView(TextWriter err, bool terminal)
 
     public string Elapsed => $"{(int)_clock.Elapsed.TotalMinutes:00}:{_clock.Elapsed.Seconds:00}";
 
-    /// <summary>What the view shows of a job.</summary>
-    public readonly record struct Point(JobStatus Status, double Percent, double StagePercent);
+    /// <summary>What the view shows of a job: its status and progress, the status's units done and in all, the seconds left.</summary>
+    public readonly record struct Point(JobStatus Status, double Percent, double StagePercent, int UnitsDone = 0, int UnitsTotal = 0,
+        double? SecondsLeft = null)
+    {
+        public static Point Of(JobView v) =>
+            new(v.Status, v.Percent, v.StagePercent, v.Work?.UnitsDone ?? 0, v.Work?.UnitsTotal ?? 0, v.Work?.SecondsLeft);
+
+        /// <summary>" 3/12 units, about 2 min left", or less of it when not known.</summary>
+        public string Detail
+        {
+            get
+            {
+                var units = UnitsTotal > 1 ? string.Create(CultureInfo.InvariantCulture, $"  {UnitsDone}/{UnitsTotal} units") : "";
+                var left = SecondsLeft switch
+                {
+                    null => "",
+                    < 90 => string.Create(CultureInfo.InvariantCulture, $", about {SecondsLeft:0} s left"),
+                    _ => string.Create(CultureInfo.InvariantCulture, $", about {SecondsLeft / 60:0} min left"),
+                };
+                return units + left;
+            }
+        }
+    }
 
     public Task<JobView> FollowAsync(IAsyncEnumerable<JobView> views, CancellationToken cancel) =>
-        FollowAsync(views, v => new Point(v.Status, v.Percent, v.StagePercent), cancel);
+        FollowAsync(views, Point.Of, cancel);
 
     /// <summary>
     /// Shows each view of a job as it comes (a grain's or the API's, pushed as the job changes) until one is terminal,
@@ -79,7 +100,7 @@ public sealed class ProgressView(TextWriter err, bool terminal)
             if (v.Status != last || decile != lastDecile)
             {
                 err.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{Elapsed}  {v.Status.Label(),-12} {v.Percent,3:0}%  (stage {v.StagePercent,3:0}%)"));
+                    $"{Elapsed}  {v.Status.Label(),-12} {v.Percent,3:0}%  (stage {v.StagePercent,3:0}%){v.Detail}"));
                 last = v.Status;
                 lastDecile = decile;
             }
@@ -94,5 +115,5 @@ public sealed class ProgressView(TextWriter err, bool terminal)
     }
 
     private static string Describe(Point v) =>
-        string.Create(CultureInfo.InvariantCulture, $"{v.Status.Label(),-12} (stage {v.StagePercent,3:0}%)");
+        string.Create(CultureInfo.InvariantCulture, $"{v.Status.Label(),-12} (stage {v.StagePercent,3:0}%){v.Detail}");
 }

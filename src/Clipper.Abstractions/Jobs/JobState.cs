@@ -81,7 +81,9 @@ public sealed class UnitState
 
 /// <summary>
 /// What a caller sees of a job: its persisted state plus live progress, which is not persisted.
-/// StagePercent is the current stage's progress, Percent the whole job's (stages weighted by their usual share).
+/// StagePercent is the current stage's progress, Percent the whole job's (stages weighted by their usual share);
+/// Running the units in flight with their fraction done ("transcribe-3" → 0.4), Work the current status's units done
+/// and in all with an estimate of the job's time left (both added last and nullable: views stored without them load).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.JobView")]
 public sealed record JobView(
@@ -104,4 +106,14 @@ public sealed record JobView(
     IReadOnlyDictionary<string, double> WorkSeconds,
     IReadOnlyDictionary<string, JobError>? LastErrors = null,
     RankSummary? Ranking = null,
-    JobCost? Cost = null);
+    JobCost? Cost = null,
+    IReadOnlyDictionary<string, double>? Running = null,
+    WorkProgress? Work = null);
+
+/// <summary>
+/// The current status's units (a long source's chunks while transcribing, the clips' units while tracking or encoding):
+/// how many are done, how many there are, and the job's seconds left as estimated from its pace so far (null until
+/// a twentieth of it is done: an estimate from less says nothing).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("clipper.WorkProgress")]
+public sealed record WorkProgress(int UnitsDone, int UnitsTotal, double? SecondsLeft);

@@ -31,9 +31,9 @@ public sealed class JobViewPublisher(TimeSpan watcherExpiry, ILogger log, PriceO
 
     public void Unsubscribe(IJobObserver watcher) => _watchers.Unsubscribe(watcher);
 
-    public void Publish(string jobId, JobState s, IReadOnlyDictionary<WorkId, double> progress)
+    public void Publish(string jobId, JobState s, IReadOnlyDictionary<WorkId, double> progress, DateTimeOffset now)
     {
-        View = s.IsSubmitted ? JobViews.WithProgress(jobId, s, progress, View, prices) : null;
+        View = s.IsSubmitted ? JobViews.WithProgress(jobId, s, progress, View, prices, now) : null;
         if (View is not { } view || _watchers.Count == 0)
         {
             return;

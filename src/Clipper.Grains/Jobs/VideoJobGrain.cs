@@ -273,7 +273,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         await _webhooks.TellAsync(JobId, S);
     }
 
-    private void Publish() => _views.Publish(JobId, S, _units.InFlight.Progress);
+    private void Publish() => _views.Publish(JobId, S, _units.InFlight.Progress, Now);
 
     /// <param name="failedBy">The stage of the unit whose failure ended the job, if one did.</param>
     private async Task FinishedAsync(Stage? failedBy = null)

@@ -30,10 +30,14 @@ public static class JobViews
 
     /// <summary>The job's view of <paramref name="s"/> with its stage and job percent from the running units' fractions, the stage's never below <paramref name="shown"/> in the same status, the job's never below it at all while it runs.</summary>
     /// <param name="prices">The price table of the view's cost (the defaults when not given).</param>
+    /// <param name="now">The time the estimate of the time left counts to (none without it).</param>
     public static JobView WithProgress(string jobId, JobState s, IReadOnlyDictionary<WorkId, double> running, JobView? shown,
-        PriceOptions? prices = null)
+        PriceOptions? prices = null, DateTimeOffset? now = null)
     {
-        var v = Of(jobId, s, prices ?? new PriceOptions());
+        var v = Of(jobId, s, prices ?? new PriceOptions()) with
+        {
+            Running = running.ToDictionary(r => r.Key.ToString(), r => Math.Round(r.Value, 3)),
+        };
         if (v.Status == JobStatus.Completed)
         {
             return v with { StagePercent = 100, Percent = 100 };
@@ -72,7 +76,16 @@ public static class JobViews
             percent = Math.Max(percent, shown.Percent);
         }
 
-        return v with { StagePercent = Math.Min(100, stage), Percent = Math.Min(100, percent) };
+        percent = Math.Min(100, percent);
+        var current = JobPlan.Units(s).Where(u => StageInfo.Of(u.Stage).Status == v.Status).ToList();
+        double elapsed = now is { } t ? (t - s.SubmittedAt).TotalSeconds : 0;
+        double? left = now is not null && percent >= 5 && elapsed > 0 ? Math.Round(elapsed * (100 - percent) / percent) : null;
+        return v with
+        {
+            StagePercent = Math.Min(100, stage),
+            Percent = percent,
+            Work = new WorkProgress(current.Count(u => JobPlan.IsDone(s, u)), current.Count, left),
+        };
     }
 
     /// <summary>The stage's share done: its units done (as the plan counts them) plus the running ones' fractions.</summary>
