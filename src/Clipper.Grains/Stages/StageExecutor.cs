@@ -88,8 +88,11 @@ public sealed class StageExecutor : IStageRunner, IDisposable
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, _stopping.Token);
         cancel = linked.Token;
+        // accepted, then running: a unit that waits for a slot is this silo's too (lost with it, were it to die)
+        _log.LogInformation("{Job} {Work} accepted on this silo", work.JobId, work.Unit);
         var slot = await _slots.TakeAsync(work.Stage, cancel);
         _log.LogInformation("{Job} {Work} running on this silo", work.JobId, work.Unit);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         string outcome = "failed";
         var dir = Work.Begin(work.JobId, work.Unit);
         var sources = Sources.Hold();
@@ -108,6 +111,8 @@ public sealed class StageExecutor : IStageRunner, IDisposable
         }
         finally
         {
+            _log.LogInformation("{Job} {Work} ended on this silo ({Outcome}) after {Seconds:0.0} s", work.JobId, work.Unit, outcome,
+                clock.Elapsed.TotalSeconds);
             slot.Release(outcome);
             sources.Dispose();
             dir.Dispose();
