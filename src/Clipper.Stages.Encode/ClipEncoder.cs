@@ -155,7 +155,8 @@ public sealed class ClipEncoder
 
             // the video goes last: a final-named MP4 means its captions and thumbnail are already in place
             var clip = new EncodedClip(Path.Combine(dir, stem + ".mp4"), Path.Combine(dir, stem + ".srt"),
-                Path.Combine(dir, stem + ".vtt"), Path.Combine(dir, stem + ".jpg"), info, seconds) { CaptionPreset = preset.Name };
+                Path.Combine(dir, stem + ".vtt"), Path.Combine(dir, stem + ".jpg"), info, seconds)
+            { CaptionPreset = preset.Name };
             cancel.ThrowIfCancellationRequested();
             Commit(temps["srt"], clip.Srt, committed);
             Commit(temps["vtt"], clip.Vtt, committed);

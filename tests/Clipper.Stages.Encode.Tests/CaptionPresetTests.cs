@@ -102,57 +102,57 @@ public sealed class CaptionPresetTests : IDisposable
         switch (p.Motion)
         {
             case CaptionMotion.Highlight:
-            {
-                Assert.InRange((box.Left + box.Right) / 2.0, Width / 2.0 - 6, Width / 2.0 + 6);
-                // the spoken word alone is lit, and the light moves right without moving the line
-                var first = frames[2].ColourBox(lit, 40)!.Value;
-                var second = frames[7].ColourBox(lit, 40)!.Value;
-                Assert.True(second.Left > first.Right, $"lit at {first} then {second}");
-                AssertSameBox(box, frames[7].InkBox());
-                Assert.Equal(frames[2].InkColumns(), frames[7].InkColumns());
-                break;
-            }
+                {
+                    Assert.InRange((box.Left + box.Right) / 2.0, Width / 2.0 - 6, Width / 2.0 + 6);
+                    // the spoken word alone is lit, and the light moves right without moving the line
+                    var first = frames[2].ColourBox(lit, 40)!.Value;
+                    var second = frames[7].ColourBox(lit, 40)!.Value;
+                    Assert.True(second.Left > first.Right, $"lit at {first} then {second}");
+                    AssertSameBox(box, frames[7].InkBox());
+                    Assert.Equal(frames[2].InkColumns(), frames[7].InkColumns());
+                    break;
+                }
 
             case CaptionMotion.Karaoke:
-            {
-                Assert.InRange((box.Left + box.Right) / 2.0, Width / 2.0 - 6, Width / 2.0 + 6);
-                // the fill sweeps left to right: part of the first word is green, the rest still white; later, more is green
-                var early = frames[2].ColourBox(lit, 40)!.Value;
-                var later = frames[12].ColourBox(lit, 40)!.Value;
-                var white = frames[2].ColourBox(text, 30)!.Value;
-                Assert.True(Math.Abs(early.Left - box.Left) <= pad + 2, $"the fill starts at the line's left: {early} in {box}");
-                Assert.True(early.Right < white.Right && later.Right > early.Right + 40, $"fill at 0.2 s {early}, at 1.2 s {later}, white {white}");
-                AssertSameBox(box, frames[12].InkBox());
-                Assert.Equal(frames[2].InkColumns(), frames[12].InkColumns());
-                break;
-            }
+                {
+                    Assert.InRange((box.Left + box.Right) / 2.0, Width / 2.0 - 6, Width / 2.0 + 6);
+                    // the fill sweeps left to right: part of the first word is green, the rest still white; later, more is green
+                    var early = frames[2].ColourBox(lit, 40)!.Value;
+                    var later = frames[12].ColourBox(lit, 40)!.Value;
+                    var white = frames[2].ColourBox(text, 30)!.Value;
+                    Assert.True(Math.Abs(early.Left - box.Left) <= pad + 2, $"the fill starts at the line's left: {early} in {box}");
+                    Assert.True(early.Right < white.Right && later.Right > early.Right + 40, $"fill at 0.2 s {early}, at 1.2 s {later}, white {white}");
+                    AssertSameBox(box, frames[12].InkBox());
+                    Assert.Equal(frames[2].InkColumns(), frames[12].InkColumns());
+                    break;
+                }
 
             case CaptionMotion.Pop:
-            {
-                // one or two words at a time ("EVERY", then "TALK MATTERS"), each line popping in from 70 %, the spoken word lit
-                Assert.InRange((box.Left + box.Right) / 2.0, Width / 2.0 - 8, Width / 2.0 + 8);
-                var second = frames[7].InkBox()!.Value;
-                Assert.True(second.Right - second.Left > box.Right - box.Left + 40, $"one word at 0.2 s {box}, two at 0.7 s {second}");
-                var popping = frames[5].InkBox()!.Value;
-                Assert.True(popping.Right - popping.Left < 0.85 * (second.Right - second.Left), $"at 0.5 s {popping}, at 0.7 s {second}");
-                var talk = frames[7].ColourBox(lit, 40)!.Value;
-                var matters = frames[12].ColourBox(lit, 40)!.Value;
-                Assert.True(matters.Left > talk.Right, $"lit at {talk} then {matters}");
-                AssertSameBox(second, frames[12].InkBox()); // the highlight moving on does not move the words
-                Assert.Equal(frames[7].InkColumns(), frames[12].InkColumns());
-                break;
-            }
+                {
+                    // one or two words at a time ("EVERY", then "TALK MATTERS"), each line popping in from 70 %, the spoken word lit
+                    Assert.InRange((box.Left + box.Right) / 2.0, Width / 2.0 - 8, Width / 2.0 + 8);
+                    var second = frames[7].InkBox()!.Value;
+                    Assert.True(second.Right - second.Left > box.Right - box.Left + 40, $"one word at 0.2 s {box}, two at 0.7 s {second}");
+                    var popping = frames[5].InkBox()!.Value;
+                    Assert.True(popping.Right - popping.Left < 0.85 * (second.Right - second.Left), $"at 0.5 s {popping}, at 0.7 s {second}");
+                    var talk = frames[7].ColourBox(lit, 40)!.Value;
+                    var matters = frames[12].ColourBox(lit, 40)!.Value;
+                    Assert.True(matters.Left > talk.Right, $"lit at {talk} then {matters}");
+                    AssertSameBox(second, frames[12].InkBox()); // the highlight moving on does not move the words
+                    Assert.Equal(frames[7].InkColumns(), frames[12].InkColumns());
+                    break;
+                }
 
             case CaptionMotion.Still:
-            {
-                // bottom left, on the preset's dark box, and nothing changes as the words are spoken
-                Assert.True(box.Left <= side && (box.Left + box.Right) / 2.0 < Width / 2.0, $"not at the left: {box}");
-                var boxColour = frames[2].ColourBox(Rgb(p.OutlineColour), 12)!.Value;
-                Assert.True(boxColour.Right - boxColour.Left > 100 && boxColour.Bottom - boxColour.Top >= fontPx, $"box {boxColour}");
-                Assert.Null(frames[2].ColourBox(Rgb(CaptionPresets.Bold.HighlightColour), 40));
-                Assert.Equal(frames[2].Rgb, frames[12].Rgb);
-                break;
-            }
+                {
+                    // bottom left, on the preset's dark box, and nothing changes as the words are spoken
+                    Assert.True(box.Left <= side && (box.Left + box.Right) / 2.0 < Width / 2.0, $"not at the left: {box}");
+                    var boxColour = frames[2].ColourBox(Rgb(p.OutlineColour), 12)!.Value;
+                    Assert.True(boxColour.Right - boxColour.Left > 100 && boxColour.Bottom - boxColour.Top >= fontPx, $"box {boxColour}");
+                    Assert.Null(frames[2].ColourBox(Rgb(CaptionPresets.Bold.HighlightColour), 40));
+                    Assert.Equal(frames[2].Rgb, frames[12].Rgb);
+                    break;
+                }
         }
     }
 
