@@ -48,7 +48,7 @@ MODEL="$ASSETS/blazeface/face_detection_back_256x256_barracuda.onnx"
 # What the silo loads at run time, beyond the .NET runtime (the host's own, copied in).
 PACKAGES=(ca-certificates libicu72 libssl3 zlib1g tzdata libstdc++6 libgcc-s1
   ffmpeg pocketsphinx pocketsphinx-en-us
-  fontconfig fonts-league-spartan fonts-dejavu-core fonts-noto-core
+  fontconfig fonts-league-spartan fonts-inter fonts-bebas-neue fonts-dejavu-core fonts-noto-core
   yt-dlp)
 SUITE=bookworm
 MIRROR=http://deb.debian.org/debian

@@ -212,7 +212,7 @@ public sealed class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads up
         try
         {
             options.Validate();
-            return ClipSettings.From(options).WithChoices(o?.Asr, o?.Rank, o?.Language);
+            return ClipSettings.From(options).WithChoices(o?.Asr, o?.Rank, o?.Language, o?.Captions);
         }
         catch (ClipperException e)
         {

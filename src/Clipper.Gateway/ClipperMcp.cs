@@ -44,6 +44,7 @@ public sealed class ClipperMcp(IGrainFactory grains, JobSubmissions submissions,
         [Description("Speech-to-text engine: pocketsphinx, whisper or openai (default: the server's)")] string? asr = null,
         [Description("Ranking: heuristic or llm (default: the server's)")] string? rank = null,
         [Description("Spoken language, ISO 639-1 such as en or de (default: detected, else English)")] string? language = null,
+        [Description("Caption preset: bold, karaoke, pop or lower-third (default: the server's)")] string? captions = null,
         CancellationToken cancel = default) => await Answer(async () =>
     {
         var d = global::Clipper.Core.Clips.ClipOptions.Defaults;
@@ -53,7 +54,7 @@ public sealed class ClipperMcp(IGrainFactory grains, JobSubmissions submissions,
         var jobId = JobSubmissions.JobIdFor(null, idempotencyKey, ApiKey);
         // the operator's default endpoint, if any, hears of it as of a job submitted over gRPC
         var webhooks = await submissions.WebhooksAsync([], cancel);
-        var view = await submissions.SubmitLinkAsync(jobId, url.Trim(), ClipSettings.From(options).WithChoices(asr, rank, language), webhooks,
+        var view = await submissions.SubmitLinkAsync(jobId, url.Trim(), ClipSettings.From(options).WithChoices(asr, rank, language, captions), webhooks,
             byKey: !string.IsNullOrEmpty(idempotencyKey), cancel);
         log.LogInformation("job {Job} submitted over MCP", view.JobId);
         return JobMapping.ToJob(view, links);

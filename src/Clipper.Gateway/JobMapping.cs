@@ -96,6 +96,7 @@ public static class JobMapping
                 Asr = spec.Options.Asr ?? "",
                 Rank = spec.Options.Rank ?? "",
                 Language = spec.Options.Language ?? "",
+                Captions = spec.Options.Captions ?? "",
             };
         }
 
@@ -148,6 +149,7 @@ public static class JobMapping
                 clip.Thumbnail = links.Link(e.ThumbnailKey);
                 clip.Srt = links.Link(e.SrtKey);
                 clip.Vtt = links.Link(e.VttKey);
+                clip.Captions = e.Captions ?? "";
             }
 
             job.Clips.Add(clip);

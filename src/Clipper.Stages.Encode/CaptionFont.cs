@@ -1,13 +1,16 @@
 using System.Text;
+using Clipper.Core.Errors;
 
 namespace Clipper.Stages.Encode;
 
 /// <summary>
 /// The font the captions will actually be drawn with. libass silently substitutes a font it cannot find, so the
-/// encoder checks up front: the configured font is used when a font file in its directory (or in the system font
-/// directories, which libass reaches through fontconfig) carries that name; otherwise the fallback (DejaVu Sans,
-/// drawn bold) is used and <see cref="Fallback"/> says so. <see cref="File"/> is the file that will be drawn, read
-/// for its glyph advances so lines are fitted to the frame by real widths.
+/// encoder checks up front (<see cref="Of"/>): a preset's font is used when a font file in its directory (or in the
+/// system font directories, which libass reaches through fontconfig) carries that name, and is otherwise an error
+/// naming it (<see cref="ErrorCode.CaptionFontMissing"/>), never a quiet substitute. <see cref="Resolve(string, string?, string)"/>
+/// finds a font or its fallback (DejaVu Sans, drawn bold; <see cref="Fallback"/> says so), for the captions whose
+/// characters a preset's font has no glyphs for. <see cref="File"/> is the file that will be drawn, read for its glyph
+/// advances so lines are fitted to the frame by real widths.
 /// </summary>
 /// <param name="Name">the family name to put in the ASS style</param>
 /// <param name="Dir">the directory to hand to ffmpeg as <c>fontsdir</c>, or null when fontconfig suffices</param>
@@ -29,8 +32,23 @@ public sealed record CaptionFont(string Name, string? Dir, bool Fallback)
     public double Width(string text, double fontSize) =>
         File is { HasMetrics: true } f ? f.Width(text, fontSize) : text.Length * fontSize * CharWidthEm;
 
-    public static CaptionFont Resolve(EncodeOptions options) =>
-        Resolve(options.FontName, options.FontsDir, options.Captions.FallbackFontName);
+    /// <summary>
+    /// The preset's font, or <see cref="ErrorCode.CaptionFontMissing"/> naming the font, the preset and the Debian
+    /// package that installs it.
+    /// </summary>
+    public static CaptionFont Of(CaptionPreset preset)
+    {
+        var font = Resolve(preset.FontName, preset.FontsDir, preset.FontName);
+        if (font.File is null)
+        {
+            throw new ClipperException(ErrorCode.CaptionFontMissing,
+                $"the caption font '{preset.FontName}' of the preset '{preset.Name}' is not installed (looked in "
+                + $"{(preset.FontsDir is null ? "" : preset.FontsDir + ", ")}{string.Join(", ", SystemFontDirs)}): install the Debian package "
+                + $"{preset.FontPackage} (scripts/setup.sh does)");
+        }
+
+        return font with { Fallback = false };
+    }
 
     public static CaptionFont Resolve(string fontName, string? fontsDir, string fallbackName)
     {

@@ -1,21 +1,13 @@
 namespace Clipper.Stages.Encode;
 
 /// <summary>
-/// How captions look and how words are grouped. Sizes are fractions of the output frame so one set of options
-/// suits every output size: <see cref="FontSize"/> of the frame's shorter side, <see cref="BottomMargin"/> of its
-/// height (the bottom of the text sits that far above the bottom edge, clear of the buttons short-video players
-/// draw over the lowest 20–25 %), <see cref="SideMargin"/> of its width; <see cref="Outline"/> and
-/// <see cref="Shadow"/> are fractions of the font size. Colours are <c>#RRGGBB</c>. The spoken word changes
-/// colour only (<see cref="HighlightColour"/>): it is never scaled, so the line keeps its layout as the highlight
-/// moves.
-/// <para>
-/// Burned-in lines hold <see cref="MinWordsPerLine"/>–<see cref="MaxWordsPerLine"/> words and fit the frame
-/// between the side margins, measured with the font's real glyph advances (<see cref="MaxCharsPerLine"/> &gt; 0
-/// caps them by characters instead); SRT/VTT cues hold at most <see cref="CueMaxWords"/> words,
-/// <see cref="CueMaxChars"/> characters and <see cref="CueMaxSeconds"/>. A pause of
-/// <see cref="PauseBreakSeconds"/> or a sentence end starts a new line or cue; a line stays up
-/// <see cref="HoldSeconds"/> after its last word unless the next line starts sooner.
-/// </para>
+/// How captions are made: the look (<see cref="Preset"/>, the operator's default of <see cref="CaptionPresets"/>; a job may
+/// choose another), whether emoji are drawn (<see cref="Emoji"/>, off: emoji in the words are left out of the burned-in
+/// lines), and how words are grouped. Burned-in lines hold the preset's number of words and fit the frame between its
+/// side margins, measured with the font's real glyph advances (<see cref="MaxCharsPerLine"/> &gt; 0 caps them by
+/// characters instead); SRT/VTT cues hold at most <see cref="CueMaxWords"/> words, <see cref="CueMaxChars"/>
+/// characters and <see cref="CueMaxSeconds"/>. A pause of <see cref="PauseBreakSeconds"/> or a sentence end starts a
+/// new line or cue; a line stays up <see cref="HoldSeconds"/> after its last word unless the next line starts sooner.
 /// </summary>
 public sealed class CaptionOptions
 {
@@ -32,27 +24,11 @@ public sealed class CaptionOptions
     /// <summary>The names in <see cref="ScriptFontNames"/>.</summary>
     public IReadOnlyList<string> ScriptFonts => ScriptFontNames.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    public double FontSize { get; set; } = 0.1;
+    /// <summary>The caption preset of jobs that name none (<see cref="CaptionPresets"/>: bold, karaoke, pop, lower-third).</summary>
+    public string Preset { get; set; } = CaptionPresets.Bold.Name;
 
-    public double BottomMargin { get; set; } = 0.28;
-
-    public double SideMargin { get; set; } = 0.06;
-
-    public string TextColour { get; set; } = "#FFFFFF";
-
-    public string HighlightColour { get; set; } = "#FFE135";
-
-    public string OutlineColour { get; set; } = "#000000";
-
-    public double Outline { get; set; } = 0.085;
-
-    public double Shadow { get; set; } = 0.03;
-
-    public bool Uppercase { get; set; } = true;
-
-    public int MinWordsPerLine { get; set; } = 2;
-
-    public int MaxWordsPerLine { get; set; } = 4;
+    /// <summary>Whether emoji in the words are drawn; off, they are left out of the burned-in lines (SRT/VTT keep them).</summary>
+    public bool Emoji { get; set; }
 
     /// <summary>0 = fit lines to the frame width by measured glyph widths.</summary>
     public int MaxCharsPerLine { get; set; }
@@ -73,19 +49,10 @@ public sealed class CaptionOptions
         Require(!string.IsNullOrWhiteSpace(FallbackFontName) && !FallbackFontName.Contains(','),
             $"FallbackFontName must be a font name without commas, got {FallbackFontName}");
         Require(ScriptFontNames is not null && !ScriptFontNames.Contains(','), $"ScriptFontNames must be font names separated by ';', got {ScriptFontNames}");
-        Require(FontSize > 0 && FontSize <= 0.5, $"FontSize must be in (0, 0.5], got {FontSize}");
-        Require(BottomMargin is >= 0 and <= 0.9, $"BottomMargin must be 0..0.9, got {BottomMargin}");
-        Require(SideMargin is >= 0 and <= 0.4, $"SideMargin must be 0..0.4, got {SideMargin}");
-        Require(Outline >= 0 && Shadow >= 0, "Outline and Shadow must not be negative");
-        // with max >= 2*min-1 every run of at least min words splits into lines of min..max words
-        Require(MinWordsPerLine >= 1 && MaxWordsPerLine >= MinWordsPerLine && MaxWordsPerLine >= 2 * MinWordsPerLine - 1,
-            $"MinWordsPerLine..MaxWordsPerLine must be at least 1 and allow any run to split (max >= 2·min - 1), got {MinWordsPerLine}..{MaxWordsPerLine}");
+        Require(CaptionPresets.Find(Preset) is not null, $"Preset must be one of {string.Join(", ", CaptionPresets.Names)}, got '{Preset}'");
         Require(MaxCharsPerLine >= 0, "MaxCharsPerLine must not be negative");
         Require(HoldSeconds >= 0 && PauseBreakSeconds > 0, "HoldSeconds must not be negative and PauseBreakSeconds must be positive");
         Require(CueMaxWords >= 1 && CueMaxChars >= 1 && CueMaxSeconds > 0, "CueMaxWords, CueMaxChars and CueMaxSeconds must be positive");
-        AssColour.Parse(TextColour);
-        AssColour.Parse(HighlightColour);
-        AssColour.Parse(OutlineColour);
         return this;
     }
 }

@@ -7,8 +7,8 @@ namespace Clipper.Stages.Encode;
 
 /// <summary>
 /// The words of one clip, with times in seconds from the clip's start, and the caption files made from them:
-/// SRT and WebVTT cues of a few words, and an ASS script for burning in that shows lines of a few words with the
-/// word being spoken highlighted.
+/// SRT and WebVTT cues of a few words, and an ASS script for burning in, in a caption preset's look, that shows
+/// lines of a few words with the word being spoken highlighted, filled or popping in.
 /// </summary>
 public sealed partial class Captions
 {
@@ -133,35 +133,36 @@ public sealed partial class Captions
     // ---- ASS (burned in) -------------------------------------------------------------------------------------
 
     /// <summary>ASS font size in pixels: a fraction of the frame's shorter side.</summary>
-    internal static int FontPixels(int width, int height, CaptionOptions o) =>
-        (int)Math.Round(Math.Min(width, height) * o.FontSize, MidpointRounding.AwayFromZero);
+    internal static int FontPixels(int width, int height, CaptionPreset p) =>
+        (int)Math.Round(Math.Min(width, height) * p.FontSize, MidpointRounding.AwayFromZero);
 
-    internal static int OutlinePixels(int width, int height, CaptionOptions o) =>
-        Math.Max(1, (int)Math.Round(FontPixels(width, height, o) * o.Outline, MidpointRounding.AwayFromZero));
+    internal static int OutlinePixels(int width, int height, CaptionPreset p) =>
+        Math.Max(1, (int)Math.Round(FontPixels(width, height, p) * p.Outline, MidpointRounding.AwayFromZero));
 
     /// <summary>
-    /// The widest a line's text (advance width, in pixels) may be: the frame between the side margins, less the
-    /// outline drawn on either side.
+    /// The widest a line's text (advance width, in pixels) may be: the frame between the side margins (the safe
+    /// area's sides), less the outline or box padding drawn on either side.
     /// </summary>
-    public static double MaxLineWidth(int width, int height, CaptionOptions o) =>
-        width - 2 * Math.Round(width * o.SideMargin, MidpointRounding.AwayFromZero) - 2 * OutlinePixels(width, height, o);
+    public static double MaxLineWidth(int width, int height, CaptionPreset p) =>
+        width - 2 * Math.Round(width * p.SideMargin, MidpointRounding.AwayFromZero) - 2 * OutlinePixels(width, height, p);
 
     /// <summary>
-    /// The burned-in lines at this output size: <see cref="CaptionOptions.MinWordsPerLine"/>–<see
-    /// cref="CaptionOptions.MaxWordsPerLine"/> words each (unless the clip has fewer words), as wide as the frame
+    /// The burned-in lines at this output size: the preset's <see cref="CaptionPreset.MinWordsPerLine"/>–<see
+    /// cref="CaptionPreset.MaxWordsPerLine"/> words each (unless the clip has fewer words), as wide as the safe area
     /// allows by the font's measured glyph advances (or at most <see cref="CaptionOptions.MaxCharsPerLine"/>
     /// characters when that is set) where the words allow, breaking at sentence ends and pauses. A line is up
     /// from its first word's start until <see cref="CaptionOptions.HoldSeconds"/> after its last word's end, or
-    /// until the next line starts.
+    /// until the next line starts. <paramref name="preset"/> defaults to the options' <see cref="CaptionOptions.Preset"/>.
     /// </summary>
-    public IReadOnlyList<Line> Lines(int width, int height, CaptionOptions o, CaptionFont font)
+    public IReadOnlyList<Line> Lines(int width, int height, CaptionOptions o, CaptionFont font, CaptionPreset? preset = null)
     {
-        int fontPx = FontPixels(width, height, o);
+        var p = preset ?? CaptionPresets.Get(o.Preset);
+        int fontPx = FontPixels(width, height, p);
         var limit = o.MaxCharsPerLine > 0
             ? new Limit(g => Join(g).Length, o.MaxCharsPerLine, 1)
             // overflow is counted in units of about one character, as for the character limit
-            : new Limit(g => font.Width(Join(g), fontPx), MaxLineWidth(width, height, o), fontPx * 0.5);
-        var groups = Partition(DisplayWords(o), o.MinWordsPerLine, o.MaxWordsPerLine, limit, double.MaxValue,
+            : new Limit(g => font.Width(Join(g), fontPx), MaxLineWidth(width, height, p), fontPx * 0.5);
+        var groups = Partition(DisplayWords(o, p), p.MinWordsPerLine, p.MaxWordsPerLine, limit, double.MaxValue,
             o.PauseBreakSeconds);
         var lines = new List<Line>();
         for (int i = 0; i < groups.Count; i++)
@@ -177,28 +178,41 @@ public sealed partial class Captions
     }
 
     /// <summary>
-    /// An ASS script for a <paramref name="width"/>×<paramref name="height"/> output. Each line is cut into one
-    /// Dialogue event per word: the event for word i runs from word i's start to word i+1's start (the last to
-    /// the line's end) and draws the whole line with word i in the highlight colour. So the highlight moves
-    /// exactly at each word's start, and between words the last spoken word stays lit. The highlight changes
-    /// the colour only — no scaling, no change of border — so every event of a line lays out identically and
-    /// the words never shift as the highlight moves.
+    /// An ASS script for a <paramref name="width"/>×<paramref name="height"/> output in the preset's look
+    /// (<paramref name="preset"/>, by default the options' <see cref="CaptionOptions.Preset"/>).
+    /// <para>
+    /// <see cref="CaptionMotion.Highlight"/> and <see cref="CaptionMotion.Pop"/>: each line is cut into one Dialogue
+    /// event per word: the event for word i runs from word i's start to word i+1's start (the last to the line's end)
+    /// and draws the whole line with word i in the highlight colour. So the highlight moves exactly at each word's
+    /// start, and between words the last spoken word stays lit. The highlight changes the colour only — no scaling,
+    /// no change of border — so every event of a line lays out identically and the words never shift as the
+    /// highlight moves; a pop line's first event alone scales the whole line in, from 70 % to full size in 90 ms.
+    /// <see cref="CaptionMotion.Karaoke"/>: one event per line, each word filled left to right (<c>\kf</c>) from its
+    /// start to the next word's. <see cref="CaptionMotion.Still"/>: one event per line.
+    /// </para>
+    /// A line wider than the safe area (a word too long for it: lines of several words are split before that) is
+    /// drawn smaller, the same in each of its events, so it stays inside the side margins on one row.
     /// </summary>
-    public string Ass(int width, int height, CaptionOptions o, CaptionFont font)
+    public string Ass(int width, int height, CaptionOptions o, CaptionFont font, CaptionPreset? preset = null)
     {
-        int fontPx = FontPixels(width, height, o);
-        int outline = OutlinePixels(width, height, o);
-        int shadow = (int)Math.Round(fontPx * o.Shadow, MidpointRounding.AwayFromZero);
-        int side = (int)Math.Round(width * o.SideMargin, MidpointRounding.AwayFromZero);
-        int bottom = (int)Math.Round(height * o.BottomMargin, MidpointRounding.AwayFromZero);
-        string text = AssColour.Parse(o.TextColour);
-        string outlineColour = AssColour.Parse(o.OutlineColour);
-        string shadowColour = AssColour.WithAlpha(o.OutlineColour, 0x80);
-        string highlight = "{\\c" + AssColour.Parse(o.HighlightColour) + "&}";
+        var p = preset ?? CaptionPresets.Get(o.Preset);
+        int fontPx = FontPixels(width, height, p);
+        int outline = OutlinePixels(width, height, p);
+        int shadow = (int)Math.Round(fontPx * p.Shadow, MidpointRounding.AwayFromZero);
+        int side = (int)Math.Round(width * p.SideMargin, MidpointRounding.AwayFromZero);
+        int bottom = (int)Math.Round(height * p.BottomMargin, MidpointRounding.AwayFromZero);
+        double maxWidth = MaxLineWidth(width, height, p);
+        string text = AssColour.Parse(p.TextColour);
+        string lit = AssColour.Parse(p.HighlightColour);
+        string outlineColour = AssColour.Parse(p.OutlineColour);
+        string shadowColour = AssColour.WithAlpha(p.OutlineColour, 0x80);
+        // karaoke fills from the secondary colour (not yet sung) to the primary (sung)
+        var (primary, secondary) = p.Motion == CaptionMotion.Karaoke ? (lit, text) : (text, text);
+        int borderStyle = p.Box ? 3 : 1;
 
         var sb = new StringBuilder();
         sb.Append("[Script Info]\n")
-            .Append("; Clipper captions: one event per spoken word, the current word highlighted\n")
+            .Append("; Clipper captions, preset ").Append(p.Name).Append('\n')
             .Append("ScriptType: v4.00+\n")
             .Append("PlayResX: ").Append(width).Append('\n')
             .Append("PlayResY: ").Append(height).Append('\n')
@@ -208,14 +222,36 @@ public sealed partial class Captions
             .Append("Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, ")
             .Append("Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, ")
             .Append("Shadow, Alignment, MarginL, MarginR, MarginV, Encoding\n")
-            // Bold -1: the Black weight needs no synthetic bolding, and the fallback is drawn as DejaVu Sans Bold
+            // Bold -1: the heavy faces need no synthetic bolding, and a family name picks its bold face
             .Append(string.Create(Inv,
-                $"Style: {Style},{font.Name},{fontPx},{text},{text},{outlineColour},{shadowColour},-1,0,0,0,100,100,0,0,1,{outline},{shadow},2,{side},{side},{bottom},1\n"))
+                $"Style: {Style},{font.Name},{fontPx},{primary},{secondary},{outlineColour},{shadowColour},-1,0,0,0,100,100,0,0,{borderStyle},{outline},{shadow},{p.Alignment},{side},{side},{bottom},1\n"))
             .Append("\n[Events]\n")
             .Append("Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n");
-        foreach (var line in Lines(width, height, o, font))
+        foreach (var line in Lines(width, height, o, font, p))
         {
             var ws = line.Words;
+            // a line wider than the safe area (one long word) is drawn smaller, alike in all its events
+            double drawn = font.Width(line.Text, fontPx);
+            int scale = drawn > maxWidth ? Math.Max(10, (int)Math.Floor(100 * maxWidth / drawn)) : 100;
+            string fit = scale < 100 ? string.Create(Inv, $"{{\\fscx{scale}\\fscy{scale}}}") : "";
+            if (p.Motion is CaptionMotion.Karaoke or CaptionMotion.Still)
+            {
+                var t = new StringBuilder(fit);
+                for (int j = 0; j < ws.Count; j++)
+                {
+                    if (p.Motion == CaptionMotion.Karaoke)
+                    {
+                        double until = j + 1 < ws.Count ? ws[j + 1].Start : ws[j].End;
+                        t.Append(Inv, $"{{\\kf{Math.Max(1, Centis(until) - Centis(ws[j].Start))}}}");
+                    }
+
+                    t.Append(EscapeAss(ws[j].Text)).Append(j + 1 < ws.Count ? " " : "");
+                }
+
+                AppendEvent(sb, Centis(line.Start), Centis(line.End), t.ToString());
+                continue;
+            }
+
             for (int i = 0; i < ws.Count; i++)
             {
                 long from = Centis(ws[i].Start);
@@ -225,7 +261,13 @@ public sealed partial class Captions
                     continue; // two words in the same centisecond: the later one wins
                 }
 
-                var t = new StringBuilder();
+                var t = new StringBuilder(fit);
+                if (p.Motion == CaptionMotion.Pop && i == 0)
+                {
+                    int small = (int)Math.Round(scale * 0.7);
+                    t.Append(Inv, $"{{\\fscx{small}\\fscy{small}\\t(0,90,\\fscx{scale}\\fscy{scale})}}");
+                }
+
                 for (int j = 0; j < ws.Count; j++)
                 {
                     if (j > 0)
@@ -234,29 +276,61 @@ public sealed partial class Captions
                     }
 
                     string w = EscapeAss(ws[j].Text);
-                    if (j == i)
-                    {
-                        t.Append(highlight).Append(w).Append("{\\r}");
-                    }
-                    else
-                    {
-                        t.Append(w);
-                    }
+                    // the colour goes back by \c, not \r: a reset would also undo the line's scale
+                    t.Append(j == i ? "{\\c" + lit + "&}" + w + "{\\c" + text + "&}" : w);
                 }
 
-                sb.Append("Dialogue: 0,").Append(AssTime(from)).Append(',').Append(AssTime(to)).Append(',').Append(Style)
-                    .Append(",,0,0,0,,").Append(t).Append('\n');
+                AppendEvent(sb, from, to, t.ToString());
             }
         }
 
         return sb.ToString();
     }
 
-    /// <summary>The words as they will be drawn (upper-cased when the options say so), space-joined.</summary>
-    public string DrawnText(CaptionOptions o) => string.Join(' ', DisplayWords(o).Select(w => w.Text));
+    private static void AppendEvent(StringBuilder sb, long from, long to, string text) =>
+        sb.Append("Dialogue: 0,").Append(AssTime(from)).Append(',').Append(AssTime(to)).Append(',').Append(Style)
+            .Append(",,0,0,0,,").Append(text).Append('\n');
 
-    private IReadOnlyList<Word> DisplayWords(CaptionOptions o) =>
-        !o.Uppercase ? Words : Words.Select(w => new Word(w.Text.ToUpperInvariant(), w.Start, w.End, w.Confidence)).ToList();
+    /// <summary>The words as they will be drawn in the preset (upper-cased when it says so, emoji left out unless the options want them), space-joined.</summary>
+    public string DrawnText(CaptionOptions o, CaptionPreset? preset = null) =>
+        string.Join(' ', DisplayWords(o, preset ?? CaptionPresets.Get(o.Preset)).Select(w => w.Text));
+
+    private List<Word> DisplayWords(CaptionOptions o, CaptionPreset p)
+    {
+        var output = new List<Word>();
+        foreach (var w in Words)
+        {
+            string t = o.Emoji ? w.Text : WithoutEmoji(w.Text);
+            if (t.Length > 0)
+            {
+                output.Add(new Word(p.Uppercase ? t.ToUpperInvariant() : t, w.Start, w.End, w.Confidence));
+            }
+        }
+
+        return output;
+    }
+
+    /// <summary>
+    /// The text without emoji: pictographs, dingbats, flags, keycaps and the joiners and selectors that build them
+    /// (a word of emoji only becomes empty).
+    /// </summary>
+    internal static string WithoutEmoji(string text)
+    {
+        var sb = new StringBuilder(text.Length);
+        foreach (var rune in text.EnumerateRunes())
+        {
+            int c = rune.Value;
+            bool emoji = c is >= 0x1F000 and <= 0x1FAFF or >= 0x2600 and <= 0x27BF or >= 0x2B00 and <= 0x2BFF
+                or >= 0xE0020 and <= 0xE007F or 0x200D or 0xFE0F or 0x20E3 or 0x2122 or 0x2139 or >= 0x2194 and <= 0x21AA
+                or >= 0x231A and <= 0x23FF or 0x24C2 or >= 0x25AA and <= 0x25FE or 0x3030 or 0x303D or 0x3297 or 0x3299;
+            if (!emoji)
+            {
+                sb.Append(rune.ToString());
+            }
+        }
+
+        return sb.ToString().Trim();
+    }
 
     /// <summary>
     /// Makes a word literal in ASS text: braces would open an override block, and a backslash followed by n, N or

@@ -28,33 +28,40 @@ public sealed class ClipEncoder
     public ClipEncoder(EncodeOptions options)
     {
         Options = options.Validate();
-        Font = CaptionFont.Resolve(options);
+        // every preset's font is checked here, at start: a missing one is caption_font_missing naming it
+        _fonts = CaptionPresets.All.ToDictionary(p => p.Name, CaptionFont.Of);
+        Font = _fonts[CaptionPresets.Get(options.Captions.Preset).Name];
         // read only when a caption needs a script the configured font and the fallback lack
         _scriptFonts = new Lazy<IReadOnlyList<CaptionFont>>(() => CaptionFont.Installed(options.Captions.ScriptFonts));
     }
 
     private readonly Lazy<IReadOnlyList<CaptionFont>> _scriptFonts;
+    private readonly Dictionary<string, CaptionFont> _fonts;
 
     public EncodeOptions Options { get; }
 
-    /// <summary>The font the captions are drawn with (the configured one, or the fallback when it is missing).</summary>
+    /// <summary>The font of the default preset (<see cref="CaptionOptions.Preset"/>).</summary>
     public CaptionFont Font { get; }
 
+    /// <summary>The font of a preset, checked when the encoder was made.</summary>
+    public CaptionFont FontOf(CaptionPreset preset) => _fonts[preset.Name];
+
     /// <summary>
-    /// The font to draw <paramref name="text"/> in: the first of the configured font, the fallback and the script fonts
+    /// The font to draw <paramref name="text"/> in: the first of the preset's font (by default the default preset's), the fallback and the script fonts
     /// (<see cref="CaptionOptions.ScriptFontNames"/>) that has a glyph for each of its characters, so Russian captions are
     /// drawn in DejaVu Sans Bold and Thai ones in Noto Sans Thai instead of League Spartan's empty boxes. Throws
     /// <see cref="ErrorCode.CaptionGlyphsMissing"/>, naming the characters and the fonts tried, when none has them all.
     /// </summary>
-    public CaptionFont FontFor(string text)
+    public CaptionFont FontFor(string text, CaptionPreset? preset = null)
     {
-        var tried = new List<CaptionFont> { Font };
-        if (Font.Missing(text).Count == 0)
+        var font = preset is null ? Font : FontOf(preset);
+        var tried = new List<CaptionFont> { font };
+        if (font.Missing(text).Count == 0)
         {
-            return Font;
+            return font;
         }
 
-        if (!Font.Fallback)
+        if (!font.Fallback)
         {
             var fallback = CaptionFont.Resolve(Options.Captions.FallbackFontName, null, Options.Captions.FallbackFontName);
             tried.Add(fallback);
@@ -111,6 +118,8 @@ public sealed class ClipEncoder
             }
 
             var o = Options.Captions;
+            var preset = CaptionPresets.Find(request.CaptionPreset ?? o.Preset) ?? throw new ClipperException(ErrorCode.BadOption,
+                $"captions must be one of {string.Join(", ", CaptionPresets.Names)}, got '{request.CaptionPreset}'");
             var captions = Captions.ForClip(request.Words, request.Clip.Start, request.Clip.End);
             await File.WriteAllTextAsync(temps["srt"], captions.Srt(o), cancel);
             await File.WriteAllTextAsync(temps["vtt"], captions.Vtt(o), cancel);
@@ -126,9 +135,9 @@ public sealed class ClipEncoder
             var font = Font;
             if (Options.BurnCaptions && captions.Words.Count > 0)
             {
-                font = FontFor(captions.DrawnText(o));
+                font = FontFor(captions.DrawnText(o, preset), preset);
                 assFile = Path.Combine(work, "captions.ass");
-                await File.WriteAllTextAsync(assFile, captions.Ass(request.Width, request.Height, o, font), cancel);
+                await File.WriteAllTextAsync(assFile, captions.Ass(request.Width, request.Height, o, font, preset), cancel);
             }
 
             var command = Command(request, cropFile, assFile, temps["mp4"], temps["jpg"], font);
@@ -146,7 +155,8 @@ public sealed class ClipEncoder
 
             // the video goes last: a final-named MP4 means its captions and thumbnail are already in place
             var clip = new EncodedClip(Path.Combine(dir, stem + ".mp4"), Path.Combine(dir, stem + ".srt"),
-                Path.Combine(dir, stem + ".vtt"), Path.Combine(dir, stem + ".jpg"), info, seconds);
+                Path.Combine(dir, stem + ".vtt"), Path.Combine(dir, stem + ".jpg"), info, seconds)
+            { CaptionPreset = preset.Name };
             cancel.ThrowIfCancellationRequested();
             Commit(temps["srt"], clip.Srt, committed);
             Commit(temps["vtt"], clip.Vtt, committed);

@@ -26,12 +26,6 @@ public sealed class EncodeOptions
 
     public bool BurnCaptions { get; set; } = true;
 
-    /// <summary>The caption font's family or full name, as libass matches it.</summary>
-    public string FontName { get; set; } = "League Spartan Black";
-
-    /// <summary>Where the caption font lives (handed to libass as <c>fontsdir</c>); the system fonts are searched too.</summary>
-    public string? FontsDir { get; set; } = "/usr/share/fonts/opentype/league-spartan";
-
     public int ThumbnailWidth { get; set; } = 540;
 
     public double ThumbnailAt { get; set; } = 0.3;
@@ -42,7 +36,7 @@ public sealed class EncodeOptions
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How captions look and how words are grouped into lines and cues.</summary>
+    /// <summary>The captions' preset (their look: font, sizes, colours, position) and how words are grouped into lines and cues.</summary>
     public CaptionOptions Captions { get; set; } = new();
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
@@ -52,8 +46,6 @@ public sealed class EncodeOptions
         Require(Crf is >= 0 and <= 51, $"Crf must be 0..51, got {Crf}");
         Require(X264Threads >= 0, "X264Threads must be >= 0");
         Require(AudioBitrateKbps is >= 16 and <= 512, $"AudioBitrateKbps must be 16..512, got {AudioBitrateKbps}");
-        // a comma would end the ASS style field early
-        Require(!string.IsNullOrWhiteSpace(FontName) && !FontName.Contains(','), $"FontName must be a font name without commas, got {FontName}");
         Require(ThumbnailWidth >= 16, $"ThumbnailWidth must be at least 16, got {ThumbnailWidth}");
         Require(ThumbnailAt is >= 0 and <= 1, "ThumbnailAt must be 0..1");
         Require(JpegQuality is >= 2 and <= 31, "JpegQuality must be 2..31");

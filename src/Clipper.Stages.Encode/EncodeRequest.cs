@@ -93,6 +93,9 @@ public sealed partial record EncodeRequest
     /// </summary>
     public SourceTiming? SourceTiming { get; init; }
 
+    /// <summary>The job's caption preset (<see cref="CaptionPresets"/>); null for the operator's default.</summary>
+    public string? CaptionPreset { get; init; }
+
     public void Deconstruct(out string source, out ScoredClip clip, out IReadOnlyList<Word> words, out CropPath crop,
         out int width, out int height, out string outputDir, out string stem) =>
         (source, clip, words, crop, width, height, outputDir, stem) = (Source, Clip, Words, Crop, Width, Height, OutputDir, Stem);

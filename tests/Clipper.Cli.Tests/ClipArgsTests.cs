@@ -40,17 +40,18 @@ public sealed class ClipArgsTests
     [Fact]
     public void TheEngineRankingAndLanguageAreTheJobsOwnChoices()
     {
-        var a = Clip("talk.mp4", "--asr", "OpenAI", "--rank=llm", "--language", "De");
-        Assert.Equal(("openai", "llm", "de"), (a.JobSettings.Asr, a.JobSettings.Rank, a.JobSettings.Language));
+        var a = Clip("talk.mp4", "--asr", "OpenAI", "--rank=llm", "--language", "De", "--captions", "Lower-Third");
+        Assert.Equal(("openai", "llm", "de", "lower-third"), (a.JobSettings.Asr, a.JobSettings.Rank, a.JobSettings.Language, a.JobSettings.Captions));
         Assert.Equal(ClipOptions.Defaults, a.JobSettings.ToOptions());
         var none = Clip("talk.mp4").JobSettings;
-        Assert.Equal((null, null, null), (none.Asr, none.Rank, none.Language));
+        Assert.Equal((null, null, null, null), (none.Asr, none.Rank, none.Language, none.Captions));
     }
 
     [Theory]
     [InlineData("asr must be one of pocketsphinx, whisper, openai, got 'vosk'", new[] { "a.mp4", "--asr", "vosk" })]
     [InlineData("rank must be one of heuristic, llm, got 'random'", new[] { "a.mp4", "--rank", "random" })]
     [InlineData("language must be an ISO 639-1 code", new[] { "a.mp4", "--language", "english" })]
+    [InlineData("captions must be one of bold, karaoke, pop, lower-third, got 'neon'", new[] { "a.mp4", "--captions", "neon" })]
     [InlineData("language must be an ISO 639-1 code", new[] { "a.mp4", "--language", "d3" })]
     [InlineData("clip needs INPUT", new string[] { })]
     [InlineData("unexpected argument 'b.mp4'", new[] { "a.mp4", "b.mp4" })]

@@ -27,8 +27,8 @@ public sealed class ReportTests
         new Dictionary<int, TrackResult> { [1] = new(1, "jobs/job-1/crop/clip-01.json", "face", null), [2] = new(2, "jobs/job-1/crop/clip-02.json", "centre", "no face") },
         new Dictionary<int, EncodeResult>
         {
-            [1] = new(1, "jobs/job-1/clip-01.mp4", "jobs/job-1/clip-01.srt", "jobs/job-1/clip-01.vtt", "jobs/job-1/clip-01.jpg", 30.5),
-            [2] = new(2, "jobs/job-1/clip-02.mp4", "jobs/job-1/clip-02.srt", "jobs/job-1/clip-02.vtt", "jobs/job-1/clip-02.jpg", 65),
+            [1] = new(1, "jobs/job-1/clip-01.mp4", "jobs/job-1/clip-01.srt", "jobs/job-1/clip-01.vtt", "jobs/job-1/clip-01.jpg", 30.5, "pop"),
+            [2] = new(2, "jobs/job-1/clip-02.mp4", "jobs/job-1/clip-02.srt", "jobs/job-1/clip-02.vtt", "jobs/job-1/clip-02.jpg", 65, "karaoke"),
         },
         new Dictionary<string, string> { ["encode-1"] = "silo-a" }, new Dictionary<string, int>(), null, T0, T0.AddMinutes(3),
         new Dictionary<string, DateTimeOffset> { ["completed"] = T0.AddMinutes(3), ["fetching"] = T0 }, new Dictionary<string, double>());
@@ -59,13 +59,14 @@ public sealed class ReportTests
                 Srt = A(".srt"),
                 Vtt = A(".vtt"),
                 Finished = true,
+                Captions = View().Encoded[c.Index].Captions,
             });
         }
 
         return job;
     }
 
-    private static readonly string[] ClipFields = ["rank", "start", "end", "score", "scores", "reason", "title", "video", "thumbnail", "captions"];
+    private static readonly string[] ClipFields = ["rank", "start", "end", "score", "scores", "reason", "title", "video", "thumbnail", "captions", "captionPreset"];
 
     [Fact]
     public void AnLlmRankedJobReportsTheOutcomeBothScoresTheReasonAndThePublishMetadata()
@@ -111,6 +112,8 @@ public sealed class ReportTests
         Assert.Equal((1, 10.0, 40.5, "clip-01.mp4", "clip-01.jpg", "clip-01.srt"),
             ((int)first["rank"]!, (double)first["start"]!, (double)first["end"]!, (string)first["video"]!, (string)first["thumbnail"]!, (string)first["captions"]!["srt"]!));
         Assert.Equal(90, (int)first["scores"]!["hook"]!);
+        // the caption preset each clip was burned with
+        Assert.Equal(("pop", "karaoke"), ((string)first["captionPreset"]!, (string)inProcess[1]!["captionPreset"]!));
     }
 
     [Fact]

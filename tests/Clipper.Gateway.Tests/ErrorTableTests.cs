@@ -42,6 +42,7 @@ public sealed class ErrorTableTests
         { ErrorCode.Internal, StatusCode.Internal, 1, 500 },
         { ErrorCode.ServiceUnreachable, StatusCode.Unavailable, 1, 503 },
         { ErrorCode.KubernetesForbidden, StatusCode.PermissionDenied, 1, 403 },
+        { ErrorCode.CaptionFontMissing, StatusCode.FailedPrecondition, 1, 500 },
     };
 
     [Theory]

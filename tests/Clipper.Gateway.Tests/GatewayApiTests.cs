@@ -22,10 +22,10 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
     {
         var talk = await TestMedia.ShortTalkAsync();
         // the job's own (offline) choices travel with it and come back in its view
-        var submitted = await Server.UploadAsync(talk.File, new ClipOptions { MaxClips = 3, Width = 270, Height = 480, Asr = "Pocketsphinx", Rank = "heuristic", Language = "en" });
+        var submitted = await Server.UploadAsync(talk.File, new ClipOptions { MaxClips = 3, Width = 270, Height = 480, Asr = "Pocketsphinx", Rank = "heuristic", Language = "en", Captions = "karaoke" });
         Assert.Contains(submitted.State, new[] { JobState.Submitted, JobState.Running });
         Assert.Equal("short-talk.mp4", submitted.Source);
-        Assert.Equal(("pocketsphinx", "heuristic", "en"), (submitted.Options.Asr, submitted.Options.Rank, submitted.Options.Language));
+        Assert.Equal(("pocketsphinx", "heuristic", "en", "karaoke"), (submitted.Options.Asr, submitted.Options.Rank, submitted.Options.Language, submitted.Options.Captions));
 
         var events = await Server.WatchAllAsync(submitted.JobId, TimeSpan.FromMinutes(8));
         output.WriteLine(string.Join("\n", events.Select(e => $"{e.Reason,-9} {e.Job.State} {e.Job.Stage} {e.Job.Percent}% clips {e.Job.Clips.Count(c => c.Finished)}/{e.Job.Clips.Count}")));
@@ -50,6 +50,7 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
             Assert.False(string.IsNullOrWhiteSpace(c.Reason));
             Assert.InRange(c.Score, 0, 100);
             Assert.StartsWith($"jobs/{last.JobId}/clip-", c.Video.Blob);
+            Assert.Equal("karaoke", c.Captions); // the job's preset travelled to the encoder, and the clip view says so
         });
 
         var got = await Client.GetJobAsync(new GetJobRequest { JobId = last.JobId });

@@ -32,7 +32,7 @@ public sealed class OptionsValidationTests
     [InlineData("Clipper:Transcribe:Parallelism", "0", "Clipper:Transcribe:Parallelism must be at least 1, got 0")]
     [InlineData("Clipper:Fetch:MaxRedirects", "-1", "Clipper:Fetch:MaxRedirects must not be negative, got -1")]
     [InlineData("Clipper:Encode:Crf", "60", "Clipper:Encode:Crf must be 0..51, got 60")]
-    [InlineData("Clipper:Encode:Captions:FontSize", "2", "Clipper:Encode:Captions:FontSize must be in (0, 0.5], got 2")]
+    [InlineData("Clipper:Encode:Captions:Preset", "neon", "Clipper:Encode:Captions:Preset must be one of bold, karaoke, pop, lower-third, got 'neon'")]
     [InlineData("Clipper:Prices:TranscriptionPerAudioMinute", "-0.006", "Clipper:Prices:TranscriptionPerAudioMinute must be a price of 0 or more, got -0.006")]
     [InlineData("Clipper:Prices:LlmOutputPerMillion", "-1", "Clipper:Prices:LlmOutputPerMillion must be a price of 0 or more, got -1")]
     public void AValueOutOfRangeStopsTheStartNamingItsKey(string key, string value, string expected)

@@ -120,6 +120,7 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
             (spec.Options with { Rank = "llm" }, "ranking with an LLM needs an OpenAI API key"),
             (spec.Options with { Asr = "vosk" }, "asr must be one of pocketsphinx, whisper, openai, got 'vosk'"),
             (spec.Options with { Language = "German" }, "language must be an ISO 639-1 code"),
+            (spec.Options with { Captions = "neon" }, "captions must be one of bold, karaoke, pop, lower-third, got 'neon'"),
         })
         {
             var id = Jobs.NewId("choice");
@@ -131,8 +132,10 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
 
         // the offline choices run: the job exists (and fails on its missing file, as any job would)
         var ok = Jobs.NewId("choice-ok");
-        var v = await Job(ok).Submit(spec with { Options = spec.Options with { Asr = "pocketsphinx", Rank = "heuristic", Language = "en" } });
-        Assert.Equal(("pocketsphinx", "heuristic", "en"), (v.Spec!.Options.Asr, v.Spec.Options.Rank, v.Spec.Options.Language));
+        var v = await Job(ok).Submit(spec with { Options = spec.Options with { Asr = "pocketsphinx", Rank = "heuristic", Language = "en", Captions = "pop" } });
+        Assert.Equal(("pocketsphinx", "heuristic", "en", "pop"), (v.Spec!.Options.Asr, v.Spec.Options.Rank, v.Spec.Options.Language, v.Spec.Options.Captions));
+        // the names a job may give are the encoder's presets
+        Assert.Equal(Clipper.Stages.Encode.CaptionPresets.Names, JobChoices.CaptionPresets);
     }
 
     [Fact]

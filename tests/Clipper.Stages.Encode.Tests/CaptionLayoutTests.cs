@@ -15,6 +15,7 @@ public sealed class CaptionLayoutTests : IDisposable
     private const int Highlight = 0xFFE135;
 
     private static readonly CaptionOptions S = new();
+    private static readonly CaptionPreset Bold = CaptionPresets.Bold;
     private readonly string _dir = Clipper.TestSupport.TestMedia.TempDir("clipper-layout");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
@@ -29,7 +30,7 @@ public sealed class CaptionLayoutTests : IDisposable
     [Fact]
     public async Task TheHighlightChangesColourButNeverMovesAGlyph()
     {
-        var font = CaptionFont.Resolve(new EncodeOptions());
+        var font = CaptionFont.Of(Bold);
         var captions = OneLine("Here", "is", "the", "Wonderful");
         Assert.Single(captions.Lines(Width, Height, S, font));
         string ass = captions.Ass(Width, Height, S, font);
@@ -75,7 +76,7 @@ public sealed class CaptionLayoutTests : IDisposable
     public async Task AScaledHighlightAsBeforeWouldHaveFailedThatComparison()
     {
         // the check above is sharp enough: the old 110 % highlight widens the line and moves its neighbours
-        var font = CaptionFont.Resolve(new EncodeOptions());
+        var font = CaptionFont.Of(Bold);
         string ass = OneLine("Here", "is", "the", "Wonderful").Ass(Width, Height, S, font)
             .Replace("{\\c&H0035E1FF&}", "{\\c&H0035E1FF&\\fscx110\\fscy110}");
         var first = await RenderAsync(ass, 0.2, font);
@@ -99,14 +100,14 @@ public sealed class CaptionLayoutTests : IDisposable
     {
         var font = fallback
             ? CaptionFont.Resolve("No Such Font Black", "/nonexistent/fonts", "DejaVu Sans")
-            : CaptionFont.Resolve(new EncodeOptions());
+            : CaptionFont.Of(Bold);
         Assert.Equal(fallback, font.Fallback);
         var captions = OneLine(text.Split(' '));
         Assert.Single(captions.Lines(Width, Height, S, font));
         var box = (await RenderAsync(captions.Ass(Width, Height, S, font), 0.2, font)).InkBox()!.Value;
-        int fontPx = Captions.FontPixels(Width, Height, S);
-        int outline = Captions.OutlinePixels(Width, Height, S);
-        int shadow = (int)Math.Round(fontPx * S.Shadow);
+        int fontPx = Captions.FontPixels(Width, Height, Bold);
+        int outline = Captions.OutlinePixels(Width, Height, Bold);
+        int shadow = (int)Math.Round(fontPx * Bold.Shadow);
         double predicted = font.Width(text, fontPx) + 2 * outline + shadow;
         int drawn = box.Right - box.Left + 1;
         // the side bearings of the first and last letters (ink is narrower than advance) and kerning make up the
@@ -119,16 +120,16 @@ public sealed class CaptionLayoutTests : IDisposable
     [Fact]
     public async Task LinesFittedByMeasuredWidthStayOnOneRowInsideTheMargins()
     {
-        var font = CaptionFont.Resolve(new EncodeOptions());
-        int fontPx = Captions.FontPixels(Width, Height, S);
-        int side = (int)Math.Round(Width * S.SideMargin);
+        var font = CaptionFont.Of(Bold);
+        int fontPx = Captions.FontPixels(Width, Height, Bold);
+        int side = (int)Math.Round(Width * Bold.SideMargin);
 
         // narrow letters: 22 characters fit one line (an average-width estimate allowed 17 and split them)
         var narrow = OneLine("ill", "fill", "little", "lilies");
         Assert.Single(narrow.Lines(Width, Height, S, font));
         // wide letters: 17 characters are too wide for one line, so they are split in two
         var wide = OneLine("mwmw", "wmwm", "mwmw", "wm");
-        Assert.True(font.Width("MWMW WMWM MWMW WM", fontPx) > Captions.MaxLineWidth(Width, Height, S));
+        Assert.True(font.Width("MWMW WMWM MWMW WM", fontPx) > Captions.MaxLineWidth(Width, Height, Bold));
         Assert.Equal(2, wide.Lines(Width, Height, S, font).Count);
 
         foreach (var (captions, t) in new[] { (narrow, 0.2), (wide, 0.2), (wide, 1.2) })
@@ -138,17 +139,18 @@ public sealed class CaptionLayoutTests : IDisposable
             Assert.True(box.Left >= side && box.Right < Width - side, $"the text at {t} s reaches into the margins: {box}");
         }
 
-        // the same wide words forced onto one line by a character limit are wrapped by libass
+        // the same wide words forced onto one line by a character limit are drawn smaller, on one row inside the margins
         var forced = new CaptionOptions { MaxCharsPerLine = 17 };
         Assert.Single(wide.Lines(Width, Height, forced, font));
-        var wrapped = (await RenderAsync(wide.Ass(Width, Height, forced, font), 0.2, font)).InkBox()!.Value;
-        Assert.True(wrapped.Bottom - wrapped.Top > 1.5 * fontPx, $"one row only: {wrapped}");
+        var shrunk = (await RenderAsync(wide.Ass(Width, Height, forced, font), 0.2, font)).InkBox()!.Value;
+        Assert.True(shrunk.Bottom - shrunk.Top < 1.2 * fontPx, $"two rows: {shrunk}");
+        Assert.True(shrunk.Left >= side && shrunk.Right < Width - side, $"the shrunk line reaches into the margins: {shrunk}");
     }
 
     [Fact]
     public async Task CaptionsSitAboveTheBottomQuarter()
     {
-        var font = CaptionFont.Resolve(new EncodeOptions());
+        var font = CaptionFont.Of(Bold);
         var box = (await RenderAsync(OneLine("Here", "is", "the", "first").Ass(Width, Height, S, font), 0.2, font)).InkBox()!.Value;
         Assert.True(box.Bottom < Height * 0.75, $"the text reaches {box.Bottom}");
         Assert.True(box.Top > Height * 0.55, $"the text starts at {box.Top}");

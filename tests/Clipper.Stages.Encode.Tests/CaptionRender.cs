@@ -25,6 +25,9 @@ internal sealed class CaptionRender
 
     public int Height { get; }
 
+    /// <summary>A frame already rendered: packed RGB24.</summary>
+    public static CaptionRender Of(byte[] rgb, int width, int height) => new(rgb, width, height);
+
     public static async Task<CaptionRender> RenderAsync(string assText, int width, int height, double t, string? fontsDir, string dir)
     {
         var ass = Path.Combine(dir, $"r{Guid.NewGuid():N}.ass");

@@ -33,7 +33,7 @@ public sealed partial class CaptionsTests : IDisposable
 
     private static Captions Clip() => Captions.ForClip(Source, ClipStart, ClipEnd);
 
-    private static CaptionFont Spartan() => CaptionFont.Resolve(new EncodeOptions());
+    private static CaptionFont Spartan() => CaptionFont.Of(CaptionPresets.Bold);
 
     private static CaptionFont Missing() => CaptionFont.Resolve("No Such Font Black", "/nonexistent/fonts", "DejaVu Sans");
 
@@ -215,9 +215,9 @@ public sealed partial class CaptionsTests : IDisposable
         var c = Clip();
         var font = Spartan();
         Assert.NotNull(font.File);
-        double max = Captions.MaxLineWidth(1080, 1920, S);
+        double max = Captions.MaxLineWidth(1080, 1920, CaptionPresets.Bold);
         Assert.Equal(1080 - 2 * 65 - 2 * 9, max); // 6 % side margins and the outline
-        int fontPx = Captions.FontPixels(1080, 1920, S);
+        int fontPx = Captions.FontPixels(1080, 1920, CaptionPresets.Bold);
         var lines = c.Lines(1080, 1920, S, font);
         int total = 0;
         foreach (var line in lines)
@@ -286,7 +286,7 @@ public sealed partial class CaptionsTests : IDisposable
         Assert.Contains("Style: Caption,DejaVu Sans,", Clip().Ass(1080, 1920, S, font));
         var spartan = Spartan();
         Assert.False(spartan.Fallback);
-        Assert.Equal(new EncodeOptions().FontsDir, spartan.Dir);
+        Assert.Equal(CaptionPresets.Bold.FontsDir, spartan.Dir);
         Assert.EndsWith("LeagueSpartan-Black.otf", spartan.File?.Path);
     }
 
@@ -341,7 +341,7 @@ public sealed partial class CaptionsTests : IDisposable
     [GeneratedRegex(@"^Dialogue: 0,(\d+):(\d\d):(\d\d)\.(\d\d),(\d+):(\d\d):(\d\d)\.(\d\d),Caption,,0,0,0,,(.*)$")]
     private static partial Regex Dialogue();
 
-    [GeneratedRegex(@"\{\\c&H00([0-9A-F]{6})&\}(.*?)\{\\r\}")]
+    [GeneratedRegex(@"\{\\c&H00([0-9A-F]{6})&\}(.*?)\{\\c&H00FFFFFF&\}")]
     private static partial Regex Highlight();
 
     [GeneratedRegex(@"\{\\[^}]*\}")]

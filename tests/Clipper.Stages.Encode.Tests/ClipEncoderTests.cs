@@ -349,14 +349,16 @@ public sealed class ClipEncoderTests(EncodedSample sample) : IClassFixture<Encod
         Assert.Throws<ArgumentException>(() => new ClipEncoder(new EncodeOptions { Preset = "warp" }));
         Assert.Throws<ArgumentException>(() => new ClipEncoder(new EncodeOptions { Crf = 52 }));
         Assert.Throws<ArgumentException>(() => new ClipEncoder(new EncodeOptions { JpegQuality = 1 }));
-        Assert.Throws<ArgumentException>(() => new ClipEncoder(new EncodeOptions { FontName = "A, B" }));
+        Assert.Throws<ArgumentException>(() => new ClipEncoder(new EncodeOptions { Captions = new() { Preset = "neon" } }));
         Assert.Throws<ArgumentException>(() => new ClipEncoder(new EncodeOptions { Timeout = TimeSpan.Zero }));
-        Assert.Throws<ArgumentException>(() => new ClipEncoder(new EncodeOptions { Captions = new() { HighlightColour = "yellow" } }));
-        Assert.Throws<ArgumentException>(() => new ClipEncoder(new EncodeOptions { Captions = new() { MinWordsPerLine = 3, MaxWordsPerLine = 4 } }));
+        Assert.Throws<ArgumentException>(() => (CaptionPresets.Bold with { HighlightColour = "yellow" }).Validate());
+        Assert.Throws<ArgumentException>(() => (CaptionPresets.Bold with { FontName = "A, B" }).Validate());
+        Assert.Throws<ArgumentException>(() => (CaptionPresets.Bold with { MinWordsPerLine = 3, MaxWordsPerLine = 4 }).Validate());
         var defaults = new EncodeOptions();
         Assert.Equal(("veryfast", 21, 0, 128, true), (defaults.Preset, defaults.Crf, defaults.X264Threads, defaults.AudioBitrateKbps, defaults.BurnCaptions));
         Assert.Equal((540, 0.3, 3, 0.3, TimeSpan.FromMinutes(15)), (defaults.ThumbnailWidth, defaults.ThumbnailAt, defaults.JpegQuality, defaults.DurationTolerance, defaults.Timeout));
-        Assert.Equal(("League Spartan Black", "/usr/share/fonts/opentype/league-spartan"), (defaults.FontName, defaults.FontsDir));
+        Assert.Equal(("bold", "League Spartan Black", "/usr/share/fonts/opentype/league-spartan"),
+            (defaults.Captions.Preset, CaptionPresets.Bold.FontName, CaptionPresets.Bold.FontsDir));
     }
 
     [Fact]

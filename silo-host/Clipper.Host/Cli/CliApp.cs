@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Clipper.Core.Errors;
 using Clipper.Gateway.Errors;
 using Clipper.Host.Hosting;
+using Clipper.Stages.Encode;
 using Microsoft.Extensions.Configuration;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -137,6 +138,11 @@ public static partial class CliApp
                     + string.Join(" | ", BenchCommand.Names) + ": one stage's cost as a ratio to a baseline run in the same process")
                 .WithExample("bench")
                 .WithExample("bench", "track");
+            config.AddCommand<SamplesVerb>("samples")
+                .WithDescription("write one generated frame of each caption preset (" + string.Join(", ", CaptionPresets.Names)
+                    + ") as DIR/<preset>.jpg (default docs/captions)")
+                .WithExample("samples", "captions")
+                .WithExample("samples", "captions", "out/frames");
             config.AddCommand<ServeVerb>("serve")
                 .WithDescription("run a silo with the gRPC gateway (default 127.0.0.1:7070) and the web pages, Orleans dashboard, "
                     + "/metrics and /health (default 127.0.0.1:8080); CLIPPER_API_KEYS=k1,k2 sets API keys")

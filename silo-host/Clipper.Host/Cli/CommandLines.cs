@@ -45,8 +45,12 @@ public class ClipOptionsLine : CommandSettings
     [Description("the spoken language, ISO 639-1 (en, de, …); default: detected where the engine can, else English")]
     public string? Language { get; init; }
 
-    /// <summary>The job's settings: the clip options and the choices of engine, ranking and language, checked.</summary>
-    public ClipSettings ReadSettings() => ClipSettings.From(ReadOptions()).WithChoices(Asr, Rank, Language);
+    [CommandOption("--captions <PRESET>")]
+    [Description("the caption preset: bold, karaoke, pop or lower-third (README, Caption presets); default: the configured one (bold)")]
+    public string? Captions { get; init; }
+
+    /// <summary>The job's settings: the clip options and the choices of engine, ranking, language and caption preset, checked.</summary>
+    public ClipSettings ReadSettings() => ClipSettings.From(ReadOptions()).WithChoices(Asr, Rank, Language, Captions);
 
     /// <summary>The options given, the defaults for the rest, checked (bad_option naming the option otherwise).</summary>
     public ClipOptions ReadOptions()
@@ -169,6 +173,7 @@ public sealed class SubmitLine : ClipLine, IServerLine
             Asr = s.Asr ?? "",
             Rank = s.Rank ?? "",
             Language = s.Language ?? "",
+            Captions = s.Captions ?? "",
         };
     }
 }
@@ -264,6 +269,26 @@ public sealed class BenchLine : CommandSettings
         : throw CliArgs.Bad($"bench takes MINUTES (a positive number) or a benchmark's name ({BenchCommand.NamedList}), not '{What}'");
 
     public override ValidationResult Validate() => CliArgs.Check(() => _ = Minutes);
+}
+
+/// <summary><c>samples captions [DIR]</c>.</summary>
+public sealed class SamplesLine : CommandSettings
+{
+    [CommandArgument(0, "<WHAT>")]
+    [Description("what to make: captions (one frame of each caption preset)")]
+    public string What { get; init; } = "";
+
+    [CommandArgument(1, "[DIR]")]
+    [Description("where to write them (default docs/captions)")]
+    public string? Dir { get; init; }
+
+    public override ValidationResult Validate() => CliArgs.Check(() =>
+    {
+        if (What != "captions")
+        {
+            throw CliArgs.Bad($"samples makes: captions, not '{What}'");
+        }
+    });
 }
 
 /// <summary>The validated arguments of <c>clip</c>, as the clip run takes them.</summary>

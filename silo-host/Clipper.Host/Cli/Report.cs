@@ -32,6 +32,7 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
                 new ClipWork(t.Method, t.Reason, v.WorkedOn.GetValueOrDefault(WorkId.Encode(c.Index).ToString())))
             {
                 Publish = new ClipPublish(c.Description, c.Tags(), c.RankedBy, c.HeuristicScore, c.HeuristicReason, c.LlmScore),
+                CaptionPreset = e.Captions,
             };
         }).ToList(),
         v.StageStartedAt, v.Source.Site, v.Ranking, v.Cost)
@@ -46,6 +47,7 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
         {
             Publish = new ClipPublish(c.Description, [.. c.Hashtags], c.RankedBy.Length == 0 ? "heuristic" : c.RankedBy, c.HeuristicScore,
                 c.HeuristicReason, c.LlmScore),
+            CaptionPreset = c.Captions.Length == 0 ? null : c.Captions,
         }).ToList(),
         null, j.SourceInfo is { } i ? new SourceSite(i.Extractor, i.VideoId, i.Title, i.Uploader.Length == 0 ? null : i.Uploader,
             i.Duration > 0 ? i.Duration : null, i.PageUrl) : null,
@@ -77,6 +79,9 @@ public sealed record FinishedClip(int Rank, double Start, double End, int Score,
 
     /// <summary>Publish metadata and how the clip was ranked (absent from a server that predates them).</summary>
     public ClipPublish? Publish { get; init; }
+
+    /// <summary>The caption preset the clip was burned with (absent from a server that predates presets).</summary>
+    public string? CaptionPreset { get; init; }
 }
 
 /// <summary>A clip's description and hashtags, and how it was ranked: by "heuristic" or "llm", with both scores (-1: no LLM score).</summary>
@@ -216,6 +221,7 @@ public static class Report
                 ["video"] = c.Stem + ".mp4",
                 ["thumbnail"] = c.Stem + ".jpg",
                 ["captions"] = new JsonObject { ["srt"] = c.Stem + ".srt", ["vtt"] = c.Stem + ".vtt" },
+                ["captionPreset"] = c.CaptionPreset,
             };
             if (c.Publish is { } p)
             {
@@ -422,6 +428,11 @@ public static class Report
             if (c["crop"] is { } crop)
             {
                 b.Append(" · crop ").Append(Esc(crop["method"]));
+            }
+
+            if (c["captionPreset"] is { } preset)
+            {
+                b.Append(" · captions ").Append(Esc(preset));
             }
 
             b.Append("</p><p><a href=\"").Append(Esc(c["captions"]!["srt"]))

@@ -23,6 +23,12 @@ public sealed class BenchVerb(CliContext cli) : AsyncCommand<BenchLine>
         new BenchCommand(cli.Out, cli.Err, cli.LogFile, cli.Logs).RunAsync(cli.Config, line, cancel);
 }
 
+public sealed class SamplesVerb(CliContext cli) : AsyncCommand<SamplesLine>
+{
+    public override Task<int> ExecuteAsync(CommandContext context, SamplesLine line, CancellationToken cancel) =>
+        new SamplesCommand(cli.Out).RunAsync(line, cancel);
+}
+
 public sealed class ServeVerb(CliContext cli) : AsyncCommand<ServeLine>
 {
     public override Task<int> ExecuteAsync(CommandContext context, ServeLine line, CancellationToken cancel) =>

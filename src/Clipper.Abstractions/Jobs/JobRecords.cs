@@ -8,24 +8,26 @@ namespace Clipper.Abstractions.Jobs;
 
 /// <summary>
 /// What the user asked for: the serializable twin of <see cref="ClipOptions"/>, plus the job's own choice of
-/// speech-to-text engine (<see cref="Asr"/>), ranking (<see cref="Rank"/>) and spoken language
-/// (<see cref="Language"/>, ISO 639-1), each null for the operator's default. Those three came later, last and with
-/// defaults, so settings stored before them still load; <see cref="JobChoices.Check"/> checks them.
+/// speech-to-text engine (<see cref="Asr"/>), ranking (<see cref="Rank"/>), spoken language
+/// (<see cref="Language"/>, ISO 639-1) and caption preset (<see cref="Captions"/>), each null for the operator's default.
+/// Those came later, last and with defaults, so settings stored before them still load; <see cref="JobChoices.Check"/>
+/// checks them.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.ClipSettings")]
 public sealed record ClipSettings(int MaxClips, double MinSeconds, double MaxSeconds, int Width, int Height, string? Asr = null,
-    string? Rank = null, string? Language = null)
+    string? Rank = null, string? Language = null, string? Captions = null)
 {
     public static ClipSettings From(ClipOptions o) => new(o.MaxClips, o.MinSeconds, o.MaxSeconds, o.Width, o.Height);
 
     public ClipOptions ToOptions() => new(MaxClips, MinSeconds, MaxSeconds, Width, Height);
 
     /// <summary>These settings with the job's choices, checked (<see cref="JobChoices.Check"/>); empty means the default.</summary>
-    public ClipSettings WithChoices(string? asr, string? rank, string? language) => JobChoices.Check(this with
+    public ClipSettings WithChoices(string? asr, string? rank, string? language, string? captions = null) => JobChoices.Check(this with
     {
         Asr = string.IsNullOrWhiteSpace(asr) ? null : asr.Trim().ToLowerInvariant(),
         Rank = string.IsNullOrWhiteSpace(rank) ? null : rank.Trim().ToLowerInvariant(),
         Language = string.IsNullOrWhiteSpace(language) ? null : language.Trim().ToLowerInvariant(),
+        Captions = string.IsNullOrWhiteSpace(captions) ? null : captions.Trim().ToLowerInvariant(),
     });
 }
 
@@ -38,9 +40,12 @@ public static class JobChoices
     /// <summary>The rankings: the offline heuristic, or the heuristic's proposals re-ranked by an LLM.</summary>
     public static readonly IReadOnlyList<string> Rankings = ["heuristic", "llm"];
 
+    /// <summary>The caption presets (the encoder's <c>CaptionPresets</c>, which a test holds to this list).</summary>
+    public static readonly IReadOnlyList<string> CaptionPresets = ["bold", "karaoke", "pop", "lower-third"];
+
     /// <summary>
     /// The settings when their choices are known values: an engine of <see cref="Engines"/>, a ranking of
-    /// <see cref="Rankings"/>, a language as two or three lower-case letters (ISO 639-1, or 639-3 where 639-1 has none);
+    /// <see cref="Rankings"/>, a caption preset of <see cref="CaptionPresets"/>, a language as two or three lower-case letters (ISO 639-1, or 639-3 where 639-1 has none);
     /// else <see cref="ErrorCode.BadOption"/> naming the choice. Whether this cluster can run the choice is the job's
     /// check at submission.
     /// </summary>
@@ -54,6 +59,11 @@ public static class JobChoices
         if (s.Rank is { } rank && !Rankings.Contains(rank))
         {
             throw new ClipperException(ErrorCode.BadOption, $"rank must be one of {string.Join(", ", Rankings)}, got '{rank}'");
+        }
+
+        if (s.Captions is { } captions && !CaptionPresets.Contains(captions))
+        {
+            throw new ClipperException(ErrorCode.BadOption, $"captions must be one of {string.Join(", ", CaptionPresets)}, got '{captions}'");
         }
 
         if (s.Language is { } lang && (lang.Length is < 2 or > 3 || !lang.All(c => c is >= 'a' and <= 'z')))

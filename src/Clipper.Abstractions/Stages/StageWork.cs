@@ -87,9 +87,13 @@ public sealed record RemoteAsrUsage(string Service, string Model, int Requests, 
 [GenerateSerializer, Immutable, Alias("clipper.TrackResult")]
 public sealed record TrackResult(int ClipIndex, string CropKey, string Method, string? Reason);
 
+/// <summary>
+/// One encoded clip's blobs and length; <paramref name="Captions"/> the caption preset it was burned with (added last and
+/// nullable, so stored states without it still load).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.EncodeResult")]
 public sealed record EncodeResult(int ClipIndex, string VideoKey, string SrtKey, string VttKey, string ThumbnailKey,
-    double Duration);
+    double Duration, string? Captions = null);
 
 /// <summary>
 /// How a unit of work ended: its output, or a failure with a stable code; the wall seconds it took and the CPU seconds

@@ -57,6 +57,12 @@ public enum ErrorCode
     /// pods): the Role is missing or narrower than the chart's.
     /// </summary>
     KubernetesForbidden,
+
+    /// <summary>
+    /// A caption preset's font is not installed (libass would silently draw another one): a start-up check naming the
+    /// font, the preset and the Debian package that installs it.
+    /// </summary>
+    CaptionFontMissing,
 }
 
 public static class ErrorCodes
@@ -88,6 +94,7 @@ public static class ErrorCodes
         [ErrorCode.SourceTooLong] = "source_too_long",
         [ErrorCode.CaptionGlyphsMissing] = "caption_glyphs_missing",
         [ErrorCode.KubernetesForbidden] = "kubernetes_forbidden",
+        [ErrorCode.CaptionFontMissing] = "caption_font_missing",
     };
 
     private static readonly Dictionary<string, ErrorCode> ByWire = Wire.ToDictionary(kv => kv.Value, kv => kv.Key);

@@ -44,6 +44,8 @@ public static class ErrorTable
         new(ErrorCode.ServiceUnreachable, StatusCode.Unavailable, ExitCodes.Failed, Http.Status503ServiceUnavailable),
         // a silo's start-up only: the deployment's Role lacks what Kubernetes hosting needs
         new(ErrorCode.KubernetesForbidden, StatusCode.PermissionDenied, ExitCodes.Failed, Http.Status403Forbidden),
+        // a silo's start-up only: a caption preset's font is not installed
+        new(ErrorCode.CaptionFontMissing, StatusCode.FailedPrecondition, ExitCodes.Failed, Http.Status500InternalServerError),
     ];
 
     private static readonly Dictionary<ErrorCode, ErrorAnswer> ByCode = Rows.ToDictionary(r => r.Code);

@@ -18,13 +18,15 @@ internal sealed class EncodeAdapter(IBlobStore blobs, ClipEncoder encoder) : ISt
         var source = await unit.Sources.FileAsync(work.Source!.SourceKey, cancel);
         var o = work.Spec.Options;
         var output = await encoder.EncodeAsync(new EncodeRequest(source, clip.ToScoredClip(),
-            transcript.Between(clip.Start - 1, clip.End + 1), crop, o.Width, o.Height, unit.Directory, clip.Stem), progress, cancel);
+            transcript.Between(clip.Start - 1, clip.End + 1), crop, o.Width, o.Height, unit.Directory, clip.Stem)
+        { CaptionPreset = o.Captions }, progress, cancel);
         var keys = BlobLayout.Clip(work.JobId, clip.Index);
         // the video last: its key existing means the clip is complete
         await blobs.PutFileAsync(keys.Srt, output.Srt, cancel);
         await blobs.PutFileAsync(keys.Vtt, output.Vtt, cancel);
         await blobs.PutFileAsync(keys.Thumbnail, output.Thumbnail, cancel);
         await blobs.PutFileAsync(keys.Video, output.Video, cancel);
-        return new Encoded(new EncodeResult(clip.Index, keys.Video, keys.Srt, keys.Vtt, keys.Thumbnail, output.Media.DurationSeconds));
+        return new Encoded(new EncodeResult(clip.Index, keys.Video, keys.Srt, keys.Vtt, keys.Thumbnail, output.Media.DurationSeconds,
+            output.CaptionPreset));
     }
 }

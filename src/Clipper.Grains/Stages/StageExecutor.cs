@@ -39,12 +39,8 @@ public sealed class StageExecutor : IStageRunner, IDisposable
         lifetime.ApplicationStopping.Register(_stopping.Cancel);
         _log = log;
         var o = options.Value;
+        // checks every caption preset's font: a missing one stops the start (caption_font_missing, naming it)
         var encoder = new ClipEncoder(encode.Value);
-        if (encoder.Font.Fallback)
-        {
-            _log.LogWarning("caption font {Font} not found in {Dir}; captions use {Used}", encode.Value.FontName,
-                encode.Value.FontsDir, encoder.Font.Name);
-        }
 
         var fetcher = new Fetcher(blobs, fetch.Value);
         if (!fetcher.CanReadPages)
