@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Work;
 using Microsoft.Extensions.Options;
 
 namespace Clipper.Gateway;
@@ -57,7 +58,7 @@ public sealed partial class OperationsFigures(GatewayMetrics metrics, IOptions<G
         double Sum(string name, Func<IReadOnlyDictionary<string, string>, bool> where) =>
             samples.Where(s => s.Name == name && where(s.Labels)).Sum(s => s.Value);
 
-        var stages = Enum.GetValues<Stage>().Select(s => s.ToString().ToLowerInvariant())
+        var stages = StageInfo.All.Select(i => i.Stage.ToString().ToLowerInvariant())
             .Select(stage => new StageFigures(stage,
                 Sum("clipper_stage_queued", l => l.GetValueOrDefault("stage") == stage),
                 Sum("clipper_stage_running", l => l.GetValueOrDefault("stage") == stage),

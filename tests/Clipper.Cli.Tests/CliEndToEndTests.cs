@@ -53,7 +53,7 @@ public sealed class CliEndToEndTests
         // clip for track and encode; pocketsphinx and the heuristic sent nothing remote, and CPU is unpriced by default
         var cost = report["cost"]!;
         var stages = cost["stages"]!.AsObject();
-        Assert.Equal(["fetch", "transcribe", "score", "track", "encode"], stages.Select(kv => kv.Key));
+        Assert.Equal(["fetch", "split", "transcribe", "score", "track", "encode"], stages.Select(kv => kv.Key));
         Assert.All(stages, kv => Assert.True((double)kv.Value!["cpuSeconds"]! > 0, $"{kv.Key}: {kv.Value}"));
         Assert.Equal(clips.Count, (int)stages["encode"]!["units"]!);
         Assert.True((double)stages["transcribe"]!["cpuSeconds"]! > 1, "pocketsphinx on four minutes of speech takes more than a second of CPU");

@@ -58,7 +58,7 @@ public sealed class RemoteTranscriptionJobTests(ITestOutputHelper output)
         output.WriteLine(string.Join("\n", cost.Stages.Select(s => $"{s.Stage}: {s.Units} units, {s.CpuSeconds:0.00} s CPU")));
         Assert.Equal((fake.Requests, Math.Round(fake.BilledSeconds, 3)), (cost.Transcription!.Requests, Math.Round(cost.Transcription.AudioSeconds, 3)));
         Assert.Equal(Math.Round(fake.BilledSeconds, 3) / 60 * 0.006, cost.Transcription.Cost, 9);
-        Assert.Equal(["fetch", "transcribe", "score", "track", "encode"], cost.Stages.Select(s => s.Stage));
+        Assert.Equal(["fetch", "split", "transcribe", "score", "track", "encode"], cost.Stages.Select(s => s.Stage));
         Assert.All(cost.Stages, s => Assert.True(s.CpuSeconds > 0, $"{s.Stage} counted no CPU"));
 
         // the stored transcript is the API's words where it answered, pocketsphinx's in the piece that failed

@@ -151,8 +151,15 @@ public sealed class ScriptedJobTests : IAsyncLifetime
         s.UnitFor(WorkId.Track(2)).Attempts = 2;
         s.UnitFor(WorkId.Track(2)).RetryAt = _clock.GetUtcNow();
         s.UnitFor(WorkId.Track(3)).LastError = new JobError("tool_failed", "crashed", "tail");
+        // the split unit's plan as the adapter makes it, and a chunk's result
+        s.Split = new SpeechSplit(Clipper.Grains.Work.JobPlan.Speech(
+            new Clipper.Stages.Transcribe.ChunkPlan([(0, 41.5), (41.5, 78)], 31.5), 0.5, "pocketsphinx"));
+        s.Chunks[2] = new Clipper.Abstractions.Stages.ChunkResult(2, "transcripts/chunks/a-pocketsphinx/41.500-78.000.json", 120);
 
         var back = storage.Deserialize<JobState>(storage.Serialize(s));
+        Assert.Equal(s.Split.Plan!.Chunks, back!.Split!.Plan!.Chunks);
+        Assert.Equal((0.5, 31.5, "pocketsphinx"), (back.Split.Plan.Overlap, back.Split.Plan.NoiseFloorDb, back.Split.Plan.Variant));
+        Assert.Equal(s.Chunks, back.Chunks);
 
         Assert.NotNull(back);
         Assert.Equal(s.Units.Select(u => (u.Id, u.Silo, u.Seconds, u.Attempts, u.RetryAt, u.LastError)),

@@ -3,6 +3,7 @@ using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Stages;
 using Clipper.Abstractions.Work;
 using Clipper.Core.Errors;
+using Clipper.Grains.Work;
 using Clipper.Core.Storage;
 using Clipper.Core.Transcripts;
 using Clipper.Stages.Transcribe;
@@ -66,7 +67,7 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
             var media = await unit.Sources.FileAsync(work.Source!.SourceKey, cancel);
             if (await chunks.PlanAsync(media, unit.Directory, cancel) is { } p)
             {
-                plan = new SpeechPlan([.. p.Chunks.Select((c, i) => new SpeechChunk(i + 1, c.Start, c.End))], overlap, p.NoiseFloorDb, t.Variant);
+                plan = JobPlan.Speech(p, overlap, t.Variant);
                 log.LogInformation("{Job}: the audio cut into {Chunks} chunks", work.JobId, plan.Chunks.Count);
             }
         }
