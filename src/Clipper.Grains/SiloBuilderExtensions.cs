@@ -28,6 +28,7 @@ public static class SiloBuilderExtensions
     /// </summary>
     public static IServiceCollection AddClipperStages(this IServiceCollection services, IConfiguration config)
     {
+        services.AddPlacementDirector<RoundRobinPlacement, RoundRobinPlacementDirector>();
         services.AddValidatedOptions<ClipperOptions>(config, ClipperOptions.Section, (o, c) => o.Check(c));
         services.AddValidatedOptions<JobOptions>(config, JobOptions.Section, (o, c) => o.Check(c));
         // the stage libraries check their own options; their messages start with the setting's name

@@ -53,6 +53,11 @@ public sealed partial class ChunkKillTests(ClusterRig rig, ITestOutputHelper out
             var chunks = runs.Keys.Count(k => k.StartsWith("transcribe-", StringComparison.Ordinal));
             output.WriteLine($"units run: {string.Join(", ", runs.Select(r => $"{r.Key}×{r.Value}"))}");
             Assert.True(chunks >= 3, $"only {chunks} chunk units ran");
+            // placed in turn: the silos shared the chunks, so the one killed had no more than its two slots' worth
+            var silos = rig.LogLines().Where(l => Lifecycle().Match(l.Line) is { Success: true } m && m.Groups["job"].Value == jobId)
+                .Select(l => l.Silo).Distinct().Count();
+            Assert.True(silos >= 2, $"the chunks ran on {silos} silo(s)");
+            Assert.InRange(inFlight.Count, 1, 2);
             Assert.Equal(inFlight.Order(StringComparer.Ordinal), rerun);
             await rig.AssertDeliveredAsync(done.Values, output);
 
@@ -64,7 +69,7 @@ public sealed partial class ChunkKillTests(ClusterRig rig, ITestOutputHelper out
             var calmWords = await WordsAsync(calmCopy);
             Assert.True(killedWords.Count > 100, $"{killedWords.Count} words");
             Assert.Equal(calmWords, killedWords);
-            Measurements.Record($"chunk kill: {chunks} chunk units over 3 silos; SIGKILL of {victim.Name} with {inFlight.Count} chunk(s) in flight "
+            Measurements.Record($"chunk kill: {chunks} chunk units on {silos} of 3 silos; SIGKILL of {victim.Name} with {inFlight.Count} chunk(s) in flight "
                 + $"({string.Join(", ", inFlight)}); re-run {rerun.Count} ({string.Join(", ", rerun)}); the job completed {elapsed.TotalSeconds:0} s after "
                 + $"submission with every clip once; transcript identical to an undisturbed job's ({killedWords.Count} words)");
         }

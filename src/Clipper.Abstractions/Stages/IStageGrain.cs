@@ -23,10 +23,10 @@ public interface IStageGrain : IGrainWithStringKey
     Task Stop();
 }
 
-/// <summary>Fetch, transcribe and score: placed on the silo of the job that asks (the source is usually there).</summary>
+/// <summary>Fetch, split, the joining transcribe unit and score: placed on the silo of the job that asks (the source is usually there).</summary>
 [Alias("clipper.ILocalStageGrain")]
 public interface ILocalStageGrain : IStageGrain;
 
-/// <summary>Track and encode: one unit per clip, placed by activation count so one job's clips spread over the silos.</summary>
+/// <summary>The audio's chunks, track and encode: placed on the silos in turn, so one job's chunks and clips spread over them.</summary>
 [Alias("clipper.ISpreadStageGrain")]
 public interface ISpreadStageGrain : IStageGrain;

@@ -4,6 +4,6 @@ using Orleans.Placement;
 
 namespace Clipper.Grains.Stages;
 
-/// <summary>Track and encode: one unit per clip, placed by activation count so one job's clips spread over the silos.</summary>
-[ActivationCountBasedPlacement]
+/// <summary>The audio's chunks, track and encode: units placed on the silos in turn, so one job's chunks and clips spread over them.</summary>
+[RoundRobinPlacement]
 public sealed class SpreadStageGrain(StageGrainServices services, ILogger<SpreadStageGrain> log) : StageGrain(services, log), ISpreadStageGrain;
