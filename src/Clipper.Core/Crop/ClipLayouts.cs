@@ -36,15 +36,15 @@ public static class ClipLayouts
 
     /// <summary>
     /// Where the whole source frame goes in the fit layout: the largest even-sized copy with the source's shape that fits
-    /// the output (the output's width for a vertical output of a wide source), centred. The rest of the output is the
-    /// blurred background.
+    /// the output (the output's width for a vertical output of a wide source), centred on even offsets (ffmpeg's overlay
+    /// puts a 4:2:0 picture on even rows and columns only). The rest of the output is the blurred background.
     /// </summary>
     public static (int Width, int Height, int X, int Y) FitBox(int sourceWidth, int sourceHeight, int outWidth, int outHeight)
     {
         double scale = Math.Min((double)outWidth / sourceWidth, (double)outHeight / sourceHeight);
         int w = Math.Min(outWidth, Even(sourceWidth * scale));
         int h = Math.Min(outHeight, Even(sourceHeight * scale));
-        return (w, h, (outWidth - w) / 2, (outHeight - h) / 2);
+        return (w, h, (outWidth - w) / 4 * 2, (outHeight - h) / 4 * 2);
     }
 
     private static int Even(double v)
