@@ -220,6 +220,7 @@ public sealed class ClipEncoder
             graph.Append(Inv, $"crop=w={crop.Width}:h={crop.Height}:x={ClampX(crop, first.X)}:y={ClampY(crop, first.Y)}")
                 .Append(Inv, $",scale={r.Width}:{r.Height},setsar=1,split=2[main][still];[main]");
         }
+
         if (assFile is not null)
         {
             graph.Append("ass=filename=").Append(FilterValue(assFile));

@@ -83,6 +83,17 @@ public sealed class AspectRatioTests
         Assert.Equal((w, h, x, y), ClipLayouts.FitBox(sw, sh, ow, oh));
 
     [Fact]
+    public void ACropPathKeepsItsLayoutThroughItsBlobAndAnOlderBlobReadsAsSingle()
+    {
+        var fit = CropPath.Centre(1280, 720, 1080, 1920, "no face") with { Layout = ClipLayouts.Fit, LayoutReason = "no face in 0 of 12 sampled frames" };
+        var back = Json.Deserialize<CropPath>(Json.Serialize(fit));
+        Assert.Equal((ClipLayouts.Fit, "no face in 0 of 12 sampled frames", 404), (back.Layout, back.LayoutReason, back.Width));
+        var older = Json.Deserialize<CropPath>(
+            """{"sourceWidth":1280,"sourceHeight":720,"width":404,"height":720,"keyframes":[{"t":0,"x":438,"y":0}],"method":"centre","reason":"x"}""");
+        Assert.Equal((ClipLayouts.Single, null, false), (older.Layout, older.LayoutReason, older.IsFit));
+    }
+
+    [Fact]
     public void ALayoutIsOneOfAutoSingleAndFit()
     {
         Assert.Equal("fit", ClipLayouts.Check(" Fit "));

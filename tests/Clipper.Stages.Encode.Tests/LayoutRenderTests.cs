@@ -1,9 +1,9 @@
 using System.Globalization;
 using Clipper.Core.Clips;
 using Clipper.Core.Crop;
-using Clipper.Core.Processes;
 using Clipper.Samples;
 using Clipper.TestSupport;
+using static Clipper.Core.Processes.ProcessRunner;
 
 namespace Clipper.Stages.Encode.Tests;
 
@@ -32,7 +32,7 @@ public sealed class LayoutRenderTests : IDisposable
     {
         var (width, height) = AspectRatio.Size(name, null, null);
         var source = Path.Combine(_dir, "plain.mp4");
-        await ProcessRunner.RunCheckedAsync(
+        await RunCheckedAsync(
         [
             "ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", $"color=c=0x{CaptionRender.Background:X6}:s=1280x720:r=25:d=1.2",
             "-f", "lavfi", "-i", "anullsrc=r=48000:cl=stereo", "-t", "1.2", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", source,

@@ -67,8 +67,11 @@ public class ClipOptionsLine : CommandSettings
         var (width, height) = AspectRatio.Size(Ratio, null, null);
         return (d with
         {
-            MaxClips = ReadClips() ?? d.MaxClips, MinSeconds = ReadMin() ?? d.MinSeconds, MaxSeconds = ReadMax() ?? d.MaxSeconds,
-            Width = width, Height = height,
+            MaxClips = ReadClips() ?? d.MaxClips,
+            MinSeconds = ReadMin() ?? d.MinSeconds,
+            MaxSeconds = ReadMax() ?? d.MaxSeconds,
+            Width = width,
+            Height = height,
         }).Validate();
     }
 
