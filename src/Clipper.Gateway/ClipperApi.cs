@@ -203,16 +203,16 @@ public sealed class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads up
     private static ClipSettings Settings(V1.ClipOptions? o)
     {
         var d = global::Clipper.Core.Clips.ClipOptions.Defaults;
-        var options = new global::Clipper.Core.Clips.ClipOptions(
-            o is null || o.MaxClips == 0 ? d.MaxClips : o.MaxClips,
-            o is null || o.MinSeconds == 0 ? d.MinSeconds : o.MinSeconds,
-            o is null || o.MaxSeconds == 0 ? d.MaxSeconds : o.MaxSeconds,
-            o is null || o.Width == 0 ? d.Width : o.Width,
-            o is null || o.Height == 0 ? d.Height : o.Height);
         try
         {
+            var (width, height) = global::Clipper.Core.Clips.AspectRatio.Size(o?.Ratio, o?.Width, o?.Height);
+            var options = new global::Clipper.Core.Clips.ClipOptions(
+                o is null || o.MaxClips == 0 ? d.MaxClips : o.MaxClips,
+                o is null || o.MinSeconds == 0 ? d.MinSeconds : o.MinSeconds,
+                o is null || o.MaxSeconds == 0 ? d.MaxSeconds : o.MaxSeconds,
+                width, height);
             options.Validate();
-            return ClipSettings.From(options).WithChoices(o?.Asr, o?.Rank, o?.Language, o?.Captions);
+            return ClipSettings.From(options).WithChoices(o?.Asr, o?.Rank, o?.Language, o?.Captions, o?.Layout);
         }
         catch (ClipperException e)
         {

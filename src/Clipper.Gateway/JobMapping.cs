@@ -1,4 +1,5 @@
 using Clipper.Abstractions.Jobs;
+using Clipper.Core.Crop;
 using Clipper.Gateway.V1;
 using JobState = Clipper.Gateway.V1.JobState;
 using V1 = Clipper.Gateway.V1;
@@ -97,6 +98,8 @@ public static class JobMapping
                 Rank = spec.Options.Rank ?? "",
                 Language = spec.Options.Language ?? "",
                 Captions = spec.Options.Captions ?? "",
+                Ratio = global::Clipper.Core.Clips.AspectRatio.NameOf(spec.Options.Width, spec.Options.Height),
+                Layout = spec.Options.Layout ?? "",
             };
         }
 
@@ -142,6 +145,17 @@ public static class JobMapping
                 LlmScores = c.LlmHook < 0 ? null : new LlmScores { Hook = c.LlmHook, Payoff = c.LlmPayoff, Clarity = c.LlmClarity, Shareability = c.LlmShareability },
             };
             clip.Hashtags.AddRange(c.Tags());
+            if (v.Spec is { } clipSpec)
+            {
+                clip.Ratio = global::Clipper.Core.Clips.AspectRatio.NameOf(clipSpec.Options.Width, clipSpec.Options.Height);
+            }
+
+            if (v.Tracked.TryGetValue(c.Index, out var t))
+            {
+                clip.Layout = t.Layout ?? ClipLayouts.Single;
+                clip.LayoutReason = t.LayoutReason ?? "";
+            }
+
             if (v.Encoded.TryGetValue(c.Index, out var e))
             {
                 clip.Finished = true;

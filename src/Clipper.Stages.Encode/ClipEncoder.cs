@@ -206,13 +206,21 @@ public sealed class ClipEncoder
             graph.Append("yadif=mode=send_frame,");
         }
 
-        if (cropFile is not null)
+        if (crop.IsFit)
         {
-            graph.Append("sendcmd=f=").Append(FilterValue(cropFile)).Append(',');
+            graph.Append(FitLayoutGraph(crop, r.Width, r.Height));
+        }
+        else
+        {
+            if (cropFile is not null)
+            {
+                graph.Append("sendcmd=f=").Append(FilterValue(cropFile)).Append(',');
+            }
+
+            graph.Append(Inv, $"crop=w={crop.Width}:h={crop.Height}:x={ClampX(crop, first.X)}:y={ClampY(crop, first.Y)}")
+                .Append(Inv, $",scale={r.Width}:{r.Height},setsar=1,split=2[main][still];[main]");
         }
 
-        graph.Append(Inv, $"crop=w={crop.Width}:h={crop.Height}:x={ClampX(crop, first.X)}:y={ClampY(crop, first.Y)}")
-            .Append(Inv, $",scale={r.Width}:{r.Height},setsar=1,split=2[main][still];[main]");
         if (assFile is not null)
         {
             graph.Append("ass=filename=").Append(FilterValue(assFile));
@@ -250,6 +258,34 @@ public sealed class ClipEncoder
         ]);
         return cmd;
     }
+
+    // ---- the fit layout (issue 20): its own filter chain, kept apart from the crop chain above ----
+
+    /// <summary>Blur radius of the fit layout's background, in pixels of its eighth-size copy (about 1/3 of a face there).</summary>
+    private const int FitBlurRadius = 6;
+
+    /// <summary>
+    /// The fit layout's part of the filter graph, from the decoded frame to <c>[main][still]</c> as the crop chain
+    /// ends: the whole source frame scaled into the output (<see cref="ClipLayouts.FitBox"/>: the output's width for a
+    /// wide source in a vertical output) over a copy of itself enlarged to cover the output and blurred — no black
+    /// bars, nothing cut. The background is blurred at an eighth of the output size and scaled up: as soft as a big
+    /// blur at full size, for a sixty-fourth of the work.
+    /// </summary>
+    internal static string FitLayoutGraph(CropPath crop, int width, int height)
+    {
+        var (fw, fh, fx, fy) = ClipLayouts.FitBox(crop.SourceWidth, crop.SourceHeight, width, height);
+        int bw = Math.Max(16, width / 8 - width / 8 % 2);
+        int bh = Math.Max(16, height / 8 - height / 8 % 2);
+        // boxblur refuses a radius over half a plane's side; the chroma planes are half size
+        int radius = Math.Min(FitBlurRadius, (Math.Min(bw, bh) / 2) - 1);
+        int chroma = Math.Max(1, Math.Min(radius, (Math.Min(bw, bh) / 4) - 1));
+        return string.Create(Inv, $"split=2[fitfg][fitbg];[fitbg]scale=w={bw}:h={bh}:force_original_aspect_ratio=increase:force_divisible_by=2,")
+            + string.Create(Inv, $"crop={bw}:{bh},boxblur=luma_radius={radius}:luma_power=2:chroma_radius={chroma}:chroma_power=2,")
+            + string.Create(Inv, $"scale={width}:{height}:flags=bicubic,setsar=1[fitblur];[fitfg]scale={fw}:{fh},setsar=1[fitsharp];")
+            + string.Create(Inv, $"[fitblur][fitsharp]overlay=x={fx}:y={fy}:format=yuv420,setsar=1,split=2[main][still];[main]");
+    }
+
+    // ---- end of the fit layout ----
 
     /// <summary>
     /// The sendcmd script that moves the crop window: one line per keyframe after the first, e.g.

@@ -43,10 +43,12 @@ public sealed class FaceTracker : IDisposable
     /// </summary>
     /// <param name="media">what ffprobe says about the source (its displayed width and height are used)</param>
     /// <param name="progress">told the fraction done, 0..1, from a thread-pool thread</param>
+    /// <param name="layout">the job's layout (<see cref="ClipLayouts"/>): auto (null) chooses per clip
+    /// (<see cref="LayoutChoice"/>); fit needs no faces, so nothing is sampled</param>
     /// <exception cref="ClipperException"><see cref="ErrorCode.NotAVideo"/> without a video stream;
     /// <see cref="ErrorCode.Cancelled"/> when <paramref name="cancel"/> fires</exception>
     public async Task<CropPath> TrackAsync(string source, MediaInfo media, double start, double end, int outWidth, int outHeight,
-        IProgress<double>? progress = null, CancellationToken cancel = default)
+        IProgress<double>? progress = null, CancellationToken cancel = default, string? layout = null)
     {
         if (!(end > start) || start < 0)
         {
@@ -65,9 +67,14 @@ public sealed class FaceTracker : IDisposable
 
         ThrowIfCancelled(cancel);
         var fitter = new PathFitter(Options, media.Width, media.Height, outWidth, outHeight);
+        if (layout == ClipLayouts.Fit)
+        {
+            return Done(LayoutChoice.Choose(fitter.Centre("the whole frame is shown (fit layout)"), layout, 0, 0), progress);
+        }
+
         if (_detector is null)
         {
-            return Done(fitter.Centre(_modelProblem!), progress);
+            return Done(LayoutChoice.Choose(fitter.Centre(_modelProblem!), layout, 0, 0), progress);
         }
 
         double duration = end - start;
@@ -82,11 +89,11 @@ public sealed class FaceTracker : IDisposable
         ThrowIfCancelled(cancel);
         if (sampled.Problem is not null)
         {
-            return Done(fitter.Centre(sampled.Problem), progress);
+            return Done(LayoutChoice.Choose(fitter.Centre(sampled.Problem), layout, 0, 0), progress);
         }
 
         var path = await Task.Run(() => fitter.Fit(sampled.Samples, duration), cancel).ConfigureAwait(false);
-        return Done(path, progress);
+        return Done(LayoutChoice.Choose(path, layout, sampled.Samples.Count, sampled.Samples.Count(s => s.Faces.Count > 0)), progress);
     }
 
     /// <summary>The sampled frames, or why there are none.</summary>

@@ -48,6 +48,20 @@ public sealed class ClipArgsTests
     }
 
     [Theory]
+    [InlineData("1:1", 1080, 1080)]
+    [InlineData("4:5", 1080, 1350)]
+    [InlineData("16:9", 1920, 1080)]
+    public void TheRatioSetsTheOutputSize(string ratio, int width, int height)
+    {
+        var a = Clip("talk.mp4", "--ratio", ratio, "--layout", "Fit");
+        Assert.Equal((width, height, "fit"), (a.JobSettings.Width, a.JobSettings.Height, a.JobSettings.Layout));
+        Assert.Equal(ClipOptions.Defaults with { Width = width, Height = height }, a.Options);
+        Assert.Null(Clip("talk.mp4").JobSettings.Layout);
+    }
+
+    [Theory]
+    [InlineData("ratio must be one of 9:16, 1:1, 4:5, 16:9, got '3:2'", new[] { "a.mp4", "--ratio", "3:2" })]
+    [InlineData("layout must be one of auto, single, fit, got 'split'", new[] { "a.mp4", "--layout", "split" })]
     [InlineData("asr must be one of pocketsphinx, whisper, openai, got 'vosk'", new[] { "a.mp4", "--asr", "vosk" })]
     [InlineData("rank must be one of heuristic, llm, got 'random'", new[] { "a.mp4", "--rank", "random" })]
     [InlineData("language must be an ISO 639-1 code", new[] { "a.mp4", "--language", "english" })]

@@ -24,7 +24,7 @@ public sealed class ReportTests
         new TranscriptResult("transcripts/abc.json", 600, "whisper"),
         [new ClipPlan(1, 10.004, 40.5, 88, 90, 80, 70, 60, "opens on a question", "Why clips?"),
             new ClipPlan(2, 3725, 3790, 71, 60, 70, 80, 50, "a complete story", "The long one")],
-        new Dictionary<int, TrackResult> { [1] = new(1, "jobs/job-1/crop/clip-01.json", "face", null), [2] = new(2, "jobs/job-1/crop/clip-02.json", "centre", "no face") },
+        new Dictionary<int, TrackResult> { [1] = new(1, "jobs/job-1/crop/clip-01.json", "face", null, "single", "a face in 12 of 12 sampled frames"), [2] = new(2, "jobs/job-1/crop/clip-02.json", "centre", "no face", "fit", "no face in 0 of 12 sampled frames") },
         new Dictionary<int, EncodeResult>
         {
             [1] = new(1, "jobs/job-1/clip-01.mp4", "jobs/job-1/clip-01.srt", "jobs/job-1/clip-01.vtt", "jobs/job-1/clip-01.jpg", 30.5, "pop"),
@@ -60,13 +60,16 @@ public sealed class ReportTests
                 Vtt = A(".vtt"),
                 Finished = true,
                 Captions = View().Encoded[c.Index].Captions,
+                Ratio = "9:16",
+                Layout = View().Tracked[c.Index].Layout,
+                LayoutReason = View().Tracked[c.Index].LayoutReason,
             });
         }
 
         return job;
     }
 
-    private static readonly string[] ClipFields = ["rank", "start", "end", "score", "scores", "reason", "title", "video", "thumbnail", "captions", "captionPreset"];
+    private static readonly string[] ClipFields = ["rank", "start", "end", "score", "scores", "reason", "title", "video", "thumbnail", "captions", "captionPreset", "ratio", "layout"];
 
     [Fact]
     public void AnLlmRankedJobReportsTheOutcomeBothScoresTheReasonAndThePublishMetadata()
@@ -114,6 +117,9 @@ public sealed class ReportTests
         Assert.Equal(90, (int)first["scores"]!["hook"]!);
         // the caption preset each clip was burned with
         Assert.Equal(("pop", "karaoke"), ((string)first["captionPreset"]!, (string)inProcess[1]!["captionPreset"]!));
+        // the ratio and each clip's layout with its reason
+        Assert.Equal(("9:16", "fit", "no face in 0 of 12 sampled frames"),
+            ((string)inProcess[1]!["ratio"]!, (string)inProcess[1]!["layout"]!["layout"]!, (string)inProcess[1]!["layout"]!["reason"]!));
     }
 
     [Fact]

@@ -4,38 +4,60 @@ using Clipper.TestSupport;
 namespace Clipper.Cli.Tests;
 
 /// <summary>
-/// <c>clipper samples captions DIR</c> writes one small frame of each caption preset, and the README's frames
-/// (docs/captions) are what it makes, not drawn by hand.
+/// <c>clipper samples captions DIR</c> writes one small frame of each caption preset, <c>clipper samples layouts DIR</c>
+/// one of each aspect ratio and of the fit layout, and the README's frames (docs/captions, docs/layouts) are what they
+/// make, not drawn by hand.
 /// </summary>
 [Trait("Category", "media")]
-public sealed class SamplesCommandTests
+public sealed class SamplesCommandTests : IDisposable
 {
+    private readonly string _home = TestMedia.TempDir("samples-home");
+
+    public void Dispose() => Directory.Delete(_home, true);
+
     [Fact]
     public async Task SamplesCaptionsWritesTheReadmesFrameOfEachPreset()
     {
-        var home = TestMedia.TempDir("samples-home");
-        try
+        var (dir, stdout) = await SamplesAsync("captions", TimeSpan.FromMinutes(1));
+        foreach (var preset in new[] { "bold", "karaoke", "pop", "lower-third" })
         {
-            var dir = Path.Combine(home, "frames");
-            var run = await Cli.ClipperAsync(home, home, TimeSpan.FromMinutes(1), "samples", "captions", dir);
-            Assert.True(run.ExitCode == 0, run.Stderr);
-            foreach (var preset in new[] { "bold", "karaoke", "pop", "lower-third" })
-            {
-                var made = Path.Combine(dir, preset + ".jpg");
-                Assert.Contains($"{preset} ", run.Stdout);
-                Assert.InRange(new FileInfo(made).Length, 5_000, 100_000);
-                var pixels = await GrayAsync(made);
-                Assert.Equal(360 * 640, pixels.Length);
-                // the README's copy: the same picture (a JPEG encoder of another build may round a few levels)
-                var committed = await GrayAsync(Path.Combine(RepoRoot.Dir, "docs", "captions", preset + ".jpg"));
-                double diff = pixels.Zip(committed, (a, b) => Math.Abs(a - b)).Average();
-                Assert.True(diff < 1.5, $"{preset}: docs/captions/{preset}.jpg differs from what the command makes by {diff:0.00} levels a pixel");
-            }
+            Assert.Contains($"{preset} ", stdout);
+            Assert.InRange(new FileInfo(Path.Combine(dir, preset + ".jpg")).Length, 5_000, 100_000);
+            await AssertTheReadmesCopyAsync(dir, "captions", preset + ".jpg", 360, 640);
         }
-        finally
+    }
+
+    [Fact]
+    public async Task SamplesLayoutsWritesTheReadmesFrameOfEachRatioAndOfTheFitLayout()
+    {
+        var (dir, stdout) = await SamplesAsync("layouts", TimeSpan.FromMinutes(2));
+        // the tracker chose each layout: the face is followed in every ratio, the slide with no face is shown whole
+        Assert.Matches(@"9:16  ratio-9x16\.jpg +layout single \(a face in \d+ of \d+ sampled frames\)", stdout);
+        Assert.Matches(@"fit\.jpg +layout fit \(no face in 0 of \d+ sampled frames\)", stdout);
+        foreach (var (file, width, height) in new[]
+            { ("ratio-9x16.jpg", 270, 480), ("ratio-1x1.jpg", 270, 270), ("ratio-4x5.jpg", 272, 340), ("ratio-16x9.jpg", 480, 270), ("fit.jpg", 270, 480) })
         {
-            Directory.Delete(home, true);
+            await AssertTheReadmesCopyAsync(dir, "layouts", file, width, height);
         }
+    }
+
+    private async Task<(string Dir, string Stdout)> SamplesAsync(string what, TimeSpan timeout)
+    {
+        var dir = Path.Combine(_home, "frames");
+        var run = await Cli.ClipperAsync(_home, _home, timeout, "samples", what, dir);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        return (dir, run.Stdout);
+    }
+
+    /// <summary>The frame made is of its size, and docs/&lt;docs&gt;/&lt;file&gt; is the same picture.</summary>
+    private static async Task AssertTheReadmesCopyAsync(string dir, string docs, string file, int width, int height)
+    {
+        var pixels = await GrayAsync(Path.Combine(dir, file));
+        Assert.Equal(width * height, pixels.Length);
+        // a JPEG encoder of another build may round a few levels
+        var committed = await GrayAsync(Path.Combine(RepoRoot.Dir, "docs", docs, file));
+        double diff = pixels.Zip(committed, (a, b) => Math.Abs(a - b)).Average();
+        Assert.True(diff < 1.5, $"docs/{docs}/{file} differs from what the command makes by {diff:0.00} levels a pixel");
     }
 
     private static async Task<byte[]> GrayAsync(string jpeg) =>

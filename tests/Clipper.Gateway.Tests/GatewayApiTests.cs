@@ -22,7 +22,7 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
     {
         var talk = await TestMedia.ShortTalkAsync();
         // the job's own (offline) choices travel with it and come back in its view
-        var submitted = await Server.UploadAsync(talk.File, new ClipOptions { MaxClips = 3, Width = 270, Height = 480, Asr = "Pocketsphinx", Rank = "heuristic", Language = "en", Captions = "karaoke" });
+        var submitted = await Server.UploadAsync(talk.File, new ClipOptions { MaxClips = 3, Width = 270, Height = 480, Ratio = "9:16", Asr = "Pocketsphinx", Rank = "heuristic", Language = "en", Captions = "karaoke" });
         Assert.Contains(submitted.State, new[] { JobState.Submitted, JobState.Running });
         Assert.Equal("short-talk.mp4", submitted.Source);
         Assert.Equal(("pocketsphinx", "heuristic", "en", "karaoke"), (submitted.Options.Asr, submitted.Options.Rank, submitted.Options.Language, submitted.Options.Captions));
@@ -51,6 +51,10 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
             Assert.InRange(c.Score, 0, 100);
             Assert.StartsWith($"jobs/{last.JobId}/clip-", c.Video.Blob);
             Assert.Equal("karaoke", c.Captions); // the job's preset travelled to the encoder, and the clip view says so
+            // the ratio kept the size given (of its shape); the short talk is a close-up the frame cuts off, with few
+            // faces found or none: the tracker gave each clip the whole frame, saying why
+            Assert.Equal(("9:16", "fit"), (c.Ratio, c.Layout));
+            Assert.Matches(@"^(no face in 0|a face in only \d+) of \d+ sampled frames$", c.LayoutReason);
         });
 
         var got = await Client.GetJobAsync(new GetJobRequest { JobId = last.JobId });
@@ -123,6 +127,16 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
         {
             SourceUrl = "https://example.com/a.mp4",
             Options = new ClipOptions { Asr = "vosk" },
+        }));
+        await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.SubmitJobAsync(new SubmitJobRequest
+        {
+            SourceUrl = "https://example.com/a.mp4",
+            Options = new ClipOptions { Ratio = "1:1", Width = 1080, Height = 1920 },
+        }));
+        await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.SubmitJobAsync(new SubmitJobRequest
+        {
+            SourceUrl = "https://example.com/a.mp4",
+            Options = new ClipOptions { Layout = "split" },
         }));
         await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.ListJobsAsync(new ListJobsRequest { PageSize = 100000 }));
         await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.ListJobsAsync(new ListJobsRequest { PageToken = "garbage" }));

@@ -70,6 +70,9 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
             var tracked = v.Tracked[c.Index];
             Assert.Equal("centre", tracked.Method);
             Assert.Matches(@"^(no face found in|a face was found in only \d+ of) \d+ sampled frames$", tracked.Reason);
+            // with no face to follow the clip shows the whole frame (the fit layout), saying why
+            Assert.Equal("fit", tracked.Layout);
+            Assert.Matches(@"^(no face in 0|a face in only \d+) of \d+ sampled frames$", tracked.LayoutReason);
             Assert.InRange(e.Duration, c.End - c.Start - 0.5, c.End - c.Start + 0.5);
         }
 

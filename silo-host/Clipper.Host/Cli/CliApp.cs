@@ -140,8 +140,9 @@ public static partial class CliApp
                 .WithExample("bench", "track");
             config.AddCommand<SamplesVerb>("samples")
                 .WithDescription("write one generated frame of each caption preset (" + string.Join(", ", CaptionPresets.Names)
-                    + ") as DIR/<preset>.jpg (default docs/captions)")
+                    + ") as DIR/<preset>.jpg (default docs/captions), or of each aspect ratio and of the fit layout (default docs/layouts)")
                 .WithExample("samples", "captions")
+                .WithExample("samples", "layouts")
                 .WithExample("samples", "captions", "out/frames");
             config.AddCommand<ServeVerb>("serve")
                 .WithDescription("run a silo with the gRPC gateway (default 127.0.0.1:7070) and the web pages, Orleans dashboard, "

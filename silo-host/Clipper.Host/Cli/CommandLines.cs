@@ -49,15 +49,30 @@ public class ClipOptionsLine : CommandSettings
     [Description("the caption preset: bold, karaoke, pop or lower-third (README, Caption presets); default: the configured one (bold)")]
     public string? Captions { get; init; }
 
-    /// <summary>The job's settings: the clip options and the choices of engine, ranking, language and caption preset, checked.</summary>
-    public ClipSettings ReadSettings() => ClipSettings.From(ReadOptions()).WithChoices(Asr, Rank, Language, Captions);
+    [CommandOption("--ratio <W:H>")]
+    [Description("the output's aspect ratio: 9:16 (1080x1920, the default), 1:1 (1080x1080), 4:5 (1080x1350) or 16:9 (1920x1080)")]
+    public string? Ratio { get; init; }
+
+    [CommandOption("--layout <LAYOUT>")]
+    [Description("auto (the default: fit for a clip with no face, else single), single (follow one face, or a centre crop) or fit (the whole frame over a blurred copy)")]
+    public string? Layout { get; init; }
+
+    /// <summary>The job's settings: the clip options and the choices of engine, ranking, language, caption preset and layout, checked.</summary>
+    public ClipSettings ReadSettings() => ClipSettings.From(ReadOptions()).WithChoices(Asr, Rank, Language, Captions, Layout);
 
     /// <summary>The options given, the defaults for the rest, checked (bad_option naming the option otherwise).</summary>
     public ClipOptions ReadOptions()
     {
         var d = ClipOptions.Defaults;
-        return (d with { MaxClips = ReadClips() ?? d.MaxClips, MinSeconds = ReadMin() ?? d.MinSeconds, MaxSeconds = ReadMax() ?? d.MaxSeconds })
-            .Validate();
+        var (width, height) = AspectRatio.Size(Ratio, null, null);
+        return (d with
+        {
+            MaxClips = ReadClips() ?? d.MaxClips,
+            MinSeconds = ReadMin() ?? d.MinSeconds,
+            MaxSeconds = ReadMax() ?? d.MaxSeconds,
+            Width = width,
+            Height = height,
+        }).Validate();
     }
 
     public int? ReadClips()
@@ -174,6 +189,8 @@ public sealed class SubmitLine : ClipLine, IServerLine
             Rank = s.Rank ?? "",
             Language = s.Language ?? "",
             Captions = s.Captions ?? "",
+            Ratio = string.IsNullOrWhiteSpace(Ratio) ? "" : AspectRatio.NameOf(s.Width, s.Height),
+            Layout = s.Layout ?? "",
         };
     }
 }
@@ -275,18 +292,18 @@ public sealed class BenchLine : CommandSettings
 public sealed class SamplesLine : CommandSettings
 {
     [CommandArgument(0, "<WHAT>")]
-    [Description("what to make: captions (one frame of each caption preset)")]
+    [Description("what to make: captions (one frame of each caption preset) or layouts (one frame of each aspect ratio and of the fit layout)")]
     public string What { get; init; } = "";
 
     [CommandArgument(1, "[DIR]")]
-    [Description("where to write them (default docs/captions)")]
+    [Description("where to write them (default docs/captions or docs/layouts)")]
     public string? Dir { get; init; }
 
     public override ValidationResult Validate() => CliArgs.Check(() =>
     {
-        if (What != "captions")
+        if (What is not ("captions" or "layouts"))
         {
-            throw CliArgs.Bad($"samples makes: captions, not '{What}'");
+            throw CliArgs.Bad($"samples makes: captions or layouts, not '{What}'");
         }
     });
 }

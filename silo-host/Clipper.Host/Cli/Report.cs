@@ -5,6 +5,8 @@ using System.Text.Json.Nodes;
 using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Stages;
 using Clipper.Abstractions.Work;
+using Clipper.Core.Clips;
+using Clipper.Core.Crop;
 using Clipper.Core.Storage;
 using Clipper.Gateway.V1;
 
@@ -33,6 +35,9 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
             {
                 Publish = new ClipPublish(c.Description, c.Tags(), c.RankedBy, c.HeuristicScore, c.HeuristicReason, c.LlmScore),
                 CaptionPreset = e.Captions,
+                Ratio = AspectRatio.NameOf(v.Spec.Options.Width, v.Spec.Options.Height),
+                Layout = t.Layout ?? ClipLayouts.Single,
+                LayoutReason = t.LayoutReason,
             };
         }).ToList(),
         v.StageStartedAt, v.Source.Site, v.Ranking, v.Cost)
@@ -48,6 +53,9 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
             Publish = new ClipPublish(c.Description, [.. c.Hashtags], c.RankedBy.Length == 0 ? "heuristic" : c.RankedBy, c.HeuristicScore,
                 c.HeuristicReason, c.LlmScore),
             CaptionPreset = c.Captions.Length == 0 ? null : c.Captions,
+            Ratio = c.Ratio.Length == 0 ? null : c.Ratio,
+            Layout = c.Layout.Length == 0 ? null : c.Layout,
+            LayoutReason = c.LayoutReason.Length == 0 ? null : c.LayoutReason,
         }).ToList(),
         null, j.SourceInfo is { } i ? new SourceSite(i.Extractor, i.VideoId, i.Title, i.Uploader.Length == 0 ? null : i.Uploader,
             i.Duration > 0 ? i.Duration : null, i.PageUrl) : null,
@@ -82,6 +90,14 @@ public sealed record FinishedClip(int Rank, double Start, double End, int Score,
 
     /// <summary>The caption preset the clip was burned with (absent from a server that predates presets).</summary>
     public string? CaptionPreset { get; init; }
+
+    /// <summary>The output's aspect ratio, "9:16", "1:1", "4:5" or "16:9" (absent from a server that predates ratios).</summary>
+    public string? Ratio { get; init; }
+
+    /// <summary>The clip's layout, "single" or "fit", and why (absent from a server that predates layouts).</summary>
+    public string? Layout { get; init; }
+
+    public string? LayoutReason { get; init; }
 }
 
 /// <summary>A clip's description and hashtags, and how it was ranked: by "heuristic" or "llm", with both scores (-1: no LLM score).</summary>
@@ -222,7 +238,13 @@ public static class Report
                 ["thumbnail"] = c.Stem + ".jpg",
                 ["captions"] = new JsonObject { ["srt"] = c.Stem + ".srt", ["vtt"] = c.Stem + ".vtt" },
                 ["captionPreset"] = c.CaptionPreset,
+                ["ratio"] = c.Ratio,
             };
+            if (c.Layout is not null)
+            {
+                clip["layout"] = new JsonObject { ["layout"] = c.Layout, ["reason"] = c.LayoutReason };
+            }
+
             if (c.Publish is { } p)
             {
                 // why the clip was picked: the LLM's reason when it ranked the clip (above), the heuristic's always
@@ -433,6 +455,16 @@ public static class Report
             if (c["captionPreset"] is { } preset)
             {
                 b.Append(" · captions ").Append(Esc(preset));
+            }
+
+            if (c["ratio"] is { } ratio)
+            {
+                b.Append(" · ").Append(Esc(ratio));
+            }
+
+            if (c["layout"] is { } layout)
+            {
+                b.Append(" · layout: ").Append(Esc(layout["layout"])).Append(", reason: ").Append(Esc(layout["reason"]));
             }
 
             b.Append("</p><p><a href=\"").Append(Esc(c["captions"]!["srt"]))

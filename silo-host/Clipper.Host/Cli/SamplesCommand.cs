@@ -7,6 +7,7 @@ namespace Clipper.Host.Cli;
 /// <summary>
 /// <c>clipper samples captions [DIR]</c>: writes one generated frame of each caption preset, <c>DIR/&lt;preset&gt;.jpg</c>
 /// (360×640, the sample line over a kphotoalbum demo photo; default DIR docs/captions, where the README's frames live).
+/// <c>clipper samples layouts [DIR]</c>: one frame of each aspect ratio and of the fit layout (<see cref="LayoutSamples"/>).
 /// </summary>
 public sealed class SamplesCommand(TextWriter stdout)
 {
@@ -15,6 +16,11 @@ public sealed class SamplesCommand(TextWriter stdout)
 
     public async Task<int> RunAsync(SamplesLine line, CancellationToken cancel)
     {
+        if (line.What == "layouts")
+        {
+            return await LayoutSamples.WriteAsync(stdout, line.Dir ?? Path.Combine("docs", "layouts"), cancel);
+        }
+
         var dir = Path.GetFullPath(line.Dir ?? Path.Combine("docs", "captions"));
         Directory.CreateDirectory(dir);
         var photo = Assets.Photo("jesper.jpg");

@@ -1,4 +1,5 @@
 using Clipper.Core.Clips;
+using Clipper.Core.Crop;
 using Clipper.Core.Errors;
 using ErrorCode = Clipper.Core.Errors.ErrorCode;
 
@@ -9,21 +10,24 @@ namespace Clipper.Abstractions.Jobs;
 /// <summary>
 /// What the user asked for: the serializable twin of <see cref="ClipOptions"/>, plus the job's own choice of
 /// speech-to-text engine (<see cref="Asr"/>), ranking (<see cref="Rank"/>), spoken language
-/// (<see cref="Language"/>, ISO 639-1) and caption preset (<see cref="Captions"/>), each null for the operator's default.
+/// (<see cref="Language"/>, ISO 639-1), caption preset (<see cref="Captions"/>) and layout (<see cref="Layout"/>: auto,
+/// single or fit; <c>ClipLayouts</c>), each null for the operator's default (auto for the layout). The output size
+/// carries the aspect ratio (<see cref="AspectRatio"/> resolves a named ratio to it at submission).
 /// Those came later, last and with defaults, so settings stored before them still load; <see cref="JobChoices.Check"/>
 /// checks them.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.ClipSettings")]
 public sealed record ClipSettings(int MaxClips, double MinSeconds, double MaxSeconds, int Width, int Height, string? Asr = null,
-    string? Rank = null, string? Language = null, string? Captions = null)
+    string? Rank = null, string? Language = null, string? Captions = null, string? Layout = null)
 {
     public static ClipSettings From(ClipOptions o) => new(o.MaxClips, o.MinSeconds, o.MaxSeconds, o.Width, o.Height);
 
     public ClipOptions ToOptions() => new(MaxClips, MinSeconds, MaxSeconds, Width, Height);
 
     /// <summary>These settings with the job's choices, checked (<see cref="JobChoices.Check"/>); empty means the default.</summary>
-    public ClipSettings WithChoices(string? asr, string? rank, string? language, string? captions = null) => JobChoices.Check(this with
+    public ClipSettings WithChoices(string? asr, string? rank, string? language, string? captions = null, string? layout = null) => JobChoices.Check(this with
     {
+        Layout = ClipLayouts.Check(layout),
         Asr = string.IsNullOrWhiteSpace(asr) ? null : asr.Trim().ToLowerInvariant(),
         Rank = string.IsNullOrWhiteSpace(rank) ? null : rank.Trim().ToLowerInvariant(),
         Language = string.IsNullOrWhiteSpace(language) ? null : language.Trim().ToLowerInvariant(),
@@ -64,6 +68,11 @@ public static class JobChoices
         if (s.Captions is { } captions && !CaptionPresets.Contains(captions))
         {
             throw new ClipperException(ErrorCode.BadOption, $"captions must be one of {string.Join(", ", CaptionPresets)}, got '{captions}'");
+        }
+
+        if (s.Layout is { } layout)
+        {
+            ClipLayouts.Check(layout);
         }
 
         if (s.Language is { } lang && (lang.Length is < 2 or > 3 || !lang.All(c => c is >= 'a' and <= 'z')))

@@ -83,9 +83,15 @@ public sealed record TranscriptPiece(double Start, double End, string Source, in
 [GenerateSerializer, Immutable, Alias("clipper.RemoteAsrUsage")]
 public sealed record RemoteAsrUsage(string Service, string Model, int Requests, double AudioSeconds);
 
-/// <summary>Method is "face" or "centre"; Reason says why a centre crop was used.</summary>
+/// <summary>
+/// One clip's crop path blob, how it was found (<paramref name="Method"/> "face" or "centre"; <paramref name="Reason"/>
+/// says why a centre crop was used), and the layout
+/// chosen for it with the reason (<c>ClipLayouts</c>; added last and nullable, so stored states without them still load,
+/// as "single").
+/// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.TrackResult")]
-public sealed record TrackResult(int ClipIndex, string CropKey, string Method, string? Reason);
+public sealed record TrackResult(int ClipIndex, string CropKey, string Method, string? Reason, string? Layout = null,
+    string? LayoutReason = null);
 
 /// <summary>
 /// One encoded clip's blobs and length; <paramref name="Captions"/> the caption preset it was burned with (added last and

@@ -17,10 +17,10 @@ internal sealed class TrackAdapter(IBlobStore blobs, Func<FaceTracker> tracker) 
         var source = await unit.Sources.FileAsync(work.Source!.SourceKey, cancel);
         var media = await Probe.ProbeAsync(source, cancel);
         var path = await _tracker.Value.TrackAsync(source, media, clip.Start, clip.End, work.Spec.Options.Width,
-            work.Spec.Options.Height, progress, cancel);
+            work.Spec.Options.Height, progress, cancel, work.Spec.Options.Layout);
         var key = BlobLayout.Crop(work.JobId, clip.Index);
         await blobs.WriteJsonAsync(key, path, cancel);
-        return new Tracked(new TrackResult(clip.Index, key, path.Method, path.Reason));
+        return new Tracked(new TrackResult(clip.Index, key, path.Method, path.Reason, path.Layout, path.LayoutReason));
     }
 
     public void Dispose()

@@ -1,0 +1,55 @@
+using Clipper.Core.Errors;
+
+namespace Clipper.Core.Crop;
+
+/// <summary>
+/// How a clip is composed. A job asks for <see cref="Auto"/> (the tracker chooses per clip, with a reason),
+/// <see cref="Single"/> (always the crop window: one face followed, or a centre crop) or <see cref="Fit"/> (always the
+/// whole frame).
+/// </summary>
+public static class ClipLayouts
+{
+    /// <summary>The tracker chooses: <see cref="Fit"/> when the clip has no subject, else <see cref="Single"/>.</summary>
+    public const string Auto = "auto";
+
+    /// <summary>The crop window (following one face, or centred) scaled to the output.</summary>
+    public const string Single = "single";
+
+    /// <summary>The whole source frame scaled into the output over a blurred, enlarged copy of itself: no bars, nothing cut.</summary>
+    public const string Fit = "fit";
+
+    /// <summary>What a job may ask for.</summary>
+    public static readonly IReadOnlyList<string> Choices = [Auto, Single, Fit];
+
+    /// <summary>The choice, lower-cased; null when empty (auto); <see cref="ErrorCode.BadOption"/> when not one of <see cref="Choices"/>.</summary>
+    public static string? Check(string? layout)
+    {
+        if (string.IsNullOrWhiteSpace(layout))
+        {
+            return null;
+        }
+
+        var l = layout.Trim().ToLowerInvariant();
+        return Choices.Contains(l) ? l
+            : throw new ClipperException(ErrorCode.BadOption, $"layout must be one of {string.Join(", ", Choices)}, got '{layout.Trim()}'");
+    }
+
+    /// <summary>
+    /// Where the whole source frame goes in the fit layout: the largest even-sized copy with the source's shape that fits
+    /// the output (the output's width for a vertical output of a wide source), centred on even offsets (ffmpeg's overlay
+    /// puts a 4:2:0 picture on even rows and columns only). The rest of the output is the blurred background.
+    /// </summary>
+    public static (int Width, int Height, int X, int Y) FitBox(int sourceWidth, int sourceHeight, int outWidth, int outHeight)
+    {
+        double scale = Math.Min((double)outWidth / sourceWidth, (double)outHeight / sourceHeight);
+        int w = Math.Min(outWidth, Even(sourceWidth * scale));
+        int h = Math.Min(outHeight, Even(sourceHeight * scale));
+        return (w, h, (outWidth - w) / 4 * 2, (outHeight - h) / 4 * 2);
+    }
+
+    private static int Even(double v)
+    {
+        int n = (int)Math.Round(v, MidpointRounding.AwayFromZero);
+        return Math.Max(2, n - n % 2);
+    }
+}

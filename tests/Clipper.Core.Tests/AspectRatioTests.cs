@@ -1,0 +1,105 @@
+using Clipper.Core.Clips;
+using Clipper.Core.Crop;
+using Clipper.Core.Errors;
+
+namespace Clipper.Core.Tests;
+
+/// <summary>
+/// Named aspect ratios set the output size, and refuse what they cannot mean; the crop window and the fit layout's
+/// box follow every ratio's shape.
+/// </summary>
+[Trait("Category", "unit")]
+public sealed class AspectRatioTests
+{
+    [Theory]
+    [InlineData("9:16", 1080, 1920)]
+    [InlineData("1:1", 1080, 1080)]
+    [InlineData("4:5", 1080, 1350)]
+    [InlineData("16:9", 1920, 1080)]
+    [InlineData(" 16x9 ", 1920, 1080)]
+    public void ARatioAloneGivesItsStandardSize(string ratio, int width, int height) =>
+        Assert.Equal((width, height), AspectRatio.Size(ratio, null, 0));
+
+    [Fact]
+    public void NoRatioKeepsTheSizeGivenAndTheDefaultForTheRest()
+    {
+        Assert.Equal((1080, 1920), AspectRatio.Size(null, null, null));
+        Assert.Equal((720, 1280), AspectRatio.Size("", 720, 1280));
+        Assert.Equal((720, 1920), AspectRatio.Size(null, 720, 0));
+    }
+
+    [Fact]
+    public void ASizeOfTheRatiosShapeIsKeptAndOneSideGivesTheOther()
+    {
+        Assert.Equal((720, 1280), AspectRatio.Size("9:16", 720, 1280));
+        Assert.Equal((720, 1280), AspectRatio.Size("9:16", 720, null));
+        Assert.Equal((640, 640), AspectRatio.Size("1:1", null, 640));
+        Assert.Equal((1280, 720), AspectRatio.Size("16:9", 1280, null));
+    }
+
+    [Fact]
+    public void AnUnknownRatioIsABadOptionNamingTheRatios()
+    {
+        var e = Assert.Throws<ClipperException>(() => AspectRatio.Size("3:2", null, null));
+        Assert.Equal(ErrorCode.BadOption, e.Code);
+        Assert.Equal("ratio must be one of 9:16, 1:1, 4:5, 16:9, got '3:2'", e.Message);
+    }
+
+    [Fact]
+    public void ARatioContradictingTheSizeGivenIsABadOption()
+    {
+        var e = Assert.Throws<ClipperException>(() => AspectRatio.Size("1:1", 1080, 1920));
+        Assert.Equal(ErrorCode.BadOption, e.Code);
+        Assert.Contains("ratio 1:1 contradicts the size 1080x1920", e.Message);
+    }
+
+    [Theory]
+    [InlineData(1080, 1920, "9:16")]
+    [InlineData(720, 1280, "9:16")]
+    [InlineData(1080, 1350, "4:5")]
+    [InlineData(1920, 1080, "16:9")]
+    [InlineData(1080, 1080, "1:1")]
+    [InlineData(1200, 800, "3:2")]
+    public void ASizeIsNamedByItsShape(int width, int height, string name) => Assert.Equal(name, AspectRatio.NameOf(width, height));
+
+    [Fact]
+    public void TheCropWindowHasEachRatiosShapeInsideA16By9Source()
+    {
+        foreach (var r in AspectRatio.All)
+        {
+            var (w, h) = CropPath.CropSize(1920, 1080, r.Width, r.Height);
+            Assert.True(w <= 1920 && h <= 1080 && (w == 1920 || h == 1080), $"{r.Name}: {w}x{h}");
+            Assert.True(Math.Abs((double)w / h / ((double)r.Width / r.Height) - 1) < 0.01, $"{r.Name}: {w}x{h}");
+        }
+    }
+
+    [Theory]
+    [InlineData(1280, 720, 1080, 1920, 1080, 608, 0, 656)]
+    [InlineData(1280, 720, 1080, 1080, 1080, 608, 0, 236)]
+    [InlineData(1280, 720, 1080, 1350, 1080, 608, 0, 370)]
+    [InlineData(1280, 720, 1920, 1080, 1920, 1080, 0, 0)]
+    [InlineData(640, 480, 1920, 1080, 1440, 1080, 240, 0)]
+    public void TheFitBoxIsTheWholeSourceFrameAtTheLargestSizeThatFitsCentredOnEvenOffsets(int sw, int sh, int ow, int oh, int w, int h, int x, int y) =>
+        Assert.Equal((w, h, x, y), ClipLayouts.FitBox(sw, sh, ow, oh));
+
+    [Fact]
+    public void ACropPathKeepsItsLayoutThroughItsBlobAndAnOlderBlobReadsAsSingle()
+    {
+        var fit = CropPath.Centre(1280, 720, 1080, 1920, "no face") with { Layout = ClipLayouts.Fit, LayoutReason = "no face in 0 of 12 sampled frames" };
+        var back = Json.Deserialize<CropPath>(Json.Serialize(fit));
+        Assert.Equal((ClipLayouts.Fit, "no face in 0 of 12 sampled frames", 404), (back.Layout, back.LayoutReason, back.Width));
+        var older = Json.Deserialize<CropPath>(
+            """{"sourceWidth":1280,"sourceHeight":720,"width":404,"height":720,"keyframes":[{"t":0,"x":438,"y":0}],"method":"centre","reason":"x"}""");
+        Assert.Equal((ClipLayouts.Single, null, false), (older.Layout, older.LayoutReason, older.IsFit));
+    }
+
+    [Fact]
+    public void ALayoutIsOneOfAutoSingleAndFit()
+    {
+        Assert.Equal("fit", ClipLayouts.Check(" Fit "));
+        Assert.Null(ClipLayouts.Check(""));
+        var e = Assert.Throws<ClipperException>(() => ClipLayouts.Check("split"));
+        Assert.Equal(ErrorCode.BadOption, e.Code);
+        Assert.Equal("layout must be one of auto, single, fit, got 'split'", e.Message);
+    }
+}
