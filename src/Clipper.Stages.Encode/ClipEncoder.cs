@@ -180,8 +180,11 @@ public sealed class ClipEncoder
         }
     }
 
-    /// <summary>The ffmpeg command line. Internal so tests and the benchmark can see exactly what runs.</summary>
-    internal IReadOnlyList<string> Command(EncodeRequest r, string? cropFile, string? assFile, string mp4Out, string jpgOut, CaptionFont? font = null)
+    /// <summary>
+    /// The ffmpeg command line. Internal so tests and the benchmark can see exactly what runs; the benchmark leaves out
+    /// the thumbnail (<paramref name="jpgOut"/> null) to measure what it costs.
+    /// </summary>
+    internal IReadOnlyList<string> Command(EncodeRequest r, string? cropFile, string? assFile, string mp4Out, string? jpgOut, CaptionFont? font = null)
     {
         font ??= Font;
         var crop = r.Crop;
@@ -202,7 +205,7 @@ public sealed class ClipEncoder
         }
 
         graph.Append(Inv, $"crop=w={crop.Width}:h={crop.Height}:x={ClampX(crop, first.X)}:y={ClampY(crop, first.Y)}")
-            .Append(Inv, $",scale={r.Width}:{r.Height},setsar=1,split=2[main][still];[main]");
+            .Append(Inv, $",scale={r.Width}:{r.Height},setsar=1").Append(jpgOut is null ? "," : ",split=2[main][still];[main]");
         if (assFile is not null)
         {
             graph.Append("ass=filename=").Append(FilterValue(assFile));
@@ -214,9 +217,13 @@ public sealed class ClipEncoder
             graph.Append(',');
         }
 
-        // the thumbnail branch ends half a second after its frame, so the rest of the clip is not scaled for nothing
-        graph.Append("format=yuv420p[v];[still]trim=start=").Append(Seconds(thumbAt)).Append(":duration=0.5")
-            .Append(Inv, $",setpts=PTS-STARTPTS,scale={thumbW}:{thumbH}[thumb]");
+        graph.Append("format=yuv420p[v]");
+        if (jpgOut is not null)
+        {
+            // the thumbnail branch ends half a second after its frame, so the rest of the clip is not scaled for nothing
+            graph.Append(";[still]trim=start=").Append(Seconds(thumbAt)).Append(":duration=0.5")
+                .Append(Inv, $",setpts=PTS-STARTPTS,scale={thumbW}:{thumbH}[thumb]");
+        }
 
         var cmd = new List<string>
         {
@@ -235,9 +242,12 @@ public sealed class ClipEncoder
             // whatever the source's rate and layout (22050 Hz mono, 5.1, …), clips carry the 48 kHz stereo players expect
             "-c:a", "aac", "-b:a", $"{Options.AudioBitrateKbps.ToString(Inv)}k", "-ar", "48000", "-ac", "2",
             "-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4", mp4Out,
-            "-map", "[thumb]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", Options.JpegQuality.ToString(Inv),
-            "-f", "image2", jpgOut,
         ]);
+        if (jpgOut is not null)
+        {
+            cmd.AddRange(["-map", "[thumb]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", Options.JpegQuality.ToString(Inv), "-f", "image2", jpgOut]);
+        }
+
         return cmd;
     }
 
