@@ -205,7 +205,11 @@ public sealed class ClipEncoder
         }
 
         graph.Append(Inv, $"crop=w={crop.Width}:h={crop.Height}:x={ClampX(crop, first.X)}:y={ClampY(crop, first.Y)}")
-            .Append(Inv, $",scale={r.Width}:{r.Height},setsar=1").Append(jpgOut is null ? "," : ",split=2[main][still];[main]");
+            // the thumbnail branch splits off before the scale: the captions are then drawn on the scaler's own frame, which
+            // no other branch holds (a frame two branches hold is copied before it is drawn on, until the thumbnail branch
+            // ends), and the thumbnail is scaled once, from the crop, rather than twice
+            .Append(jpgOut is null ? "," : ",split=2[main][still];[main]")
+            .Append(Inv, $"scale={r.Width}:{r.Height},setsar=1,");
         if (assFile is not null)
         {
             graph.Append("ass=filename=").Append(FilterValue(assFile));
@@ -222,7 +226,7 @@ public sealed class ClipEncoder
         {
             // the thumbnail branch ends half a second after its frame, so the rest of the clip is not scaled for nothing
             graph.Append(";[still]trim=start=").Append(Seconds(thumbAt)).Append(":duration=0.5")
-                .Append(Inv, $",setpts=PTS-STARTPTS,scale={thumbW}:{thumbH}[thumb]");
+                .Append(Inv, $",setpts=PTS-STARTPTS,scale={thumbW}:{thumbH},setsar=1[thumb]");
         }
 
         var cmd = new List<string>
@@ -319,7 +323,7 @@ public sealed class ClipEncoder
     {
         try
         {
-            return (await Probe.ProbeAsync(source, cancel)).Timing;
+            return await Probe.TimingAsync(source, cancel);
         }
         catch (ClipperException e) when (e.Code == ErrorCode.NotAVideo)
         {
@@ -333,7 +337,8 @@ public sealed class ClipEncoder
         MediaInfo info;
         try
         {
-            info = await Probe.ProbeAsync(mp4, cancel);
+            // what ffmpeg was told to write needs no timing facts: one ffprobe, not two
+            info = await Probe.ProbeAsync(mp4, cancel, timing: false);
         }
         catch (ClipperException e) when (e.Code == ErrorCode.NotAVideo)
         {
@@ -369,7 +374,7 @@ public sealed class ClipEncoder
         {
             try
             {
-                var t = await Probe.ProbeAsync(jpg, cancel);
+                var t = await Probe.ProbeAsync(jpg, cancel, timing: false);
                 if (t.Width != thumbW || t.Height != thumbH)
                 {
                     problems.Add($"the thumbnail is {t.Width}x{t.Height}");
