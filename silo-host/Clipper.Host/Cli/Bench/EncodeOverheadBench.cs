@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Clipper.Core.Clips;
 using Clipper.Core.Crop;
+using Clipper.Core.Media;
 using Clipper.Core.Processes;
 using Clipper.Samples;
 using Clipper.Stages.Encode;
@@ -11,7 +12,8 @@ namespace Clipper.Host.Cli.Bench;
 /// <summary>
 /// <c>clipper bench encode-overhead</c>: where the encoder's CPU beyond the floor goes. A 30-second clip (about a
 /// clip's usual length) of a 1080p sample talk is encoded to 1080×1920 by the ClipEncoder (a tracked-looking crop
-/// path with a keyframe every half second, and captions); by the ClipEncoder's own ffmpeg command run alone (no
+/// path with a keyframe every half second, and captions); by the ClipEncoder as the build before it was trimmed
+/// (replayed: its command and its six ffprobe calls); by the ClipEncoder's own ffmpeg command run alone (no
 /// probes, no caption files written); by that command with one part left out at a time (the captions, the moving
 /// crop, the thumbnail, the audio's conversion to 48 kHz stereo, the faststart rewrite) and with all five left out;
 /// and by the floor, a plain ffmpeg crop+scale+x264+aac of the same range with a fixed crop. Every variant runs once
@@ -70,6 +72,16 @@ public static class EncodeOverheadBench
                     "-vf", $"crop={cw}:{ch}:{(look.Width - cw) / 2}:0,scale=1080:1920", "-c:v", "libx264", "-preset", "veryfast",
                     "-crf", "21", "-c:a", "aac", run + ".mp4",
                 ], TimeSpan.FromMinutes(10), c)),
+                new("ClipEncoder as before (replayed)", async (run, c) =>
+                {
+                    // the build before 2026-12-07: the thumbnail split after the scale, and both ffprobe calls for the
+                    // source, the video and the thumbnail alike
+                    await Probe.ProbeAsync(source.File, c);
+                    await ProcessRunner.RunCheckedAsync(AsBefore(encoder.Command(request, cropFile, assFile, run + ".mp4", run + ".jpg")),
+                        TimeSpan.FromMinutes(10), c);
+                    await Probe.ProbeAsync(run + ".mp4", c);
+                    await Probe.ProbeAsync(run + ".jpg", c);
+                }),
                 new("ClipEncoder (all of it)", (run, c) => encoder.EncodeAsync(
                     new EncodeRequest(source.File, clip, request.Words, path, 1080, 1920, run, "c"), cancel: c)),
                 new("its ffmpeg command", Ffmpeg()),
@@ -100,19 +112,38 @@ public static class EncodeOverheadBench
             for (int v = 0; v < variants.Length; v++)
             {
                 // what leaving the part out saved, as a share of the floor's CPU (the encoder's command against the variant)
-                string saved = v >= 3 ? ((cpu[2] - cpu[v]) / cpu[0]).ToString("+0.0%;-0.0%", Inv) : "";
+                string saved = v >= 4 ? ((cpu[3] - cpu[v]) / cpu[0]).ToString("+0.0%;-0.0%", Inv) : "";
                 stdout.WriteLine(string.Create(Inv,
                     $"  {variants[v].Name,-34} {cpu[v],7:0.0} {cpu[v] / cpu[0],7:0.000} {saved,7} {wall[v],9:0.00} {wall[v] / wall[0],7:0.000}"));
             }
 
             stdout.WriteLine("  (saved: the encoder's command's CPU minus the variant's, as a share of the floor's CPU; the probes and files");
             stdout.WriteLine("   around the command are the ClipEncoder's row minus the command's)");
+            stdout.WriteLine(string.Create(Inv, $"before → now: {cpu[1] / cpu[0]:0.000} → {cpu[2] / cpu[0]:0.000} × the floor's CPU ({(cpu[2] - cpu[1]) / cpu[1]:+0.0%;-0.0%})"));
             return 0;
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>
+    /// The encoder's command as the build before 2026-12-07 wrote it: the thumbnail branch split off after the scale
+    /// (<c>crop,scale,setsar,split[main][still];[main]ass…;[still]trim…,scale[thumb]</c>).
+    /// </summary>
+    private static IReadOnlyList<string> AsBefore(IReadOnlyList<string> cmd)
+    {
+        int at = cmd.ToList().IndexOf("-filter_complex") + 1;
+        var graph = cmd[at];
+        var now = System.Text.RegularExpressions.Regex.Match(graph, @",split=2\[main\]\[still\];\[main\](scale=\d+:\d+,setsar=1),");
+        if (!now.Success || !graph.EndsWith(",setsar=1[thumb]", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"the encoder's graph changed ({graph}): update the benchmark");
+        }
+
+        graph = graph.Replace(now.Value, "," + now.Groups[1].Value + ",split=2[main][still];[main]", StringComparison.Ordinal);
+        return [.. cmd.Take(at), graph[..^",setsar=1[thumb]".Length] + "[thumb]", .. cmd.Skip(at + 1)];
     }
 
     /// <summary>The command without the first run of <paramref name="part"/>; throws when the encoder no longer has it, so the bench cannot measure nothing.</summary>
