@@ -70,31 +70,39 @@ public static class LongSource
         var dir = Directory.CreateTempSubdirectory("clipper-long").FullName;
         try
         {
-            var sentences = new List<Sentence>();
-            var files = new List<string>();
-            double offset = 0;
-            for (int i = 0; i < parts.Count; i++)
+            var videos = new List<BuiltMedia>();
+            foreach (var (part, i) in parts.Select((p, i) => (p, i)))
             {
-                var part = parts[i];
-                var wav = Path.Combine(dir, $"part-{i}.wav");
-                var audio = part.Sentences is { } text
-                    ? await SampleVideo.SpeechAsync(text, 0.6, wav, cancel, part.Voice)
-                    : await SampleVideo.RecordingsAsync(0.6, wav, cancel);
-                var mp4 = Path.Combine(dir, $"part-{i}.mp4");
-                var video = await SampleVideo.VideoOverAsync(Assets.Photo(part.Photo), audio, look, mp4, cancel);
-                File.Delete(wav);
-                sentences.AddRange(video.Sentences.Select(s => s with { Start = s.Start + offset, End = s.End + offset }));
-                offset += video.DurationSeconds;
-                files.Add(mp4);
+                videos.Add(await PartAsync(part, Path.Combine(dir, $"part-{i}"), look, cancel));
             }
 
-            await SampleVideo.ConcatAsync(files, ["-c", "copy", "-movflags", "+faststart"], outMp4, cancel);
-            return new BuiltMedia(outMp4, sentences, (await Probe.ProbeAsync(outMp4, cancel)).DurationSeconds);
+            // each part's sentences move by the length of the parts before it
+            var starts = videos.Select(v => v.DurationSeconds).Prepend(0).SkipLast(1).ToList();
+            for (int i = 1; i < starts.Count; i++)
+            {
+                starts[i] += starts[i - 1];
+            }
+
+            await SampleVideo.ConcatAsync(videos.Select(v => v.File), ["-c", "copy", "-movflags", "+faststart"], outMp4, cancel);
+            var sentences = videos.Zip(starts).SelectMany(x => x.First.Sentences.Select(s => s with { Start = s.Start + x.Second, End = s.End + x.Second }));
+            return new BuiltMedia(outMp4, [.. sentences], (await Probe.ProbeAsync(outMp4, cancel)).DurationSeconds);
         }
         finally
         {
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>One part's video at <paramref name="stem"/>.mp4: its speech (or the readings) over its photo.</summary>
+    private static async Task<BuiltMedia> PartAsync(SourcePart part, string stem, Look look, CancellationToken cancel)
+    {
+        var wav = stem + ".wav";
+        var audio = part.Sentences is { } text
+            ? await SampleVideo.SpeechAsync(text, 0.6, wav, cancel, part.Voice)
+            : await SampleVideo.RecordingsAsync(0.6, wav, cancel);
+        var video = await SampleVideo.VideoOverAsync(Assets.Photo(part.Photo), audio, look, stem + ".mp4", cancel);
+        File.Delete(wav);
+        return video;
     }
 
     /// <summary>The plan's estimate of a part's length: 3.1 words a second plus a 0.6 s gap per sentence.</summary>
