@@ -88,14 +88,18 @@ public static class SampleVideo
         return (left + px * scale - look.CropX(t), topY + py * scale);
     }
 
-    /// <summary>Speaks the sentences one by one (flite voice "slt"), each followed by gapSeconds of silence, into a 16 kHz mono WAV.</summary>
-    public static async Task<BuiltMedia> SpeechAsync(IReadOnlyList<string> sentences, double gapSeconds, string outWav, CancellationToken cancel = default)
+    /// <summary>
+    /// Speaks the sentences one by one (flite's <paramref name="voice"/>: slt, kal, kal16, awb or rms), each followed by
+    /// gapSeconds of silence, into a 16 kHz mono WAV.
+    /// </summary>
+    public static async Task<BuiltMedia> SpeechAsync(IReadOnlyList<string> sentences, double gapSeconds, string outWav, CancellationToken cancel = default,
+        string voice = "slt")
     {
         var dir = Directory.CreateTempSubdirectory("clipper-speech").FullName;
         try
         {
             var spans = new List<Sentence>();
-            var concat = new System.Text.StringBuilder();
+            var wavs = new List<string>();
             double t = 0;
             for (int i = 0; i < sentences.Count; i++)
             {
@@ -104,21 +108,17 @@ public static class SampleVideo
                 var wav = Path.Combine(dir, $"s{i}.wav");
                 await ProcessRunner.RunCheckedAsync(
                 [
-                    "ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", $"flite=textfile={txt}:voice=slt",
+                    "ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", $"flite=textfile={txt}:voice={voice}",
                     "-af", $"aresample=16000,apad=pad_dur={gapSeconds.ToString(Inv)}", "-ac", "1", "-ar", "16000",
                     "-c:a", "pcm_s16le", wav,
                 ], TimeSpan.FromSeconds(60), cancel);
                 double d = (await Probe.ProbeAsync(wav, cancel)).DurationSeconds;
                 spans.Add(new Sentence(sentences[i], t, t + d - gapSeconds));
                 t += d;
-                concat.Append("file '").Append(wav).Append("'\n");
+                wavs.Add(wav);
             }
 
-            var list = Path.Combine(dir, "list.txt");
-            await File.WriteAllTextAsync(list, concat.ToString(), cancel);
-            await ProcessRunner.RunCheckedAsync(
-                ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", list, "-c:a", "pcm_s16le", outWav],
-                TimeSpan.FromSeconds(120), cancel);
+            await ConcatAsync(wavs, ["-c:a", "pcm_s16le"], outWav, cancel);
             return new BuiltMedia(outWav, spans, (await Probe.ProbeAsync(outWav, cancel)).DurationSeconds);
         }
         finally
@@ -127,14 +127,85 @@ public static class SampleVideo
         }
     }
 
+    /// <summary>
+    /// The LibriVox recordings (real people reading, 16 kHz mono), one after another with gapSeconds of silence
+    /// between, into one WAV; each recording is a sentence of its transcription.
+    /// </summary>
+    public static async Task<BuiltMedia> RecordingsAsync(double gapSeconds, string outWav, CancellationToken cancel = default)
+    {
+        var dir = Directory.CreateTempSubdirectory("clipper-readings").FullName;
+        try
+        {
+            var librivox = Assets.LibriVox();
+            var spans = new List<Sentence>();
+            var wavs = new List<string>();
+            double t = 0;
+            // lines like "<s> he was not an ill disposed young man </s> (sense_and_sensibility_01_austen_64kb-0880)"
+            foreach (var line in File.ReadLines(Path.Combine(librivox, "transcription")).Where(l => l.Contains('(')))
+            {
+                var id = line[(line.LastIndexOf('(') + 1)..line.LastIndexOf(')')];
+                var text = line[..line.LastIndexOf('(')].Replace("<s>", "").Replace("</s>", "").Trim();
+                var wav = Path.Combine(dir, id + ".wav");
+                await ProcessRunner.RunCheckedAsync(
+                [
+                    "ffmpeg", "-nostdin", "-v", "error", "-y", "-i", Path.Combine(librivox, id + ".wav"),
+                    "-af", $"apad=pad_dur={gapSeconds.ToString(Inv)}", "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", wav,
+                ], TimeSpan.FromSeconds(60), cancel);
+                double d = (await Probe.ProbeAsync(wav, cancel)).DurationSeconds;
+                spans.Add(new Sentence(text, t, t + d - gapSeconds));
+                t += d;
+                wavs.Add(wav);
+            }
+
+            await ConcatAsync(wavs, ["-c:a", "pcm_s16le"], outWav, cancel);
+            return new BuiltMedia(outWav, spans, (await Probe.ProbeAsync(outWav, cancel)).DurationSeconds);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Joins <paramref name="files"/> (ffmpeg's concat demuxer) into <paramref name="output"/> with the given output arguments.</summary>
+    public static async Task ConcatAsync(IEnumerable<string> files, IReadOnlyList<string> outputArgs, string output, CancellationToken cancel)
+    {
+        var listFile = output + ".list.txt";
+        await File.WriteAllLinesAsync(listFile, files.Select(f => $"file '{f}'"), cancel);
+        try
+        {
+            await ProcessRunner.RunCheckedAsync(
+                ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", listFile, .. outputArgs, output],
+                TimeSpan.FromMinutes(10), cancel);
+        }
+        finally
+        {
+            File.Delete(listFile);
+        }
+    }
+
     /// <summary>A talking video: the photo panning under the frame as <paramref name="look"/> says, with the sentences spoken. H.264 + AAC in MP4.</summary>
-    public static async Task<BuiltMedia> TalkingVideoAsync(string photo, IReadOnlyList<string> sentences, Look look, string outMp4, CancellationToken cancel = default)
+    public static async Task<BuiltMedia> TalkingVideoAsync(string photo, IReadOnlyList<string> sentences, Look look, string outMp4, CancellationToken cancel = default,
+        string voice = "slt")
     {
         var dir = Directory.CreateTempSubdirectory("clipper-talk").FullName;
         try
         {
-            var wav = Path.Combine(dir, "talk.wav");
-            var audio = await SpeechAsync(sentences, 0.6, wav, cancel);
+            var audio = await SpeechAsync(sentences, 0.6, Path.Combine(dir, "talk.wav"), cancel, voice);
+            return await VideoOverAsync(photo, audio, look, outMp4, cancel);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>The photo panning under the frame as <paramref name="look"/> says, for as long as <paramref name="audio"/> (a WAV) lasts, with it as the sound.</summary>
+    public static async Task<BuiltMedia> VideoOverAsync(string photo, BuiltMedia audio, Look look, string outMp4, CancellationToken cancel = default)
+    {
+        var dir = Directory.CreateTempSubdirectory("clipper-talk").FullName;
+        try
+        {
+            var wav = audio.File;
             int cw = look.CanvasWidth;
             string picture = photo;
             string fit;
@@ -186,13 +257,20 @@ public static class SampleVideo
     /// Like <see cref="Talk"/>, but through all three parts of the sample talk (about 13 minutes of distinct speech)
     /// before anything repeats: the demo's and the benchmark's source, where every passage should be clippable.
     /// </summary>
-    public static IReadOnlyList<string> LongTalk(double minutes) =>
-        Fill([.. TalkSentences(), .. Lines("sample-talk-2.txt"), .. Lines("sample-talk-3.txt")], minutes);
+    public static IReadOnlyList<string> LongTalk(double minutes) => Fill([.. TalkParts().SelectMany(p => p)], minutes);
 
     /// <summary>Every sentence of the bundled sample talk's first part, in order.</summary>
     public static IReadOnlyList<string> TalkSentences() => Lines("sample-talk.txt");
 
-    private static List<string> Fill(IReadOnlyList<string> all, double minutes)
+    /// <summary>The three parts of the bundled sample talk, each its sentences in order.</summary>
+    public static IReadOnlyList<IReadOnlyList<string>> TalkParts() =>
+        [TalkSentences(), Lines("sample-talk-2.txt"), Lines("sample-talk-3.txt")];
+
+    /// <summary>
+    /// The first sentences of <paramref name="all"/> (cycling when they run out) that flite's slt voice speaks in about
+    /// <paramref name="minutes"/> (3.1 words a second plus the 0.6 s gaps), at least one.
+    /// </summary>
+    public static List<string> Fill(IReadOnlyList<string> all, double minutes)
     {
         var output = new List<string>();
         double seconds = 0;

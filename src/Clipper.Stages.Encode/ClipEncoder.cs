@@ -190,8 +190,11 @@ public sealed class ClipEncoder
         }
     }
 
-    /// <summary>The ffmpeg command line. Internal so tests and the benchmark can see exactly what runs.</summary>
-    internal IReadOnlyList<string> Command(EncodeRequest r, string? cropFile, string? assFile, string mp4Out, string jpgOut, CaptionFont? font = null)
+    /// <summary>
+    /// The ffmpeg command line. Internal so tests and the benchmark can see exactly what runs; the benchmark leaves out
+    /// the thumbnail (<paramref name="jpgOut"/> null) to measure what it costs.
+    /// </summary>
+    internal IReadOnlyList<string> Command(EncodeRequest r, string? cropFile, string? assFile, string mp4Out, string? jpgOut, CaptionFont? font = null)
     {
         font ??= Font;
         var crop = r.Crop;
@@ -232,9 +235,13 @@ public sealed class ClipEncoder
             graph.Append(',');
         }
 
-        // the thumbnail branch ends half a second after its frame, so the rest of the clip is not scaled for nothing
-        graph.Append("format=yuv420p[v];[still]trim=start=").Append(Seconds(thumbAt)).Append(":duration=0.5")
-            .Append(Inv, $",setpts=PTS-STARTPTS,scale={thumbW}:{thumbH}[thumb]");
+        graph.Append("format=yuv420p[v]");
+        if (jpgOut is not null)
+        {
+            // the thumbnail branch ends half a second after its frame, so the rest of the clip is not scaled for nothing
+            graph.Append(";[still]trim=start=").Append(Seconds(thumbAt)).Append(":duration=0.5")
+                .Append(Inv, $",setpts=PTS-STARTPTS,scale={thumbW}:{thumbH},setsar=1[thumb]");
+        }
 
         var cmd = new List<string>
         {
@@ -253,9 +260,12 @@ public sealed class ClipEncoder
             // whatever the source's rate and layout (22050 Hz mono, 5.1, …), clips carry the 48 kHz stereo players expect
             "-c:a", "aac", "-b:a", $"{Options.AudioBitrateKbps.ToString(Inv)}k", "-ar", "48000", "-ac", "2",
             "-map_metadata", "-1", "-movflags", "+faststart", "-f", "mp4", mp4Out,
-            "-map", "[thumb]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", Options.JpegQuality.ToString(Inv),
-            "-f", "image2", jpgOut,
         ]);
+        if (jpgOut is not null)
+        {
+            cmd.AddRange(["-map", "[thumb]", "-frames:v", "1", "-c:v", "mjpeg", "-q:v", Options.JpegQuality.ToString(Inv), "-f", "image2", jpgOut]);
+        }
+
         return cmd;
     }
 
@@ -355,7 +365,7 @@ public sealed class ClipEncoder
     {
         try
         {
-            return (await Probe.ProbeAsync(source, cancel)).Timing;
+            return await Probe.TimingAsync(source, cancel);
         }
         catch (ClipperException e) when (e.Code == ErrorCode.NotAVideo)
         {
@@ -369,7 +379,8 @@ public sealed class ClipEncoder
         MediaInfo info;
         try
         {
-            info = await Probe.ProbeAsync(mp4, cancel);
+            // what ffmpeg was told to write needs no timing facts: one ffprobe, not two
+            info = await Probe.ProbeAsync(mp4, cancel, timing: false);
         }
         catch (ClipperException e) when (e.Code == ErrorCode.NotAVideo)
         {
@@ -405,7 +416,7 @@ public sealed class ClipEncoder
         {
             try
             {
-                var t = await Probe.ProbeAsync(jpg, cancel);
+                var t = await Probe.ProbeAsync(jpg, cancel, timing: false);
                 if (t.Width != thumbW || t.Height != thumbH)
                 {
                     problems.Add($"the thumbnail is {t.Width}x{t.Height}");

@@ -116,6 +116,8 @@ public sealed class CommandLineTests
     [InlineData("bench takes MINUTES (a positive number) or a benchmark's name (encode-overhead, track, asr), not 'abc'", "bench", "abc")]
     [InlineData("bench takes MINUTES (a positive number) or a benchmark's name (encode-overhead, track, asr), not '0'", "bench", "0")]
     [InlineData("unexpected argument 'track'", "bench", "10", "track")]
+    [InlineData("bench --long runs the 60-minute source and takes no MINUTES or benchmark name, not '30'", "bench", "--long", "30")]
+    [InlineData("bench --long runs the 60-minute source and takes no MINUTES or benchmark name, not 'track'", "bench", "track", "--long")]
     public async Task AWrongCommandLineIsOneBadOptionLineNamingWhatAndExitsTwo(string expected, params string[] args)
     {
         var run = await ClipperAsync(args);
@@ -159,6 +161,13 @@ public sealed class CommandLineTests
     public void BenchTakesMinutesOrABenchmarksName(string? what, double minutes, string? named)
     {
         var bench = CliApp.Parse<BenchLine>(what is null ? ["bench"] : ["bench", what]);
-        Assert.Equal((minutes, named), (bench.Minutes, bench.Named));
+        Assert.Equal((minutes, named, false), (bench.Minutes, bench.Named, bench.Long));
+    }
+
+    [Fact]
+    public void BenchLongIsTheSixtyMinuteWholeJobRun()
+    {
+        var bench = CliApp.Parse<BenchLine>(["bench", "--long"]);
+        Assert.Equal((60.0, (string?)null, true), (bench.Minutes, bench.Named, bench.Long));
     }
 }

@@ -27,7 +27,8 @@ public sealed class ClipEncoderTests(EncodedSample sample) : IClassFixture<Encod
         Assert.Equal("h264", info.VideoCodec);
         Assert.Equal("aac", info.AudioCodec);
         Assert.Equal(20.0, info.DurationSeconds, 0.3);
-        Assert.Equal(info, sample.Captioned.Media with { SizeBytes = info.SizeBytes });
+        // the encoder checks its output with one ffprobe call, without the timing facts
+        Assert.Equal(info with { Timing = SourceTiming.Unknown }, sample.Captioned.Media with { SizeBytes = info.SizeBytes });
         Assert.Equal("", await Frames.DecodeErrorsAsync(sample.Captioned.Video));
         Assert.Equal(Path.Combine(sample.OddDir, "clip-01.mp4"), sample.Captioned.Video);
         Assert.True(sample.Captioned.EncodeSeconds > 0);
@@ -370,9 +371,9 @@ public sealed class ClipEncoderTests(EncodedSample sample) : IClassFixture<Encod
         Assert.StartsWith("ffmpeg -nostdin", line);
         Assert.Contains("-ss 3.000 -t 20.000 -i " + sample.Source.File, line); // the seek is on the input
         string graph = cmd[cmd.ToList().IndexOf("-filter_complex") + 1];
-        Assert.Equal("[0:v]sendcmd=f=/w/crop.cmd,crop=w=202:h=360:x=0:y=0,scale=360:640,setsar=1,split=2[main][still];"
-            + "[main]ass=filename=/w/c.ass:fontsdir=/usr/share/fonts/opentype/league-spartan,format=yuv420p[v];"
-            + "[still]trim=start=6.000:duration=0.5,setpts=PTS-STARTPTS,scale=360:640[thumb]", graph);
+        Assert.Equal("[0:v]sendcmd=f=/w/crop.cmd,crop=w=202:h=360:x=0:y=0,split=2[main][still];"
+            + "[main]scale=360:640,setsar=1,ass=filename=/w/c.ass:fontsdir=/usr/share/fonts/opentype/league-spartan,format=yuv420p[v];"
+            + "[still]trim=start=6.000:duration=0.5,setpts=PTS-STARTPTS,scale=360:640,setsar=1[thumb]", graph);
         Assert.Contains("-threads 2", line);
         Assert.Contains("-movflags +faststart -f mp4 /o/v.tmp", line);
         Assert.EndsWith("-map [thumb] -frames:v 1 -c:v mjpeg -q:v 3 -f image2 /o/t.tmp", line);

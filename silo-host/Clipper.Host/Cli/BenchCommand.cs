@@ -15,8 +15,10 @@ namespace Clipper.Host.Cli;
 /// <summary>
 /// <c>clipper bench [MINUTES]</c>: builds a ~10-minute talking video (once, kept under $CLIPPER_HOME/bench), runs the
 /// whole job, then measures the ffmpeg-only floor in the same process: one plain x264 veryfast crf 21 encode per
-/// selected clip range with a static centre crop scaled to the output size. Prints per-stage times, the job/floor
-/// ratio, repeated passages among the clips and the process's peak resident memory. <c>clipper bench NAME</c> runs
+/// selected clip range with a static centre crop scaled to the output size. <c>--long</c> runs the same on the
+/// 60-minute <see cref="Clipper.Samples.LongSource"/>. Prints per-status times, per-stage wall and CPU seconds
+/// (<see cref="UsageSampler"/>), the job/floor ratio, the encode's CPU against the floor's, repeated passages among
+/// the clips and the peak resident memory of this process and of its largest child. <c>clipper bench NAME</c> runs
 /// one stage's benchmark instead (<see cref="Named"/>). Not part of the tests.
 /// </summary>
 public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string logFile, ILoggerProvider logs)
@@ -47,8 +49,9 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
         }
 
         double minutes = args.Minutes;
-
-        var video = await DemoCommand.SampleTalkAsync(Path.Combine(home, "bench", $"long-talk-{minutes.ToString("0", Inv)}min.mp4"), minutes, stderr, cancel);
+        var video = args.Long
+            ? await DemoCommand.LongSourceAsync(Path.Combine(home, "bench", $"long-source-{minutes.ToString("0", Inv)}min.mp4"), minutes, stderr, cancel)
+            : await DemoCommand.SampleTalkAsync(Path.Combine(home, "bench", $"long-talk-{minutes.ToString("0", Inv)}min.mp4"), minutes, stderr, cancel);
         var outDir = Path.Combine(home, "bench", "out");
         // a home of its own for every run: a transcript cached by an earlier run would skip the recogniser
         var runHome = Path.Combine(home, "bench", "run");
@@ -61,12 +64,14 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
         }
 
         var runConfig = SiloHost.LoadConfiguration(new Dictionary<string, string?> { ["Clipper:Home"] = runHome });
-        var clock = Stopwatch.StartNew();
-        double cpuBefore = ProcessCpu.Seconds().Total;
-        var o = await new ClipCommand(stdout, stderr, logFile, logs).RunAsync(runConfig, new ClipArgs(video, outDir, Clipper.Core.Clips.ClipOptions.Defaults), cancel);
-        double jobSeconds = clock.Elapsed.TotalSeconds;
-        double jobCpu = ProcessCpu.Seconds().Total - cpuBefore;
-        long peakKb = PeakRssKb();
+        ClipCommand.Outcome o;
+        Usage job;
+        await using (var sampler = UsageSampler.Start())
+        {
+            o = await new ClipCommand(stdout, stderr, logFile, logs).RunAsync(runConfig, new ClipArgs(video, outDir, Clipper.Core.Clips.ClipOptions.Defaults), cancel);
+            job = await sampler.StopAsync();
+        }
+
         if (o.ExitCode != 0 || o.View is null)
         {
             stderr.WriteLine("bench: the job failed; no figures");
@@ -99,25 +104,45 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
         }
 
         floorCpu = ProcessCpu.Seconds().Total - floorCpu;
+        Print(s, job, floor, floorCpu, Repeats(s, outDir));
+        return 0;
+    }
 
+    /// <summary>The figures of a whole-job run, for every source length alike.</summary>
+    private void Print(JobView s, Usage job, double floor, double floorCpu, (int Count, double Worst) repeats)
+    {
         double clipSeconds = s.Clips.Sum(c => c.End - c.Start);
-        stdout.WriteLine(string.Create(Inv, $"\nbenchmark: {s.Source.Duration / 60:0.0}-minute source, {s.Clips.Count} clips, {clipSeconds:0} s of clips"));
-        stdout.WriteLine("stage          seconds");
+        int cores = Environment.ProcessorCount;
+        void Line(FormattableString text) => stdout.WriteLine(text.ToString(Inv));
+        Line($"\nbenchmark: {s.Source!.Duration / 60:0.0}-minute source, {s.Clips.Count} clips, {clipSeconds:0} s of clips");
+        stdout.WriteLine("status         seconds (the job's status, from its persisted start times)");
         foreach (var (stage, seconds) in StageSeconds(s))
         {
-            stdout.WriteLine(string.Create(Inv, $"  {stage,-12} {seconds,7:0.0}"));
+            Line($"  {stage,-12} {seconds,7:0.0}");
         }
 
-        var (repeats, worst) = Repeats(s, outDir);
-        stdout.WriteLine(string.Create(Inv, $"whole job      {jobSeconds,7:0.0} s (wall, including silo start)"));
-        stdout.WriteLine(string.Create(Inv, $"ffmpeg floor   {floor,7:0.0} s (plain veryfast crf 21 centre-crop encodes, same ranges)"));
-        stdout.WriteLine(string.Create(Inv, $"ratio          {jobSeconds / floor,7:0.00} × the floor"));
-        int cores = Environment.ProcessorCount;
-        stdout.WriteLine(string.Create(Inv,
-            $"CPU            {jobCpu,7:0.0} s for the job ({jobCpu / jobSeconds / cores:0%} of {cores} cores), {floorCpu:0.0} s for the floor ({floorCpu / floor / cores:0%}); CPU ratio {jobCpu / floorCpu:0.00}"));
-        stdout.WriteLine(string.Create(Inv, $"repeats        {repeats,7} pairs of clips sharing a passage (most similar pair: {worst:0.00} word-trigram overlap)"));
-        stdout.WriteLine(string.Create(Inv, $"peak memory    {peakKb / 1024.0,7:0} MiB (this process's resident set, VmHWM)"));
-        return 0;
+        Line($"units running  (sampled every {UsageSampler.Interval.TotalSeconds:0.0} s: CPU of this process and everything below it, split among the stages");
+        stdout.WriteLine("               with units running, by their count; wall = time with a unit of the stage running, so overlaps count twice;");
+        stdout.WriteLine("               own = the units' CPU meters: their processes and in-process work)");
+        stdout.WriteLine("  stage         wall s    CPU s   cores    own s");
+        foreach (var share in job.Stages)
+        {
+            string own = job.UnitCpu.TryGetValue(share.Stage, out var u) ? u.ToString("0.0", Inv) : "";
+            Line($"  {share.Stage,-12} {share.WallSeconds,7:0.0} {share.CpuSeconds,8:0.0} {share.CpuSeconds / Math.Max(share.WallSeconds, 1e-9),7:0.00} {own,8}");
+        }
+
+        double jobSeconds = job.WallSeconds, jobCpu = job.CpuSeconds;
+        Line($"whole job      {jobSeconds,7:0.0} s (wall, including silo start)");
+        Line($"ffmpeg floor   {floor,7:0.0} s (plain veryfast crf 21 centre-crop encodes, same ranges, one at a time)");
+        Line($"ratio          {jobSeconds / floor,7:0.00} × the floor");
+        Line($"CPU            {jobCpu,7:0.0} s for the job ({jobCpu / jobSeconds / cores:0%} of {cores} cores), {floorCpu:0.0} s for the floor ({floorCpu / floor / cores:0%}); CPU ratio {jobCpu / floorCpu:0.00}");
+        if (job.UnitCpu.TryGetValue("encode", out var encodeCpu))
+        {
+            Line($"encode CPU     {encodeCpu,7:0.0} s (the encode units' own) against the floor's {floorCpu:0.0} s: {encodeCpu / floorCpu:0.00} × the floor's CPU");
+        }
+
+        Line($"repeats        {repeats.Count,7} pairs of clips sharing a passage (most similar pair: {repeats.Worst:0.00} word-trigram overlap)");
+        Line($"peak memory    {job.SelfPeakKb / 1024.0,7:0} MiB this process with its silo (VmHWM); largest child {job.ChildPeakKb / 1024.0:0} MiB ({job.ChildPeakName}, sampled VmHWM)");
     }
 
     /// <summary>Seconds spent in each stage, from the persisted stage start times.</summary>
@@ -159,18 +184,5 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
     {
         var w = words.Select(x => x.Text.ToLowerInvariant()).ToList();
         return Enumerable.Range(0, Math.Max(0, w.Count - 2)).Select(i => $"{w[i]} {w[i + 1]} {w[i + 2]}").ToHashSet();
-    }
-
-    private static long PeakRssKb()
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-        {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            {
-                return long.Parse(new string(line.Where(char.IsDigit).ToArray()), Inv);
-            }
-        }
-
-        return -1;
     }
 }

@@ -134,9 +134,10 @@ public static partial class CliApp
                 .WithExample("demo")
                 .WithExample("demo", "--clips", "3");
             config.AddCommand<BenchVerb>("bench")
-                .WithDescription("measure a ~MINUTES-minute job (default 10) against an ffmpeg-only floor; bench "
+                .WithDescription("measure a ~MINUTES-minute job (default 10; --long: a 60-minute source) against an ffmpeg-only floor; bench "
                     + string.Join(" | ", BenchCommand.Names) + ": one stage's cost as a ratio to a baseline run in the same process")
                 .WithExample("bench")
+                .WithExample("bench", "--long")
                 .WithExample("bench", "track");
             config.AddCommand<SamplesVerb>("samples")
                 .WithDescription("write one generated frame of each caption preset (" + string.Join(", ", CaptionPresets.Names)

@@ -271,17 +271,30 @@ public sealed class ServeLine : CommandSettings
     }
 }
 
-/// <summary><c>bench [MINUTES | NAME]</c>: the whole-job benchmark on a MINUTES-long talk, or one stage's by name.</summary>
+/// <summary>
+/// <c>bench [MINUTES | NAME] [--long]</c>: the whole-job benchmark on a MINUTES-long talk, the 60-minute source
+/// (<c>--long</c>, which takes no MINUTES: its length is fixed so runs compare), or one stage's by name.
+/// </summary>
 public sealed class BenchLine : CommandSettings
 {
+    /// <summary>The length of the <c>--long</c> source, in minutes.</summary>
+    public const double LongMinutes = 60;
+
     [CommandArgument(0, "[MINUTES|NAME]")]
     [Description("minutes of sample talk (default 10), or a benchmark: " + BenchCommand.NamedList)]
     public string? What { get; init; }
 
+    [CommandOption("--long")]
+    [Description("the whole-job benchmark on a 60-minute source of many voices, photos and texts (built once)")]
+    public bool Long { get; init; }
+
     /// <summary>The stage benchmark named, or null for the whole-job one.</summary>
     public string? Named => What is not null && BenchCommand.IsNamed(What) ? What : null;
 
-    public double Minutes => What is null || Named is not null ? 10
+    public double Minutes => Long
+        ? What is null ? LongMinutes
+            : throw CliArgs.Bad($"bench --long runs the {LongMinutes:0}-minute source and takes no MINUTES or benchmark name, not '{What}'")
+        : What is null || Named is not null ? 10
         : double.TryParse(What, NumberStyles.Float, CultureInfo.InvariantCulture, out var m) && double.IsFinite(m) && m > 0 ? m
         : throw CliArgs.Bad($"bench takes MINUTES (a positive number) or a benchmark's name ({BenchCommand.NamedList}), not '{What}'");
 

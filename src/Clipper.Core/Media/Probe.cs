@@ -12,9 +12,11 @@ public static class Probe
 
     /// <summary>
     /// Probes a file. A file ffprobe cannot read at all is <see cref="ErrorCode.NotAVideo"/>: a media file that
-    /// ffprobe rejects is never a transient failure.
+    /// ffprobe rejects is never a transient failure. With <paramref name="timing"/> false the second ffprobe call
+    /// (<see cref="TimingAsync"/>) is skipped and <see cref="MediaInfo.Timing"/> is <see cref="SourceTiming.Unknown"/>:
+    /// enough for checking a file this project wrote (its size, streams and length), one process fewer.
     /// </summary>
-    public static async Task<MediaInfo> ProbeAsync(string file, CancellationToken cancel = default)
+    public static async Task<MediaInfo> ProbeAsync(string file, CancellationToken cancel = default, bool timing = true)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         timeout.CancelAfter(Timeout);
@@ -41,7 +43,7 @@ public static class Probe
                 $"the file is not a readable media file ({FirstLine(e.Message)})", e.Message, e);
         }
 
-        var timing = await TimingAsync(file, cancel).ConfigureAwait(false);
+        var facts = timing ? await TimingAsync(file, cancel).ConfigureAwait(false) : SourceTiming.Unknown;
         double duration = analysis.Format.Duration.TotalSeconds;
         var video = analysis.VideoStreams.FirstOrDefault(v => v.Disposition is null
             || !v.Disposition.TryGetValue("attached_pic", out var pic) || !pic);
@@ -58,7 +60,7 @@ public static class Probe
                 fps = 0;
             }
 
-            if (Math.Abs(video.Rotation) % 180 == 90 || timing.QuarterTurn)
+            if (Math.Abs(video.Rotation) % 180 == 90 || facts.QuarterTurn)
             {
                 (width, height) = (height, width);
             }
@@ -74,15 +76,18 @@ public static class Probe
             duration = audio.Duration.TotalSeconds;
         }
 
-        duration = timing.Length(duration);
+        duration = facts.Length(duration);
         long size = File.Exists(file) ? new FileInfo(file).Length : 0;
         return new MediaInfo(duration, video is not null, audio is not null, width, height, fps,
             video?.CodecName, audio?.CodecName, analysis.Format.FormatName ?? "", size)
-        { Timing = timing };
+        { Timing = facts };
     }
 
-    /// <summary>The facts FFMpegCore does not read (start times, field order, display matrix), from a second, small ffprobe call.</summary>
-    private static async Task<SourceTiming> TimingAsync(string file, CancellationToken cancel)
+    /// <summary>
+    /// The facts FFMpegCore does not read (start times, field order, display matrix), from a second, small ffprobe call;
+    /// <see cref="ErrorCode.NotAVideo"/> when ffprobe cannot read the file.
+    /// </summary>
+    public static async Task<SourceTiming> TimingAsync(string file, CancellationToken cancel = default)
     {
         var r = await ProcessRunner.RunAsync(["ffprobe", .. SourceTiming.ProbeArguments, file], Timeout, cancel).ConfigureAwait(false);
 

@@ -22,7 +22,7 @@ public static class ProcessCpu
     /// The fields of a /proc/PID/stat line after the command name, from field 3 (the state) on: the name may hold spaces
     /// and parentheses, so they start after its last ')'. [0] is the state, [1] the parent pid.
     /// </summary>
-    internal static string[] StatFields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+    public static string[] StatFields(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
 }
 
 /// <summary>CPU seconds of a process itself and of its reaped children.</summary>
