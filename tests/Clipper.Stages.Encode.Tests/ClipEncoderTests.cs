@@ -371,8 +371,8 @@ public sealed class ClipEncoderTests(EncodedSample sample) : IClassFixture<Encod
         Assert.StartsWith("ffmpeg -nostdin", line);
         Assert.Contains("-ss 3.000 -t 20.000 -i " + sample.Source.File, line); // the seek is on the input
         string graph = cmd[cmd.ToList().IndexOf("-filter_complex") + 1];
-        Assert.Equal("[0:v]sendcmd=f=/w/crop.cmd,crop=w=202:h=360:x=0:y=0,split=2[main][still];"
-            + "[main]scale=360:640,setsar=1,ass=filename=/w/c.ass:fontsdir=/usr/share/fonts/opentype/league-spartan,format=yuv420p[v];"
+        Assert.Equal("[0:v]sendcmd=f=/w/crop.cmd,crop=w=202:h=360:x=0:y=0,scale=360:640,setsar=1,split=2[main][still];"
+            + "[main]ass=filename=/w/c.ass:fontsdir=/usr/share/fonts/opentype/league-spartan,format=yuv420p[v];"
             + "[still]trim=start=6.000:duration=0.5,setpts=PTS-STARTPTS,scale=360:640,setsar=1[thumb]", graph);
         Assert.Contains("-threads 2", line);
         Assert.Contains("-movflags +faststart -f mp4 /o/v.tmp", line);

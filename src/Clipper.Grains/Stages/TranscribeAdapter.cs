@@ -3,9 +3,9 @@ using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Stages;
 using Clipper.Abstractions.Work;
 using Clipper.Core.Errors;
-using Clipper.Grains.Work;
 using Clipper.Core.Storage;
 using Clipper.Core.Transcripts;
+using Clipper.Grains.Work;
 using Clipper.Stages.Transcribe;
 using Microsoft.Extensions.Logging;
 
