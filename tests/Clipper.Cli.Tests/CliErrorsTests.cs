@@ -89,7 +89,7 @@ public sealed class CliErrorsTests : IClassFixture<CliErrorsTests.BadInputs>
     [InlineData("unknown option --grpc-port", "serve", "--grpc-port", "1")]
     [InlineData("bench takes MINUTES", "bench", "abc")]
     [InlineData("--clips needs a value", "demo", "--clips")]
-    [InlineData("samples makes: captions, not 'faces'", "samples", "faces")]
+    [InlineData("samples makes: captions or layouts, not 'faces'", "samples", "faces")]
     public async Task AWrongCommandLineStopsBeforeAnythingRuns(string expected, params string[] args)
     {
         var home = TestMedia.TempDir("cli-home");
