@@ -7,9 +7,10 @@ using V1 = Clipper.Gateway.V1;
 namespace Clipper.Cluster.Tests;
 
 /// <summary>
-/// Transcription as chunk units over three silo processes: a silo SIGKILLed while it recognises chunks costs only the
-/// chunks it had (accepted and not ended, as its own log says); the job completes with every clip once, and its
-/// transcript is word for word the one an undisturbed job makes of the same audio.
+/// Transcription as chunk units over three silo processes: a silo SIGKILLed while it recognises chunks costs the
+/// chunks it had (accepted and not ended, as its own log says), and beyond them only chunks Orleans stopped on a
+/// surviving silo as the dead one left; the job completes with every clip once, and its transcript is word for word
+/// the one an undisturbed job makes of the same audio.
 /// </summary>
 [Trait("Category", "cluster")]
 [Trait("Category", "external")]
@@ -36,6 +37,7 @@ public sealed partial class ChunkKillTests(ClusterRig rig, ITestOutputHelper out
             var (victim, inFlight) = await Wait.For(() => Task.FromResult(rig.Silos.Where(s => s.Running)
                     .Select(s => (Silo: s, Chunks: InFlight(s.LogText(), jobId))).OrderByDescending(x => x.Chunks.Count).First()),
                 x => x.Chunks.Count > 0, TimeSpan.FromMinutes(3), TimeSpan.FromMilliseconds(100));
+            var killedAt = DateTime.UtcNow;
             victim.Kill();
             // read again after the kill: a chunk that began or ended meanwhile is in the log, which is flushed line by line
             inFlight = InFlight(victim.LogText(), jobId);
@@ -58,7 +60,16 @@ public sealed partial class ChunkKillTests(ClusterRig rig, ITestOutputHelper out
                 .Select(l => l.Silo).Distinct().Count();
             Assert.True(silos >= 2, $"the chunks ran on {silos} silo(s)");
             Assert.InRange(inFlight.Count, 1, 2);
-            Assert.Equal(inFlight.Order(StringComparer.Ordinal), rerun);
+            // every chunk the killed silo had ran again; so may a chunk that Orleans stopped on a surviving silo when
+            // the dead one took its grain directory entry with it (seen in a fresh-clone run: a chunk on silo3 ended
+            // "cancelled" the moment silo1 was declared dead): those are counted apart, and nothing else ran twice
+            var stoppedElsewhere = rig.LogLines().Where(l => l.Silo != victim.Name && l.At >= killedAt)
+                .Select(l => Lifecycle().Match(l.Line))
+                .Where(m => m.Success && m.Groups["job"].Value == jobId && m.Groups["outcome"].Value == "cancelled")
+                .Select(m => m.Groups["unit"].Value).ToHashSet();
+            output.WriteLine($"stopped on a surviving silo: {string.Join(", ", stoppedElsewhere)}");
+            Assert.All(inFlight, u => Assert.Contains(u, rerun));
+            Assert.All(rerun, u => Assert.True(inFlight.Contains(u) || stoppedElsewhere.Contains(u), $"{u} ran twice, neither in flight on {victim.Name} nor stopped elsewhere"));
             await rig.AssertDeliveredAsync(done.Values, output);
 
             // the same audio, undisturbed
@@ -70,7 +81,7 @@ public sealed partial class ChunkKillTests(ClusterRig rig, ITestOutputHelper out
             Assert.True(killedWords.Count > 100, $"{killedWords.Count} words");
             Assert.Equal(calmWords, killedWords);
             Measurements.Record($"chunk kill: {chunks} chunk units on {silos} of 3 silos; SIGKILL of {victim.Name} with {inFlight.Count} chunk(s) in flight "
-                + $"({string.Join(", ", inFlight)}); re-run {rerun.Count} ({string.Join(", ", rerun)}); the job completed {elapsed.TotalSeconds:0} s after "
+                + $"({string.Join(", ", inFlight)}); re-run {rerun.Count} ({string.Join(", ", rerun)}), of them {rerun.Count(u => !inFlight.Contains(u))} stopped by Orleans on a surviving silo; the job completed {elapsed.TotalSeconds:0} s after "
                 + $"submission with every clip once; transcript identical to an undisturbed job's ({killedWords.Count} words)");
         }
         finally
@@ -117,7 +128,7 @@ public sealed partial class ChunkKillTests(ClusterRig rig, ITestOutputHelper out
             .Select(w => (w.GetProperty("word").GetString()!, w.GetProperty("start").GetDouble(), w.GetProperty("end").GetDouble()))];
     }
 
-    [GeneratedRegex(@"(?<job>\S+) (?<unit>transcribe-\d+) (?<what>accepted|ended) on this silo")]
+    [GeneratedRegex(@"(?<job>\S+) (?<unit>transcribe-\d+) (?<what>accepted|ended) on this silo( \((?<outcome>\w+)\))?")]
     private static partial Regex Lifecycle();
 
     [GeneratedRegex(@"(?<job>\S+) (?<unit>[a-z]+(-\d+)?) accepted on this silo")]
