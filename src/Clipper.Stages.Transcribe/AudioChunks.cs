@@ -27,11 +27,23 @@ internal static class AudioChunks
 
     /// <summary>Decodes the media's audio to 16 kHz mono s16le in <paramref name="raw"/>.</summary>
     public static Task DecodeAsync(string media, string raw, TimeSpan timeout, CancellationToken cancel) =>
+        // aresample's first_pts=0 fills with silence an audio track that starts after the container's start,
+        // so a word's time is its presentation time in the video (what encode's -ss and the captions count in)
+        RunDecodeAsync([], media, ["-af", "aresample=async=1:first_pts=0"], raw, timeout, cancel);
+
+    /// <summary>
+    /// Decodes [<paramref name="start"/>, <paramref name="end"/>) seconds of the media's audio to 16 kHz mono s16le
+    /// in <paramref name="raw"/> (the input seeks: a chunk of an hour's audio costs its own length, not the hour's).
+    /// </summary>
+    public static Task DecodeRangeAsync(string media, double start, double end, string raw, TimeSpan timeout, CancellationToken cancel) =>
+        RunDecodeAsync(["-ss", start.ToString("0.000", CultureInfo.InvariantCulture)], media,
+            ["-t", (end - start).ToString("0.000", CultureInfo.InvariantCulture)], raw, timeout, cancel);
+
+    /// <summary>One ffmpeg decode to 16 kHz mono s16le: input options, the media, output options, the raw file.</summary>
+    private static Task RunDecodeAsync(string[] input, string media, string[] output, string raw, TimeSpan timeout, CancellationToken cancel) =>
         ProcessRunner.RunCheckedAsync(
         [
-            // aresample's first_pts=0 fills with silence an audio track that starts after the container's start,
-            // so a word's time is its presentation time in the video (what encode's -ss and the captions count in)
-            "ffmpeg", "-nostdin", "-v", "error", "-y", "-i", media, "-vn", "-sn", "-dn", "-af", "aresample=async=1:first_pts=0", "-ac", "1",
+            "ffmpeg", "-nostdin", "-v", "error", "-y", .. input, "-i", media, .. output, "-vn", "-sn", "-dn", "-ac", "1",
             "-ar", SampleRate.ToString(CultureInfo.InvariantCulture), "-acodec", "pcm_s16le", "-f", "s16le", raw,
         ], timeout, cancel);
 
@@ -184,18 +196,6 @@ internal static class AudioChunks
 
         return bestStart + (QuietFrames / 2);
     }
-
-    /// <summary>
-    /// Decodes [<paramref name="start"/>, <paramref name="end"/>) seconds of the media's audio to 16 kHz mono s16le
-    /// in <paramref name="raw"/> (the input seeks: a chunk of an hour's audio costs its own length, not the hour's).
-    /// </summary>
-    public static Task DecodeRangeAsync(string media, double start, double end, string raw, TimeSpan timeout, CancellationToken cancel) =>
-        ProcessRunner.RunCheckedAsync(
-        [
-            "ffmpeg", "-nostdin", "-v", "error", "-y", "-ss", start.ToString("0.000", CultureInfo.InvariantCulture), "-i", media,
-            "-t", (end - start).ToString("0.000", CultureInfo.InvariantCulture), "-vn", "-sn", "-dn", "-ac", "1",
-            "-ar", SampleRate.ToString(CultureInfo.InvariantCulture), "-acodec", "pcm_s16le", "-f", "s16le", raw,
-        ], timeout, cancel);
 
     /// <summary>Copies a chunk's samples into their own raw file.</summary>
     public static async Task WriteAsync(string raw, AudioChunk chunk, string output, CancellationToken cancel)
