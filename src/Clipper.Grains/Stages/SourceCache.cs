@@ -8,12 +8,15 @@ namespace Clipper.Grains.Stages;
 /// <summary>
 /// Local files of the blobs units read (sources): the blob's own file on a store that keeps local files, else a copy
 /// in this silo's cache, held (not evicted) while a unit uses it and kept under a disk budget, least recently used
-/// first.
+/// first. Units that want the same blob at once (two chunks of one source on one silo) share one download.
 /// </summary>
 public sealed class SourceCache(IBlobStore blobs, string directory, long budgetBytes, ILogger log)
 {
     private readonly IBlobStore _blobs = blobs;
     private readonly ConcurrentDictionary<string, int> _inUse = new();
+
+    /// <summary>Downloads under way, by local path: a second unit waits for the first's instead of fetching the blob again.</summary>
+    private readonly ConcurrentDictionary<string, Lazy<Task>> _downloads = new();
     private readonly object _trimLock = new();
 
     /// <summary>This silo's copies of blobs.</summary>
@@ -32,7 +35,9 @@ public sealed class SourceCache(IBlobStore blobs, string directory, long budgetB
                 return;
             }
 
+            // a download still being written (under a temporary name) is nobody's to remove
             var files = new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories)
+                .Where(f => !BlobKeys.IsTemp(f.Name))
                 .OrderBy(f => f.LastWriteTimeUtc).ToList();
             long total = files.Sum(f => f.Length);
             foreach (var f in files)
@@ -62,6 +67,36 @@ public sealed class SourceCache(IBlobStore blobs, string directory, long budgetB
         }
     }
 
+    /// <summary>
+    /// Downloads the blob to <paramref name="cached"/> unless a download of it is under way, which is awaited instead. The
+    /// download itself runs to its end even when the unit that started it is cancelled (another may be waiting for it);
+    /// a unit stops waiting at its own cancellation.
+    /// </summary>
+    private async Task DownloadOnceAsync(string key, string cached, CancellationToken cancel)
+    {
+        var download = _downloads.GetOrAdd(cached, path => new Lazy<Task>(() => Task.Run(async () =>
+        {
+            try
+            {
+                System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await _blobs.DownloadAsync(key, path, CancellationToken.None);
+                Trim();
+            }
+            finally
+            {
+                _downloads.TryRemove(path, out _);
+            }
+        })));
+        try
+        {
+            await download.Value.WaitAsync(cancel);
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            throw new ClipperException(ErrorCode.Cancelled, $"copying {key} to this silo was cancelled");
+        }
+    }
+
     /// <summary>The local files one unit uses; <see cref="Dispose"/> lets the cache evict them again.</summary>
     public sealed class Lease(SourceCache cache) : IDisposable
     {
@@ -84,9 +119,7 @@ public sealed class SourceCache(IBlobStore blobs, string directory, long budgetB
                 return cached;
             }
 
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
-            await cache._blobs.DownloadAsync(key, cached, cancel);
-            cache.Trim();
+            await cache.DownloadOnceAsync(key, cached, cancel);
             return cached;
         }
 
