@@ -91,7 +91,14 @@ public abstract class StageGrain : Grain, IStageGrain
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // a silo shutting down stops its processes; the job notices the unit is gone and re-dispatches it
+        // a silo shutting down stops its processes; the job notices the unit is gone and re-dispatches it. Any other
+        // reason that stops running work is worth a line: the work runs again elsewhere
+        if (_running is { IsCompleted: false })
+        {
+            _log.LogWarning("{Grain} deactivated while running ({Reason}: {Description}); its work stops and runs again",
+                this.GetPrimaryKeyString(), reason.ReasonCode, reason.Description);
+        }
+
         return Stop();
     }
 
