@@ -15,7 +15,9 @@ public sealed record ChunkPlan(IReadOnlyList<(double Start, double End)> Chunks,
 public interface IChunkRecogniser
 {
     /// <summary>The chunks of the media's audio, or null when it is better heard whole (no audio, or too short to cut).</summary>
-    Task<ChunkPlan?> PlanAsync(string media, string workDir, CancellationToken cancel);
+    /// <param name="speechCopy">when set and a plan is made, the audio as the recogniser hears it (16 kHz mono FLAC, from
+    /// the source's time 0) is written there: chunks recognised on other machines read that instead of the whole source</param>
+    Task<ChunkPlan?> PlanAsync(string media, string workDir, CancellationToken cancel, string? speechCopy = null);
 
     /// <summary>
     /// The words of the chunk [<paramref name="start"/>, <paramref name="end"/>), in seconds of the source: the audio

@@ -54,7 +54,7 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
     /// The chunks a silo's units recognise apart: the whole audio decoded once for its loudness, cut as
     /// <see cref="TranscribeAsync"/> cuts it; null when it has no audio or one chunk would hold it all.
     /// </summary>
-    public async Task<ChunkPlan?> PlanAsync(string media, string workDir, CancellationToken cancel)
+    public async Task<ChunkPlan?> PlanAsync(string media, string workDir, CancellationToken cancel, string? speechCopy = null)
     {
         options.Validate();
         var info = await Clipper.Core.Media.Probe.ProbeAsync(media, cancel).ConfigureAwait(false);
@@ -73,6 +73,11 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
             if (chunks.Count < 2)
             {
                 return null;
+            }
+
+            if (speechCopy is not null)
+            {
+                await AudioChunks.CompressAsync(raw, speechCopy, options.ExtractTimeout, cancel).ConfigureAwait(false);
             }
 
             return new ChunkPlan([.. chunks.Select(c => (c.StartSeconds, c.StartSeconds + c.Seconds))], AudioChunks.NoiseFloor(loudness));

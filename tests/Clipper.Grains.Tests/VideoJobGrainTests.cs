@@ -79,6 +79,9 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
         // every unit of work ran once and recorded where: the audio's chunks each as a unit of its own
         var chunks = v.WorkedOn.Keys.Count(k => k.StartsWith("transcribe-", StringComparison.Ordinal));
         Assert.InRange(chunks, 3, 4);
+        // the split unit stored the audio as the recogniser hears it, which the chunk units read instead of the source
+        Assert.True(File.Exists(Path.Combine(_cluster.BlobDir, Clipper.Core.Storage.BlobLayout.SpeechAudio(v.Source!.Sha256))),
+            "no FLAC copy of the audio in the blob store");
         Assert.Equal(["fetch", "score", "split", "transcribe"], v.WorkedOn.Keys.Where(k => !k.Contains('-')).Order(StringComparer.Ordinal));
         Assert.Equal(4 + chunks + 2 * v.Clips.Count, v.WorkedOn.Count);
         Assert.Empty(v.Attempts);

@@ -29,10 +29,12 @@ public sealed record StageWork(
 /// The audio cut in its pauses into chunks recognised apart (the split unit's result): each chunk's core, the
 /// seconds of audio decoded on either side of it (<paramref name="Overlap"/>: a word cut by a seam is heard whole by
 /// both neighbours and kept by the one its middle falls in), the audio's noise floor in dB (where every chunk finds
-/// its pauses) and the cache name of the engine's transcripts.
+/// its pauses) and the cache name of the engine's transcripts. <paramref name="AudioKey"/> is the blob of the audio as the
+/// recogniser hears it (16 kHz mono FLAC), which chunk units read instead of copying the whole source to their silo
+/// (null in plans stored before it existed: they read the source).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.SpeechPlan")]
-public sealed record SpeechPlan(IReadOnlyList<SpeechChunk> Chunks, double Overlap, double NoiseFloorDb, string Variant);
+public sealed record SpeechPlan(IReadOnlyList<SpeechChunk> Chunks, double Overlap, double NoiseFloorDb, string Variant, string? AudioKey = null);
 
 /// <summary>One chunk of the audio: [Start, End) in seconds of the source; index from 1.</summary>
 [GenerateSerializer, Immutable, Alias("clipper.SpeechChunk")]

@@ -64,6 +64,12 @@ public static class BlobLayout
     public static string TranscriptChunk(string sha256, string variant, double start, double end) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"transcripts/chunks/{sha256}-{variant}/{start:0.000}-{end:0.000}.json");
 
+    /// <summary>
+    /// A source's audio as the recogniser hears it (16 kHz mono FLAC, written by the split unit): chunk units on other
+    /// silos copy this, a few percent of the video's bytes, instead of the source.
+    /// </summary>
+    public static string SpeechAudio(string sha256) => $"audio/{sha256}-16k.flac";
+
     /// <summary>"-captions", "-ENGINE" for a recogniser other than pocketsphinx, or nothing (the keys stored before engines were chosen).</summary>
     private static string Variant(bool fromCaptions, string? engine) =>
         fromCaptions ? "-captions" : engine is null or "pocketsphinx" ? "" : "-" + engine;

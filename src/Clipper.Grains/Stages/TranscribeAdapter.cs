@@ -65,9 +65,12 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
         if (!t.FromCaptions && t.Transcriber.Chunks is { } chunks && !await AnyExistsAsync(t.Keys, cancel))
         {
             var media = await unit.Sources.FileAsync(work.Source!.SourceKey, cancel);
-            if (await chunks.PlanAsync(media, unit.Directory, cancel) is { } p)
+            var speech = Path.Combine(unit.Directory, "speech.flac");
+            if (await chunks.PlanAsync(media, unit.Directory, cancel, speech) is { } p)
             {
-                plan = JobPlan.Speech(p, overlap, t.Variant);
+                var audioKey = BlobLayout.SpeechAudio(work.Source.Sha256);
+                await blobs.MoveFileAsync(audioKey, speech, cancel);
+                plan = JobPlan.Speech(p, overlap, t.Variant, audioKey);
                 log.LogInformation("{Job}: the audio cut into {Chunks} chunks", work.JobId, plan.Chunks.Count);
             }
         }
@@ -86,7 +89,8 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
         var key = BlobLayout.TranscriptChunk(work.Source!.Sha256, plan.Variant, chunk.Start, chunk.End);
         var (words, _) = await LeasedAsync<IReadOnlyList<Word>>(key, work, () => CachedChunkAsync(key, cancel), async () =>
         {
-            var media = await unit.Sources.FileAsync(work.Source!.SourceKey, cancel);
+            // the split unit's copy of the audio (a few percent of the video's bytes) when it made one
+            var media = await unit.Sources.FileAsync(plan.AudioKey ?? work.Source!.SourceKey, cancel);
             var heard = await recogniser.RecogniseAsync(media, chunk.Start, chunk.End, plan.Overlap, plan.NoiseFloorDb, unit.Directory,
                 progress, cancel);
             await blobs.WriteJsonAsync(key, new Transcript(heard, "chunk"), cancel);

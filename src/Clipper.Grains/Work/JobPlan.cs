@@ -192,8 +192,8 @@ public static class JobPlan
     /// The job's record of a recogniser's plan, chunks numbered from 1. A List, not a collection expression's hidden
     /// type: grain storage's JSON names the type of what it stores and reads back only types it knows.
     /// </summary>
-    public static SpeechPlan Speech(Clipper.Stages.Transcribe.ChunkPlan p, double overlap, string variant) =>
-        new(p.Chunks.Select((c, i) => new SpeechChunk(i + 1, c.Start, c.End)).ToList(), overlap, p.NoiseFloorDb, variant);
+    public static SpeechPlan Speech(Clipper.Stages.Transcribe.ChunkPlan p, double overlap, string variant, string? audioKey = null) =>
+        new(p.Chunks.Select((c, i) => new SpeechChunk(i + 1, c.Start, c.End)).ToList(), overlap, p.NoiseFloorDb, variant, audioKey);
 
     private static ClipPlan? Clip(JobState s, int index) => s.Clips?.Find(c => c.Index == index);
 }
