@@ -238,6 +238,7 @@ public sealed class FaceTracker : IDisposable
             var buffer = new byte[frameBytes];
             var frame = new RgbFrame(Width, Height, buffer);
             var before = new byte[frameBytes];
+            IReadOnlyList<Face> foundBefore = [];
             double[]? previous = null;
             try
             {
@@ -247,8 +248,10 @@ public sealed class FaceTracker : IDisposable
                     var faces = found.Select(f => f.Scaled(_scaleX, _scaleY)).ToList();
                     var histogram = SceneHistogram.Of(frame);
                     bool cut = previous is not null && SceneHistogram.Distance(previous, histogram) > _options.SceneCutThreshold;
-                    var mouth = found.Select(f => previous is null || cut ? 0 : MouthActivity.Motion(frame, before, f)).ToArray();
+                    var mouth = found.Select(f => cut || MouthActivity.Before(f, foundBefore) is not { } was ? 0
+                        : MouthActivity.Motion(frame, before, f, was)).ToArray();
                     Buffer.BlockCopy(buffer, 0, before, 0, frameBytes);
+                    foundBefore = found;
                     previous = histogram;
                     int i = _samples.Count;
                     _samples.Add(new Sample(i / _options.SampleFps, faces, cut, mouth));
