@@ -93,7 +93,7 @@ public sealed class FaceTracker : IDisposable
         }
 
         var samples = sampled.Samples;
-        if (media.HasAudio && samples.Any(s => s.Faces.Count >= 2))
+        if (Options.FollowSpeaker && media.HasAudio && samples.Any(s => s.Faces.Count >= 2))
         {
             // Two or more faces: who speaks is decided from each mouth's movement against the sound.
             var voice = await VoiceLevel.MeasureAsync(source, start, duration, samples.Select(s => s.T).ToArray(), Options, cancel).ConfigureAwait(false);
@@ -248,7 +248,7 @@ public sealed class FaceTracker : IDisposable
                     var faces = found.Select(f => f.Scaled(_scaleX, _scaleY)).ToList();
                     var histogram = SceneHistogram.Of(frame);
                     bool cut = previous is not null && SceneHistogram.Distance(previous, histogram) > _options.SceneCutThreshold;
-                    var mouth = found.Select(f => cut || MouthActivity.Before(f, foundBefore) is not { } was ? 0
+                    var mouth = found.Select(f => !_options.FollowSpeaker || cut || MouthActivity.Before(f, foundBefore) is not { } was ? 0
                         : MouthActivity.Motion(frame, before, f, was)).ToArray();
                     Buffer.BlockCopy(buffer, 0, before, 0, frameBytes);
                     foundBefore = found;

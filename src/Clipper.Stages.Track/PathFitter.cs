@@ -111,7 +111,7 @@ internal sealed class PathFitter
         string held = steady == 0 ? "" : $" ({steady} held steady)";
         string jumps = jumpCuts == 0 ? "" : $", {jumpCuts} cut(s) found by the face jumping";
         string talk = speakerShots == 0 ? ""
-            : $"; followed the active speaker in {speakerShots} shot(s) with two or more faces, {switches} speaker switch(es) cut to";
+            : $"; followed the active speaker in {speakerShots} shot(s) with two or more faces ({switches} speaker switch(es), each a cut)";
         string reason = string.Create(CultureInfo.InvariantCulture,
             $"followed the main face in {followed} of {shots.Count} shot(s){held}{jumps}{talk}; a face was seen in {withFace} of {n} sampled frames");
         return new CropPath(_sourceWidth, _sourceHeight, _width, _height, keyframes, "face", reason);

@@ -27,7 +27,7 @@ public sealed class ActiveSpeakerFitTests
         Assert.InRange(Centre(path.Keyframes[1]), Right - 5, Right + 5);
         // the jump comes between the last sample of the old turn and the first of the new, not after a pan
         Assert.InRange(path.Keyframes[1].T, 5.6, 6.0);
-        Assert.Contains("followed the active speaker in 1 shot(s) with two or more faces, 1 speaker switch(es) cut to", path.Reason);
+        Assert.Contains("followed the active speaker in 1 shot(s) with two or more faces (1 speaker switch(es), each a cut)", path.Reason);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class ActiveSpeakerFitTests
 
         var k = Assert.Single(held.Keyframes);
         Assert.InRange(Centre(k), Left - 5, Left + 5);
-        Assert.Contains("0 speaker switch(es)", held.Reason);
+        Assert.Contains("(0 speaker switch(es), each a cut)", held.Reason);
         Assert.Equal(3, eager.Keyframes.Count);
         Assert.InRange(Centre(eager.Keyframes[1]), Right - 5, Right + 5);
     }

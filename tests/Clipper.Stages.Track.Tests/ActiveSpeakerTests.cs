@@ -51,7 +51,7 @@ public sealed class ActiveSpeakerTests(DialogueFixture fixture) : IClassFixture<
             $"active speaker: {switches.Count} switches (expected {expected.Count}) at {string.Join(", ", switches.Select(s => $"{s.T:0.0} s"))}; "
             + $"furthest from its turn {offsets.DefaultIfEmpty(0).Max():0.00} s; shortest stay {gaps.Min():0.0} s"));
         Assert.All(gaps, g => Assert.True(g >= new TrackOptions().MinSpeakerTurn, $"a stay of {g:0.00} s between switches"));
-        Assert.Contains($"{switches.Count} speaker switch(es) cut to", fixture.Path.Reason);
+        Assert.Contains($"followed the active speaker in 1 shot(s) with two or more faces ({switches.Count} speaker switch(es), each a cut)", fixture.Path.Reason);
     }
 
     [Fact]
