@@ -92,7 +92,18 @@ public sealed class FaceTracker : IDisposable
             return Done(LayoutChoice.Choose(fitter.Centre(sampled.Problem), layout, 0, 0), progress);
         }
 
-        var path = await Task.Run(() => fitter.Fit(sampled.Samples, duration), cancel).ConfigureAwait(false);
+        var samples = sampled.Samples;
+        if (Options.FollowSpeaker && media.HasAudio && samples.Any(s => s.Faces.Count >= 2))
+        {
+            // Two or more faces: who speaks is decided from each mouth's movement against the sound.
+            var voice = await VoiceLevel.MeasureAsync(source, start, duration, samples.Select(s => s.T).ToArray(), Options, cancel).ConfigureAwait(false);
+            if (voice is not null)
+            {
+                samples = samples.Select((s, i) => s with { Voice = voice[i] }).ToList();
+            }
+        }
+
+        var path = await Task.Run(() => fitter.Fit(samples, duration), cancel).ConfigureAwait(false);
         return Done(LayoutChoice.Choose(path, layout, sampled.Samples.Count, sampled.Samples.Count(s => s.Faces.Count > 0)), progress);
     }
 
@@ -226,17 +237,24 @@ public sealed class FaceTracker : IDisposable
             int frameBytes = Width * Height * 3;
             var buffer = new byte[frameBytes];
             var frame = new RgbFrame(Width, Height, buffer);
+            var before = new byte[frameBytes];
+            IReadOnlyList<Face> foundBefore = [];
             double[]? previous = null;
             try
             {
                 while (await stdout.ReadAtLeastAsync(buffer, frameBytes, throwOnEndOfStream: false, cancel).ConfigureAwait(false) == frameBytes)
                 {
-                    var faces = _detector.Detect(frame).Select(f => f.Scaled(_scaleX, _scaleY)).ToList();
+                    var found = _detector.Detect(frame);
+                    var faces = found.Select(f => f.Scaled(_scaleX, _scaleY)).ToList();
                     var histogram = SceneHistogram.Of(frame);
                     bool cut = previous is not null && SceneHistogram.Distance(previous, histogram) > _options.SceneCutThreshold;
+                    var mouth = found.Select(f => !_options.FollowSpeaker || cut || MouthActivity.Before(f, foundBefore) is not { } was ? 0
+                        : MouthActivity.Motion(frame, before, f, was)).ToArray();
+                    Buffer.BlockCopy(buffer, 0, before, 0, frameBytes);
+                    foundBefore = found;
                     previous = histogram;
                     int i = _samples.Count;
-                    _samples.Add(new Sample(i / _options.SampleFps, faces, cut));
+                    _samples.Add(new Sample(i / _options.SampleFps, faces, cut, mouth));
                     _progress?.Report(Math.Min(0.99, (i + 1.0) / _expected));
                 }
             }

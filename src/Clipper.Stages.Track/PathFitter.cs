@@ -67,35 +67,53 @@ internal sealed class PathFitter
         var cy = new double[n];
         var cuts = CutsBefore(samples, out int jumpCuts);
         var shots = Shots(cuts);
-        var faceless = new bool[shots.Count];
+        // Each shot, or each speaker's turn within a shot: the window jumps between them.
+        var segments = new List<(int From, int To)>();
+        var faceless = new List<bool>();
         int followed = 0;
         int steady = 0;
-        for (int s = 0; s < shots.Count; s++)
+        int speakerShots = 0;
+        int switches = 0;
+        foreach (var (from, to) in shots)
         {
-            var (from, to) = shots[s];
-            var target = Targets(samples, from, to);
-            if (target is null)
+            var tracks = Link(samples, from, to);
+            var turns = SpeakerTurns(samples, tracks, from, to);
+            if (turns is not null)
             {
-                faceless[s] = true;
-                continue;
+                speakerShots++;
+                switches += turns.Count - 1;
             }
 
-            followed++;
-            bool stillX = Follow(target.Value.X, _width, _sourceWidth, cx, from);
-            bool stillY = Follow(target.Value.Y, _height, _sourceHeight, cy, from);
-            if (stillX && stillY)
+            foreach (var (segFrom, segTo, speaker) in turns ?? [(from, to, null)])
             {
-                steady++;
+                segments.Add((segFrom, segTo));
+                var target = Targets(tracks, segFrom, segTo, speaker);
+                faceless.Add(target is null);
+                if (target is null)
+                {
+                    continue;
+                }
+
+                bool stillX = Follow(target.Value.X, _width, _sourceWidth, cx, segFrom);
+                bool stillY = Follow(target.Value.Y, _height, _sourceHeight, cy, segFrom);
+                if (stillX && stillY && turns is null)
+                {
+                    steady++;
+                }
             }
+
+            followed += faceless[^1] && turns is null ? 0 : 1;
         }
 
-        HoldThroughFacelessShots(shots, faceless, cx, cy);
+        HoldThroughFacelessShots(segments, [.. faceless], cx, cy);
 
-        var keyframes = Keyframes(samples, shots, cx, cy, duration);
+        var keyframes = Keyframes(samples, segments, cx, cy, duration);
         string held = steady == 0 ? "" : $" ({steady} held steady)";
         string jumps = jumpCuts == 0 ? "" : $", {jumpCuts} cut(s) found by the face jumping";
+        string talk = speakerShots == 0 ? ""
+            : $"; followed the active speaker in {speakerShots} shot(s) with two or more faces ({switches} speaker switch(es), each a cut)";
         string reason = string.Create(CultureInfo.InvariantCulture,
-            $"followed the main face in {followed} of {shots.Count} shot(s){held}{jumps}; a face was seen in {withFace} of {n} sampled frames");
+            $"followed the main face in {followed} of {shots.Count} shot(s){held}{jumps}{talk}; a face was seen in {withFace} of {n} sampled frames");
         return new CropPath(_sourceWidth, _sourceHeight, _width, _height, keyframes, "face", reason);
     }
 
@@ -266,10 +284,14 @@ internal sealed class PathFitter
 
         public int End => At[^1];
 
-        public void Add(int sample, Face f)
+        /// <summary>The mouth's movement at each sighting (<see cref="MouthActivity"/>), 0 where not measured.</summary>
+        public List<double> Mouth { get; } = [];
+
+        public void Add(int sample, Face f, double mouth)
         {
             At.Add(sample);
             Faces.Add(f);
+            Mouth.Add(mouth);
             // Persistent and large faces win: every sighting counts, bigger and surer ones more.
             Weight += f.Score * Math.Sqrt(f.Area);
         }
@@ -295,32 +317,90 @@ internal sealed class PathFitter
         }
     }
 
+    private static double MouthOf(Sample s, int face) => s.Mouth is { } m && face < m.Count ? m[face] : 0;
+
     /// <summary>
-    /// Where the window centre should be at each sample of the shot [from, to), following one subject at a time,
-    /// or null when the shot has no face. The strongest track is the subject wherever it is present (gaps
-    /// included); weaker tracks take only the stretches it leaves uncovered, and only if seen long enough, so the
-    /// window never flickers between two faces.
+    /// The speakers' turns in the shot [from, to) as consecutive ranges, each with the face that talks in it, when two
+    /// or more faces are seen long enough and someone is seen talking (<see cref="ActiveSpeaker"/>); null otherwise
+    /// (one face, no sound, no mouth measured, nobody talking), and the shot is followed as before.
     /// </summary>
-    private (double[] X, double[] Y)? Targets(IReadOnlyList<Sample> samples, int from, int to)
+    private List<(int From, int To, Track? Speaker)>? SpeakerTurns(IReadOnlyList<Sample> samples, List<Track> tracks, int from, int to)
     {
-        var tracks = Link(samples, from, to);
+        int minSightings = (int)Math.Ceiling(_options.MinSubject * _options.SampleFps);
+        var candidates = tracks.Where(t => t.At.Count >= minSightings).ToList();
+        if (!_options.FollowSpeaker || candidates.Count < 2)
+        {
+            return null;
+        }
+
+        var voice = new double[to - from];
+        for (int i = from; i < to; i++)
+        {
+            if (samples[i].Mouth is null || double.IsNaN(samples[i].Voice))
+            {
+                return null;
+            }
+
+            voice[i - from] = samples[i].Voice;
+        }
+
+        var mouth = candidates.Select(t =>
+        {
+            var m = new double[to - from];
+            for (int k = 0; k < t.At.Count; k++)
+            {
+                m[t.At[k] - from] = t.Mouth[k];
+            }
+
+            return m;
+        }).ToList();
+        var who = ActiveSpeaker.Decide(mouth, voice, _options);
+        if (who is null)
+        {
+            return null;
+        }
+
+        var turns = new List<(int From, int To, Track? Speaker)>();
+        int start = 0;
+        for (int k = 1; k <= who.Length; k++)
+        {
+            if (k == who.Length || who[k] != who[start])
+            {
+                turns.Add((from + start, from + k, candidates[who[start]]));
+                start = k;
+            }
+        }
+
+        return turns;
+    }
+
+    /// <summary>
+    /// Where the window centre should be at each sample of [from, to), following one subject at a time, or null
+    /// when no face is there. The speaker, when one is given, is the subject wherever present; otherwise the
+    /// strongest track. Weaker tracks take only the stretches it leaves uncovered, and only if seen long enough, so
+    /// the window never flickers between two faces.
+    /// </summary>
+    private (double[] X, double[] Y)? Targets(List<Track> shotTracks, int from, int to, Track? speaker)
+    {
+        var tracks = shotTracks.Where(t => t.First < to && t.End >= from)
+            .OrderByDescending(t => t == speaker)
+            .ThenByDescending(t => t.Weight).ToList();
         if (tracks.Count == 0)
         {
             return null;
         }
 
-        tracks = tracks.OrderByDescending(t => t.Weight).ToList();
         var owner = new Track?[to - from];
         int minSightings = (int)Math.Ceiling(_options.MinSubject * _options.SampleFps);
         foreach (var t in tracks)
         {
-            int sightings = t.At.Count(i => owner[i - from] is null);
+            int sightings = t.At.Count(i => i >= from && i < to && owner[i - from] is null);
             if (t != tracks[0] && sightings < minSightings)
             {
                 continue;
             }
 
-            for (int i = t.First; i <= t.End; i++)
+            for (int i = Math.Max(from, t.First); i <= Math.Min(to - 1, t.End); i++)
             {
                 owner[i - from] ??= t;
             }
@@ -403,7 +483,7 @@ internal sealed class PathFitter
 
                 trackTaken[a] = true;
                 faceTaken[b] = true;
-                open[a].Add(i, faces[b]);
+                open[a].Add(i, faces[b], MouthOf(samples[i], b));
             }
 
             for (int b = 0; b < faces.Count; b++)
@@ -411,7 +491,7 @@ internal sealed class PathFitter
                 if (!faceTaken[b])
                 {
                     var t = new Track();
-                    t.Add(i, faces[b]);
+                    t.Add(i, faces[b], MouthOf(samples[i], b));
                     all.Add(t);
                 }
             }

@@ -98,6 +98,28 @@ public sealed class TrackOptions
     /// <summary>How often, per second, the window position is written while it moves; a still window writes nothing.</summary>
     public double KeyframeRate { get; set; } = 30;
 
+    /// <summary>
+    /// With two or more faces in a shot, follow the one who is talking (<see cref="ActiveSpeaker"/>): each mouth's
+    /// movement is weighed by the loudness of the sound. Off, the strongest face is followed as with one face.
+    /// </summary>
+    public bool FollowSpeaker { get; set; } = true;
+
+    /// <summary>
+    /// Seconds a new speaker must talk before the window switches to them (a switch is a cut to their face, at the
+    /// start of their turn); a cough, a nod or a two-word interjection shorter than this never moves the window.
+    /// </summary>
+    public double MinSpeakerTurn { get; set; } = 1.5;
+
+    /// <summary>
+    /// The least mouth activity (mean grey-level change of the lower face against the upper face, weighted by the
+    /// sound's level, summed over the decision window) that counts as talking; below it nobody is taken to talk and
+    /// the window stays on whoever spoke last.
+    /// </summary>
+    public double MinMouthActivity { get; set; } = 3;
+
+    /// <summary>A face counts as the speaker only when its activity is at least this many times every other face's.</summary>
+    public double SpeakerDominance { get; set; } = 2;
+
     /// <summary>ffmpeg may take this many times the clip's duration to decode it ...</summary>
     public double DecodeTimeoutFactor { get; set; } = 4.0;
 
@@ -129,6 +151,13 @@ public sealed class TrackOptions
         NotNegative(nameof(SteadyMaxSpread), SteadyMaxSpread);
         Fraction(nameof(FaceVerticalPosition), FaceVerticalPosition);
         Positive(nameof(KeyframeRate), KeyframeRate);
+        NotNegative(nameof(MinSpeakerTurn), MinSpeakerTurn);
+        Positive(nameof(MinMouthActivity), MinMouthActivity);
+        if (!(SpeakerDominance >= 1))
+        {
+            Bad($"{nameof(SpeakerDominance)} must be at least 1, was {SpeakerDominance}");
+        }
+
         Positive(nameof(DecodeTimeoutFactor), DecodeTimeoutFactor);
         if (MinDecodeTimeout <= TimeSpan.Zero)
         {

@@ -93,4 +93,35 @@ public sealed class ProcessRunnerTests
         });
         Assert.Equal(0, r.ExitCode);
     }
+
+    [Fact]
+    public async Task AStdinProducerFeedsTheProcessAndItsEndClosesTheInput()
+    {
+        // wc only finishes once its input is closed: the count proves every byte arrived and the pipe was closed
+        var r = await ProcessRunner.RunAsync(["wc", "-c"], Ten, stdinProducer: async (s, ct) =>
+        {
+            var block = new byte[65536];
+            for (int i = 0; i < 40; i++)
+            {
+                await s.WriteAsync(block, ct);
+            }
+        });
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("2621440", r.StdoutText.Trim());
+    }
+
+    [Fact]
+    public async Task AProcessThatStopsReadingItsInputDoesNotBreakTheRun()
+    {
+        var r = await ProcessRunner.RunAsync(["head", "-c", "10"], Ten, stdinProducer: async (s, ct) =>
+        {
+            var block = new byte[65536];
+            for (int i = 0; i < 1000; i++)
+            {
+                await s.WriteAsync(block, ct);
+            }
+        });
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(10, r.Stdout.Length);
+    }
 }

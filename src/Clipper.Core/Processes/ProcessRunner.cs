@@ -24,13 +24,16 @@ public static class ProcessRunner
     public const int TailLines = 25;
 
     /// <summary>Runs and returns the result whatever the exit code; throws only on timeout, cancel or failure to start.</summary>
+    /// <param name="stdinProducer">writes the process's standard input, which is closed when it returns (frames piped into
+    /// ffmpeg); without it standard input is closed at once</param>
     public static async Task<ProcessResult> RunAsync(
         IReadOnlyList<string> command,
         TimeSpan timeout,
         CancellationToken cancel = default,
         Func<Stream, CancellationToken, Task>? stdoutConsumer = null,
         Action<string>? stderrLine = null,
-        string? workingDirectory = null)
+        string? workingDirectory = null,
+        Func<Stream, CancellationToken, Task>? stdinProducer = null)
     {
         var tool = Path.GetFileName(command[0]);
         var cpu = ChildCpu.For(command);
@@ -58,7 +61,38 @@ public static class ProcessRunner
             throw new ClipperException(ErrorCode.ToolFailed, $"{tool} could not be started: {e.Message}", inner: e);
         }
 
-        process.StandardInput.Close();
+        var inTask = Task.CompletedTask;
+        if (stdinProducer is null)
+        {
+            process.StandardInput.Close();
+        }
+        else
+        {
+            inTask = Task.Run(async () =>
+            {
+                var stream = process.StandardInput.BaseStream;
+                try
+                {
+                    await stdinProducer(stream, cancel).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+                {
+                    // the process stopped reading (it failed or was killed): the exit code and stderr tell the story
+                }
+                finally
+                {
+                    try
+                    {
+                        process.StandardInput.Close();
+                    }
+                    catch (IOException)
+                    {
+                        // already gone
+                    }
+                }
+            }, CancellationToken.None);
+        }
+
         var tail = new Queue<string>();
         var errTask = Task.Run(async () =>
         {
@@ -117,7 +151,7 @@ public static class ProcessRunner
                 $"{tool} did not finish within {timeout.TotalSeconds:0} s and was killed", TailOf(tail));
         }
 
-        await Task.WhenAny(Task.WhenAll(outTask, errTask), Task.Delay(10000, CancellationToken.None)).ConfigureAwait(false);
+        await Task.WhenAny(Task.WhenAll(outTask, errTask, inTask), Task.Delay(10000, CancellationToken.None)).ConfigureAwait(false);
         double seconds = cpu.Read();
         CpuMeter.AddChild(seconds);
         return new ProcessResult(process.ExitCode, stdout.ToArray(), TailOf(tail), seconds);

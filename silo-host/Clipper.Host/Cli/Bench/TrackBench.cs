@@ -12,7 +12,8 @@ namespace Clipper.Host.Cli.Bench;
 /// <c>clipper bench track</c>: the face detector's milliseconds per 640×360 frame on one thread (the baseline) and on
 /// two; the tracker's wall time per clip-second on a 720p sample; and the tracker's sampling settings against the ones
 /// before them (ffmpeg scaling to 640 wide on its own threads, the detector shrinking that to 256) as the baseline,
-/// alternated in this process, CPU of this process and of its ffmpegs.
+/// alternated in this process, CPU of this process and of its ffmpegs; and the active speaker's cost: the two-person
+/// dialogue (<see cref="TwoSpeakerMedia"/>) tracked with it and with FollowSpeaker off, alternated.
 /// </summary>
 public static class TrackBench
 {
@@ -66,6 +67,26 @@ public static class TrackBench
 
         stdout.WriteLine(string.Create(Inv,
             $"tracker sampling, 720p, {Rounds} rounds: CPU {now:0.0} s with the defaults, {before:0.0} s scaling to 640 on ffmpeg's own threads (baseline); ratio {now / before:0.00}"));
+
+        // The active speaker's cost: the two-person dialogue tracked with it and without (the tracker before it).
+        var dialogue = await DialogueAsync(benchDir, cancel);
+        var dialogueMedia = await Probe.ProbeAsync(dialogue.File, cancel);
+        using var unaware = new FaceTracker(Assets.FaceModel(), new TrackOptions { FollowSpeaker = false });
+        double speaker = 0, plain = 0;
+        string? reason = null;
+        for (int round = 0; round < Rounds; round++)
+        {
+            double cpu = ProcessCpu.Seconds().Total;
+            reason = (await tracker.TrackAsync(dialogue.File, dialogueMedia, 0, dialogue.DurationSeconds, 1080, 1920, null, cancel)).Reason;
+            speaker += ProcessCpu.Seconds().Total - cpu;
+            cpu = ProcessCpu.Seconds().Total;
+            await unaware.TrackAsync(dialogue.File, dialogueMedia, 0, dialogue.DurationSeconds, 1080, 1920, null, cancel);
+            plain += ProcessCpu.Seconds().Total - cpu;
+        }
+
+        stdout.WriteLine(string.Create(Inv,
+            $"active speaker, 720p two-person dialogue of {dialogue.DurationSeconds:0.0} s, {Rounds} rounds: tracker CPU per clip {speaker / Rounds:0.00} s "
+            + $"following the speaker, {plain / Rounds:0.00} s with FollowSpeaker off (baseline, the tracker before it); ratio {speaker / plain:0.00}; {reason}"));
         return 0;
 
         async Task<double> CpuOf(FaceTracker t)
@@ -74,5 +95,21 @@ public static class TrackBench
             await t.TrackAsync(video.File, media, 0, video.DurationSeconds, 1080, 1920, null, cancel);
             return ProcessCpu.Seconds().Total - cpu;
         }
+    }
+
+    /// <summary>The two-person dialogue of the active-speaker tests, built into the bench directory.</summary>
+    private static async Task<Dialogue> DialogueAsync(string benchDir, CancellationToken cancel)
+    {
+        using var detector = new BlazeFace(Assets.FaceModel());
+        async Task<Speaker> SpeakerAsync(string photo, string voice)
+        {
+            var file = Assets.Photo(photo);
+            var f = detector.Detect(await RgbFrame.ReadAsync(file, cancel)).OrderByDescending(x => x.Area).First();
+            return new Speaker(file, new PhotoFace(f.X, f.Y, f.Width, f.Height, f.Keypoints[Face.Nose].Y), voice);
+        }
+
+        Directory.CreateDirectory(benchDir);
+        return await TwoSpeakerMedia.BuildAsync(await SpeakerAsync("anne_helene.jpg", "slt"), await SpeakerAsync("jesper_2.jpg", "kal"),
+            Path.Combine(benchDir, "dialogue.mp4"), cancel: cancel);
     }
 }
