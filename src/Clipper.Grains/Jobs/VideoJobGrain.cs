@@ -39,6 +39,9 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
     private readonly JobChoiceCheck _choices;
     private readonly IClusterMembershipService _membership;
 
+    /// <summary>Whether this activation has registered the reminder (or found the job needs none).</summary>
+    private bool _reminded;
+
     public VideoJobGrain([PersistentState("job", "jobs")] IPersistentState<JobState> state, IOptions<JobOptions> options,
         ILogger<VideoJobGrain> log, IClipperMetrics metrics, IBlobStore blobs, TimeProvider clock, IOptions<WebhookOptions> webhooks,
         JobChoiceCheck choices, IOptions<PriceOptions> prices, IClusterMembershipService membership)
@@ -101,7 +104,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         JobStatuses.Enter(S, JobStatus.Submitted, Now);
         S.SubmittedAt = S.StageStartedAt[JobStatus.Submitted.Key()];
         await SaveAsync();
-        await this.RegisterOrUpdateReminder(ReminderName, _options.ReminderPeriod, _options.ReminderPeriod);
+        await RememberAsync();
         await StepAsync();
         return _views.View!;
     }
@@ -192,6 +195,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
             return;
         }
 
+        _reminded = true;
         await CheckInFlightAsync();
         await StepAsync();
     }
@@ -199,6 +203,11 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
     private async Task TickAsync(CancellationToken cancel)
     {
         _timer.Fired();
+        if (!_reminded && S.IsSubmitted && !S.IsTerminal)
+        {
+            await RememberAsync();
+        }
+
         await CheckInFlightAsync();
         await StepAsync();
     }
@@ -284,6 +293,25 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
         _timer.Dispose();
         await ForgetReminderAsync();
         await JobUpload.ReleaseAsync(_blobs, JobId, S.Spec?.Input, _log);
+    }
+
+    /// <summary>
+    /// Registers the reminder that reactivates the job after its silo died. A reminder service still starting (a silo
+    /// that just joined answers "still initializing" for up to 20 s) fails neither the submission nor the job, whose
+    /// state is already written: the job runs, and each timer tick tries the registration again until it holds.
+    /// </summary>
+    private async Task RememberAsync()
+    {
+        try
+        {
+            await this.RegisterOrUpdateReminder(ReminderName, _options.ReminderPeriod, _options.ReminderPeriod);
+            _reminded = true;
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            _log.LogWarning("job {Job}: its reminder could not be registered yet ({Message}); the job runs and tries again at its next tick",
+                JobId, e.Message);
+        }
     }
 
     private async Task ForgetReminderAsync()
