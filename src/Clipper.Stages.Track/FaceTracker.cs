@@ -92,7 +92,16 @@ public sealed class FaceTracker : IDisposable
             return Done(LayoutChoice.Choose(fitter.Centre(sampled.Problem), layout, 0, 0), progress);
         }
 
-        var path = await Task.Run(() => fitter.Fit(sampled.Samples, duration), cancel).ConfigureAwait(false);
+        IReadOnlyDictionary<int, double>? cutTimes = null;
+        if (Options.CutFrames)
+        {
+            var cuts = fitter.CutsBefore(sampled.Samples, out _);
+            cutTimes = await CutFrames.FindAsync(source, start, available, sampled.Samples, cuts, media.Width, media.Height,
+                media.Timing.Interlaced, Options, cancel).ConfigureAwait(false);
+            ThrowIfCancelled(cancel);
+        }
+
+        var path = await Task.Run(() => fitter.Fit(sampled.Samples, duration, cutTimes), cancel).ConfigureAwait(false);
         return Done(LayoutChoice.Choose(path, layout, sampled.Samples.Count, sampled.Samples.Count(s => s.Faces.Count > 0)), progress);
     }
 
