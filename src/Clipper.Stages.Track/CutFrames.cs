@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.RegularExpressions;
 using Clipper.Core.Errors;
 using Clipper.Core.Processes;
@@ -26,6 +27,9 @@ internal static partial class CutFrames
     /// <summary>... and this many times the typical (median) change between the stretch's other frames.</summary>
     private const double MinContrast = 3.0;
 
+    /// <summary>Spans decoded by one ffmpeg (one input each).</summary>
+    private const int MaxInputs = 16;
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>
@@ -43,28 +47,28 @@ internal static partial class CutFrames
         double scale = Math.Min(1, (double)Size / Math.Max(sourceWidth, sourceHeight));
         int w = Math.Max(2, (int)Math.Round(sourceWidth * scale) & ~1);
         int h = Math.Max(2, (int)Math.Round(sourceHeight * scale) & ~1);
-        for (int i = 1; i < samples.Count; i++)
+        // the sampler's frames lie up to half a sample interval from their nominal times (its fps filter takes the
+        // nearest frame, or a neighbour when B-frames are skipped): search that far beyond both samples
+        var spans = Enumerable.Range(1, Math.Max(0, samples.Count - 1)).Where(i => cutBefore[i])
+            .Select(i => new Span(i, Math.Max(0, samples[i - 1].T - margin), Math.Min(duration, samples[i].T + margin)))
+            .Where(s => s.To > s.From)
+            .ToList();
+        foreach (var batch in spans.Chunk(MaxInputs))
         {
-            if (!cutBefore[i])
+            var decoded = await DecodeAsync(source, clipStart, batch, w, h, interlaced, options, cancel).ConfigureAwait(false);
+            if (decoded is null)
             {
                 continue;
             }
 
-            // the sampler's frames lie within half a sample interval of their nominal times (its fps filter takes the
-            // nearest frame, fewer with B-frames skipped): search a little beyond both samples
-            double from = Math.Max(0, samples[i - 1].T - margin);
-            double to = Math.Min(duration, samples[i].T + margin);
-            var frames = await DecodeAsync(source, clipStart, from, to - from, w, h, interlaced, options, cancel).ConfigureAwait(false);
-            if (frames is null)
+            for (int b = 0; b < batch.Length; b++)
             {
-                continue;
-            }
-
-            bool colour = samples[i].CutBefore;
-            int k = CutIndex(frames.Select(f => f.Frame).ToList(), colour);
-            if (k > 0)
-            {
-                found[i] = JumpTime(frames[k - 1].T, frames[k].T);
+                var frames = decoded[b];
+                int k = CutIndex(frames.Select(f => f.Frame).ToList(), colour: samples[batch[b].Sample].CutBefore);
+                if (k > 0)
+                {
+                    found[batch[b].Sample] = JumpTime(frames[k - 1].T, frames[k].T);
+                }
             }
         }
 
@@ -105,11 +109,15 @@ internal static partial class CutFrames
 
     /// <summary>
     /// Where the jump goes between the old shot's last frame (at <paramref name="before"/>) and the new shot's first
-    /// (at <paramref name="at"/>): three quarters of the way, rounded up to the millisecond that keyframes are
-    /// written with, so rounding can neither reach the frame before nor pass the cut's own frame.
+    /// (at <paramref name="at"/>): on the millisecond grid keyframes are written with, one to two milliseconds before
+    /// the cut's frame, so neither rounding nor showinfo's six printed digits can push it past that frame; halfway for
+    /// frames closer than that.
     /// </summary>
-    internal static double JumpTime(double before, double at) =>
-        Math.Min(at, Math.Ceiling((before + 3 * (at - before) / 4) * 1000 - 1e-6) / 1000);
+    internal static double JumpTime(double before, double at)
+    {
+        double t = (Math.Floor(at * 1000 + 1e-6) - 1) / 1000;
+        return t > before ? t : Math.Round((before + at) / 2, 6);
+    }
 
     private static int Pick(double[] d, double whole)
     {
@@ -146,25 +154,39 @@ internal static partial class CutFrames
     }
 
     /// <summary>
-    /// The frames of [from, from + length) of the clip (seconds from its start) with their clip times, or null when
-    /// ffmpeg fails or the frames and their times do not pair up.
+    /// The frames of each span with their clip times, or null when ffmpeg fails or frames and times do not pair up.
+    /// One ffmpeg for all spans (one input each, seeking on its own; their frames concatenated): starting ffmpeg costs
+    /// more than decoding a span.
     /// </summary>
-    private static async Task<List<(double T, RgbFrame Frame)>?> DecodeAsync(string source, double clipStart, double from,
-        double length, int width, int height, bool interlaced, TrackOptions options, CancellationToken cancel)
+    private static async Task<List<(double T, RgbFrame Frame)>[]?> DecodeAsync(string source, double clipStart, Span[] spans,
+        int width, int height, bool interlaced, TrackOptions options, CancellationToken cancel)
     {
-        // the encoder and the sampler seek to the clip's start written to the millisecond: times relative to that
-        string seekText = Seconds(clipStart + from);
-        double offset = double.Parse(seekText, Inv) - double.Parse(Seconds(clipStart), Inv);
         var cmd = new List<string> { "ffmpeg", "-nostdin", "-hide_banner", "-nostats", "-v", "info" };
-        if (options.DecodeThreads > 0)
+        var graph = new StringBuilder();
+        // the encoder and the sampler seek to the clip's start written to the millisecond: times relative to that
+        double clipSeek = double.Parse(Seconds(clipStart), Inv);
+        var offsets = new double[spans.Length];
+        for (int k = 0; k < spans.Length; k++)
         {
-            cmd.AddRange(["-threads", options.DecodeThreads.ToString(Inv)]);
+            if (options.DecodeThreads > 0)
+            {
+                cmd.AddRange(["-threads", options.DecodeThreads.ToString(Inv)]);
+            }
+
+            string seek = Seconds(clipStart + spans[k].From);
+            offsets[k] = double.Parse(seek, Inv) - clipSeek;
+            cmd.AddRange(["-ss", seek, "-t", Seconds(spans[k].To - spans[k].From), "-i", source]);
+            graph.Append(Inv, $"[{k}:v:0]{(interlaced ? "yadif=mode=send_frame," : "")}scale={width}:{height}:flags=area,setsar=1,showinfo@c{k}[c{k}];");
         }
 
-        cmd.AddRange(["-ss", seekText, "-t", Seconds(length), "-i", source, "-map", "0:v:0", "-an", "-sn", "-dn",
-            "-vf", $"{(interlaced ? "yadif=mode=send_frame," : "")}scale={width}:{height}:flags=area,showinfo",
-            "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
-        var times = new List<double>();
+        for (int k = 0; k < spans.Length; k++)
+        {
+            graph.Append(Inv, $"[c{k}]");
+        }
+
+        graph.Append(Inv, $"concat=n={spans.Length}:v=1:a=0[v]");
+        cmd.AddRange(["-filter_complex", graph.ToString(), "-map", "[v]", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
+        var times = Enumerable.Range(0, spans.Length).Select(_ => new List<double>()).ToArray();
         var frames = new List<RgbFrame>();
         int frameBytes = width * height * 3;
         ProcessResult result;
@@ -185,11 +207,11 @@ internal static partial class CutFrames
             }, line =>
             {
                 var m = ShowInfo().Match(line);
-                if (m.Success && double.TryParse(m.Groups[1].Value, NumberStyles.Float, Inv, out double t))
+                if (m.Success && double.TryParse(m.Groups[2].Value, NumberStyles.Float, Inv, out double t))
                 {
                     lock (times)
                     {
-                        times.Add(t);
+                        times[int.Parse(m.Groups[1].Value, Inv)].Add(t);
                     }
                 }
             }).ConfigureAwait(false);
@@ -201,18 +223,28 @@ internal static partial class CutFrames
 
         lock (times)
         {
-            if (result.ExitCode != 0 || frames.Count != times.Count || frames.Count < 2)
+            if (result.ExitCode != 0 || frames.Count != times.Sum(t => t.Count))
             {
                 return null;
             }
 
-            return frames.Select((f, k) => (times[k] + offset, f)).ToList();
+            var split = new List<(double T, RgbFrame Frame)>[spans.Length];
+            int next = 0;
+            for (int k = 0; k < spans.Length; k++)
+            {
+                split[k] = times[k].Select(t => (t + offsets[k], frames[next++])).ToList();
+            }
+
+            return split;
         }
     }
 
     private static string Seconds(double v) => v.ToString("0.###", Inv);
 
-    /// <summary>showinfo's line for one frame: "n:   3 pts:   1536 pts_time:0.1 …".</summary>
-    [GeneratedRegex(@"\bn:\s*\d+\s+pts:\s*-?\d+\s+pts_time:(-?[0-9.eE+-]+)")]
+    /// <summary>A frame of span k's showinfo: "[showinfo@c3 @ 0x…] n:   3 pts:   1536 pts_time:0.1 …".</summary>
+    [GeneratedRegex(@"^\[showinfo@c(\d+) @ [^\]]*\] n:\s*\d+\s+pts:\s*-?\d+\s+pts_time:(-?[0-9.eE+-]+)")]
     private static partial Regex ShowInfo();
+
+    /// <summary>The stretch [From, To) of the clip (seconds from its start) searched for the cut before sample <see cref="Sample"/>.</summary>
+    private sealed record Span(int Sample, double From, double To);
 }

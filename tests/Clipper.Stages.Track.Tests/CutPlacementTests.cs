@@ -82,8 +82,10 @@ public sealed class CutPlacementTests
     [Fact]
     public void TheJumpTimeFallsAfterTheFrameBeforeAndNoLaterThanTheCutsFrame()
     {
-        Assert.Equal(2.23, CutFrames.JumpTime(2.2, 2.24));
-        Assert.Equal(2.392, CutFrames.JumpTime(71 / 30.0, 72 / 30.0));
+        Assert.Equal(2.239, CutFrames.JumpTime(2.2, 2.24));
+        Assert.Equal(2.399, CutFrames.JumpTime(71 / 30.0, 72 / 30.0));
+        Assert.Equal(2.365, CutFrames.JumpTime(70 / 30.0, 71 / 30.0)); // 2.3667
+        Assert.Equal(1.0005, CutFrames.JumpTime(1.0, 1.001)); // frames a millisecond apart: halfway
     }
 
     /// <summary>The person reframed from x=400 to x=1400 between samples 14 and 15 (a face-jump cut).</summary>
