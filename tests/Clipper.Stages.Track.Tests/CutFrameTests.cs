@@ -175,25 +175,6 @@ public sealed class CutFrameTests(CutHeavyTalk talk) : IClassFixture<CutHeavyTal
     }
 
     /// <summary>
-    /// The same for a cut the colours cannot show (one backdrop, the person reframed): the face jump finds it
-    /// between two samples, the pixel difference puts it on its frame.
-    /// </summary>
-    [Fact]
-    public async Task AReframingCutAlsoLandsOnItsFrame()
-    {
-        var photo = Assets.Photo("jesper_2.jpg");
-        var video = Path.Combine(talk.Dir, "reframed.mp4");
-        const double cutAt = 2.96;
-        await TestVideos.ReframedAsync(photo, 640, 360, 216, 10, 306, cutAt, 5.0, video);
-
-        var path = await talk.Tracker.TrackAsync(video, await Probe.ProbeAsync(video, Token), 0, 5.0, 1080, 1920, null, Token);
-
-        Assert.Contains("found by the face jumping", path.Reason);
-        var jump = Assert.Single(path.Keyframes, k => k.T > 0);
-        Assert.True(jump.T > cutAt - Frame + 1e-6 && jump.T <= cutAt + 1e-6, $"the cut's frame is at {cutAt} s, the window jumps at {jump.T} s");
-    }
-
-    /// <summary>
     /// Through a real render (ClipEncoder): the last frame before each cut shows the old shot framed on its face, and
     /// the cut's first frame already the new shot framed on the new face. Each output frame is compared with the
     /// source frame cropped around the true face of either shot: it must match its own shot's framing far better.

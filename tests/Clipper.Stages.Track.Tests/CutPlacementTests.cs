@@ -4,16 +4,17 @@ namespace Clipper.Stages.Track.Tests;
 
 /// <summary>
 /// Where the window jumps at a cut, on samples and frames laid out by hand: the found frame is used as given, a
-/// change spread over many frames is no cut frame, and nothing is smoothed across a cut. A 1920x1080 source and a
-/// 9:16 window, 608 px wide; 5 samples a second.
+/// change spread over many frames is no cut frame, and nothing is smoothed across a cut. The source and window are
+/// <see cref="PathFitterTests"/>' (1920x1080, a 9:16 window 608 px wide, 5 samples a second).
 /// </summary>
 [Trait("Category", "unit")]
 public sealed class CutPlacementTests
 {
-    private const int Window = 608;
     private static readonly TrackOptions Options = new();
 
     private readonly PathFitter _fitter = new(Options, 1920, 1080, 1080, 1920);
+
+    private static double Centre(CropPath path, double t) => TestVideos.At(path, t).X + path.Width / 2.0;
 
     [Fact]
     public void TheWindowJumpsAtTheCutsFrameWhenItIsKnown()
@@ -23,8 +24,8 @@ public sealed class CutPlacementTests
         var path = _fitter.Fit(samples, 6, new Dictionary<int, double> { [15] = 2.853 });
 
         Assert.Equal([0.0, 2.853], path.Keyframes.Select(k => k.T));
-        Assert.InRange(TestVideos.At(path, 2.852).X + Window / 2.0, 398, 402);
-        Assert.InRange(TestVideos.At(path, 2.853).X + Window / 2.0, 1398, 1402);
+        Assert.InRange(Centre(path, 2.852), 398, 402);
+        Assert.InRange(Centre(path, 2.853), 1398, 1402);
         Assert.Contains("1 of 1 cut(s) placed on their frame", path.Reason);
     }
 
@@ -48,15 +49,15 @@ public sealed class CutPlacementTests
         for (int i = 0; i < 40; i++)
         {
             double x = i < 20 ? 400 + 15 * i : 1500 - 15 * (i - 20);
-            samples.Add(new Sample(i / 5.0, [FaceAt(x, 400)], i == 20));
+            samples.Add(new Sample(i / 5.0, [PathFitterTests.FaceAt(x, 400, 200, 0.9)], i == 20));
         }
 
         var path = _fitter.Fit(samples, 8, new Dictionary<int, double> { [20] = 3.937 });
 
-        double before = TestVideos.At(path, 3.936).X + Window / 2.0;
-        double after = TestVideos.At(path, 3.937).X + Window / 2.0;
-        Assert.True(Math.Abs(before - 685) < Options.DeadZone * Window + 30, $"before the cut the window is at {before}, the face near 685");
-        Assert.True(Math.Abs(after - 1500) < Options.DeadZone * Window + 30, $"after the cut the window is at {after}, the face at 1500");
+        double before = Centre(path, 3.936);
+        double after = Centre(path, 3.937);
+        Assert.True(Math.Abs(before - 685) < Options.DeadZone * path.Width + 30, $"before the cut the window is at {before}, the face near 685");
+        Assert.True(Math.Abs(after - 1500) < Options.DeadZone * path.Width + 30, $"after the cut the window is at {after}, the face at 1500");
     }
 
     [Fact]
@@ -90,7 +91,7 @@ public sealed class CutPlacementTests
 
     /// <summary>The person reframed from x=400 to x=1400 between samples 14 and 15 (a face-jump cut).</summary>
     private static List<Sample> Reframed() =>
-        Enumerable.Range(0, 30).Select(i => new Sample(i / 5.0, [FaceAt(i < 15 ? 400 : 1400, 400)], false)).ToList();
+        Enumerable.Range(0, 30).Select(i => new Sample(i / 5.0, [PathFitterTests.FaceAt(i < 15 ? 400 : 1400, 400, 200, 0.9)], false)).ToList();
 
     private static RgbFrame Solid(int r, int g, int b)
     {
@@ -102,13 +103,5 @@ public sealed class CutPlacementTests
         }
 
         return new RgbFrame(w, h, px);
-    }
-
-    private static Face FaceAt(double centreX, double centreY)
-    {
-        const double size = 200;
-        double l = centreX - size / 2, t = centreY - size / 2;
-        FacePoint P(double fx, double fy) => new(l + fx * size, t + fy * size);
-        return new Face(l, t, size, size, 0.9, [P(0.3, 0.35), P(0.7, 0.35), P(0.5, 0.55), P(0.5, 0.75), P(0.08, 0.4), P(0.92, 0.4)]);
     }
 }
