@@ -212,7 +212,8 @@ public sealed class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads up
                 o is null || o.MaxSeconds == 0 ? d.MaxSeconds : o.MaxSeconds,
                 width, height);
             options.Validate();
-            return ClipSettings.From(options).WithChoices(o?.Asr, o?.Rank, o?.Language, o?.Captions, o?.Layout);
+            var settings = ClipSettings.From(options).WithChoices(o?.Asr, o?.Rank, o?.Language, o?.Captions, o?.Layout);
+            return JobChoices.Check(settings with { HookTitle = o is null || o.HookSeconds == 0 ? null : o.HookSeconds });
         }
         catch (ClipperException e)
         {

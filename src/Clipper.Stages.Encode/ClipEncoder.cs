@@ -133,11 +133,17 @@ public sealed class ClipEncoder
 
             string? assFile = null;
             var font = Font;
-            if (Options.BurnCaptions && captions.Words.Count > 0)
+            bool burn = Options.BurnCaptions && captions.Words.Count > 0;
+            string hook = request.HookSeconds <= 0 ? "" : o.Emoji ? request.Clip.Title.Trim() : Captions.WithoutEmoji(request.Clip.Title);
+            hook = preset.Uppercase ? hook.ToUpperInvariant() : hook;
+            if (burn || hook.Length > 0)
             {
-                font = FontFor(captions.DrawnText(o, preset), preset);
+                // one font for the captions and the title: the ass filter reads one fonts directory
+                font = FontFor((burn ? captions.DrawnText(o, preset) : "") + " " + hook, preset);
+                var script = (burn ? captions : Captions.ForClip([], request.Clip.Start, request.Clip.End)).Ass(request.Width, request.Height, o, font, preset);
+                script = HookTitle.AddTo(script, hook, Math.Min(request.HookSeconds, request.Duration), request.Width, request.Height, font, preset);
                 assFile = Path.Combine(work, "captions.ass");
-                await File.WriteAllTextAsync(assFile, captions.Ass(request.Width, request.Height, o, font, preset), cancel);
+                await File.WriteAllTextAsync(assFile, script, cancel);
             }
 
             var command = Command(request, cropFile, assFile, temps["mp4"], temps["jpg"], font);

@@ -96,6 +96,12 @@ public sealed partial record EncodeRequest
     /// <summary>The job's caption preset (<see cref="CaptionPresets"/>); null for the operator's default.</summary>
     public string? CaptionPreset { get; init; }
 
+    /// <summary>
+    /// Seconds from the clip's start during which its title is drawn at the top of the safe area (the hook title
+    /// overlay, <see cref="HookTitle"/>); 0, the default, draws none.
+    /// </summary>
+    public double HookSeconds { get; init; }
+
     public void Deconstruct(out string source, out ScoredClip clip, out IReadOnlyList<Word> words, out CropPath crop,
         out int width, out int height, out string outputDir, out string stem) =>
         (source, clip, words, crop, width, height, outputDir, stem) = (Source, Clip, Words, Crop, Width, Height, OutputDir, Stem);

@@ -103,7 +103,16 @@ public sealed class FaceTracker : IDisposable
             }
         }
 
-        var path = await Task.Run(() => fitter.Fit(samples, duration), cancel).ConfigureAwait(false);
+        IReadOnlyDictionary<int, double>? cutTimes = null;
+        if (Options.CutFrames)
+        {
+            var cuts = fitter.CutsBefore(samples, out _);
+            cutTimes = await CutFrames.FindAsync(source, start, available, samples, cuts, media.Width, media.Height,
+                media.Timing.Interlaced, Options, cancel).ConfigureAwait(false);
+            ThrowIfCancelled(cancel);
+        }
+
+        var path = await Task.Run(() => fitter.Fit(samples, duration, cutTimes), cancel).ConfigureAwait(false);
         return Done(LayoutChoice.Choose(path, layout, sampled.Samples.Count, sampled.Samples.Count(s => s.Faces.Count > 0)), progress);
     }
 

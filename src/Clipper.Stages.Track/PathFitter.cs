@@ -44,7 +44,9 @@ internal sealed class PathFitter
     public CropPath Centre(string reason) => CropPath.Centre(_sourceWidth, _sourceHeight, _outWidth, _outHeight, reason);
 
     /// <summary>The path for a clip of <paramref name="duration"/> seconds sampled as <paramref name="samples"/>, or a centre crop with the reason.</summary>
-    public CropPath Fit(IReadOnlyList<Sample> samples, double duration)
+    /// <param name="cutTimes">where the window jumps at a cut, by the index of the new shot's first sample (the
+    /// cut's own frame, <see cref="CutFrames"/>); a cut without one jumps halfway between its two samples</param>
+    public CropPath Fit(IReadOnlyList<Sample> samples, double duration, IReadOnlyDictionary<int, double>? cutTimes = null)
     {
         int n = samples.Count;
         if (n == 0)
@@ -107,13 +109,14 @@ internal sealed class PathFitter
 
         HoldThroughFacelessShots(segments, [.. faceless], cx, cy);
 
-        var keyframes = Keyframes(samples, segments, cx, cy, duration);
+        var keyframes = Keyframes(samples, segments, cx, cy, duration, cutTimes, out int onFrame);
         string held = steady == 0 ? "" : $" ({steady} held steady)";
         string jumps = jumpCuts == 0 ? "" : $", {jumpCuts} cut(s) found by the face jumping";
+        string exact = onFrame == 0 ? "" : $", {onFrame} of {shots.Count - 1} cut(s) placed on their frame";
         string talk = speakerShots == 0 ? ""
             : $"; followed the active speaker in {speakerShots} shot(s) with two or more faces ({switches} speaker switch(es), each a cut)";
         string reason = string.Create(CultureInfo.InvariantCulture,
-            $"followed the main face in {followed} of {shots.Count} shot(s){held}{jumps}{talk}; a face was seen in {withFace} of {n} sampled frames");
+            $"followed the main face in {followed} of {shots.Count} shot(s){held}{jumps}{exact}{talk}; a face was seen in {withFace} of {n} sampled frames");
         return new CropPath(_sourceWidth, _sourceHeight, _width, _height, keyframes, "face", reason);
     }
 
@@ -590,19 +593,36 @@ internal sealed class PathFitter
 
     /// <summary>
     /// Writes the path out: a keyframe wherever the (even) window position changes when sampled at KeyframeRate,
-    /// linearly interpolated between analysed samples; at a cut the window jumps halfway between the two samples.
+    /// linearly interpolated between analysed samples; at a cut the window jumps on the cut's frame when
+    /// <paramref name="cutTimes"/> has it, else halfway between the two samples.
     /// </summary>
-    private List<Keyframe> Keyframes(IReadOnlyList<Sample> samples, List<(int From, int To)> shots, double[] cx, double[] cy, double duration)
+    private List<Keyframe> Keyframes(IReadOnlyList<Sample> samples, List<(int From, int To)> shots, double[] cx, double[] cy, double duration,
+        IReadOnlyDictionary<int, double>? cutTimes, out int onFrame)
     {
         var output = new List<Keyframe>();
         int maxX = _sourceWidth - _width;
         int maxY = _sourceHeight - _height;
         double dt = 1 / _options.KeyframeRate;
+        var starts = new double[shots.Count + 1];
+        onFrame = 0;
+        for (int s = 1; s < shots.Count; s++)
+        {
+            int from = shots[s].From;
+            starts[s] = (samples[from - 1].T + samples[from].T) / 2;
+            // a found frame is used only where it keeps the shots in order (it may lie a little outside its two samples)
+            if (cutTimes is not null && cutTimes.TryGetValue(from, out double t) && t > starts[s - 1] && t < samples[from].T + 1 / _options.SampleFps)
+            {
+                starts[s] = t;
+                onFrame++;
+            }
+        }
+
+        starts[shots.Count] = Math.Max(duration, samples[^1].T);
         for (int s = 0; s < shots.Count; s++)
         {
             var (from, to) = shots[s];
-            double start = s == 0 ? 0 : (samples[from - 1].T + samples[from].T) / 2;
-            double end = s == shots.Count - 1 ? Math.Max(duration, samples[to - 1].T) : (samples[to - 1].T + samples[to].T) / 2;
+            double start = starts[s];
+            double end = starts[s + 1];
             for (double t = start; t < end || t == start; t += dt)
             {
                 double time = Math.Round(t * TimeQuantum, MidpointRounding.AwayFromZero) / TimeQuantum;

@@ -77,6 +77,13 @@ public sealed class TrackOptions
     /// </summary>
     public double JumpConfirm { get; set; } = 0.6;
 
+    /// <summary>
+    /// Whether each cut is put on its own frame (<see cref="CutFrames"/>: a short decode of the stretch between the
+    /// two samples around it, at the source's frame rate) rather than halfway between those samples, up to 0.1 s
+    /// (two or three frames) off. Costs one small decode per cut.
+    /// </summary>
+    public bool CutFrames { get; set; } = true;
+
     /// <summary>The subject may drift this far (fraction of the window) from the window's centre before the window follows.</summary>
     public double DeadZone { get; set; } = 0.08;
 

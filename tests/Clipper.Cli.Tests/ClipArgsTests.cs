@@ -59,7 +59,19 @@ public sealed class ClipArgsTests
         Assert.Null(Clip("talk.mp4").JobSettings.Layout);
     }
 
+    [Fact]
+    public void TheHookTitleIsOffUnlessAskedAndThreeSecondsWhenGivenAlone()
+    {
+        Assert.Null(Clip("talk.mp4").JobSettings.HookTitle);
+        var a = Clip("--hook", "talk.mp4");
+        Assert.Equal(("talk.mp4", 3.0), (a.Input, a.JobSettings.HookTitle));
+        Assert.Equal(4.5, Clip("talk.mp4", "--hook-seconds", "4.5").JobSettings.HookTitle);
+        Assert.Equal(2.0, Clip("--hook", "--hook-seconds=2", "talk.mp4").JobSettings.HookTitle);
+    }
+
     [Theory]
+    [InlineData("hook must be between 0.5 and 10 seconds, got 20", new[] { "a.mp4", "--hook-seconds", "20" })]
+    [InlineData("--hook-seconds needs a number, got 'long'", new[] { "a.mp4", "--hook-seconds=long" })]
     [InlineData("ratio must be one of 9:16, 1:1, 4:5, 16:9, got '3:2'", new[] { "a.mp4", "--ratio", "3:2" })]
     [InlineData("layout must be one of auto, single, fit, got 'split'", new[] { "a.mp4", "--layout", "split" })]
     [InlineData("asr must be one of pocketsphinx, whisper, openai, got 'vosk'", new[] { "a.mp4", "--asr", "vosk" })]

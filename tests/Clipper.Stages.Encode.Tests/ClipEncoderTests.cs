@@ -173,6 +173,41 @@ public sealed class ClipEncoderTests(EncodedSample sample) : IClassFixture<Encod
         Assert.True(good < 6 && Frames.MeanAbsDiff(still, left, W, 0, H) > 3 * good, $"thumbnail diff {good}");
     }
 
+    /// <summary>
+    /// The hook title overlay: the clip's title in the top of the safe area for the first seconds, in the preset's
+    /// font and text colour, then gone. Read back from the frames against the plain encode of the same clip.
+    /// </summary>
+    [Fact]
+    public async Task TheHookTitleShowsAtTheTopForItsSecondsOnly()
+    {
+        var titled = sample.Clip with { End = ClipStart + 4, Title = "Three canyons in one day" };
+        var hooked = await new ClipEncoder(new EncodeOptions { BurnCaptions = false }).EncodeAsync(
+            new EncodeRequest(sample.Source.File, titled, sample.Words, Moving, W, H, Path.Combine(sample.Dir, "hook"), "clip-03")
+            { HookSeconds = 2 }, cancel: Token);
+
+        int top = (int)(H * 0.08), bottom = (int)(H * 0.4);
+        foreach (var (t, shown) in new[] { (1.0, true), (3.0, false) })
+        {
+            var a = await Frames.GrayAsync(hooked.Video, t);
+            var b = await Frames.GrayAsync(sample.Plain.Video, t);
+            double band = Frames.MeanAbsDiff(a, b, W, top, bottom);
+            double below = Frames.MeanAbsDiff(a, b, W, bottom, H);
+            string diffs = $" at {t} s (title band {band:0.0}, below it {below:0.0})";
+            Assert.True(below < 1.5, "the picture below the title differs" + diffs);
+            Assert.True(shown ? band > 5 : band < 1.5, (shown ? "no title" : "the title is still up") + diffs);
+            int white = Frames.PixelsNear(await Frames.RgbAsync(hooked.Video, t), W, top, bottom, 0xFFFFFF, 30);
+            int plainWhite = Frames.PixelsNear(await Frames.RgbAsync(sample.Plain.Video, t), W, top, bottom, 0xFFFFFF, 30);
+            Assert.True(shown ? white > plainWhite + 300 : white < plainWhite + 50, $"{white} white pixels against {plainWhite}" + diffs);
+        }
+
+        // the title's style is the preset's font, upper-cased like its captions, inside its side margins
+        var encoder = new ClipEncoder(new EncodeOptions());
+        var script = HookTitle.AddTo(new Captions([], 4).Ass(W, H, encoder.Options.Captions, encoder.Font, CaptionPresets.Bold), "A TITLE", 2, W, H,
+            encoder.Font, CaptionPresets.Bold);
+        Assert.Contains($"Style: Hook,{CaptionPresets.Bold.FontName},", script);
+        Assert.Contains("Dialogue: 1,0:00:00.00,0:00:02.00,Hook,,0,0,0,,A TITLE", script);
+    }
+
     [Fact]
     public async Task TheDefaultOutputIs1080x1920WithA540x960Thumbnail()
     {

@@ -166,7 +166,7 @@ public sealed class FaceTrackerTests(TrackerFixture fixture) : IClassFixture<Tra
     {
         var photo = Assets.Photo("jesper_2.jpg");
         var video = Path.Combine(fixture.Dir, "reframed.mp4");
-        const double cutAt = 3.0;
+        const double cutAt = 2.96; // 25 fps: between the samples at 2.8 and 3.0, off their midpoint
         await TestVideos.ReframedAsync(photo, 640, 360, 216, 10, 306, cutAt, 6.0, video);
         // jesper_2.jpg (800x532) scaled to 216 px high is 324 px wide.
         double inPhoto = (await DetectAsync(photo)).CentreX * 324 / 800;
@@ -186,8 +186,11 @@ public sealed class FaceTrackerTests(TrackerFixture fixture) : IClassFixture<Tra
             Assert.True(TestVideos.Inside(path, t, second), $"at {t:0.0} s the window {TestVideos.At(path, t)} misses the face at {second:0}");
         }
 
-        // One jump, no pan: no keyframe between the two framings.
+        // One jump, no pan: no keyframe between the two framings; and the jump on the cut's own frame (the pixel
+        // difference finds it, the colours hardly change), after the frame before it
         Assert.True(path.Keyframes.Count <= 2, $"keyframes: {string.Join(", ", path.Keyframes)}");
+        var jump = Assert.Single(path.Keyframes, k => k.T > 0);
+        Assert.True(jump.T > cutAt - 0.04 && jump.T <= cutAt, $"the cut's frame is at {cutAt} s, the window jumps at {jump.T} s");
     }
 
     [Fact]

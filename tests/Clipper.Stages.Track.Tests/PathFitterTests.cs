@@ -156,7 +156,7 @@ public sealed class PathFitterTests
         Assert.InRange(k.X + Window / 2.0, 470, 530);
     }
 
-    private static Face FaceAt(double centreX, double centreY, double size, double score)
+    internal static Face FaceAt(double centreX, double centreY, double size, double score)
     {
         // A frontal layout, so the faces look like what the detector hands over.
         double l = centreX - size / 2, t = centreY - size / 2;

@@ -57,8 +57,20 @@ public class ClipOptionsLine : CommandSettings
     [Description("auto (the default: fit for a clip with no face, else single), single (follow one face, or a centre crop) or fit (the whole frame over a blurred copy)")]
     public string? Layout { get; init; }
 
-    /// <summary>The job's settings: the clip options and the choices of engine, ranking, language, caption preset and layout, checked.</summary>
-    public ClipSettings ReadSettings() => ClipSettings.From(ReadOptions()).WithChoices(Asr, Rank, Language, Captions, Layout);
+    [CommandOption("--hook")]
+    [Description("draw each clip's title at the top of the frame for its first 3 seconds (off by default)")]
+    public bool Hook { get; init; }
+
+    [CommandOption("--hook-seconds <S>")]
+    [Description("how long the hook title shows, 0.5-10 seconds (implies --hook)")]
+    public string? HookSeconds { get; init; }
+
+    /// <summary>The job's settings: the clip options and the choices of engine, ranking, language, caption preset, layout and hook title, checked.</summary>
+    public ClipSettings ReadSettings() =>
+        JobChoices.Check(ClipSettings.From(ReadOptions()).WithChoices(Asr, Rank, Language, Captions, Layout) with { HookTitle = ReadHook() });
+
+    /// <summary>The hook title's seconds: null without --hook or --hook-seconds, the default with --hook alone.</summary>
+    public double? ReadHook() => Number(HookSeconds, "--hook-seconds") ?? (Hook ? ClipSettings.DefaultHookSeconds : null);
 
     /// <summary>The options given, the defaults for the rest, checked (bad_option naming the option otherwise).</summary>
     public ClipOptions ReadOptions()
@@ -191,6 +203,7 @@ public sealed class SubmitLine : ClipLine, IServerLine
             Captions = s.Captions ?? "",
             Ratio = string.IsNullOrWhiteSpace(Ratio) ? "" : AspectRatio.NameOf(s.Width, s.Height),
             Layout = s.Layout ?? "",
+            HookSeconds = s.HookTitle ?? 0,
         };
     }
 }

@@ -13,13 +13,18 @@ namespace Clipper.Abstractions.Jobs;
 /// (<see cref="Language"/>, ISO 639-1), caption preset (<see cref="Captions"/>) and layout (<see cref="Layout"/>: auto,
 /// single or fit; <c>ClipLayouts</c>), each null for the operator's default (auto for the layout). The output size
 /// carries the aspect ratio (<see cref="AspectRatio"/> resolves a named ratio to it at submission).
+/// <see cref="HookTitle"/> is how many seconds the clip's title is drawn at the start of each clip (the hook title
+/// overlay), null for none.
 /// Those came later, last and with defaults, so settings stored before them still load; <see cref="JobChoices.Check"/>
 /// checks them.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.ClipSettings")]
 public sealed record ClipSettings(int MaxClips, double MinSeconds, double MaxSeconds, int Width, int Height, string? Asr = null,
-    string? Rank = null, string? Language = null, string? Captions = null, string? Layout = null)
+    string? Rank = null, string? Language = null, string? Captions = null, string? Layout = null, double? HookTitle = null)
 {
+    /// <summary>The hook title's length when <c>--hook</c> is given without one.</summary>
+    public const double DefaultHookSeconds = 3;
+
     public static ClipSettings From(ClipOptions o) => new(o.MaxClips, o.MinSeconds, o.MaxSeconds, o.Width, o.Height);
 
     public ClipOptions ToOptions() => new(MaxClips, MinSeconds, MaxSeconds, Width, Height);
@@ -73,6 +78,11 @@ public static class JobChoices
         if (s.Layout is { } layout)
         {
             ClipLayouts.Check(layout);
+        }
+
+        if (s.HookTitle is { } hook && !(hook >= 0.5 && hook <= 10))
+        {
+            throw new ClipperException(ErrorCode.BadOption, $"hook must be between 0.5 and 10 seconds, got {hook}");
         }
 
         if (s.Language is { } lang && (lang.Length is < 2 or > 3 || !lang.All(c => c is >= 'a' and <= 'z')))

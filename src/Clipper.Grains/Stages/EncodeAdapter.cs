@@ -19,7 +19,7 @@ internal sealed class EncodeAdapter(IBlobStore blobs, ClipEncoder encoder) : ISt
         var o = work.Spec.Options;
         var output = await encoder.EncodeAsync(new EncodeRequest(source, clip.ToScoredClip(),
             transcript.Between(clip.Start - 1, clip.End + 1), crop, o.Width, o.Height, unit.Directory, clip.Stem)
-        { CaptionPreset = o.Captions }, progress, cancel);
+        { CaptionPreset = o.Captions, HookSeconds = o.HookTitle ?? 0 }, progress, cancel);
         var keys = BlobLayout.Clip(work.JobId, clip.Index);
         // the video last: its key existing means the clip is complete
         await blobs.PutFileAsync(keys.Srt, output.Srt, cancel);

@@ -87,6 +87,7 @@ public static class TrackBench
         stdout.WriteLine(string.Create(Inv,
             $"active speaker, 720p two-person dialogue of {dialogue.DurationSeconds:0.0} s, {Rounds} rounds: tracker CPU per clip {speaker / Rounds:0.00} s "
             + $"following the speaker, {plain / Rounds:0.00} s with FollowSpeaker off (baseline, the tracker before it); ratio {speaker / plain:0.00}; {reason}"));
+        await CutFramesAsync(benchDir, stdout, cancel);
         return 0;
 
         async Task<double> CpuOf(FaceTracker t)
@@ -111,5 +112,40 @@ public static class TrackBench
         Directory.CreateDirectory(benchDir);
         return await TwoSpeakerMedia.BuildAsync(await SpeakerAsync("anne_helene.jpg", "slt"), await SpeakerAsync("jesper_2.jpg", "kal"),
             Path.Combine(benchDir, "dialogue.mp4"), cancel: cancel);
+    }
+
+    /// <summary>
+    /// What putting each cut on its own frame costs (<see cref="TrackOptions.CutFrames"/>): CPU of this process and its
+    /// ffmpegs tracking a cut-heavy 720p source with it and without it (the baseline), alternated.
+    /// </summary>
+    private static async Task CutFramesAsync(string benchDir, TextWriter stdout, CancellationToken cancel)
+    {
+        const double seconds = 60;
+        var file = Path.Combine(benchDir, "track-bench-cuts.mp4");
+        if (!File.Exists(file))
+        {
+            await CutMedia.BuildAsync(file, seconds, cancel: cancel);
+        }
+
+        var media = await Probe.ProbeAsync(file, cancel);
+        using var exact = new FaceTracker(Assets.FaceModel(), new TrackOptions());
+        using var midpoint = new FaceTracker(Assets.FaceModel(), new TrackOptions { CutFrames = false });
+        await exact.TrackAsync(file, media, 0, 3, 1080, 1920, null, cancel); // warm-up
+        await midpoint.TrackAsync(file, media, 0, 3, 1080, 1920, null, cancel);
+        double with = 0, without = 0;
+        string reason = "";
+        for (int round = 0; round < Rounds; round++)
+        {
+            double cpu = ProcessCpu.Seconds().Total;
+            reason = (await exact.TrackAsync(file, media, 0, seconds, 1080, 1920, null, cancel)).Reason ?? "";
+            with += ProcessCpu.Seconds().Total - cpu;
+            cpu = ProcessCpu.Seconds().Total;
+            await midpoint.TrackAsync(file, media, 0, seconds, 1080, 1920, null, cancel);
+            without += ProcessCpu.Seconds().Total - cpu;
+        }
+
+        int cuts = CutMedia.ShotStarts(seconds).Count - 1;
+        stdout.WriteLine(string.Create(Inv,
+            $"cut frames, 720p, {seconds:0} s with {cuts} cuts, {Rounds} rounds: CPU {with:0.0} s placing each cut on its frame, {without:0.0} s at the midpoint between samples (baseline); ratio {with / without:0.00}, {(with - without) / Rounds / cuts * 1000:0} ms per cut ({reason})"));
     }
 }
