@@ -47,6 +47,7 @@ public sealed class ClipperMcp(IGrainFactory grains, JobSubmissions submissions,
         [Description("Caption preset: bold, karaoke, pop or lower-third (default: the server's)")] string? captions = null,
         [Description("Aspect ratio: 9:16 (1080x1920, default), 1:1 (1080x1080), 4:5 (1080x1350) or 16:9 (1920x1080); sets the size")] string? ratio = null,
         [Description("Layout: auto (default: fit for a clip with no face, else single), single or fit (the whole frame over a blurred copy)")] string? layout = null,
+        [Description("Optional: draw the clip's title over its first seconds (the hook title), 0.5–10 seconds; off when unset")] double? hookSeconds = null,
         CancellationToken cancel = default) => await Answer(async () =>
     {
         var d = global::Clipper.Core.Clips.ClipOptions.Defaults;
@@ -57,7 +58,7 @@ public sealed class ClipperMcp(IGrainFactory grains, JobSubmissions submissions,
         var jobId = JobSubmissions.JobIdFor(null, idempotencyKey, ApiKey);
         // the operator's default endpoint, if any, hears of it as of a job submitted over gRPC
         var webhooks = await submissions.WebhooksAsync([], cancel);
-        var view = await submissions.SubmitLinkAsync(jobId, url.Trim(), ClipSettings.From(options).WithChoices(asr, rank, language, captions, layout), webhooks,
+        var view = await submissions.SubmitLinkAsync(jobId, url.Trim(), JobChoices.Check(ClipSettings.From(options).WithChoices(asr, rank, language, captions, layout) with { HookTitle = hookSeconds }), webhooks,
             byKey: !string.IsNullOrEmpty(idempotencyKey), cancel);
         log.LogInformation("job {Job} submitted over MCP", view.JobId);
         return JobMapping.ToJob(view, links);

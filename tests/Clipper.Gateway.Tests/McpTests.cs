@@ -41,7 +41,7 @@ public sealed class McpTests(ITestOutputHelper output)
         var wait = tools.Single(t => t.Name == "wait_for_job").ProtocolTool.InputSchema;
         Assert.Equal(["jobId", "timeoutSeconds"], wait.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
 
-        var submitted = await CallAsync(mcp, "submit_link", new() { ["url"] = files.Url("/talks/short-talk.mp4"), ["maxClips"] = 2 });
+        var submitted = await CallAsync(mcp, "submit_link", new() { ["url"] = files.Url("/talks/short-talk.mp4"), ["maxClips"] = 2, ["hookSeconds"] = 2 });
         var jobId = submitted.GetProperty("jobId").GetString()!;
         output.WriteLine($"submitted {jobId}: {submitted}");
 
@@ -103,6 +103,7 @@ public sealed class McpTests(ITestOutputHelper output)
         await Expect("bad_option", "submit_link", new() { ["url"] = "https://example.com/a.mp4", ["minSeconds"] = 100, ["maxSeconds"] = 20 });
         await Expect("job_not_found", "get_job", new() { ["jobId"] = "no-such-job" });
         await Expect("job_not_found", "cancel_job", new() { ["jobId"] = "no-such-job" });
+        await Expect("bad_option", "submit_link", new() { ["url"] = "https://example.com/a.mp4", ["hookSeconds"] = 20 });
         await Expect("bad_option", "get_job", new() { ["jobId"] = "bad id!" });
         await Expect("bad_option", "list_jobs", new() { ["state"] = "sleeping" });
         await Expect("bad_option", "wait_for_job", new() { ["jobId"] = "x", ["timeoutSeconds"] = 0 });
