@@ -54,7 +54,11 @@ public static class SiloBuilderExtensions
             }
         }));
         services.AddValidatedOptions<TrackOptions>(config, "Clipper:Track", (o, c) => c.Run(() => o.Validate()));
-        services.AddValidatedOptions<EncodeOptions>(config, "Clipper:Encode", (o, c) => c.Run(() => o.Validate()));
+        services.AddValidatedOptions<EncodeOptions>(config, "Clipper:Encode", (o, c) =>
+        {
+            c.Run(() => o.Validate());
+            EncodeOptions.CheckRetired(config.GetSection("Clipper:Encode"), c);
+        });
         services.AddValidatedOptions<WebhookOptions>(config, WebhookOptions.Section, (o, c) => o.Check(c));
         services.AddValidatedOptions<OpenAiOptions>(config, OpenAiOptions.Section, (o, c) => c.Run(() => o.Validate()));
         services.AddValidatedOptions<PriceOptions>(config, PriceOptions.Section, (o, c) => o.Check(c));

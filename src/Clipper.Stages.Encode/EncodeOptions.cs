@@ -39,6 +39,28 @@ public sealed class EncodeOptions
     /// <summary>The captions' preset (their look: font, sizes, colours, position) and how words are grouped into lines and cues.</summary>
     public CaptionOptions Captions { get; set; } = new();
 
+    /// <summary>
+    /// Keys of the one caption style before the presets (<see cref="CaptionPresets"/>), relative to Clipper:Encode. The
+    /// binder would ignore them, so an operator who set one would get a look they did not ask for without a word: the
+    /// start is refused naming each, as for any bad value.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Retired =
+    [
+        "FontName", "FontsDir", "Captions:FontSize", "Captions:BottomMargin", "Captions:SideMargin", "Captions:TextColour",
+        "Captions:HighlightColour", "Captions:OutlineColour", "Captions:Outline", "Captions:Shadow", "Captions:Uppercase",
+        "Captions:MinWordsPerLine", "Captions:MaxWordsPerLine",
+    ];
+
+    /// <summary>Records each <see cref="Retired"/> key set in <paramref name="section"/> (Clipper:Encode).</summary>
+    public static void CheckRetired(Microsoft.Extensions.Configuration.IConfiguration section, Clipper.Core.Configuration.OptionChecks checks)
+    {
+        foreach (var key in Retired)
+        {
+            checks.Require(section[key] is null, key,
+                "is no longer read: captions are styled by a preset (Clipper:Encode:Captions:Preset, or a job's --captions; see README \"Caption presets\")");
+        }
+    }
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first setting out of range.</summary>
     public EncodeOptions Validate()
     {

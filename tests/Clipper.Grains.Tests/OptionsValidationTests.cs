@@ -40,6 +40,15 @@ public sealed class OptionsValidationTests
         Assert.Equal(expected, StartWith(new() { [key] = value }));
     }
 
+    [Theory]
+    [InlineData("Clipper:Encode:FontName", "League Spartan Black")]
+    [InlineData("Clipper:Encode:Captions:HighlightColour", "#00FF00")]
+    public void ACaptionKeyFromBeforeThePresetsStopsTheStartNamingIt(string key, string value)
+    {
+        Assert.Equal($"{key} is no longer read: captions are styled by a preset (Clipper:Encode:Captions:Preset, or a job's --captions; "
+            + "see README \"Caption presets\")", StartWith(new() { [key] = value }));
+    }
+
     [Fact]
     public void TheOpenAiEngineWithoutAKeyStopsTheStartNamingTheVariable()
     {
