@@ -15,8 +15,8 @@ namespace Clipper.Cluster.Tests;
 /// cluster tests run them but with the default 60 s chunks. It prints the chunks each silo ran, the cost of a chunk and
 /// of a clip, the parts that do not spread, the job's wall time and a projection to separate machines; with the kill
 /// variant, a silo SIGKILLed once about a third of the chunks landed and what ran again. Runs only when
-/// CLIPPER_BENCH_CLUSTER names the variant (<c>./clipper bench cluster [--kill]</c> sets it); the figures go to
-/// $CLIPPER_HOME/bench/cluster/. The silos share this machine's cores, so the wall times here are no measure of a cluster.
+/// CLIPPER_BENCH_CLUSTER names the variant (<c>./clipper bench cluster [--kill] [VIDEO]</c> sets it, and
+/// CLIPPER_BENCH_SOURCE for another video); the figures go to $CLIPPER_HOME/bench/cluster/. The silos share this machine's cores, so the wall times here are no measure of a cluster.
 /// </summary>
 [Trait("Category", "cluster")]
 [Trait("Category", "external")]
@@ -48,7 +48,10 @@ public sealed partial class LongSourceClusterBench(ITestOutputHelper output)
         var dir = Path.Combine(bench, "cluster");
         Directory.CreateDirectory(dir);
         _reportFile = Path.Combine(dir, $"{mode}-{DateTime.UtcNow:yyyyMMdd-HHmm}.txt");
-        var source = await Clipper.Host.Cli.DemoCommand.LongSourceAsync(Path.Combine(bench, $"long-source-{Minutes:0}min.mp4"), Minutes, Console.Error, default);
+        // another video when CLIPPER_BENCH_SOURCE names one (./clipper bench cluster VIDEO), else the 60-minute source, built once
+        var source = Environment.GetEnvironmentVariable("CLIPPER_BENCH_SOURCE") is { Length: > 0 } given
+            ? File.Exists(given) ? Path.GetFullPath(given) : throw new FileNotFoundException($"CLIPPER_BENCH_SOURCE names no file: {given}")
+            : await Clipper.Host.Cli.DemoCommand.LongSourceAsync(Path.Combine(bench, $"long-source-{Minutes:0}min.mp4"), Minutes, Console.Error, default);
         string sha;
         await using (var bytes = File.OpenRead(source))
         {
