@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Clipper.Core.Processes;
-using Clipper.TestSupport;
 using V1 = Clipper.Gateway.V1;
 
 namespace Clipper.Cluster.Tests;
@@ -16,12 +15,13 @@ namespace Clipper.Cluster.Tests;
 /// of a clip, the parts that do not spread, the job's wall time and a projection to separate machines; with the kill
 /// variant, a silo SIGKILLed once about a third of the chunks landed and what ran again. Runs only when
 /// CLIPPER_BENCH_CLUSTER names the variant (<c>./clipper bench cluster [--kill] [VIDEO]</c> sets it, and
-/// CLIPPER_BENCH_SOURCE for another video); the figures go to $CLIPPER_HOME/bench/cluster/. The silos share this machine's cores, so the wall times here are no measure of a cluster.
+/// CLIPPER_BENCH_SOURCE for another video); the figures go to $CLIPPER_HOME/bench/cluster/. The silos share this
+/// machine's cores, so the wall times here are no measure of a cluster.
 /// </summary>
+[Trait("Category", "slow")]
 [Trait("Category", "cluster")]
 [Trait("Category", "external")]
 [Trait("Category", "media")]
-[Trait("Category", "slow")]
 public sealed partial class LongSourceClusterBench(ITestOutputHelper output)
 {
     private const string Switch = "CLIPPER_BENCH_CLUSTER";
