@@ -116,10 +116,10 @@ public sealed class ClusterRig : IAsyncLifetime
 
     /// <summary>
     /// A rig over services already started, for silos a test starts its own way (added to <see cref="Silos"/>);
-    /// disposing it disposes them and the services.
+    /// disposing it disposes them and the services. Its <see cref="Source"/> is the short talk unless one is given.
     /// </summary>
-    public static async Task<ClusterRig> OverAsync(ClusterServices services) =>
-        new() { Services = services, Source = (await TestMedia.ShortTalkAsync()).File };
+    public static async Task<ClusterRig> OverAsync(ClusterServices services, string? source = null) =>
+        new() { Services = services, Source = source ?? (await TestMedia.ShortTalkAsync()).File };
 
     public async ValueTask InitializeAsync()
     {

@@ -87,6 +87,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public bool Running => _process is { HasExited: false };
 
+    /// <summary>The process id of the silo's current run (null before its first start).</summary>
+    public int? Pid => _process?.Id;
+
     public int? ExitCode => _process is { HasExited: true } p ? p.ExitCode : null;
 
     /// <summary>Everything this silo printed, over all its runs.</summary>
