@@ -1,3 +1,4 @@
+using Clipper.Abstractions.Jobs;
 using Clipper.Abstractions.Work;
 
 namespace Clipper.Grains.Jobs;
@@ -18,7 +19,26 @@ public sealed class InFlightUnits
     /// <summary>Live progress (0..1) of each running unit.</summary>
     public IReadOnlyDictionary<WorkId, double> Progress => _units.ToDictionary(kv => kv.Key, kv => kv.Value.Progress);
 
-    public void Dispatched(WorkId id, string token, DateTimeOffset now) => _units[id] = new Unit(token, now);
+    /// <param name="silo">the silo the unit was sent to, when the job chose one (<see cref="LeastBusy"/>)</param>
+    public void Dispatched(WorkId id, string token, DateTimeOffset now, string? silo = null) => _units[id] = new Unit(token, now) { Silo = silo };
+
+    /// <summary>
+    /// Where a unit of <paramref name="stage"/> that spreads over the silos should go: the silo among
+    /// <paramref name="silos"/> with the fewest of this job's units of that stage in flight, the first in the given order
+    /// of those tied. With the job's in-flight limit at the silos' slots, no silo is handed more of the job's units than
+    /// it has slots (a unit handed to a busy silo waits there, and dies with it). Null when there is no silo to choose.
+    /// </summary>
+    public string? LeastBusy(Stage stage, IReadOnlyList<string> silos)
+    {
+        if (silos.Count == 0)
+        {
+            return null;
+        }
+
+        var busy = _units.Where(kv => kv.Key.Stage == stage && kv.Value.Silo is not null)
+            .GroupBy(kv => kv.Value.Silo!).ToDictionary(g => g.Key, g => g.Count());
+        return silos.MinBy(s => busy.GetValueOrDefault(s));
+    }
 
     public bool IsCurrent(WorkId id, string token) => _units.TryGetValue(id, out var u) && u.Token == token;
 
@@ -64,5 +84,7 @@ public sealed class InFlightUnits
         public double Progress { get; set; }
 
         public int Unknown { get; set; }
+
+        public string? Silo { get; init; }
     }
 }

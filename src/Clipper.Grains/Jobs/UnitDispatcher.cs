@@ -3,6 +3,8 @@ using Clipper.Abstractions.Work;
 using Clipper.Grains.Stages;
 using Clipper.Grains.Work;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Runtime.Placement;
 
 namespace Clipper.Grains.Jobs;
 
@@ -23,17 +25,33 @@ public enum UnitCheck
 /// </summary>
 public sealed class UnitDispatcher(IGrainFactory grains, JobOptions options, ILogger log)
 {
+    /// <summary>Where this job's order of the silos starts: jobs differ, so ties do not all go to the same silo first.</summary>
+    private readonly int _start = Random.Shared.Next();
+
     public InFlightUnits InFlight { get; } = new();
 
     /// <summary>Hands the unit over; false when the silo chosen for it went away meanwhile (the next step tries again).</summary>
-    public async Task<bool> DispatchAsync(string jobId, JobState s, WorkId unit, DateTimeOffset now)
+    /// <param name="silos">the active silos, for a unit that spreads (chunks, track, encode): it is placed on the one with
+    /// the fewest of this job's units of its stage in flight (<see cref="InFlightUnits.LeastBusy"/>), through Orleans'
+    /// placement hint, which the stage grains' <see cref="RoundRobinPlacementDirector"/> follows; a unit whose activation
+    /// is still alive somewhere stays there</param>
+    public async Task<bool> DispatchAsync(string jobId, JobState s, WorkId unit, DateTimeOffset now, IReadOnlyList<SiloAddress>? silos = null)
     {
         var token = Guid.NewGuid().ToString("N");
-        InFlight.Dispatched(unit, token, now);
+        var target = unit.Spreads && silos is { Count: > 0 }
+            ? silos[RotatedIndex(silos, InFlight.LeastBusy(unit.Stage, Rotated(silos)))]
+            : null;
+        InFlight.Dispatched(unit, token, now, target?.ToParsableString());
         try
         {
+            if (target is not null)
+            {
+                RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
+            }
+
             await StageUnits.Grain(grains, jobId, unit).Start(JobPlan.WorkFor(jobId, s, unit), token);
-            log.LogInformation("job {Job}: {Work} dispatched (token {Token})", jobId, unit, token[..8]);
+            log.LogInformation("job {Job}: {Work} dispatched (token {Token}){Where}", jobId, unit, token[..8],
+                target is null ? "" : $" to {target}");
             return true;
         }
         catch (Exception e)
@@ -42,6 +60,31 @@ public sealed class UnitDispatcher(IGrainFactory grains, JobOptions options, ILo
             InFlight.Remove(unit);
             return false;
         }
+        finally
+        {
+            RequestContext.Remove(IPlacementDirector.PlacementHintKey);
+        }
+    }
+
+    /// <summary>The silos' names in a fixed order (by address) rotated to this job's start.</summary>
+    private List<string> Rotated(IReadOnlyList<SiloAddress> silos)
+    {
+        var names = silos.Select(a => a.ToParsableString()).Order(StringComparer.Ordinal).ToList();
+        int k = (int)((uint)_start % (uint)names.Count);
+        return [.. names.Skip(k), .. names.Take(k)];
+    }
+
+    private static int RotatedIndex(IReadOnlyList<SiloAddress> silos, string? name)
+    {
+        for (int i = 0; i < silos.Count; i++)
+        {
+            if (silos[i].ToParsableString() == name)
+            {
+                return i;
+            }
+        }
+
+        return 0;
     }
 
     /// <summary>Checks every unit in flight; timed-out and lost units are no longer in flight when this returns them.</summary>

@@ -220,8 +220,8 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
             return;
         }
 
-        int silos = _membership.CurrentSnapshot.Members.Values.Count(m => m.Status == SiloStatus.Active);
-        var step = JobPlan.Next(S, _units.InFlight.Running, s => _options.For(s).InFlightLimit(silos), Now);
+        var active = _membership.CurrentSnapshot.Members.Values.Where(m => m.Status == SiloStatus.Active).Select(m => m.SiloAddress).ToList();
+        var step = JobPlan.Next(S, _units.InFlight.Running, s => _options.For(s).InFlightLimit(active.Count), Now);
         if (step.Status != S.Status)
         {
             JobStatuses.Enter(S, step.Status, Now);
@@ -236,7 +236,7 @@ public sealed class VideoJobGrain : Grain, IVideoJobGrain, IRemindable
 
         foreach (var unit in step.Ready)
         {
-            await _units.DispatchAsync(JobId, S, unit, Now);
+            await _units.DispatchAsync(JobId, S, unit, Now, active);
         }
 
         var check = _units.InFlight.Count > 0 ? Now + _options.WatchInterval : (DateTimeOffset?)null;
