@@ -263,6 +263,13 @@ public sealed class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads up
             case OperationCanceledException or TimeoutException:
                 // the grain call timed out (a silo going away): UNAVAILABLE, so clients call again
                 return GrpcErrors.ToRpcException(new ClipperException(ErrorCode.ServiceUnreachable, $"the cluster did not answer in time ({e.Message})"));
+            case OrleansMessageRejectionException:
+                // the silo that held the job died a moment ago and is not yet declared dead (seen in the cluster benchmark's
+                // kill: the job's silo SIGKILLed, the others' gateways still sent to it): UNAVAILABLE too, the job
+                // moves to a live silo within seconds
+                log.LogWarning("a call could not reach the silo holding its grain: {Message}", e.Message);
+                return GrpcErrors.ToRpcException(new ClipperException(ErrorCode.ServiceUnreachable,
+                    "the silo holding this job is unreachable right now (it may have just stopped); try again in a few seconds"));
             default:
                 // nobody expected this one: keep its stack for whoever reads the log
                 log.LogError(e, "answering a call failed unexpectedly");

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Clipper.Core.Processes;
+using Clipper.TestSupport;
 using V1 = Clipper.Gateway.V1;
 
 namespace Clipper.Cluster.Tests;
@@ -126,7 +127,8 @@ public sealed partial class LongSourceClusterBench(ITestOutputHelper output)
         var scrapedAt = TimeSpan.Zero;
         while (true)
         {
-            job = await rig.GetAsync(jobId) ?? throw new InvalidOperationException($"no silo answers for {jobId}\n{rig.Logs()}");
+            // right after a kill the job's silo may be unreachable for a few seconds before it is declared dead
+            job = (await Wait.For(() => rig.GetAsync(jobId), j => j is not null, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)))!;
             if (job.State is V1.JobState.Completed or V1.JobState.Failed or V1.JobState.Cancelled)
             {
                 break;
