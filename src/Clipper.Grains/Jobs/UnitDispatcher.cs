@@ -38,9 +38,7 @@ public sealed class UnitDispatcher(IGrainFactory grains, JobOptions options, ILo
     public async Task<bool> DispatchAsync(string jobId, JobState s, WorkId unit, DateTimeOffset now, IReadOnlyList<SiloAddress>? silos = null)
     {
         var token = Guid.NewGuid().ToString("N");
-        var target = unit.Spreads && silos is { Count: > 0 }
-            ? silos[RotatedIndex(silos, InFlight.LeastBusy(unit.Stage, Rotated(silos)))]
-            : null;
+        var target = unit.Spreads ? LeastBusy(unit.Stage, silos ?? []) : null;
         InFlight.Dispatched(unit, token, now, target?.ToParsableString());
         try
         {
@@ -66,25 +64,21 @@ public sealed class UnitDispatcher(IGrainFactory grains, JobOptions options, ILo
         }
     }
 
-    /// <summary>The silos' names in a fixed order (by address) rotated to this job's start.</summary>
-    private List<string> Rotated(IReadOnlyList<SiloAddress> silos)
+    /// <summary>
+    /// The silo for a unit of <paramref name="stage"/>: <see cref="InFlightUnits.LeastBusy"/> over the silos in a fixed
+    /// order (by address) rotated to this job's start; null without silos.
+    /// </summary>
+    private SiloAddress? LeastBusy(Stage stage, IReadOnlyList<SiloAddress> silos)
     {
-        var names = silos.Select(a => a.ToParsableString()).Order(StringComparer.Ordinal).ToList();
-        int k = (int)((uint)_start % (uint)names.Count);
-        return [.. names.Skip(k), .. names.Take(k)];
-    }
-
-    private static int RotatedIndex(IReadOnlyList<SiloAddress> silos, string? name)
-    {
-        for (int i = 0; i < silos.Count; i++)
+        if (silos.Count == 0)
         {
-            if (silos[i].ToParsableString() == name)
-            {
-                return i;
-            }
+            return null;
         }
 
-        return 0;
+        var byName = silos.ToDictionary(a => a.ToParsableString());
+        var names = byName.Keys.Order(StringComparer.Ordinal).ToList();
+        int k = (int)((uint)_start % (uint)names.Count);
+        return byName[InFlight.LeastBusy(stage, [.. names.Skip(k), .. names.Take(k)])!];
     }
 
     /// <summary>Checks every unit in flight; timed-out and lost units are no longer in flight when this returns them.</summary>
