@@ -50,6 +50,41 @@ internal static class AudioChunks
             "-i", raw, "-c:a", "flac", "-f", "flac", flac,
         ], timeout, cancel);
 
+    /// <summary>
+    /// The chunks a silo's units recognise apart (<see cref="IChunkRecogniser.PlanAsync"/>): the whole audio decoded once
+    /// for its loudness and cut in its pauses near every <paramref name="chunkSeconds"/>; null when it has no audio or one
+    /// chunk would hold it all. With <paramref name="speechCopy"/>, the decoded audio is kept there as FLAC.
+    /// </summary>
+    public static async Task<ChunkPlan?> PlanMediaAsync(string media, string workDir, double chunkSeconds, TimeSpan timeout, string? speechCopy,
+        CancellationToken cancel)
+    {
+        var info = await Clipper.Core.Media.Probe.ProbeAsync(media, cancel).ConfigureAwait(false);
+        if (!info.HasAudio)
+        {
+            return null;
+        }
+
+        return await AudioScratch.RunAsync<ChunkPlan?>(workDir, "split-", "recogniser", async dir =>
+        {
+            var raw = Path.Combine(dir, "audio.s16");
+            await DecodeAsync(media, raw, timeout, cancel).ConfigureAwait(false);
+            long samples = new FileInfo(raw).Length / 2;
+            var loudness = await FrameLoudnessAsync(raw, cancel).ConfigureAwait(false);
+            var chunks = Plan(loudness, samples, chunkSeconds);
+            if (chunks.Count < 2)
+            {
+                return null;
+            }
+
+            if (speechCopy is not null)
+            {
+                await CompressAsync(raw, speechCopy, timeout, cancel).ConfigureAwait(false);
+            }
+
+            return new ChunkPlan([.. chunks.Select(c => (c.StartSeconds, c.StartSeconds + c.Seconds))], NoiseFloor(loudness));
+        }, cancel).ConfigureAwait(false);
+    }
+
     /// <summary>One ffmpeg decode to 16 kHz mono s16le: input options, the media, output options, the raw file.</summary>
     private static Task RunDecodeAsync(string[] input, string media, string[] output, string raw, TimeSpan timeout, CancellationToken cancel) =>
         ProcessRunner.RunCheckedAsync(

@@ -54,53 +54,28 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
     /// The chunks a silo's units recognise apart: the whole audio decoded once for its loudness, cut as
     /// <see cref="TranscribeAsync"/> cuts it; null when it has no audio or one chunk would hold it all.
     /// </summary>
-    public async Task<ChunkPlan?> PlanAsync(string media, string workDir, CancellationToken cancel, string? speechCopy = null)
+    public Task<ChunkPlan?> PlanAsync(string media, string workDir, CancellationToken cancel, string? speechCopy = null) =>
+        AudioChunks.PlanMediaAsync(media, workDir, options.Validate().ChunkSeconds, options.ExtractTimeout, speechCopy, cancel);
+
+    public async Task<Transcript> RecogniseAsync(ChunkRequest chunk, IProgress<double>? progress, CancellationToken cancel)
     {
         options.Validate();
-        var info = await Clipper.Core.Media.Probe.ProbeAsync(media, cancel).ConfigureAwait(false);
-        if (!info.HasAudio)
-        {
-            return null;
-        }
-
-        return await AudioScratch.RunAsync<ChunkPlan?>(workDir, "split-", "recogniser", async dir =>
+        var (start, end) = (chunk.Start, chunk.End);
+        double from = Math.Max(0, start - chunk.Overlap);
+        return await AudioScratch.RunAsync(chunk.WorkDir, "chunk-", "recogniser", async dir =>
         {
             var raw = Path.Combine(dir, "audio.s16");
-            await AudioChunks.DecodeAsync(media, raw, options.ExtractTimeout, cancel).ConfigureAwait(false);
-            long samples = new FileInfo(raw).Length / 2;
-            var loudness = await AudioChunks.FrameLoudnessAsync(raw, cancel).ConfigureAwait(false);
-            var chunks = AudioChunks.Plan(loudness, samples, options.ChunkSeconds);
-            if (chunks.Count < 2)
-            {
-                return null;
-            }
-
-            if (speechCopy is not null)
-            {
-                await AudioChunks.CompressAsync(raw, speechCopy, options.ExtractTimeout, cancel).ConfigureAwait(false);
-            }
-
-            return new ChunkPlan([.. chunks.Select(c => (c.StartSeconds, c.StartSeconds + c.Seconds))], AudioChunks.NoiseFloor(loudness));
-        }, cancel).ConfigureAwait(false);
-    }
-
-    public async Task<IReadOnlyList<Word>> RecogniseAsync(string media, double start, double end, double overlap, double noiseFloorDb,
-        string workDir, IProgress<double>? progress, CancellationToken cancel)
-    {
-        options.Validate();
-        double from = Math.Max(0, start - overlap);
-        return await AudioScratch.RunAsync<IReadOnlyList<Word>>(workDir, "chunk-", "recogniser", async dir =>
-        {
-            var raw = Path.Combine(dir, "audio.s16");
-            await AudioChunks.DecodeRangeAsync(media, from, end + overlap, raw, options.ExtractTimeout, cancel).ConfigureAwait(false);
+            await AudioChunks.DecodeRangeAsync(chunk.Media, from, end + chunk.Overlap, raw, options.ExtractTimeout, cancel).ConfigureAwait(false);
             progress?.Report(DecodeShare);
             long samples = new FileInfo(raw).Length / 2;
             var loudness = await AudioChunks.FrameLoudnessAsync(raw, cancel).ConfigureAwait(false);
             // the chunk's own file, its times from 0; shifted back to the source's below
-            var words = await RecogniseChunkAsync(raw, dir, new AudioChunk(0, 0, samples), loudness, cancel, (float)noiseFloorDb)
+            var words = await RecogniseChunkAsync(raw, dir, new AudioChunk(0, 0, samples), loudness, cancel, (float)chunk.NoiseFloorDb)
                 .ConfigureAwait(false);
             progress?.Report(1);
-            return [.. words.Select(w => new Word(w.Text, w.Start + from, w.End + from, w.Confidence)).Where(w => ChunkStitch.Owns(w, start, end))];
+            List<Word> own = [.. words.Select(w => new Word(w.Text, w.Start + from, w.End + from, w.Confidence)).Where(w => ChunkStitch.Owns(w, start, end))];
+            // US English only, whatever the job says (as a whole transcript)
+            return new Transcript(own, Name, Language: Languages.English);
         }, cancel).ConfigureAwait(false);
     }
 

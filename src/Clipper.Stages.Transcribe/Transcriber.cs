@@ -136,8 +136,8 @@ public sealed class Transcriber
     }
 
     /// <summary>
-    /// The engine's way of hearing long audio as chunks recognised apart, or null when it takes the audio whole (the
-    /// remote and Whisper engines, which cut it themselves).
+    /// The engine's way of hearing long audio as chunks recognised apart (pocketsphinx's chunks, the remote engine's
+    /// upload pieces), or null when it takes the audio whole (local Whisper).
     /// </summary>
     public IChunkRecogniser? Chunks => providers.OfType<IChunkRecogniser>().FirstOrDefault();
 

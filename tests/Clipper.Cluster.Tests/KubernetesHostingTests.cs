@@ -13,7 +13,6 @@ namespace Clipper.Cluster.Tests;
 public sealed class KubernetesHostingTests(ServicesFixture fixture, ITestOutputHelper output) : IClassFixture<ServicesFixture>, IAsyncLifetime
 {
     private const string Namespace = "clipper-test";
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
     private FakeKubernetesApi _api = null!;
     private string _kubeConfig = "";
 
@@ -54,7 +53,7 @@ public sealed class KubernetesHostingTests(ServicesFixture fixture, ITestOutputH
         var (code, took, stdout, stderr) = await BadConfigurationTests.ServeAsync(PodEnvironment("forbidden", "clipper-0"));
         output.WriteLine($"without {withheld}: exit {code} after {took.TotalSeconds:0.0} s, {_api.Requests.Count} API requests: {stderr.Trim()}");
         Assert.Equal(1, code);
-        Assert.True(took < Limit, $"took {took}");
+        Assert.True(took < BadConfigurationTests.Limit, $"took {took}");
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("error: kubernetes_forbidden: the pod's service account ", line);
         Assert.Contains(expected, line);

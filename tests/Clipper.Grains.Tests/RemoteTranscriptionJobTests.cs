@@ -6,9 +6,9 @@ namespace Clipper.Grains.Tests;
 
 /// <summary>
 /// The OpenAI speech-to-text engine inside a whole job, chosen per job on a cluster whose default is pocketsphinx,
-/// against a fake of the transcription API on loopback (the real SDK client): one piece keeps failing, the job still
-/// completes, its transcript says which piece pocketsphinx recognised and why, and the usage the job records is
-/// exactly what the fake was sent.
+/// against a fake of the transcription API on loopback (the real SDK client): each upload piece is a chunk unit of its
+/// own, one piece keeps failing, the job still completes, its transcript says which piece pocketsphinx recognised and
+/// why, and the usage the job records is exactly what the fake was sent.
 /// </summary>
 [Trait("Category", "cluster")]
 [Trait("Category", "media")]
@@ -59,10 +59,15 @@ public sealed class RemoteTranscriptionJobTests(ITestOutputHelper output)
         Assert.Equal((fake.Requests, Math.Round(fake.BilledSeconds, 3)), (cost.Transcription!.Requests, Math.Round(cost.Transcription.AudioSeconds, 3)));
         Assert.Equal(Math.Round(fake.BilledSeconds, 3) / 60 * 0.006, cost.Transcription.Cost, 9);
         Assert.Equal(["fetch", "split", "transcribe", "score", "track", "encode"], cost.Stages.Select(s => s.Stage));
-        // split only looked: the remote engine takes the audio whole, so it planned no chunks and ran no process
-        Assert.All(cost.Stages.Where(s => s.Stage != "split"), s => Assert.True(s.CpuSeconds > 0, $"{s.Stage} counted no CPU"));
+        Assert.All(cost.Stages, s => Assert.True(s.CpuSeconds > 0, $"{s.Stage} counted no CPU"));
         Assert.Equal(1, cost.Stages.Single(s => s.Stage == "split").Units);
-        Assert.DoesNotContain(v.WorkedOn.Keys, k => k.StartsWith("transcribe-", StringComparison.Ordinal));
+
+        // the remote engine's pieces are the job's chunk units: one unit a piece (each stored as it landed), and the join
+        var chunkUnits = v.WorkedOn.Keys.Where(k => k.StartsWith("transcribe-", StringComparison.Ordinal)).Order().ToList();
+        output.WriteLine($"chunk units: {string.Join(", ", chunkUnits)}");
+        Assert.Equal(Enumerable.Range(1, t.Pieces.Length).Select(i => $"transcribe-{i}").Order(), chunkUnits);
+        Assert.Equal(t.Pieces.Length + 1, cost.Stages.Single(s => s.Stage == "transcribe").Units);
+        Assert.Equal(t.Pieces.Length, fake.Calls.Select(c => c.Piece).Distinct().Count());
 
         // the stored transcript is the API's words where it answered, pocketsphinx's in the piece that failed
         var stored = Clipper.Core.Json.Deserialize<Transcript>(

@@ -67,9 +67,10 @@ public sealed class ChunkedRecognitionTest(ITestOutputHelper output)
         Assert.NotNull(plan);
         Assert.InRange(plan.Chunks.Count, 2, 5);
         Assert.True(File.Exists(speech), "no FLAC copy of the audio was written");
-        var pieces = await Task.WhenAll(plan.Chunks.Select(c =>
-            recogniser.RecogniseAsync(speech, c.Start, c.End, options.ChunkOverlap, plan.NoiseFloorDb, dir, null, cancel)));
-        var chunked = ChunkStitch.Join(pieces);
+        var pieces = await Task.WhenAll(plan.Chunks.Select((c, i) =>
+            recogniser.RecogniseAsync(new ChunkRequest(speech, i, c.Start, c.End, options.ChunkOverlap, plan.NoiseFloorDb, dir), null, cancel)));
+        Assert.All(pieces, p => Assert.Equal(("pocketsphinx", "en"), (p.Provider, p.Language)));
+        var chunked = ChunkStitch.Join(pieces, "pocketsphinx", null).Words;
         var seams = plan.Chunks.Skip(1).Select(c => c.Start).ToList();
 
         bool AtSeam(Word w) => seams.Any(s => Math.Abs(Middle(w) - s) < SeamZone);

@@ -87,39 +87,46 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
         var recogniser = TargetOf(work).Transcriber.Chunks
             ?? throw new ClipperException(ErrorCode.Internal, $"the engine of {work.JobId} no longer hears audio in chunks");
         var key = BlobLayout.TranscriptChunk(work.Source!.Sha256, plan.Variant, chunk.Start, chunk.End);
-        var (words, _) = await LeasedAsync<IReadOnlyList<Word>>(key, work, () => CachedChunkAsync(key, cancel), async () =>
+        var (heard, _) = await LeasedAsync(key, work, () => CachedChunkAsync(key, cancel), async () =>
         {
             // the split unit's copy of the audio (a few percent of the video's bytes) when it made one
             var media = await unit.Sources.FileAsync(plan.AudioKey ?? work.Source!.SourceKey, cancel);
-            var heard = await recogniser.RecogniseAsync(media, chunk.Start, chunk.End, plan.Overlap, plan.NoiseFloorDb, unit.Directory,
-                progress, cancel);
-            await blobs.WriteJsonAsync(key, new Transcript(heard, "chunk"), cancel);
-            return heard;
+            var t = await recogniser.RecogniseAsync(new ChunkRequest(media, chunk.Index - 1, chunk.Start, chunk.End, plan.Overlap, plan.NoiseFloorDb,
+                unit.Directory, work.Spec.Options.Language), progress, cancel);
+            if (t.Usage is { } usage)
+            {
+                metrics.RemoteTranscribed(usage.Service, usage.Requests, usage.AudioSeconds);
+            }
+
+            await blobs.WriteJsonAsync(key, t, cancel);
+            return t;
         }, cancel);
         progress.Report(1);
-        return new ChunkTranscribed(new ChunkResult(chunk.Index, key, words.Count));
+        return new ChunkTranscribed(new ChunkResult(chunk.Index, key, heard.Words.Count));
     }
 
-    private async Task<IReadOnlyList<Word>?> CachedChunkAsync(string key, CancellationToken cancel) =>
-        await blobs.ExistsAsync(key, cancel) ? (await blobs.ReadJsonAsync<Transcript>(key, cancel)).Words : null;
+    private async Task<Transcript?> CachedChunkAsync(string key, CancellationToken cancel) =>
+        await blobs.ExistsAsync(key, cancel) ? await blobs.ReadJsonAsync<Transcript>(key, cancel) : null;
 
     /// <summary>The chunks' words joined into the transcript, held to the same rule as a whole one, and cached as one.</summary>
     private async Task<StageOutput> JoinAsync(StageWork work, IProgress<double> progress, CancellationToken cancel)
     {
         var t = TargetOf(work);
-        var lists = new List<IReadOnlyList<Word>>();
-        foreach (var c in work.Chunks ?? [])
-        {
-            lists.Add((await blobs.ReadJsonAsync<Transcript>(c.Key, cancel)).Words);
-        }
-
         // two jobs of one video join it once: the second finds the first one's transcript
         var (result, how) = await LeasedAsync(t.Keys[^1], work, () => CachedAsync(t.Keys, work, cancel), async () =>
         {
-            var provider = t.Transcriber.Chunks as ITranscriptProvider;
-            // the only chunked engine, pocketsphinx, has only a US English model: what it hears comes out as English words
-            var joined = t.Transcriber.Joined(new Transcript(ChunkStitch.Join(lists), provider?.Name ?? "pocketsphinx", Language: Languages.English),
-                work.Source!.Duration, work.Spec.Options.Language);
+            var chunks = new List<Transcript>();
+            foreach (var c in work.Chunks ?? [])
+            {
+                chunks.Add(await blobs.ReadJsonAsync<Transcript>(c.Key, cancel));
+            }
+
+            var engine = t.Transcriber.Chunks as ITranscriptProvider;
+            // pocketsphinx has only a US English model: what it hears comes out as English words (its chunks stored before
+            // they said so read without a language)
+            var fallback = engine is PocketsphinxProvider ? Languages.English : null;
+            var joined = t.Transcriber.Joined(ChunkStitch.Join(chunks, engine?.Name ?? "pocketsphinx", fallback), work.Source!.Duration,
+                work.Spec.Options.Language);
             foreach (var key in t.Keys)
             {
                 await blobs.WriteJsonAsync(key, joined, cancel);

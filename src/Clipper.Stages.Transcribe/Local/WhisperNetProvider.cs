@@ -9,12 +9,18 @@ namespace Clipper.Stages.Transcribe.Local;
 /// <see cref="WhisperOptions.Model"/>. ffmpeg decodes the audio to 16 kHz mono; Whisper hears it whole (its own 30 s
 /// windows carry the context across), with token timestamps, in <see cref="WhisperOptions.Language"/> or the one it
 /// detects; <see cref="WhisperWords"/> turns its tokens into words. The model file is checked when the provider is made
-/// (see <see cref="WhisperModelFile"/>) and loaded for each transcript, so nothing stays in memory between jobs.
+/// (see <see cref="WhisperModelFile"/>) and loaded for each transcript, so nothing stays in memory between jobs. In a job,
+/// audio longer than 1.25 × <see cref="WhisperOptions.ChunkMinutes"/> is heard in chunk units (<see cref="IChunkRecogniser"/>):
+/// each loads the model, hears its range with <see cref="ChunkOverlap"/> of its neighbours and keeps the words whose
+/// middle lies in it, so no process holds more than a chunk's samples.
 /// </summary>
-public sealed class WhisperNetProvider : ITranscriptProvider
+public sealed class WhisperNetProvider : ITranscriptProvider, IChunkRecogniser
 {
     /// <summary>Share of the progress bar the ffmpeg decode takes.</summary>
     private const double DecodeShare = 0.05;
+
+    /// <summary>Seconds of each neighbour a chunk also hears (at least), so a word at a cut is heard whole by one side.</summary>
+    public const double ChunkOverlap = 1.0;
 
     private readonly TranscribeOptions options;
 
@@ -33,26 +39,52 @@ public sealed class WhisperNetProvider : ITranscriptProvider
     /// <summary>The checked model file.</summary>
     public WhisperModelFile.Summary Model { get; }
 
-    public async Task<Transcript?> TranscribeAsync(TranscribeRequest request, IProgress<double>? progress, CancellationToken cancel)
-    {
-        return await AudioScratch.RunAsync<Transcript?>(request.WorkDir, "whisper-", "local Whisper recogniser", async dir =>
+    public async Task<Transcript?> TranscribeAsync(TranscribeRequest request, IProgress<double>? progress, CancellationToken cancel) =>
+        await AudioScratch.RunAsync<Transcript?>(request.WorkDir, "whisper-", "local Whisper recogniser", async dir =>
         {
-            // the model first (off the caller's thread: it reads the whole file), so one whisper.cpp refuses fails before any decoding
-            using var factory = WhisperFactory.FromPath(Model.Path);
-            // the job's language over the operator's ("auto": Whisper detects it)
-            var told = request.Language ?? options.Whisper.Language;
-            await using var processor = await Task.Run(() => Build(factory, told, progress), cancel).ConfigureAwait(false);
-            var raw = Path.Combine(dir, "audio.s16");
-            await AudioChunks.DecodeAsync(request.Media, raw, options.ExtractTimeout, cancel).ConfigureAwait(false);
-            progress?.Report(DecodeShare);
-            var samples = await ReadSamplesAsync(raw, cancel).ConfigureAwait(false);
-            double seconds = (double)samples.Length / AudioChunks.SampleRate;
-            var segments = await RecogniseAsync(processor, samples, cancel).ConfigureAwait(false);
-            // the language it was told, else the one it detected
-            var language = told != "auto" ? told
-                : segments.Select(s => s.Language).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l) && l != "auto");
-            return new Transcript(WhisperWords.From(segments, seconds), Name, Language: language);
+            var (words, language) = await HearAsync(dir, request.Language, raw => AudioChunks.DecodeAsync(request.Media, raw, options.ExtractTimeout, cancel),
+                progress, cancel).ConfigureAwait(false);
+            return new Transcript(words, Name, Language: language);
         }, cancel).ConfigureAwait(false);
+
+    public Task<ChunkPlan?> PlanAsync(string media, string workDir, CancellationToken cancel, string? speechCopy = null) =>
+        AudioChunks.PlanMediaAsync(media, workDir, options.Whisper.ChunkMinutes * 60, options.ExtractTimeout, speechCopy, cancel);
+
+    public async Task<Transcript> RecogniseAsync(ChunkRequest chunk, IProgress<double>? progress, CancellationToken cancel)
+    {
+        double overlap = Math.Max(chunk.Overlap, ChunkOverlap);
+        double from = Math.Max(0, chunk.Start - overlap);
+        return await AudioScratch.RunAsync(chunk.WorkDir, "whisper-chunk-", "local Whisper recogniser", async dir =>
+        {
+            var (words, language) = await HearAsync(dir, chunk.Language,
+                raw => AudioChunks.DecodeRangeAsync(chunk.Media, from, chunk.End + overlap, raw, options.ExtractTimeout, cancel), progress, cancel)
+                .ConfigureAwait(false);
+            List<Word> own = [.. words.Select(w => new Word(w.Text, w.Start + from, w.End + from, w.Confidence)).Where(w => ChunkStitch.Owns(w, chunk.Start, chunk.End))];
+            return new Transcript(own, Name, Language: language);
+        }, cancel).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The words Whisper hears in the audio <paramref name="decode"/> writes (16 kHz mono s16le), in seconds of that audio,
+    /// and the language: the one it was told (the job's over the operator's), else the one it detected.
+    /// </summary>
+    private async Task<(IReadOnlyList<Word> Words, string? Language)> HearAsync(string dir, string? language, Func<string, Task> decode,
+        IProgress<double>? progress, CancellationToken cancel)
+    {
+        // the model first (off the caller's thread: it reads the whole file), so one whisper.cpp refuses fails before any decoding
+        using var factory = WhisperFactory.FromPath(Model.Path);
+        // the job's language over the operator's ("auto": Whisper detects it)
+        var told = language ?? options.Whisper.Language;
+        await using var processor = await Task.Run(() => Build(factory, told, progress), cancel).ConfigureAwait(false);
+        var raw = Path.Combine(dir, "audio.s16");
+        await decode(raw).ConfigureAwait(false);
+        progress?.Report(DecodeShare);
+        var samples = await ReadSamplesAsync(raw, cancel).ConfigureAwait(false);
+        double seconds = (double)samples.Length / AudioChunks.SampleRate;
+        var segments = await RecogniseAsync(processor, samples, cancel).ConfigureAwait(false);
+        var heard = told != "auto" ? told
+            : segments.Select(s => s.Language).FirstOrDefault(l => !string.IsNullOrWhiteSpace(l) && l != "auto");
+        return (WhisperWords.From(segments, seconds), heard);
     }
 
     /// <summary>Loads the model into a processor; a model whisper.cpp refuses is <see cref="ErrorCode.BadOption"/> naming the path.</summary>

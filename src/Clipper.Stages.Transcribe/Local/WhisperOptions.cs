@@ -18,6 +18,12 @@ public sealed partial class WhisperOptions
     /// <summary>The spoken language as an ISO 639-1 code ("en", "de"), or "auto" to let Whisper detect it.</summary>
     public string Language { get; set; } = "auto";
 
+    /// <summary>
+    /// In a job, audio is cut in its pauses near every this many minutes, each piece a chunk unit of its own (spread over
+    /// the silos, stored as it lands); audio of at most 1.25 times it is heard whole.
+    /// </summary>
+    public double ChunkMinutes { get; set; } = 5;
+
     /// <summary>Threads whisper.cpp computes with; 0: one per core.</summary>
     public int Threads { get; set; }
 
@@ -34,6 +40,11 @@ public sealed partial class WhisperOptions
         if (Threads < 0)
         {
             throw new ClipperException(ErrorCode.BadOption, $"Whisper:Threads must not be negative (0: one per core), got {Threads}");
+        }
+
+        if (!(ChunkMinutes >= 0.25))
+        {
+            throw new ClipperException(ErrorCode.BadOption, $"Whisper:ChunkMinutes must be at least 0.25, got {ChunkMinutes}");
         }
 
         if (Language != "auto" && !LanguageCode().IsMatch(Language))

@@ -16,7 +16,8 @@ namespace Clipper.Stages.Transcribe.Remote;
 /// <see cref="RemoteTranscribeOptions.ChunkMinutes"/>, each sent with <see cref="RemoteTranscribeOptions.OverlapSeconds"/>
 /// of its neighbours as 16 kHz mono MP3, at most <see cref="RemoteTranscribeOptions.Concurrency"/> at a time, asking for
 /// word timestamps. Words are moved to seconds of the source and kept by the piece whose core holds their centre
-/// (<see cref="RemotePiece.Owns"/>).
+/// (<see cref="RemotePiece.Owns"/>). In a job, audio of two pieces or more is planned once and each piece is a unit of its
+/// own (<see cref="IChunkRecogniser"/>): a piece per chunk unit, spread over the silos, stored as it lands.
 /// </summary>
 /// <remarks>
 /// Failures, per piece: 429 waits out Retry-After (or the back-off when there is none); 5xx, 408, a network error, a
@@ -26,7 +27,7 @@ namespace Clipper.Stages.Transcribe.Remote;
 /// is recognised by pocketsphinx instead, and <see cref="Transcript.Chunks"/> says so with the reason. The key is
 /// taken out of every message (<see cref="OpenAiOptions.Redact"/>).
 /// </remarks>
-public sealed class OpenAiTranscriptProvider : ITranscriptProvider
+public sealed class OpenAiTranscriptProvider : ITranscriptProvider, IChunkRecogniser
 {
     /// <summary>Share of the progress bar the decode and the cutting take.</summary>
     private const double DecodeShare = 0.05;
@@ -98,6 +99,49 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
         }, cancel).ConfigureAwait(false);
     }
 
+    public Task<ChunkPlan?> PlanAsync(string media, string workDir, CancellationToken cancel, string? speechCopy = null) =>
+        AudioChunks.PlanMediaAsync(media, workDir, options.Remote.ChunkMinutes * 60, options.ExtractTimeout, speechCopy, cancel);
+
+    /// <summary>
+    /// One piece as a unit: its range decoded with <see cref="RemoteTranscribeOptions.OverlapSeconds"/> of its neighbours
+    /// (or the plan's overlap, when larger), sent as the whole path sends a piece, and the words its core holds kept;
+    /// pocketsphinx's on the same range when the service gives no answer in the piece's attempts or deadline.
+    /// </summary>
+    public async Task<Transcript> RecogniseAsync(ChunkRequest chunk, IProgress<double>? progress, CancellationToken cancel)
+    {
+        double overlap = Math.Max(chunk.Overlap, options.Remote.OverlapSeconds);
+        double from = Math.Max(0, chunk.Start - overlap);
+        return await AudioScratch.RunAsync(chunk.WorkDir, "remote-chunk-", "remote recogniser", async dir =>
+        {
+            var raw = Path.Combine(dir, "audio.s16");
+            await AudioChunks.DecodeRangeAsync(chunk.Media, from, chunk.End + overlap, raw, options.ExtractTimeout, cancel).ConfigureAwait(false);
+            long samples = new FileInfo(raw).Length / 2;
+            long first = (long)Math.Round(from * AudioChunks.SampleRate);
+            var core = new AudioChunk(chunk.Index, (long)Math.Round(chunk.Start * AudioChunks.SampleRate), (long)Math.Round(chunk.End * AudioChunks.SampleRate));
+            var piece = new RemotePiece(chunk.Index, core, first, first + samples, First: false, Last: false);
+            progress?.Report(DecodeShare);
+            var mp3 = await EncodeAsync(raw, new AudioChunk(chunk.Index, 0, samples), dir, piece, cancel).ConfigureAwait(false);
+            var outcome = await SendAsync(piece, mp3, chunk.Language, cancel).ConfigureAwait(false);
+            File.Delete(mp3);
+            var usage = new RemoteUsage(openAi.Service, openAi.TranscriptionModel, outcome.Requests, Math.Round(outcome.BilledSeconds, 3));
+            if (outcome.Words is { } remote)
+            {
+                var kept = RemotePieces.Keep(piece, remote);
+                progress?.Report(1);
+                return new Transcript(kept, Name, [new TranscriptChunk(R(chunk.Start), R(chunk.End), Name, kept.Count, outcome.Requests)], usage,
+                    chunk.Language ?? outcome.Language);
+            }
+
+            log.LogWarning("piece {Index} ({Start:0.0}–{End:0.0} s) falls back to pocketsphinx: {Reason}", chunk.Index, chunk.Start, chunk.End,
+                outcome.Reason);
+            var heard = await local.RecogniseAsync(chunk with { WorkDir = dir }, null, cancel).ConfigureAwait(false);
+            progress?.Report(1);
+            // no language: pocketsphinx hears English whatever was said, which says nothing of the source's
+            return new Transcript(heard.Words, Name,
+                [new TranscriptChunk(R(chunk.Start), R(chunk.End), local.Name, heard.Words.Count, outcome.Requests, outcome.Reason)], usage);
+        }, cancel).ConfigureAwait(false);
+    }
+
     private sealed record PieceResult(List<Word> Words, TranscriptChunk Chunk, double BilledSeconds, string? Language = null);
 
     /// <summary>One piece: the API's words when it answers in time, else pocketsphinx's on the piece's core.</summary>
@@ -108,7 +152,8 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
         await remoteSlots.WaitAsync(cancel).ConfigureAwait(false);
         try
         {
-            var mp3 = await EncodeAsync(raw, dir, piece, cancel).ConfigureAwait(false);
+            var mp3 = await EncodeAsync(raw, new AudioChunk(piece.Index, piece.SendFirstSample, piece.SendEndSample), dir, piece, cancel)
+                .ConfigureAwait(false);
             outcome = await SendAsync(piece, mp3, language, cancel).ConfigureAwait(false);
             File.Delete(mp3);
         }
@@ -139,13 +184,12 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider
         }
     }
 
-    /// <summary>The piece's audio (core and overlaps) as 16 kHz mono MP3.</summary>
-    private async Task<string> EncodeAsync(string raw, string dir, RemotePiece piece, CancellationToken cancel)
+    /// <summary>The piece's audio (core and overlaps), the samples <paramref name="send"/> of <paramref name="raw"/>, as 16 kHz mono MP3.</summary>
+    private async Task<string> EncodeAsync(string raw, AudioChunk send, string dir, RemotePiece piece, CancellationToken cancel)
     {
         var pcm = Path.Combine(dir, $"piece-{piece.Index}.s16");
         var mp3 = Path.Combine(dir, UploadName(piece));
-        await AudioChunks.WriteAsync(raw, new AudioChunk(piece.Index, piece.SendFirstSample, piece.SendEndSample), pcm, cancel)
-            .ConfigureAwait(false);
+        await AudioChunks.WriteAsync(raw, send, pcm, cancel).ConfigureAwait(false);
         var rate = AudioChunks.SampleRate.ToString(CultureInfo.InvariantCulture);
         await ProcessRunner.RunCheckedAsync(
         [

@@ -44,6 +44,32 @@ public sealed partial class WhisperNetProviderTest(TeamsSpeechFixture fixture, I
         Assert.Empty(Directory.GetDirectories(fixture.Dir, "whisper-*"));
     }
 
+    /// <summary>
+    /// A job's chunk unit: the speech cut in two at its middle, each half heard with its neighbour's second of overlap
+    /// (the plan's 0.5 s is less), its words moved to seconds of the source and kept only where their middle lies in it.
+    /// </summary>
+    [Fact]
+    public async Task AChunkKeepsTheWordsWhoseMiddleLiesInItInSecondsOfTheSource()
+    {
+        var model = WhisperTestModel.Write(Path.Combine(fixture.Dir, "ggml-random-chunks.bin"));
+        var provider = new WhisperNetProvider(Options(model));
+        double length = fixture.Speech.DurationSeconds, cut = Math.Round(length / 2, 3);
+        var halves = new[] { (Start: 0.0, End: cut), (Start: cut, End: length) };
+        var heard = new List<Clipper.Core.Transcripts.Transcript>();
+        foreach (var (h, i) in halves.Select((h, i) => (h, i)))
+        {
+            heard.Add(await provider.RecogniseAsync(new ChunkRequest(fixture.Speech.File, i, h.Start, h.End, 0.5, -60, fixture.Dir), null, Cancel));
+        }
+
+        output.WriteLine(string.Join("\n", heard.Select((t, i) => $"{halves[i]}: {string.Join(' ', t.Words.Select(w => $"{w.Start:0.00}-{w.End:0.00}"))}")));
+        Assert.All(heard, t => Assert.Equal(("whisper", "en"), (t.Provider, t.Language)));
+        Assert.All(heard.Zip(halves), p => Assert.All(p.First.Words, w => Assert.True(ChunkStitch.Owns(w, p.Second.Start, p.Second.End),
+            $"{w.Text} at {w.Start:0.00}-{w.End:0.00} s outside {p.Second.Start}-{p.Second.End}")));
+        // both halves heard something (a random model babbles over any audio): the second's words were moved past the cut
+        Assert.All(heard, t => Assert.NotEmpty(t.Words));
+        Assert.Empty(Directory.GetDirectories(fixture.Dir, "whisper-*"));
+    }
+
     [Fact]
     public async Task AModelWhisperCppRefusesIsABadOptionNamingThePath()
     {

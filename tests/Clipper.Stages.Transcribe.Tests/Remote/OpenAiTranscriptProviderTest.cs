@@ -105,6 +105,41 @@ public sealed class OpenAiTranscriptProviderTest(SpokenTalkFixture fixture) : IC
         Assert.Equal(c.Words, inside.Count);
     }
 
+    /// <summary>
+    /// A job's chunk units hear the remote engine's pieces one by one (from the split's FLAC copy of the audio, as other
+    /// silos would): the same pieces, the same requests, and the joined words, reports and usage equal the whole path's.
+    /// </summary>
+    [Fact]
+    public async Task ThePiecesHeardAsChunkUnitsJoinIntoTheWholePathsTranscript()
+    {
+        await using var wholeFake = await FakeOpenAi.StartAsync(fixture.Talk);
+        var whole = await TranscribeAsync(wholeFake, Options());
+
+        await using var fake = await FakeOpenAi.StartAsync(fixture.Talk);
+        var openAi = new OpenAiOptions { ApiKey = Key, BaseUrl = fake.BaseUrl, RequestTimeout = TimeSpan.FromSeconds(20) };
+        var provider = new OpenAiTranscriptProvider(Options(), openAi, log: new ListLogger(logged));
+        var dir = TestMedia.TempDir("remote-chunks");
+        var speech = Path.Combine(dir, "speech.flac");
+        var plan = await provider.PlanAsync(fixture.Talk.File, dir, Cancel, speech);
+        Assert.NotNull(plan);
+        Assert.Equal(whole.Chunks!.Select(c => (c.Start, c.End)), plan.Chunks.Select(c => (Math.Round(c.Start, 3), Math.Round(c.End, 3))));
+        // the job's own overlap (0.5 s) is less than the engine's: the pieces carry the engine's
+        var pieces = await Task.WhenAll(plan.Chunks.Select((c, i) =>
+            provider.RecogniseAsync(new ChunkRequest(speech, i, c.Start, c.End, 0.5, plan.NoiseFloorDb, dir), null, Cancel)));
+        Assert.All(pieces, p => Assert.Equal(("openai", 1), (p.Provider, p.Chunks!.Count)));
+        var joined = ChunkStitch.Join(pieces, "openai", null);
+
+        Assert.Equal(whole.Words.Select(w => w.Text), joined.Words.Select(w => w.Text));
+        Assert.All(whole.Words.Zip(joined.Words), p => Assert.Equal(p.First.Start, p.Second.Start, 0.002));
+        Assert.Equal(whole.Chunks, joined.Chunks);
+        Assert.Equal(whole.Language, joined.Language);
+        // the same uploads: each piece once, from the same place in the talk, of the same length (to the MP3's frame)
+        var sent = fake.Calls.OrderBy(c => c.Piece).ToList();
+        Assert.Equal(wholeFake.Calls.OrderBy(c => c.Piece).Select(c => (c.Piece, c.PieceStart)), sent.Select(c => (c.Piece, c.PieceStart)));
+        Assert.All(wholeFake.Calls.OrderBy(c => c.Piece).Zip(sent), p => Assert.Equal(p.First.Duration, p.Second.Duration, 0.03));
+        CountedAndClean(joined, fake);
+    }
+
     [Fact]
     public async Task EveryWordOfTheTalkComesOnceAcrossTheSeams()
     {
