@@ -123,7 +123,7 @@ public sealed class ClipEncoder
             var captions = Captions.ForClip(request.Words, request.Clip.Start, request.Clip.End);
             await File.WriteAllTextAsync(temps["srt"], captions.Srt(o), cancel);
             await File.WriteAllTextAsync(temps["vtt"], captions.Vtt(o), cancel);
-            string commands = CropCommands(request.Crop, request.Duration);
+            string commands = request.Crop.HasSplit && !request.Crop.IsFit ? SplitCommands(request.Crop, request.Duration) : CropCommands(request.Crop, request.Duration);
             string? cropFile = null;
             if (commands.Length > 0)
             {
@@ -140,7 +140,8 @@ public sealed class ClipEncoder
             {
                 // one font for the captions and the title: the ass filter reads one fonts directory
                 font = FontFor((burn ? captions.DrawnText(o, preset) : "") + " " + hook, preset);
-                var script = (burn ? captions : Captions.ForClip([], request.Clip.Start, request.Clip.End)).Ass(request.Width, request.Height, o, font, preset);
+                var script = (burn ? captions : Captions.ForClip([], request.Clip.Start, request.Clip.End))
+                    .Ass(request.Width, request.Height, o, font, preset, SplitSpans(request.Crop, request.Duration));
                 script = HookTitle.AddTo(script, hook, Math.Min(request.HookSeconds, request.Duration), request.Width, request.Height, font, preset);
                 assFile = Path.Combine(work, "captions.ass");
                 await File.WriteAllTextAsync(assFile, script, cancel);
@@ -218,6 +219,15 @@ public sealed class ClipEncoder
         if (crop.IsFit)
         {
             graph.Append(FitLayoutGraph(crop, r.Width, r.Height));
+        }
+        else if (crop.HasSplit)
+        {
+            if (cropFile is not null)
+            {
+                graph.Append("sendcmd=f=").Append(FilterValue(cropFile)).Append(',');
+            }
+
+            graph.Append(SplitLayoutGraph(crop, r.Width, r.Height, r.Duration));
         }
         else
         {
@@ -303,33 +313,132 @@ public sealed class ClipEncoder
 
     // ---- end of the fit layout ----
 
+    // ---- the split layout (issue 20): two windows stacked, each following its own face ----
+
+    /// <summary>
+    /// The split layout's part of the filter graph, from the decoded frame (after the one <c>sendcmd</c>, which sends
+    /// every window's moves to the whole graph) to <c>[main][still]</c>: the upper half a window named
+    /// <c>crop@top</c>, the lower <c>crop@bottom</c>, each scaled to its half and stacked. When only some shots are
+    /// split, the single window (<c>crop@single</c>) is composed too and the stack laid over it during the split
+    /// shots only (overlay's timeline <c>enable</c>), so one pass renders a clip that changes layout at its cuts. The
+    /// windows are named because a command to a filter's type (<c>crop x …</c>) would reach every crop in the graph.
+    /// </summary>
+    internal static string SplitLayoutGraph(CropPath crop, int width, int height, double duration)
+    {
+        var (topH, bottomH) = ClipLayouts.SplitHeights(height);
+        var top = InitialKeyframe(crop.Top!);
+        var bottom = InitialKeyframe(crop.Bottom!);
+        var spans = SplitSpans(crop, duration);
+        bool whole = spans.Count == 1 && spans[0].Start <= 0 && spans[0].End >= duration;
+        var g = new StringBuilder();
+        if (!whole)
+        {
+            var first = InitialKeyframe(crop);
+            g.Append("split=2[single][stack];[single]")
+                .Append(Inv, $"crop@single=w={crop.Width}:h={crop.Height}:x={ClampX(crop, first.X)}:y={ClampY(crop, first.Y)}")
+                .Append(Inv, $",scale={width}:{height},setsar=1[singled];[stack]");
+        }
+
+        int maxX = crop.SourceWidth - crop.SplitWidth, maxY = crop.SourceHeight - crop.SplitHeight;
+        g.Append("split=2[top][bottom];[top]")
+            .Append(Inv, $"crop@top=w={crop.SplitWidth}:h={crop.SplitHeight}:x={Math.Clamp(top.X, 0, maxX)}:y={Math.Clamp(top.Y, 0, maxY)}")
+            .Append(Inv, $",scale={width}:{topH},setsar=1[tophalf];[bottom]")
+            .Append(Inv, $"crop@bottom=w={crop.SplitWidth}:h={crop.SplitHeight}:x={Math.Clamp(bottom.X, 0, maxX)}:y={Math.Clamp(bottom.Y, 0, maxY)}")
+            .Append(Inv, $",scale={width}:{bottomH},setsar=1[bottomhalf];[tophalf][bottomhalf]vstack");
+        if (!whole)
+        {
+            string enable = string.Join("+", spans.Select(sp => string.Create(Inv, $"gte(t\\,{sp.Start:0.000})*lt(t\\,{sp.End:0.000})")));
+            g.Append("[stacked];[singled][stacked]overlay=x=0:y=0:format=yuv420:enable='").Append(enable).Append('\'');
+        }
+
+        return g.Append(",setsar=1,split=2[main][still];[main]").ToString();
+    }
+
+    /// <summary>The clip's split shots as spans of seconds from its start, merged where they touch; empty when none.</summary>
+    internal static IReadOnlyList<(double Start, double End)> SplitSpans(CropPath crop, double duration)
+    {
+        var spans = new List<(double Start, double End)>();
+        if (crop.IsFit || !crop.HasSplit)
+        {
+            return spans;
+        }
+
+        foreach (var s in crop.Shots!.Where(s => s.Layout == ClipLayouts.Split).OrderBy(s => s.Start))
+        {
+            double start = Math.Max(0, s.Start), end = Math.Min(duration, s.End);
+            if (end <= start)
+            {
+                continue;
+            }
+
+            if (spans.Count > 0 && start <= spans[^1].End + 1e-6)
+            {
+                spans[^1] = (spans[^1].Start, Math.Max(spans[^1].End, end));
+            }
+            else
+            {
+                spans.Add((start, end));
+            }
+        }
+
+        // the last shot ends at the path's end, which may lie a sample past the clip's: it runs to the end
+        if (spans.Count > 0 && spans[^1].End >= duration - 1e-3)
+        {
+            spans[^1] = (spans[^1].Start, duration + 1);
+        }
+
+        return spans;
+    }
+
+    /// <summary>The sendcmd script of a path with split shots: the named windows' moves (<see cref="SplitLayoutGraph"/>).</summary>
+    internal static string SplitCommands(CropPath crop, double duration)
+    {
+        var sb = new StringBuilder();
+        var spans = SplitSpans(crop, duration);
+        if (!(spans.Count == 1 && spans[0].Start <= 0 && spans[0].End >= duration))
+        {
+            sb.Append(Commands(crop.Keyframes, "crop@single", crop.SourceWidth - crop.Width, crop.SourceHeight - crop.Height, duration));
+        }
+
+        int maxX = crop.SourceWidth - crop.SplitWidth, maxY = crop.SourceHeight - crop.SplitHeight;
+        sb.Append(Commands(crop.Top!, "crop@top", maxX, maxY, duration));
+        sb.Append(Commands(crop.Bottom!, "crop@bottom", maxX, maxY, duration));
+        return sb.ToString();
+    }
+
+    // ---- end of the split layout ----
+
     /// <summary>
     /// The sendcmd script that moves the crop window: one line per keyframe after the first, e.g.
     /// <c>12.400 crop x 730, crop y 120;</c>. Times are seconds of the filtered stream, which starts at 0 at the
     /// clip's start because the seek is on the input. Keyframes at or past the clip's end are dropped; positions
     /// are clamped into the source.
     /// </summary>
-    internal static string CropCommands(CropPath crop, double duration)
+    internal static string CropCommands(CropPath crop, double duration) =>
+        Commands(crop.Keyframes, "crop", crop.SourceWidth - crop.Width, crop.SourceHeight - crop.Height, duration);
+
+    /// <summary>The moves of one window, sent to <paramref name="target"/> (a filter's type or its name), positions clamped into [0, max].</summary>
+    private static string Commands(IReadOnlyList<Keyframe> keyframes, string target, int maxX, int maxY, double duration)
     {
         var sb = new StringBuilder();
-        var first = InitialKeyframe(crop);
-        int x = ClampX(crop, first.X);
-        int y = ClampY(crop, first.Y);
-        foreach (var k in crop.Keyframes.OrderBy(k => k.T))
+        var first = InitialKeyframe(keyframes);
+        int x = Math.Max(0, Math.Min(first.X, maxX));
+        int y = Math.Max(0, Math.Min(first.Y, maxY));
+        foreach (var k in keyframes.OrderBy(k => k.T))
         {
             if (k.T <= 0 || k.T >= duration)
             {
                 continue;
             }
 
-            int nx = ClampX(crop, k.X);
-            int ny = ClampY(crop, k.Y);
+            int nx = Math.Max(0, Math.Min(k.X, maxX));
+            int ny = Math.Max(0, Math.Min(k.Y, maxY));
             if (nx == x && ny == y)
             {
                 continue;
             }
 
-            sb.Append(Inv, $"{k.T:0.000} crop x {nx}, crop y {ny};\n");
+            sb.Append(Inv, $"{k.T:0.000} {target} x {nx}, {target} y {ny};\n");
             x = nx;
             y = ny;
         }
@@ -338,10 +447,12 @@ public sealed class ClipEncoder
     }
 
     /// <summary>The window at t = 0: the last keyframe at or before the start, else the earliest one.</summary>
-    private static Keyframe InitialKeyframe(CropPath crop)
+    private static Keyframe InitialKeyframe(CropPath crop) => InitialKeyframe(crop.Keyframes);
+
+    private static Keyframe InitialKeyframe(IReadOnlyList<Keyframe> keyframes)
     {
         Keyframe? best = null;
-        foreach (var k in crop.Keyframes)
+        foreach (var k in keyframes)
         {
             if (k.T <= 0 && (best is null || k.T >= best.T))
             {
@@ -349,7 +460,7 @@ public sealed class ClipEncoder
             }
         }
 
-        return best ?? crop.Keyframes.MinBy(k => k.T)!;
+        return best ?? keyframes.MinBy(k => k.T)!;
     }
 
     private static int ClampX(CropPath c, int x) => Math.Max(0, Math.Min(x, c.SourceWidth - c.Width));
