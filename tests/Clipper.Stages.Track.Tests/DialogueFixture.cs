@@ -52,7 +52,7 @@ public sealed class DialogueFixture : IAsyncLifetime
         return ValueTask.CompletedTask;
     }
 
-    private static async Task<Speaker> SpeakerAsync(BlazeFace detector, string photo, string voice)
+    internal static async Task<Speaker> SpeakerAsync(BlazeFace detector, string photo, string voice)
     {
         var file = Assets.Photo(photo);
         var f = detector.Detect(await RgbFrame.ReadAsync(file)).OrderByDescending(x => x.Area).First();
