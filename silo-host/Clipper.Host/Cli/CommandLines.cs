@@ -54,7 +54,7 @@ public class ClipOptionsLine : CommandSettings
     public string? Ratio { get; init; }
 
     [CommandOption("--layout <LAYOUT>")]
-    [Description("auto (the default: fit for a clip with no face, else single), single (follow one face, or a centre crop) or fit (the whole frame over a blurred copy)")]
+    [Description("auto (the default, per shot: split where two faces talk together, else single; fit for a clip with no face), single (follow one face, or a centre crop), fit (the whole frame over a blurred copy) or split (two faces stacked, each followed in its half, in every shot with two)")]
     public string? Layout { get; init; }
 
     [CommandOption("--hook")]
