@@ -123,7 +123,7 @@ public sealed class ClipEncoder
             var captions = Captions.ForClip(request.Words, request.Clip.Start, request.Clip.End);
             await File.WriteAllTextAsync(temps["srt"], captions.Srt(o), cancel);
             await File.WriteAllTextAsync(temps["vtt"], captions.Vtt(o), cancel);
-            string commands = request.Crop.HasSplit && !request.Crop.IsFit ? SplitCommands(request.Crop, request.Duration) : CropCommands(request.Crop, request.Duration);
+            string commands = ByShots(request.Crop) ? ShotsCommands(request.Crop, request.Duration) : CropCommands(request.Crop, request.Duration);
             string? cropFile = null;
             if (commands.Length > 0)
             {
@@ -220,14 +220,14 @@ public sealed class ClipEncoder
         {
             graph.Append(FitLayoutGraph(crop, r.Width, r.Height));
         }
-        else if (crop.HasSplit)
+        else if (ByShots(crop))
         {
             if (cropFile is not null)
             {
                 graph.Append("sendcmd=f=").Append(FilterValue(cropFile)).Append(',');
             }
 
-            graph.Append(SplitLayoutGraph(crop, r.Width, r.Height, r.Duration));
+            graph.Append(ShotsGraph(crop, r.Width, r.Height, r.Duration));
         }
         else
         {
@@ -297,7 +297,10 @@ public sealed class ClipEncoder
     /// bars, nothing cut. The background is blurred at an eighth of the output size and scaled up: as soft as a big
     /// blur at full size, for a sixty-fourth of the work.
     /// </summary>
-    internal static string FitLayoutGraph(CropPath crop, int width, int height)
+    internal static string FitLayoutGraph(CropPath crop, int width, int height) => FitBranch(crop, width, height) + ",split=2[main][still];[main]";
+
+    /// <summary>The fit picture (<see cref="FitLayoutGraph"/>) from its input to the end of its overlay, unlabelled.</summary>
+    internal static string FitBranch(CropPath crop, int width, int height)
     {
         var (fw, fh, fx, fy) = ClipLayouts.FitBox(crop.SourceWidth, crop.SourceHeight, width, height);
         int bw = Math.Max(16, width / 8 - width / 8 % 2);
@@ -308,62 +311,99 @@ public sealed class ClipEncoder
         return string.Create(Inv, $"split=2[fitfg][fitbg];[fitbg]scale=w={bw}:h={bh}:force_original_aspect_ratio=increase:force_divisible_by=2,")
             + string.Create(Inv, $"crop={bw}:{bh},boxblur=luma_radius={radius}:luma_power=2:chroma_radius={chroma}:chroma_power=2,")
             + string.Create(Inv, $"scale={width}:{height}:flags=bicubic,setsar=1[fitblur];[fitfg]scale={fw}:{fh},setsar=1[fitsharp];")
-            + string.Create(Inv, $"[fitblur][fitsharp]overlay=x={fx}:y={fy}:format=yuv420,setsar=1,split=2[main][still];[main]");
+            + string.Create(Inv, $"[fitblur][fitsharp]overlay=x={fx}:y={fy}:format=yuv420,setsar=1");
     }
 
     // ---- end of the fit layout ----
 
-    // ---- the split layout (issue 20): two windows stacked, each following its own face ----
+    // ---- layouts per shot (issue 20): the split layout, and fit or split for some shots only ----
 
     /// <summary>
-    /// The split layout's part of the filter graph, from the decoded frame (after the one <c>sendcmd</c>, which sends
-    /// every window's moves to the whole graph) to <c>[main][still]</c>: the upper half a window named
-    /// <c>crop@top</c>, the lower <c>crop@bottom</c>, each scaled to its half and stacked. When only some shots are
-    /// split, the single window (<c>crop@single</c>) is composed too and the stack laid over it during the split
-    /// shots only (overlay's timeline <c>enable</c>), so one pass renders a clip that changes layout at its cuts. The
-    /// windows are named because a command to a filter's type (<c>crop x …</c>) would reach every crop in the graph.
+    /// The graph of a clip with split shots or with fit shots among others, from the decoded frame (after the one
+    /// <c>sendcmd</c>, which sends every window's moves to the whole graph) to <c>[main][still]</c>. Split: the upper
+    /// half a window named <c>crop@top</c>, the lower <c>crop@bottom</c>, each scaled to its half and stacked. When the
+    /// clip's shots have several layouts, the single window (<c>crop@single</c>) is the base and the stack and the fit
+    /// picture (<see cref="FitBranch"/>) are laid over it during their own shots only (overlay's timeline
+    /// <c>enable</c>), so one pass renders a clip that changes layout at its cuts. The windows are named because a
+    /// command to a filter's type (<c>crop x …</c>) would reach every crop in the graph.
     /// </summary>
-    internal static string SplitLayoutGraph(CropPath crop, int width, int height, double duration)
+    internal static string ShotsGraph(CropPath crop, int width, int height, double duration)
     {
-        var (topH, bottomH) = ClipLayouts.SplitHeights(height);
-        var top = InitialKeyframe(crop.Top!);
-        var bottom = InitialKeyframe(crop.Bottom!);
-        var spans = SplitSpans(crop, duration);
-        bool whole = spans.Count == 1 && spans[0].Start <= 0 && spans[0].End >= duration;
+        var splits = Spans(crop, ClipLayouts.Split, duration);
+        var fits = Spans(crop, ClipLayouts.Fit, duration);
+        bool onlySplit = fits.Count == 0 && Whole(splits, duration);
         var g = new StringBuilder();
-        if (!whole)
+        int branches = (onlySplit ? 0 : 1) + (splits.Count > 0 ? 1 : 0) + (fits.Count > 0 ? 1 : 0);
+        if (branches > 1)
+        {
+            g.Append(Inv, $"split={branches}");
+            g.Append(onlySplit ? "" : "[single]").Append(splits.Count > 0 ? "[stack]" : "").Append(fits.Count > 0 ? "[fit]" : "").Append(';');
+        }
+
+        string Input(string label) => branches > 1 ? $"[{label}]" : "";
+        if (!onlySplit)
         {
             var first = InitialKeyframe(crop);
-            g.Append("split=2[single][stack];[single]")
+            g.Append(Input("single"))
                 .Append(Inv, $"crop@single=w={crop.Width}:h={crop.Height}:x={ClampX(crop, first.X)}:y={ClampY(crop, first.Y)}")
-                .Append(Inv, $",scale={width}:{height},setsar=1[singled];[stack]");
+                .Append(Inv, $",scale={width}:{height},setsar=1[singled];");
         }
 
-        int maxX = crop.SourceWidth - crop.SplitWidth, maxY = crop.SourceHeight - crop.SplitHeight;
-        g.Append("split=2[top][bottom];[top]")
-            .Append(Inv, $"crop@top=w={crop.SplitWidth}:h={crop.SplitHeight}:x={Math.Clamp(top.X, 0, maxX)}:y={Math.Clamp(top.Y, 0, maxY)}")
-            .Append(Inv, $",scale={width}:{topH},setsar=1[tophalf];[bottom]")
-            .Append(Inv, $"crop@bottom=w={crop.SplitWidth}:h={crop.SplitHeight}:x={Math.Clamp(bottom.X, 0, maxX)}:y={Math.Clamp(bottom.Y, 0, maxY)}")
-            .Append(Inv, $",scale={width}:{bottomH},setsar=1[bottomhalf];[tophalf][bottomhalf]vstack");
-        if (!whole)
+        if (splits.Count > 0)
         {
-            string enable = string.Join("+", spans.Select(sp => string.Create(Inv, $"gte(t\\,{sp.Start:0.000})*lt(t\\,{sp.End:0.000})")));
-            g.Append("[stacked];[singled][stacked]overlay=x=0:y=0:format=yuv420:enable='").Append(enable).Append('\'');
+            var (topH, bottomH) = ClipLayouts.SplitHeights(height);
+            var top = InitialKeyframe(crop.Top!);
+            var bottom = InitialKeyframe(crop.Bottom!);
+            int maxX = crop.SourceWidth - crop.SplitWidth, maxY = crop.SourceHeight - crop.SplitHeight;
+            g.Append(Input("stack")).Append("split=2[top][bottom];[top]")
+                .Append(Inv, $"crop@top=w={crop.SplitWidth}:h={crop.SplitHeight}:x={Math.Clamp(top.X, 0, maxX)}:y={Math.Clamp(top.Y, 0, maxY)}")
+                .Append(Inv, $",scale={width}:{topH},setsar=1[tophalf];[bottom]")
+                .Append(Inv, $"crop@bottom=w={crop.SplitWidth}:h={crop.SplitHeight}:x={Math.Clamp(bottom.X, 0, maxX)}:y={Math.Clamp(bottom.Y, 0, maxY)}")
+                .Append(Inv, $",scale={width}:{bottomH},setsar=1[bottomhalf];[tophalf][bottomhalf]vstack[stacked];");
         }
 
-        return g.Append(",setsar=1,split=2[main][still];[main]").ToString();
+        if (fits.Count > 0)
+        {
+            g.Append(Input("fit")).Append(FitBranch(crop, width, height)).Append("[fitted];");
+        }
+
+        string last = onlySplit ? "[stacked]" : "[singled]";
+        foreach (var (label, spans) in new[] { ("[stacked]", splits), ("[fitted]", fits) })
+        {
+            if (spans.Count == 0 || label == last)
+            {
+                continue;
+            }
+
+            string enable = string.Join("+", spans.Select(sp => string.Create(Inv, $"gte(t\\,{sp.Start:0.000})*lt(t\\,{sp.End:0.000})")));
+            g.Append(last).Append(label).Append("overlay=x=0:y=0:format=yuv420:enable='").Append(enable).Append('\'');
+            last = label == "[stacked]" ? "[splitover]" : "[fitover]";
+            g.Append(last).Append(';');
+        }
+
+        return g.Append(last).Append("setsar=1,split=2[main][still];[main]").ToString();
     }
 
-    /// <summary>The clip's split shots as spans of seconds from its start, merged where they touch; empty when none.</summary>
-    internal static IReadOnlyList<(double Start, double End)> SplitSpans(CropPath crop, double duration)
+    private static bool Whole(IReadOnlyList<(double Start, double End)> spans, double duration) =>
+        spans.Count == 1 && spans[0].Start <= 0 && spans[0].End >= duration;
+
+    /// <summary>Whether the clip needs <see cref="ShotsGraph"/>: split shots, or fit shots among others.</summary>
+    internal static bool ByShots(CropPath crop) => !crop.IsFit && (crop.HasSplit || crop.HasFitShots);
+
+    /// <summary>The clip's split shots as spans of seconds from its start (<see cref="Spans"/>); empty when none.</summary>
+    internal static IReadOnlyList<(double Start, double End)> SplitSpans(CropPath crop, double duration) =>
+        crop.HasSplit && !crop.IsFit ? Spans(crop, ClipLayouts.Split, duration) : [];
+
+    /// <summary>The clip's shots of one layout as spans of seconds from its start, merged where they touch; a span that reaches the clip's end runs past it.</summary>
+    internal static IReadOnlyList<(double Start, double End)> Spans(CropPath crop, string layout, double duration)
     {
         var spans = new List<(double Start, double End)>();
-        if (crop.IsFit || !crop.HasSplit)
+        if (crop.IsFit || crop.Shots is null || (layout == ClipLayouts.Split && !crop.HasSplit))
         {
             return spans;
         }
 
-        foreach (var s in crop.Shots!.Where(s => s.Layout == ClipLayouts.Split).OrderBy(s => s.Start))
+        foreach (var s in crop.Shots.Where(s => s.Layout == layout).OrderBy(s => s.Start))
         {
             double start = Math.Max(0, s.Start), end = Math.Min(duration, s.End);
             if (end <= start)
@@ -390,23 +430,26 @@ public sealed class ClipEncoder
         return spans;
     }
 
-    /// <summary>The sendcmd script of a path with split shots: the named windows' moves (<see cref="SplitLayoutGraph"/>).</summary>
-    internal static string SplitCommands(CropPath crop, double duration)
+    /// <summary>The sendcmd script of a clip drawn by shots (<see cref="ShotsGraph"/>): the named windows' moves.</summary>
+    internal static string ShotsCommands(CropPath crop, double duration)
     {
         var sb = new StringBuilder();
-        var spans = SplitSpans(crop, duration);
-        if (!(spans.Count == 1 && spans[0].Start <= 0 && spans[0].End >= duration))
+        if (crop.HasFitShots || !Whole(Spans(crop, ClipLayouts.Split, duration), duration))
         {
             sb.Append(Commands(crop.Keyframes, "crop@single", crop.SourceWidth - crop.Width, crop.SourceHeight - crop.Height, duration));
         }
 
-        int maxX = crop.SourceWidth - crop.SplitWidth, maxY = crop.SourceHeight - crop.SplitHeight;
-        sb.Append(Commands(crop.Top!, "crop@top", maxX, maxY, duration));
-        sb.Append(Commands(crop.Bottom!, "crop@bottom", maxX, maxY, duration));
+        if (crop.HasSplit)
+        {
+            int maxX = crop.SourceWidth - crop.SplitWidth, maxY = crop.SourceHeight - crop.SplitHeight;
+            sb.Append(Commands(crop.Top!, "crop@top", maxX, maxY, duration));
+            sb.Append(Commands(crop.Bottom!, "crop@bottom", maxX, maxY, duration));
+        }
+
         return sb.ToString();
     }
 
-    // ---- end of the split layout ----
+    // ---- end of layouts per shot ----
 
     /// <summary>
     /// The sendcmd script that moves the crop window: one line per keyframe after the first, e.g.

@@ -88,6 +88,7 @@ internal sealed class PathFitter
         var bottomX = new double[n];
         var bottomY = new double[n];
         var split = new bool[shots.Count];
+        var fit = new bool[shots.Count];
         var shotReasons = new string[shots.Count];
         var firstSegment = new int[shots.Count];
         for (int s = 0; s < shots.Count; s++)
@@ -128,7 +129,16 @@ internal sealed class PathFitter
                 }
             }
 
-            followed += faceless[^1] && turns is null ? 0 : 1;
+            bool noFace = faceless[^1] && turns is null;
+            followed += noFace ? 0 : 1;
+            if (noFace && layout is not ClipLayouts.Single)
+            {
+                // a slide or a cutaway between face shots: the whole frame, unless it is only a flash
+                double seconds = (to - from) / _options.SampleFps;
+                fit[s] = seconds >= _options.FitMinShot;
+                shotReasons[s] = fit[s] ? $"no face in the shot's {to - from} sampled frames"
+                    : string.Create(CultureInfo.InvariantCulture, $"no face in the shot, shorter than {_options.FitMinShot:0.#} s: the window held where the face was");
+            }
         }
 
         HoldThroughFacelessShots(segments, [.. faceless], cx, cy);
@@ -138,7 +148,7 @@ internal sealed class PathFitter
         int splitShots = split.Count(x => x);
         var shotLayouts = shots.Select((_, s) => new ShotLayout(Seconds(starts[firstSegment[s]]),
             Seconds(s + 1 < shots.Count ? starts[firstSegment[s + 1]] : starts[^1]),
-            split[s] ? ClipLayouts.Split : ClipLayouts.Single, shotReasons[s])).ToList();
+            split[s] ? ClipLayouts.Split : fit[s] ? ClipLayouts.Fit : ClipLayouts.Single, shotReasons[s])).ToList();
         IReadOnlyList<Keyframe>? top = null, bottom = null;
         if (splitShots > 0)
         {

@@ -140,6 +140,13 @@ public sealed class TrackOptions
     /// <summary>The split layout (auto): shots shorter than this (seconds) are not split; a stack for a moment looks like a glitch.</summary>
     public double SplitMinShot { get; set; } = 3;
 
+    /// <summary>
+    /// The fit layout per shot (auto, split): a shot without a face in a clip that has faces elsewhere (a slide, a
+    /// cutaway) shows the whole frame when it lasts at least this many seconds; a shorter one keeps the window where
+    /// the face was.
+    /// </summary>
+    public double FitMinShot { get; set; } = 1;
+
     /// <summary>ffmpeg may take this many times the clip's duration to decode it ...</summary>
     public double DecodeTimeoutFactor { get; set; } = 4.0;
 
@@ -181,6 +188,7 @@ public sealed class TrackOptions
         Positive(nameof(SplitWindow), SplitWindow);
         Fraction(nameof(SplitMinShare), SplitMinShare);
         NotNegative(nameof(SplitMinShot), SplitMinShot);
+        NotNegative(nameof(FitMinShot), FitMinShot);
         Positive(nameof(DecodeTimeoutFactor), DecodeTimeoutFactor);
         if (MinDecodeTimeout <= TimeSpan.Zero)
         {

@@ -110,6 +110,30 @@ public sealed class SplitChoiceTests
     }
 
     [Fact]
+    public void ASlideShotBetweenFaceShotsGetsTheFitLayoutAndAFlashDoesNot()
+    {
+        // 0-4 s a face; 4-8 s a slide (no face); 8-8.4 s a flash of no face; 8.4-12 s the face again
+        var samples = Enumerable.Range(0, 60).Select(i =>
+        {
+            double t = i / 5.0;
+            bool face = t < 4 || t >= 8.4;
+            IReadOnlyList<Face> faces = face ? [FaceAt(600, 420)] : [];
+            return new Sample(t, faces, i is 20 or 40 or 42, faces.Select(_ => 0.0).ToList(), 0.6);
+        }).ToList();
+
+        var path = LayoutChoice.Choose(new PathFitter(Options, 1920, 1080, 1080, 1920).Fit(samples, 12), null, 60, 38);
+
+        Assert.Equal([ClipLayouts.Single, ClipLayouts.Fit, ClipLayouts.Single, ClipLayouts.Single], path.Shots!.Select(s => s.Layout));
+        Assert.Equal("no face in the shot's 20 sampled frames", path.Shots![1].Reason);
+        Assert.Equal("no face in the shot, shorter than 1 s: the window held where the face was", path.Shots[2].Reason);
+        Assert.Equal(ClipLayouts.Single, path.Layout);
+        Assert.StartsWith("single in 3 of 4 shot(s) (8.0 of 12.0 s), fit in 1 of 4 shot(s) (4.0 of 12.0 s)", path.LayoutReason);
+        // the job's single keeps the window on the face's place through the slide
+        var single = new PathFitter(Options, 1920, 1080, 1080, 1920).Fit(samples, 12, null, ClipLayouts.Single);
+        Assert.DoesNotContain(single.Shots!, s => s.Layout == ClipLayouts.Fit);
+    }
+
+    [Fact]
     public void FacesTooCloseForAHalfEachAreNotSplit()
     {
         // 500 px apart: a 1214 px window on either face holds the other

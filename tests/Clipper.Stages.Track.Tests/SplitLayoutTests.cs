@@ -123,12 +123,16 @@ public sealed class SplitLayoutTests(OverlapFixture fixture) : IClassFixture<Ove
     }
 
     [Fact]
-    public async Task AClipThatChangesLayoutAtACutRendersTheSingleWindowThenTheStack()
+    public async Task AClipThatChangesLayoutAtItsCutsRendersTheSingleWindowTheStackAndTheWholeFrameInOnePass()
     {
-        // the same source and windows, told that the first 4 s are a single shot: one pass, the stack laid over from 4 s
+        // the same source and windows, told that the first 4 s are a single shot, 4-8 s split, the rest fit
         var path = fixture.Path with
         {
-            Shots = [new ShotLayout(0, 4, ClipLayouts.Single, "test"), new ShotLayout(4, D.DurationSeconds, ClipLayouts.Split, "test")],
+            Shots =
+            [
+                new ShotLayout(0, 4, ClipLayouts.Single, "test"), new ShotLayout(4, 8, ClipLayouts.Split, "test"),
+                new ShotLayout(8, D.DurationSeconds, ClipLayouts.Fit, "test"),
+            ],
         };
         var video = (await new ClipEncoder(new EncodeOptions { BurnCaptions = false })
             .EncodeAsync(new EncodeRequest(D.File, fixture.Clip, [], path, OverlapFixture.Width, OverlapFixture.Height, fixture.Dir, "mixed"), null, Token)).Video;
@@ -143,6 +147,30 @@ public sealed class SplitLayoutTests(OverlapFixture fixture) : IClassFixture<Ove
         Assert.Equal(2, stacked.Count);
         Assert.Single(stacked, f => f.CentreY < topH);
         Assert.Single(stacked, f => f.CentreY >= topH);
+        // fit: the whole 1280x720 frame at the output's width (360x202, centred): that band is the source frame scaled,
+        // far closer to it than to the source mirrored (the two faces change sides)
+        var (fw, fh, fx, fy) = ClipLayouts.FitBox(D.Width, D.Height, OverlapFixture.Width, OverlapFixture.Height);
+        var band = await GrayAsync(video, 9.0, $"crop={fw}:{fh}:{fx}:{fy}");
+        double own = Difference(band, await GrayAsync(D.File, 9.0, $"scale={fw}:{fh}"));
+        double mirrored = Difference(band, await GrayAsync(D.File, 9.0, $"scale={fw}:{fh},hflip"));
+        Assert.True(own < 0.4 * mirrored, $"the fit band differs by {own:0.0} from the whole source frame, by {mirrored:0.0} from it mirrored");
+    }
+
+    private static async Task<byte[]> GrayAsync(string video, double t, string vf) =>
+        (await ProcessRunner.RunCheckedAsync(
+            ["ffmpeg", "-nostdin", "-v", "error", "-ss", t.ToString("0.000", Inv), "-i", video, "-frames:v", "1",
+             "-vf", vf, "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"], TimeSpan.FromMinutes(1), Token)).Stdout;
+
+    private static double Difference(byte[] a, byte[] b)
+    {
+        Assert.Equal(a.Length, b.Length);
+        long sum = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            sum += Math.Abs(a[i] - b[i]);
+        }
+
+        return (double)sum / a.Length;
     }
 
     /// <summary>

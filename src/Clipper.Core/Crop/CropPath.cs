@@ -45,6 +45,9 @@ public sealed record CropPath(int SourceWidth, int SourceHeight, int Width, int 
     public IReadOnlyList<ShotLayout> LayoutShots(double duration) =>
         Shots is { Count: > 0 } s ? s : [new ShotLayout(0, duration, Layout, LayoutReason ?? "")];
 
+    /// <summary>Whether some shots (not the whole clip) show the whole frame.</summary>
+    public bool HasFitShots => !IsFit && Shots?.Any(s => s.Layout == ClipLayouts.Fit) == true;
+
     /// <summary>Whether any shot is split (and its windows are there).</summary>
     public bool HasSplit => Shots?.Any(s => s.Layout == ClipLayouts.Split) == true && Top is { Count: > 0 } && Bottom is { Count: > 0 };
 
