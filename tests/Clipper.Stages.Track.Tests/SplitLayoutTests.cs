@@ -1,4 +1,3 @@
-using System.Globalization;
 using Clipper.Core.Clips;
 using Clipper.Core.Crop;
 using Clipper.Core.Media;
@@ -16,14 +15,10 @@ namespace Clipper.Stages.Track.Tests;
 /// alternating dialogue, both talking at once nearly throughout. Built, tracked (auto) and rendered once, at 360×640
 /// with captions of the spoken words.
 /// </summary>
-public sealed class OverlapFixture : IAsyncLifetime
+public sealed class OverlapFixture() : TwoSpeakerFixture("overlap", TwoSpeakerMedia.Overlapping)
 {
     public const int Width = 360;
     public const int Height = 640;
-
-    public string Dir { get; } = TestMedia.TempDir("clipper-overlap");
-
-    public Dialogue Dialogue { get; private set; } = null!;
 
     public CropPath Path { get; private set; } = null!;
 
@@ -31,17 +26,8 @@ public sealed class OverlapFixture : IAsyncLifetime
 
     public ScoredClip Clip { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override async Task UseAsync(string model, MediaInfo media)
     {
-        var model = Assets.FaceModel();
-        using (var detector = new BlazeFace(model))
-        {
-            Dialogue = await TwoSpeakerMedia.BuildAsync(await DialogueFixture.SpeakerAsync(detector, "anne_helene.jpg", "slt"),
-                await DialogueFixture.SpeakerAsync(detector, "jesper_2.jpg", "kal"), System.IO.Path.Combine(Dir, "overlap.mp4"),
-                script: TwoSpeakerMedia.Overlapping);
-        }
-
-        var media = await Probe.ProbeAsync(Dialogue.File);
         using (var tracker = new FaceTracker(model, new TrackOptions()))
         {
             Path = await tracker.TrackAsync(Dialogue.File, media, 0, Dialogue.DurationSeconds, Width, Height);
@@ -60,12 +46,6 @@ public sealed class OverlapFixture : IAsyncLifetime
             double each = (t.End - t.Start) / words.Length;
             return words.Select((w, i) => new Word(w, t.Start + i * each, t.Start + (i + 1) * each, 0.9));
         }).OrderBy(w => w.Start).ToList();
-
-    public ValueTask DisposeAsync()
-    {
-        Directory.Delete(Dir, recursive: true);
-        return ValueTask.CompletedTask;
-    }
 }
 
 /// <summary>
@@ -75,7 +55,7 @@ public sealed class OverlapFixture : IAsyncLifetime
 [Trait("Category", "media")]
 public sealed class SplitLayoutTests(OverlapFixture fixture) : IClassFixture<OverlapFixture>
 {
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private static readonly System.Globalization.CultureInfo Inv = System.Globalization.CultureInfo.InvariantCulture;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
@@ -150,27 +130,10 @@ public sealed class SplitLayoutTests(OverlapFixture fixture) : IClassFixture<Ove
         // fit: the whole 1280x720 frame at the output's width (360x202, centred): that band is the source frame scaled,
         // far closer to it than to the source mirrored (the two faces change sides)
         var (fw, fh, fx, fy) = ClipLayouts.FitBox(D.Width, D.Height, OverlapFixture.Width, OverlapFixture.Height);
-        var band = await GrayAsync(video, 9.0, $"crop={fw}:{fh}:{fx}:{fy}");
-        double own = Difference(band, await GrayAsync(D.File, 9.0, $"scale={fw}:{fh}"));
-        double mirrored = Difference(band, await GrayAsync(D.File, 9.0, $"scale={fw}:{fh},hflip"));
+        var band = await TestVideos.GrayAsync(video, 9.0, $"crop={fw}:{fh}:{fx}:{fy}", Token);
+        double own = TestVideos.Difference(band, await TestVideos.GrayAsync(D.File, 9.0, $"scale={fw}:{fh}", Token));
+        double mirrored = TestVideos.Difference(band, await TestVideos.GrayAsync(D.File, 9.0, $"scale={fw}:{fh},hflip", Token));
         Assert.True(own < 0.4 * mirrored, $"the fit band differs by {own:0.0} from the whole source frame, by {mirrored:0.0} from it mirrored");
-    }
-
-    private static async Task<byte[]> GrayAsync(string video, double t, string vf) =>
-        (await ProcessRunner.RunCheckedAsync(
-            ["ffmpeg", "-nostdin", "-v", "error", "-ss", t.ToString("0.000", Inv), "-i", video, "-frames:v", "1",
-             "-vf", vf, "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"], TimeSpan.FromMinutes(1), Token)).Stdout;
-
-    private static double Difference(byte[] a, byte[] b)
-    {
-        Assert.Equal(a.Length, b.Length);
-        long sum = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            sum += Math.Abs(a[i] - b[i]);
-        }
-
-        return (double)sum / a.Length;
     }
 
     /// <summary>
