@@ -24,8 +24,12 @@ public sealed class ReportTests
         new TranscriptResult("transcripts/abc.json", 600, "whisper"),
         [new ClipPlan(1, 10.004, 40.5, 88, 90, 80, 70, 60, "opens on a question", "Why clips?"),
             new ClipPlan(2, 3725, 3790, 71, 60, 70, 80, 50, "a complete story", "The long one")],
-        new Dictionary<int, TrackResult> { [1] = new(1, "jobs/job-1/crop/clip-01.json", "face", null, "split", "split in 1 of 2 shot(s) (20.5 of 30.5 s), single in 1 of 2 shot(s) (10.0 of 30.5 s); a face in 12 of 12 sampled frames",
-            [new(0, 10, "single", "one face in the shot"), new(10, 30.5, "split", "both faces spoke in 19.0 of 20.5 s")]), [2] = new(2, "jobs/job-1/crop/clip-02.json", "centre", "no face", "fit", "no face in 0 of 12 sampled frames") },
+        new Dictionary<int, TrackResult>
+        {
+            [1] = new(1, "jobs/job-1/crop/clip-01.json", "face", null, "split", "split in 1 of 2 shot(s) (20.5 of 30.5 s), single in 1 of 2 shot(s) (10.0 of 30.5 s); a face in 12 of 12 sampled frames",
+            [new(0, 10, "single", "one face in the shot"), new(10, 30.5, "split", "both faces spoke in 19.0 of 20.5 s")]),
+            [2] = new(2, "jobs/job-1/crop/clip-02.json", "centre", "no face", "fit", "no face in 0 of 12 sampled frames")
+        },
         new Dictionary<int, EncodeResult>
         {
             [1] = new(1, "jobs/job-1/clip-01.mp4", "jobs/job-1/clip-01.srt", "jobs/job-1/clip-01.vtt", "jobs/job-1/clip-01.jpg", 30.5, "pop"),
