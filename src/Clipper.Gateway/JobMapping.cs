@@ -154,6 +154,7 @@ public static class JobMapping
             {
                 clip.Layout = t.Layout ?? ClipLayouts.Single;
                 clip.LayoutReason = t.LayoutReason ?? "";
+                clip.Shots.AddRange((t.Shots ?? []).Select(s => new V1.ShotLayout { Start = s.Start, End = s.End, Layout = s.Layout, Reason = s.Reason }));
             }
 
             if (v.Encoded.TryGetValue(c.Index, out var e))

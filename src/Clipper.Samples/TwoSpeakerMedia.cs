@@ -15,6 +15,13 @@ public sealed record Speaker(string Photo, PhotoFace Face, string Voice);
 /// </summary>
 public sealed record SpeakerTurn(int Speaker, double Start, double End, string Text, bool Interjection = false);
 
+/// <summary>
+/// One line of a dialogue: who says what, and the pause before it in seconds: after the end of everything said so far,
+/// or with <paramref name="AfterOwn"/> after the speaker's own last line, so that both can talk at once (a negative
+/// pause starts that long before).
+/// </summary>
+public sealed record DialogueLine(int Speaker, string Text, double Gap, bool Interjection = false, bool AfterOwn = false);
+
 /// <summary>The built dialogue and the truth about it: the turns, and where each face's centre is in the frame.</summary>
 public sealed record Dialogue(string File, double DurationSeconds, IReadOnlyList<SpeakerTurn> Turns, int Width, int Height,
     IReadOnlyList<double> FaceCentreX, double FaceCentreY, double FaceHeight)
@@ -40,24 +47,38 @@ public static class TwoSpeakerMedia
     private const int Wall = 0x283038;
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    /// <summary>What is said, in order: who, the words, and the pause before (negative: starts that long before the last ends).</summary>
-    private static readonly (int Speaker, string Text, double Gap, bool Interjection)[] Script =
+    /// <summary>Alternating turns (the default): one short interjection, and one passage where both talk at once.</summary>
+    public static readonly IReadOnlyList<DialogueLine> Alternating =
     [
-        (0, "Welcome back to the show. Today we talk about tools that cut long videos into short clips for phones.", 0.3, false),
-        (1, "Thanks for having me. I have spent a few years on exactly this problem, mostly on where to put the frame.", 0.5, false),
-        (0, "So what goes wrong most often, when a clip is cut for a tall screen?", 0.5, false),
-        (1, "Oh, yes.", 0.25, true),
-        (0, "I mean with two people in the picture, talking in turns.", 0.25, false),
-        (1, "The camera stays on the wrong person. Someone starts to talk, and the frame is still on the listener.", 0.6, false),
-        (0, "That happens to us all the time, and it looks careless. Nobody wants to watch the one who listens.", -1.4, false),
-        (1, "Then it is the first thing worth fixing, before anything else.", 0.6, false),
+        new(0, "Welcome back to the show. Today we talk about tools that cut long videos into short clips for phones.", 0.3),
+        new(1, "Thanks for having me. I have spent a few years on exactly this problem, mostly on where to put the frame.", 0.5),
+        new(0, "So what goes wrong most often, when a clip is cut for a tall screen?", 0.5),
+        new(1, "Oh, yes.", 0.25, Interjection: true),
+        new(0, "I mean with two people in the picture, talking in turns.", 0.25),
+        new(1, "The camera stays on the wrong person. Someone starts to talk, and the frame is still on the listener.", 0.6),
+        new(0, "That happens to us all the time, and it looks careless. Nobody wants to watch the one who listens.", -1.4),
+        new(1, "Then it is the first thing worth fixing, before anything else.", 0.6),
+    ];
+
+    /// <summary>
+    /// Overlapping dialogue (about 11 s): both people talk at once nearly throughout, each on their own line of
+    /// thought, the right one starting half a second after the left.
+    /// </summary>
+    public static readonly IReadOnlyList<DialogueLine> Overlapping =
+    [
+        new(0, "No, listen, the clips we made last week were far too long for anyone to watch.", 0.3, AfterOwn: true),
+        new(1, "But the numbers say people stayed until the end of almost every one of them.", 0.8, AfterOwn: true),
+        new(0, "Then the numbers are wrong, because I watched them myself and I got bored.", 0.3, AfterOwn: true),
+        new(1, "You always say that, and then you share them with everybody you know.", 0.3, AfterOwn: true),
     ];
 
     /// <summary>
     /// Builds the dialogue into <paramref name="outMp4"/>: 1280×720, 25 fps, H.264 (ultrafast) with AAC audio, about 35 s.
     /// Speaker 0 sits in the left half, speaker 1 in the right, each face <paramref name="faceHeight"/> pixels high.
     /// </summary>
-    public static async Task<Dialogue> BuildAsync(Speaker left, Speaker right, string outMp4, int faceHeight = 220, CancellationToken cancel = default)
+    /// <param name="script">what is said (<see cref="Alternating"/> when null; <see cref="Overlapping"/>)</param>
+    public static async Task<Dialogue> BuildAsync(Speaker left, Speaker right, string outMp4, int faceHeight = 220, CancellationToken cancel = default,
+        IReadOnlyList<DialogueLine>? script = null)
     {
         const int width = 1280, height = 720;
         var speakers = new[] { left, right };
@@ -65,11 +86,12 @@ public static class TwoSpeakerMedia
         var turns = new List<SpeakerTurn>();
         var tracks = new List<short>[] { [], [] };
         double lastEnd = 0;
-        foreach (var (who, text, gap, interjection) in Script)
+        var ownEnd = new double[2];
+        foreach (var (who, text, gap, interjection, afterOwn) in script ?? Alternating)
         {
             var speech = await SpeakAsync(text, speakers[who].Voice, cancel);
             var (first, last) = Voiced(speech);
-            int at = Math.Max(0, (int)Math.Round((lastEnd + gap) * AudioRate) - first);
+            int at = Math.Max(0, (int)Math.Round(((afterOwn ? ownEnd[who] : lastEnd) + gap) * AudioRate) - first);
             var track = tracks[who];
             while (track.Count < at + speech.Length)
             {
@@ -85,6 +107,7 @@ public static class TwoSpeakerMedia
             double end = (at + last) / (double)AudioRate;
             turns.Add(new SpeakerTurn(who, Math.Round(start, 3), Math.Round(end, 3), text, interjection));
             lastEnd = Math.Max(lastEnd, end);
+            ownEnd[who] = end;
         }
 
         int total = (int)((lastEnd + 0.8) * AudioRate);

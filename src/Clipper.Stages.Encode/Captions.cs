@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Clipper.Core.Crop;
 using Clipper.Core.Transcripts;
 
 namespace Clipper.Stages.Encode;
@@ -193,7 +194,11 @@ public sealed partial class Captions
     /// A line wider than the safe area (a word too long for it: lines of several words are split before that) is
     /// drawn smaller, the same in each of its events, so it stays inside the side margins on one row.
     /// </summary>
-    public string Ass(int width, int height, CaptionOptions o, CaptionFont font, CaptionPreset? preset = null)
+    /// <param name="splitSpans">the clip's split shots (two faces stacked, seconds from its start): a line that starts in
+    /// one is drawn with its bottom a third of a line below the seam between the halves, where it covers neither face,
+    /// instead of at the preset's height, which falls on the lower face</param>
+    public string Ass(int width, int height, CaptionOptions o, CaptionFont font, CaptionPreset? preset = null,
+        IReadOnlyList<(double Start, double End)>? splitSpans = null)
     {
         var p = preset ?? CaptionPresets.Get(o.Preset);
         int fontPx = FontPixels(width, height, p);
@@ -209,6 +214,8 @@ public sealed partial class Captions
         // karaoke fills from the secondary colour (not yet sung) to the primary (sung)
         var (primary, secondary) = p.Motion == CaptionMotion.Karaoke ? (lit, text) : (text, text);
         int borderStyle = p.Box ? 3 : 1;
+        // at the seam: a one-row line straddles it, two thirds above (over the upper speaker's chest)
+        int seam = height - ClipLayouts.SplitHeights(height).Top - (int)Math.Round(fontPx / 3.0, MidpointRounding.AwayFromZero);
 
         var sb = new StringBuilder();
         sb.Append("[Script Info]\n")
@@ -230,6 +237,7 @@ public sealed partial class Captions
         foreach (var line in Lines(width, height, o, font, p))
         {
             var ws = line.Words;
+            int marginV = splitSpans?.Any(sp => line.Start >= sp.Start && line.Start < sp.End) == true ? Math.Max(1, seam) : 0;
             // a line wider than the safe area (one long word) is drawn smaller, alike in all its events
             double drawn = font.Width(line.Text, fontPx);
             int scale = drawn > maxWidth ? Math.Max(10, (int)Math.Floor(100 * maxWidth / drawn)) : 100;
@@ -248,7 +256,7 @@ public sealed partial class Captions
                     t.Append(EscapeAss(ws[j].Text)).Append(j + 1 < ws.Count ? " " : "");
                 }
 
-                AppendEvent(sb, Centis(line.Start), Centis(line.End), t.ToString());
+                AppendEvent(sb, Centis(line.Start), Centis(line.End), t.ToString(), marginV);
                 continue;
             }
 
@@ -280,16 +288,17 @@ public sealed partial class Captions
                     t.Append(j == i ? "{\\c" + lit + "&}" + w + "{\\c" + text + "&}" : w);
                 }
 
-                AppendEvent(sb, from, to, t.ToString());
+                AppendEvent(sb, from, to, t.ToString(), marginV);
             }
         }
 
         return sb.ToString();
     }
 
-    private static void AppendEvent(StringBuilder sb, long from, long to, string text) =>
+    /// <param name="marginV">the event's own bottom margin in pixels; 0 keeps the style's</param>
+    private static void AppendEvent(StringBuilder sb, long from, long to, string text, int marginV = 0) =>
         sb.Append("Dialogue: 0,").Append(AssTime(from)).Append(',').Append(AssTime(to)).Append(',').Append(Style)
-            .Append(",,0,0,0,,").Append(text).Append('\n');
+            .Append(",,0,0,").Append(marginV.ToString(Inv)).Append(",,").Append(text).Append('\n');
 
     /// <summary>The words as they will be drawn in the preset (upper-cased when it says so, emoji left out unless the options want them), space-joined.</summary>
     public string DrawnText(CaptionOptions o, CaptionPreset? preset = null) =>

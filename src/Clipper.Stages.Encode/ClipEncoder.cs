@@ -123,7 +123,7 @@ public sealed class ClipEncoder
             var captions = Captions.ForClip(request.Words, request.Clip.Start, request.Clip.End);
             await File.WriteAllTextAsync(temps["srt"], captions.Srt(o), cancel);
             await File.WriteAllTextAsync(temps["vtt"], captions.Vtt(o), cancel);
-            string commands = CropCommands(request.Crop, request.Duration);
+            string commands = ByShots(request.Crop) ? ShotsCommands(request.Crop, request.Duration) : CropCommands(request.Crop, request.Duration);
             string? cropFile = null;
             if (commands.Length > 0)
             {
@@ -140,7 +140,8 @@ public sealed class ClipEncoder
             {
                 // one font for the captions and the title: the ass filter reads one fonts directory
                 font = FontFor((burn ? captions.DrawnText(o, preset) : "") + " " + hook, preset);
-                var script = (burn ? captions : Captions.ForClip([], request.Clip.Start, request.Clip.End)).Ass(request.Width, request.Height, o, font, preset);
+                var script = (burn ? captions : Captions.ForClip([], request.Clip.Start, request.Clip.End))
+                    .Ass(request.Width, request.Height, o, font, preset, SplitSpans(request.Crop, request.Duration));
                 script = HookTitle.AddTo(script, hook, Math.Min(request.HookSeconds, request.Duration), request.Width, request.Height, font, preset);
                 assFile = Path.Combine(work, "captions.ass");
                 await File.WriteAllTextAsync(assFile, script, cancel);
@@ -219,6 +220,15 @@ public sealed class ClipEncoder
         {
             graph.Append(FitLayoutGraph(crop, r.Width, r.Height));
         }
+        else if (ByShots(crop))
+        {
+            if (cropFile is not null)
+            {
+                graph.Append("sendcmd=f=").Append(FilterValue(cropFile)).Append(',');
+            }
+
+            graph.Append(ShotsGraph(crop, r.Width, r.Height, r.Duration));
+        }
         else
         {
             if (cropFile is not null)
@@ -287,7 +297,10 @@ public sealed class ClipEncoder
     /// bars, nothing cut. The background is blurred at an eighth of the output size and scaled up: as soft as a big
     /// blur at full size, for a sixty-fourth of the work.
     /// </summary>
-    internal static string FitLayoutGraph(CropPath crop, int width, int height)
+    internal static string FitLayoutGraph(CropPath crop, int width, int height) => FitBranch(crop, width, height) + ",split=2[main][still];[main]";
+
+    /// <summary>The fit picture (<see cref="FitLayoutGraph"/>) from its input to the end of its overlay, unlabelled.</summary>
+    internal static string FitBranch(CropPath crop, int width, int height)
     {
         var (fw, fh, fx, fy) = ClipLayouts.FitBox(crop.SourceWidth, crop.SourceHeight, width, height);
         int bw = Math.Max(16, width / 8 - width / 8 % 2);
@@ -298,10 +311,145 @@ public sealed class ClipEncoder
         return string.Create(Inv, $"split=2[fitfg][fitbg];[fitbg]scale=w={bw}:h={bh}:force_original_aspect_ratio=increase:force_divisible_by=2,")
             + string.Create(Inv, $"crop={bw}:{bh},boxblur=luma_radius={radius}:luma_power=2:chroma_radius={chroma}:chroma_power=2,")
             + string.Create(Inv, $"scale={width}:{height}:flags=bicubic,setsar=1[fitblur];[fitfg]scale={fw}:{fh},setsar=1[fitsharp];")
-            + string.Create(Inv, $"[fitblur][fitsharp]overlay=x={fx}:y={fy}:format=yuv420,setsar=1,split=2[main][still];[main]");
+            + string.Create(Inv, $"[fitblur][fitsharp]overlay=x={fx}:y={fy}:format=yuv420,setsar=1");
     }
 
     // ---- end of the fit layout ----
+
+    // ---- layouts per shot (issue 20): the split layout, and fit or split for some shots only ----
+
+    /// <summary>
+    /// The graph of a clip with split shots or with fit shots among others, from the decoded frame (after the one
+    /// <c>sendcmd</c>, which sends every window's moves to the whole graph) to <c>[main][still]</c>. Split: the upper
+    /// half a window named <c>crop@top</c>, the lower <c>crop@bottom</c>, each scaled to its half and stacked. When the
+    /// clip's shots have several layouts, the single window (<c>crop@single</c>) is the base and the stack and the fit
+    /// picture (<see cref="FitBranch"/>) are laid over it during their own shots only (overlay's timeline
+    /// <c>enable</c>), so one pass renders a clip that changes layout at its cuts. The windows are named because a
+    /// command to a filter's type (<c>crop x …</c>) would reach every crop in the graph.
+    /// </summary>
+    internal static string ShotsGraph(CropPath crop, int width, int height, double duration)
+    {
+        var splits = Spans(crop, ClipLayouts.Split, duration);
+        var fits = Spans(crop, ClipLayouts.Fit, duration);
+        bool onlySplit = fits.Count == 0 && Whole(splits, duration);
+        var g = new StringBuilder();
+        int branches = (onlySplit ? 0 : 1) + (splits.Count > 0 ? 1 : 0) + (fits.Count > 0 ? 1 : 0);
+        if (branches > 1)
+        {
+            g.Append(Inv, $"split={branches}");
+            g.Append(onlySplit ? "" : "[single]").Append(splits.Count > 0 ? "[stack]" : "").Append(fits.Count > 0 ? "[fit]" : "").Append(';');
+        }
+
+        string Input(string label) => branches > 1 ? $"[{label}]" : "";
+        if (!onlySplit)
+        {
+            var first = InitialKeyframe(crop);
+            g.Append(Input("single"))
+                .Append(Inv, $"crop@single=w={crop.Width}:h={crop.Height}:x={ClampX(crop, first.X)}:y={ClampY(crop, first.Y)}")
+                .Append(Inv, $",scale={width}:{height},setsar=1[singled];");
+        }
+
+        if (splits.Count > 0)
+        {
+            var (topH, bottomH) = ClipLayouts.SplitHeights(height);
+            var top = InitialKeyframe(crop.Top!);
+            var bottom = InitialKeyframe(crop.Bottom!);
+            int maxX = crop.SourceWidth - crop.SplitWidth, maxY = crop.SourceHeight - crop.SplitHeight;
+            g.Append(Input("stack")).Append("split=2[top][bottom];[top]")
+                .Append(Inv, $"crop@top=w={crop.SplitWidth}:h={crop.SplitHeight}:x={Math.Clamp(top.X, 0, maxX)}:y={Math.Clamp(top.Y, 0, maxY)}")
+                .Append(Inv, $",scale={width}:{topH},setsar=1[tophalf];[bottom]")
+                .Append(Inv, $"crop@bottom=w={crop.SplitWidth}:h={crop.SplitHeight}:x={Math.Clamp(bottom.X, 0, maxX)}:y={Math.Clamp(bottom.Y, 0, maxY)}")
+                .Append(Inv, $",scale={width}:{bottomH},setsar=1[bottomhalf];[tophalf][bottomhalf]vstack[stacked];");
+        }
+
+        if (fits.Count > 0)
+        {
+            g.Append(Input("fit")).Append(FitBranch(crop, width, height)).Append("[fitted];");
+        }
+
+        string last = onlySplit ? "[stacked]" : "[singled]";
+        foreach (var (label, spans) in new[] { ("[stacked]", splits), ("[fitted]", fits) })
+        {
+            if (spans.Count == 0 || label == last)
+            {
+                continue;
+            }
+
+            string enable = string.Join("+", spans.Select(sp => string.Create(Inv, $"gte(t\\,{sp.Start:0.000})*lt(t\\,{sp.End:0.000})")));
+            g.Append(last).Append(label).Append("overlay=x=0:y=0:format=yuv420:enable='").Append(enable).Append('\'');
+            last = label == "[stacked]" ? "[splitover]" : "[fitover]";
+            g.Append(last).Append(';');
+        }
+
+        return g.Append(last).Append("setsar=1,split=2[main][still];[main]").ToString();
+    }
+
+    private static bool Whole(IReadOnlyList<(double Start, double End)> spans, double duration) =>
+        spans.Count == 1 && spans[0].Start <= 0 && spans[0].End >= duration;
+
+    /// <summary>Whether the clip needs <see cref="ShotsGraph"/>: split shots, or fit shots among others.</summary>
+    internal static bool ByShots(CropPath crop) => !crop.IsFit && (crop.HasSplit || crop.HasFitShots);
+
+    /// <summary>The clip's split shots as spans of seconds from its start (<see cref="Spans"/>); empty when none.</summary>
+    internal static IReadOnlyList<(double Start, double End)> SplitSpans(CropPath crop, double duration) =>
+        crop.HasSplit && !crop.IsFit ? Spans(crop, ClipLayouts.Split, duration) : [];
+
+    /// <summary>The clip's shots of one layout as spans of seconds from its start, merged where they touch; a span that reaches the clip's end runs past it.</summary>
+    internal static IReadOnlyList<(double Start, double End)> Spans(CropPath crop, string layout, double duration)
+    {
+        var spans = new List<(double Start, double End)>();
+        if (crop.IsFit || crop.Shots is null || (layout == ClipLayouts.Split && !crop.HasSplit))
+        {
+            return spans;
+        }
+
+        foreach (var s in crop.Shots.Where(s => s.Layout == layout).OrderBy(s => s.Start))
+        {
+            double start = Math.Max(0, s.Start), end = Math.Min(duration, s.End);
+            if (end <= start)
+            {
+                continue;
+            }
+
+            if (spans.Count > 0 && start <= spans[^1].End + 1e-6)
+            {
+                spans[^1] = (spans[^1].Start, Math.Max(spans[^1].End, end));
+            }
+            else
+            {
+                spans.Add((start, end));
+            }
+        }
+
+        // the last shot ends at the path's end, which may lie a sample past the clip's: it runs to the end
+        if (spans.Count > 0 && spans[^1].End >= duration - 1e-3)
+        {
+            spans[^1] = (spans[^1].Start, duration + 1);
+        }
+
+        return spans;
+    }
+
+    /// <summary>The sendcmd script of a clip drawn by shots (<see cref="ShotsGraph"/>): the named windows' moves.</summary>
+    internal static string ShotsCommands(CropPath crop, double duration)
+    {
+        var sb = new StringBuilder();
+        if (crop.HasFitShots || !Whole(Spans(crop, ClipLayouts.Split, duration), duration))
+        {
+            sb.Append(Commands(crop.Keyframes, "crop@single", crop.SourceWidth - crop.Width, crop.SourceHeight - crop.Height, duration));
+        }
+
+        if (crop.HasSplit)
+        {
+            int maxX = crop.SourceWidth - crop.SplitWidth, maxY = crop.SourceHeight - crop.SplitHeight;
+            sb.Append(Commands(crop.Top!, "crop@top", maxX, maxY, duration));
+            sb.Append(Commands(crop.Bottom!, "crop@bottom", maxX, maxY, duration));
+        }
+
+        return sb.ToString();
+    }
+
+    // ---- end of layouts per shot ----
 
     /// <summary>
     /// The sendcmd script that moves the crop window: one line per keyframe after the first, e.g.
@@ -309,27 +457,31 @@ public sealed class ClipEncoder
     /// clip's start because the seek is on the input. Keyframes at or past the clip's end are dropped; positions
     /// are clamped into the source.
     /// </summary>
-    internal static string CropCommands(CropPath crop, double duration)
+    internal static string CropCommands(CropPath crop, double duration) =>
+        Commands(crop.Keyframes, "crop", crop.SourceWidth - crop.Width, crop.SourceHeight - crop.Height, duration);
+
+    /// <summary>The moves of one window, sent to <paramref name="target"/> (a filter's type or its name), positions clamped into [0, max].</summary>
+    private static string Commands(IReadOnlyList<Keyframe> keyframes, string target, int maxX, int maxY, double duration)
     {
         var sb = new StringBuilder();
-        var first = InitialKeyframe(crop);
-        int x = ClampX(crop, first.X);
-        int y = ClampY(crop, first.Y);
-        foreach (var k in crop.Keyframes.OrderBy(k => k.T))
+        var first = InitialKeyframe(keyframes);
+        int x = Math.Max(0, Math.Min(first.X, maxX));
+        int y = Math.Max(0, Math.Min(first.Y, maxY));
+        foreach (var k in keyframes.OrderBy(k => k.T))
         {
             if (k.T <= 0 || k.T >= duration)
             {
                 continue;
             }
 
-            int nx = ClampX(crop, k.X);
-            int ny = ClampY(crop, k.Y);
+            int nx = Math.Max(0, Math.Min(k.X, maxX));
+            int ny = Math.Max(0, Math.Min(k.Y, maxY));
             if (nx == x && ny == y)
             {
                 continue;
             }
 
-            sb.Append(Inv, $"{k.T:0.000} crop x {nx}, crop y {ny};\n");
+            sb.Append(Inv, $"{k.T:0.000} {target} x {nx}, {target} y {ny};\n");
             x = nx;
             y = ny;
         }
@@ -338,10 +490,12 @@ public sealed class ClipEncoder
     }
 
     /// <summary>The window at t = 0: the last keyframe at or before the start, else the earliest one.</summary>
-    private static Keyframe InitialKeyframe(CropPath crop)
+    private static Keyframe InitialKeyframe(CropPath crop) => InitialKeyframe(crop.Keyframes);
+
+    private static Keyframe InitialKeyframe(IReadOnlyList<Keyframe> keyframes)
     {
         Keyframe? best = null;
-        foreach (var k in crop.Keyframes)
+        foreach (var k in keyframes)
         {
             if (k.T <= 0 && (best is null || k.T >= best.T))
             {
@@ -349,7 +503,7 @@ public sealed class ClipEncoder
             }
         }
 
-        return best ?? crop.Keyframes.MinBy(k => k.T)!;
+        return best ?? keyframes.MinBy(k => k.T)!;
     }
 
     private static int ClampX(CropPath c, int x) => Math.Max(0, Math.Min(x, c.SourceWidth - c.Width));

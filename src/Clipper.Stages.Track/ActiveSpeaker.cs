@@ -103,6 +103,29 @@ internal static class ActiveSpeaker
         return who;
     }
 
+    /// <summary>
+    /// Where one face talks, sample by sample: its movement weighted by the sound's level, summed over the same window,
+    /// reaches <see cref="TrackOptions.MinMouthActivity"/> (whatever the other faces do; <see cref="SplitChoice"/>).
+    /// </summary>
+    public static bool[] Talking(double[] mouth, double[] voice, TrackOptions options)
+    {
+        int n = voice.Length;
+        int w = (int)Math.Round(Window * options.SampleFps, MidpointRounding.AwayFromZero);
+        var talking = new bool[n];
+        for (int i = 0; i < n; i++)
+        {
+            double score = 0;
+            for (int j = Math.Max(0, i - w); j <= Math.Min(n - 1, i + w); j++)
+            {
+                score += mouth[j] * voice[j];
+            }
+
+            talking[i] = score >= options.MinMouthActivity;
+        }
+
+        return talking;
+    }
+
     private sealed record Turn(int Speaker, int First, int Last);
 
     private static int Length(Turn t) => t.Last - t.First + 1;

@@ -43,8 +43,9 @@ public sealed class FaceTracker : IDisposable
     /// </summary>
     /// <param name="media">what ffprobe says about the source (its displayed width and height are used)</param>
     /// <param name="progress">told the fraction done, 0..1, from a thread-pool thread</param>
-    /// <param name="layout">the job's layout (<see cref="ClipLayouts"/>): auto (null) chooses per clip
-    /// (<see cref="LayoutChoice"/>); fit needs no faces, so nothing is sampled</param>
+    /// <param name="layout">the job's layout (<see cref="ClipLayouts"/>): auto (null) chooses per shot
+    /// (<see cref="LayoutChoice"/>, <see cref="SplitChoice"/>); split stacks the two faces of every shot that has two;
+    /// fit needs no faces, so nothing is sampled</param>
     /// <exception cref="ClipperException"><see cref="ErrorCode.NotAVideo"/> without a video stream;
     /// <see cref="ErrorCode.Cancelled"/> when <paramref name="cancel"/> fires</exception>
     public async Task<CropPath> TrackAsync(string source, MediaInfo media, double start, double end, int outWidth, int outHeight,
@@ -112,7 +113,7 @@ public sealed class FaceTracker : IDisposable
             ThrowIfCancelled(cancel);
         }
 
-        var path = await Task.Run(() => fitter.Fit(samples, duration, cutTimes), cancel).ConfigureAwait(false);
+        var path = await Task.Run(() => fitter.Fit(samples, duration, cutTimes, layout), cancel).ConfigureAwait(false);
         return Done(LayoutChoice.Choose(path, layout, sampled.Samples.Count, sampled.Samples.Count(s => s.Faces.Count > 0)), progress);
     }
 

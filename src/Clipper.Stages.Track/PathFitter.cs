@@ -30,6 +30,8 @@ internal sealed class PathFitter
     private readonly int _outHeight;
     private readonly int _width;
     private readonly int _height;
+    private readonly int _splitWidth;
+    private readonly int _splitHeight;
 
     public PathFitter(TrackOptions options, int sourceWidth, int sourceHeight, int outWidth, int outHeight)
     {
@@ -39,6 +41,8 @@ internal sealed class PathFitter
         _outWidth = outWidth;
         _outHeight = outHeight;
         (_width, _height) = CropPath.CropSize(sourceWidth, sourceHeight, outWidth, outHeight);
+        // the split layout's windows have the shape of the output's upper half (the lower one is within a row of it)
+        (_splitWidth, _splitHeight) = CropPath.CropSize(sourceWidth, sourceHeight, outWidth, ClipLayouts.SplitHeights(outHeight).Top);
     }
 
     public CropPath Centre(string reason) => CropPath.Centre(_sourceWidth, _sourceHeight, _outWidth, _outHeight, reason);
@@ -46,7 +50,9 @@ internal sealed class PathFitter
     /// <summary>The path for a clip of <paramref name="duration"/> seconds sampled as <paramref name="samples"/>, or a centre crop with the reason.</summary>
     /// <param name="cutTimes">where the window jumps at a cut, by the index of the new shot's first sample (the
     /// cut's own frame, <see cref="CutFrames"/>); a cut without one jumps halfway between its two samples</param>
-    public CropPath Fit(IReadOnlyList<Sample> samples, double duration, IReadOnlyDictionary<int, double>? cutTimes = null)
+    /// <param name="layout">the job's layout: auto (null) splits the shots where two faces talk together
+    /// (<see cref="SplitChoice"/>), split every shot with two faces apart enough, single and fit none</param>
+    public CropPath Fit(IReadOnlyList<Sample> samples, double duration, IReadOnlyDictionary<int, double>? cutTimes = null, string? layout = null)
     {
         int n = samples.Count;
         if (n == 0)
@@ -76,9 +82,28 @@ internal sealed class PathFitter
         int steady = 0;
         int speakerShots = 0;
         int switches = 0;
-        foreach (var (from, to) in shots)
+        // the split layout: each shot's choice, and its two windows where it is split
+        var topX = new double[n];
+        var topY = new double[n];
+        var bottomX = new double[n];
+        var bottomY = new double[n];
+        var split = new bool[shots.Count];
+        var fit = new bool[shots.Count];
+        var shotReasons = new string[shots.Count];
+        var firstSegment = new int[shots.Count];
+        for (int s = 0; s < shots.Count; s++)
         {
+            var (from, to) = shots[s];
+            firstSegment[s] = segments.Count;
             var tracks = Link(samples, from, to);
+            var pair = SplitOf(samples, tracks, from, to, layout, out shotReasons[s]);
+            if (pair is { } p)
+            {
+                split[s] = true;
+                FollowInHalf(p.Left, from, to, topX, topY);
+                FollowInHalf(p.Right, from, to, bottomX, bottomY);
+            }
+
             var turns = SpeakerTurns(samples, tracks, from, to);
             if (turns is not null)
             {
@@ -104,20 +129,159 @@ internal sealed class PathFitter
                 }
             }
 
-            followed += faceless[^1] && turns is null ? 0 : 1;
+            bool noFace = faceless[^1] && turns is null;
+            followed += noFace ? 0 : 1;
+            if (noFace && layout is not ClipLayouts.Single)
+            {
+                // a slide or a cutaway between face shots: the whole frame, unless it is only a flash
+                double seconds = (to - from) / _options.SampleFps;
+                fit[s] = seconds >= _options.FitMinShot;
+                shotReasons[s] = fit[s] ? $"no face in the shot's {to - from} sampled frames"
+                    : string.Create(CultureInfo.InvariantCulture, $"no face in the shot, shorter than {_options.FitMinShot:0.#} s: the window held where the face was");
+            }
         }
 
         HoldThroughFacelessShots(segments, [.. faceless], cx, cy);
 
-        var keyframes = Keyframes(samples, segments, cx, cy, duration, cutTimes, out int onFrame);
+        var starts = SegmentStarts(samples, segments, duration, cutTimes, out int onFrame);
+        var keyframes = Keyframes(samples, segments, starts, cx, cy, _width, _height);
+        int splitShots = split.Count(x => x);
+        var shotLayouts = shots.Select((_, s) => new ShotLayout(Seconds(starts[firstSegment[s]]),
+            Seconds(s + 1 < shots.Count ? starts[firstSegment[s + 1]] : starts[^1]),
+            split[s] ? ClipLayouts.Split : fit[s] ? ClipLayouts.Fit : ClipLayouts.Single, shotReasons[s])).ToList();
+        IReadOnlyList<Keyframe>? top = null, bottom = null;
+        if (splitShots > 0)
+        {
+            // outside the split shots the halves are not shown: hold them where the nearest split shot has them
+            var shotRanges = shots.ToList();
+            var notSplit = split.Select(x => !x).ToArray();
+            HoldThroughFacelessShots(shotRanges, notSplit, topX, topY);
+            HoldThroughFacelessShots(shotRanges, notSplit, bottomX, bottomY);
+            top = Keyframes(samples, segments, starts, topX, topY, _splitWidth, _splitHeight);
+            bottom = Keyframes(samples, segments, starts, bottomX, bottomY, _splitWidth, _splitHeight);
+        }
+
         string held = steady == 0 ? "" : $" ({steady} held steady)";
         string jumps = jumpCuts == 0 ? "" : $", {jumpCuts} cut(s) found by the face jumping";
         string exact = onFrame == 0 ? "" : $", {onFrame} of {shots.Count - 1} cut(s) placed on their frame";
         string talk = speakerShots == 0 ? ""
             : $"; followed the active speaker in {speakerShots} shot(s) with two or more faces ({switches} speaker switch(es), each a cut)";
+        string stacked = splitShots == 0 ? "" : $"; two faces stacked (split) in {splitShots} of {shots.Count} shot(s)";
         string reason = string.Create(CultureInfo.InvariantCulture,
-            $"followed the main face in {followed} of {shots.Count} shot(s){held}{jumps}{exact}{talk}; a face was seen in {withFace} of {n} sampled frames");
-        return new CropPath(_sourceWidth, _sourceHeight, _width, _height, keyframes, "face", reason);
+            $"followed the main face in {followed} of {shots.Count} shot(s){held}{jumps}{exact}{talk}{stacked}; a face was seen in {withFace} of {n} sampled frames");
+        return new CropPath(_sourceWidth, _sourceHeight, _width, _height, keyframes, "face", reason)
+        {
+            Shots = shotLayouts,
+            SplitWidth = splitShots > 0 ? _splitWidth : 0,
+            SplitHeight = splitShots > 0 ? _splitHeight : 0,
+            Top = top,
+            Bottom = bottom,
+        };
+    }
+
+    private static double Seconds(double t) => Math.Round(t * TimeQuantum, MidpointRounding.AwayFromZero) / TimeQuantum;
+
+    /// <summary>
+    /// The two faces of a split shot, left and right, or null with the reason the shot is not split. Split needs two
+    /// faces seen long enough whose windows (<see cref="_splitWidth"/> wide, each centred on its face as far as the
+    /// frame allows) each keep the other face out; then auto splits when both talk together (<see cref="SplitChoice"/>),
+    /// a job asking for split always.
+    /// </summary>
+    private (Track Left, Track Right)? SplitOf(IReadOnlyList<Sample> samples, List<Track> tracks, int from, int to, string? layout, out string reason)
+    {
+        int minSightings = (int)Math.Ceiling(_options.MinSubject * _options.SampleFps);
+        var candidates = tracks.Where(t => t.At.Count >= minSightings).OrderByDescending(t => t.Weight).Take(2).ToList();
+        bool asked = layout == ClipLayouts.Split;
+        string prefix = asked ? "the job asked for the split layout, but " : "";
+        if (layout is ClipLayouts.Single or ClipLayouts.Fit)
+        {
+            reason = $"the job asked for the {layout} layout";
+            return null;
+        }
+
+        if (candidates.Count < 2)
+        {
+            reason = prefix + (candidates.Count == 0 ? "no face in the shot" : "one face in the shot");
+            return null;
+        }
+
+        var (left, right) = MeanX(candidates[0]) <= MeanX(candidates[1]) ? (candidates[0], candidates[1]) : (candidates[1], candidates[0]);
+        double lx = MeanX(left), rx = MeanX(right);
+        double leftWindow = Math.Clamp(lx - _splitWidth / 2.0, 0, _sourceWidth - _splitWidth);
+        double rightWindow = Math.Clamp(rx - _splitWidth / 2.0, 0, _sourceWidth - _splitWidth);
+        if (rx - right.Faces.Average(f => f.Width) / 2 < leftWindow + _splitWidth || lx + left.Faces.Average(f => f.Width) / 2 > rightWindow)
+        {
+            reason = prefix + string.Create(CultureInfo.InvariantCulture,
+                $"two faces too close together for a half each ({rx - lx:0} px apart, a half's window {_splitWidth} px wide)");
+            return null;
+        }
+
+        if (asked)
+        {
+            reason = "the job asked for the split layout";
+            return (left, right);
+        }
+
+        var voice = VoiceOf(samples, from, to);
+        if (!_options.FollowSpeaker || voice is null)
+        {
+            reason = "two faces, but who talks was not measured";
+            return null;
+        }
+
+        var decision = SplitChoice.Decide(MouthOf(left, from, to), MouthOf(right, from, to), voice, _options);
+        reason = decision.Reason;
+        return decision.Split ? (left, right) : null;
+    }
+
+    private static double MeanX(Track t) => t.Faces.Average(f => f.CentreX);
+
+    /// <summary>The sound's level per sample of [from, to), or null where it or the mouths were not measured.</summary>
+    private static double[]? VoiceOf(IReadOnlyList<Sample> samples, int from, int to)
+    {
+        var voice = new double[to - from];
+        for (int i = from; i < to; i++)
+        {
+            if (samples[i].Mouth is null || double.IsNaN(samples[i].Voice))
+            {
+                return null;
+            }
+
+            voice[i - from] = samples[i].Voice;
+        }
+
+        return voice;
+    }
+
+    /// <summary>A track's mouth movement per sample of [from, to), 0 where it was not seen.</summary>
+    private static double[] MouthOf(Track t, int from, int to)
+    {
+        var m = new double[to - from];
+        for (int k = 0; k < t.At.Count; k++)
+        {
+            if (t.At[k] >= from && t.At[k] < to)
+            {
+                m[t.At[k] - from] = t.Mouth[k];
+            }
+        }
+
+        return m;
+    }
+
+    /// <summary>One half's window over [from, to): the face followed as the single window follows its subject, held before and after its sightings.</summary>
+    private void FollowInHalf(Track face, int from, int to, double[] x, double[] y)
+    {
+        var tx = new double[to - from];
+        var ty = new double[to - from];
+        for (int i = from; i < to; i++)
+        {
+            var c = face.CentreAt(Math.Clamp(i, face.First, face.End));
+            tx[i - from] = c.X;
+            ty[i - from] = c.Y + (0.5 - _options.FaceVerticalPosition) * _splitHeight;
+        }
+
+        Follow(tx, _splitWidth, _sourceWidth, x, from);
+        Follow(ty, _splitHeight, _sourceHeight, y, from);
     }
 
     /// <summary>
@@ -336,27 +500,13 @@ internal sealed class PathFitter
             return null;
         }
 
-        var voice = new double[to - from];
-        for (int i = from; i < to; i++)
+        var voice = VoiceOf(samples, from, to);
+        if (voice is null)
         {
-            if (samples[i].Mouth is null || double.IsNaN(samples[i].Voice))
-            {
-                return null;
-            }
-
-            voice[i - from] = samples[i].Voice;
+            return null;
         }
 
-        var mouth = candidates.Select(t =>
-        {
-            var m = new double[to - from];
-            for (int k = 0; k < t.At.Count; k++)
-            {
-                m[t.At[k] - from] = t.Mouth[k];
-            }
-
-            return m;
-        }).ToList();
+        var mouth = candidates.Select(t => MouthOf(t, from, to)).ToList();
         var who = ActiveSpeaker.Decide(mouth, voice, _options);
         if (who is null)
         {
@@ -592,17 +742,12 @@ internal sealed class PathFitter
     }
 
     /// <summary>
-    /// Writes the path out: a keyframe wherever the (even) window position changes when sampled at KeyframeRate,
-    /// linearly interpolated between analysed samples; at a cut the window jumps on the cut's frame when
+    /// When each segment begins, in seconds (one more entry: the end): at a cut, on the cut's frame when
     /// <paramref name="cutTimes"/> has it, else halfway between the two samples.
     /// </summary>
-    private List<Keyframe> Keyframes(IReadOnlyList<Sample> samples, List<(int From, int To)> shots, double[] cx, double[] cy, double duration,
+    private double[] SegmentStarts(IReadOnlyList<Sample> samples, List<(int From, int To)> shots, double duration,
         IReadOnlyDictionary<int, double>? cutTimes, out int onFrame)
     {
-        var output = new List<Keyframe>();
-        int maxX = _sourceWidth - _width;
-        int maxY = _sourceHeight - _height;
-        double dt = 1 / _options.KeyframeRate;
         var starts = new double[shots.Count + 1];
         onFrame = 0;
         for (int s = 1; s < shots.Count; s++)
@@ -618,6 +763,21 @@ internal sealed class PathFitter
         }
 
         starts[shots.Count] = Math.Max(duration, samples[^1].T);
+        return starts;
+    }
+
+    /// <summary>
+    /// Writes a window of <paramref name="width"/>×<paramref name="height"/> out: a keyframe wherever the (even) window
+    /// position changes when sampled at KeyframeRate, linearly interpolated between analysed samples; it jumps at each
+    /// segment's start (<see cref="SegmentStarts"/>).
+    /// </summary>
+    private List<Keyframe> Keyframes(IReadOnlyList<Sample> samples, List<(int From, int To)> shots, double[] starts, double[] cx, double[] cy,
+        int width, int height)
+    {
+        var output = new List<Keyframe>();
+        int maxX = _sourceWidth - width;
+        int maxY = _sourceHeight - height;
+        double dt = 1 / _options.KeyframeRate;
         for (int s = 0; s < shots.Count; s++)
         {
             var (from, to) = shots[s];
@@ -626,8 +786,8 @@ internal sealed class PathFitter
             for (double t = start; t < end || t == start; t += dt)
             {
                 double time = Math.Round(t * TimeQuantum, MidpointRounding.AwayFromZero) / TimeQuantum;
-                int x = EvenClamp(Interpolate(samples, cx, from, to, t) - _width / 2.0, maxX);
-                int y = EvenClamp(Interpolate(samples, cy, from, to, t) - _height / 2.0, maxY);
+                int x = EvenClamp(Interpolate(samples, cx, from, to, t) - width / 2.0, maxX);
+                int y = EvenClamp(Interpolate(samples, cy, from, to, t) - height / 2.0, maxY);
                 var last = output.Count == 0 ? null : output[^1];
                 if (last is null || last.X != x || last.Y != y)
                 {

@@ -127,6 +127,26 @@ public sealed class TrackOptions
     /// <summary>A face counts as the speaker only when its activity is at least this many times every other face's.</summary>
     public double SpeakerDominance { get; set; } = 2;
 
+    /// <summary>
+    /// The split layout (auto): a moment of a shot counts as "both talking" when each of its two faces talks (mouth
+    /// activity at least <see cref="MinMouthActivity"/>) somewhere within this many seconds around it, so overlapping
+    /// speech and a quick back-and-forth count, and a clean hand-over of the floor counts only for about this long.
+    /// </summary>
+    public double SplitWindow { get; set; } = 2;
+
+    /// <summary>The split layout (auto): the share of a shot's time with both faces talking that splits the shot.</summary>
+    public double SplitMinShare { get; set; } = 0.6;
+
+    /// <summary>The split layout (auto): shots shorter than this (seconds) are not split; a stack for a moment looks like a glitch.</summary>
+    public double SplitMinShot { get; set; } = 3;
+
+    /// <summary>
+    /// The fit layout per shot (auto, split): a shot without a face in a clip that has faces elsewhere (a slide, a
+    /// cutaway) shows the whole frame when it lasts at least this many seconds; a shorter one keeps the window where
+    /// the face was.
+    /// </summary>
+    public double FitMinShot { get; set; } = 1;
+
     /// <summary>ffmpeg may take this many times the clip's duration to decode it ...</summary>
     public double DecodeTimeoutFactor { get; set; } = 4.0;
 
@@ -165,6 +185,10 @@ public sealed class TrackOptions
             Bad($"{nameof(SpeakerDominance)} must be at least 1, was {SpeakerDominance}");
         }
 
+        Positive(nameof(SplitWindow), SplitWindow);
+        Fraction(nameof(SplitMinShare), SplitMinShare);
+        NotNegative(nameof(SplitMinShot), SplitMinShot);
+        NotNegative(nameof(FitMinShot), FitMinShot);
         Positive(nameof(DecodeTimeoutFactor), DecodeTimeoutFactor);
         if (MinDecodeTimeout <= TimeSpan.Zero)
         {

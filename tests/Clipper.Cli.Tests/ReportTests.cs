@@ -24,7 +24,12 @@ public sealed class ReportTests
         new TranscriptResult("transcripts/abc.json", 600, "whisper"),
         [new ClipPlan(1, 10.004, 40.5, 88, 90, 80, 70, 60, "opens on a question", "Why clips?"),
             new ClipPlan(2, 3725, 3790, 71, 60, 70, 80, 50, "a complete story", "The long one")],
-        new Dictionary<int, TrackResult> { [1] = new(1, "jobs/job-1/crop/clip-01.json", "face", null, "single", "a face in 12 of 12 sampled frames"), [2] = new(2, "jobs/job-1/crop/clip-02.json", "centre", "no face", "fit", "no face in 0 of 12 sampled frames") },
+        new Dictionary<int, TrackResult>
+        {
+            [1] = new(1, "jobs/job-1/crop/clip-01.json", "face", null, "split", "split in 1 of 2 shot(s) (20.5 of 30.5 s), single in 1 of 2 shot(s) (10.0 of 30.5 s); a face in 12 of 12 sampled frames",
+            [new(0, 10, "single", "one face in the shot"), new(10, 30.5, "split", "both faces spoke in 19.0 of 20.5 s")]),
+            [2] = new(2, "jobs/job-1/crop/clip-02.json", "centre", "no face", "fit", "no face in 0 of 12 sampled frames")
+        },
         new Dictionary<int, EncodeResult>
         {
             [1] = new(1, "jobs/job-1/clip-01.mp4", "jobs/job-1/clip-01.srt", "jobs/job-1/clip-01.vtt", "jobs/job-1/clip-01.jpg", 30.5, "pop"),
@@ -63,6 +68,7 @@ public sealed class ReportTests
                 Ratio = "9:16",
                 Layout = View().Tracked[c.Index].Layout,
                 LayoutReason = View().Tracked[c.Index].LayoutReason,
+                Shots = { (View().Tracked[c.Index].Shots ?? []).Select(s => new ShotLayout { Start = s.Start, End = s.End, Layout = s.Layout, Reason = s.Reason }) },
             });
         }
 
@@ -120,6 +126,10 @@ public sealed class ReportTests
         // the ratio and each clip's layout with its reason
         Assert.Equal(("9:16", "fit", "no face in 0 of 12 sampled frames"),
             ((string)inProcess[1]!["ratio"]!, (string)inProcess[1]!["layout"]!["layout"]!, (string)inProcess[1]!["layout"]!["reason"]!));
+        // each shot's layout where the clip has them; none where the whole clip has one
+        Assert.Equal("""[{"start":0,"end":10,"layout":"single","reason":"one face in the shot"},{"start":10,"end":30.5,"layout":"split","reason":"both faces spoke in 19.0 of 20.5 s"}]""",
+            first["layout"]!["shots"]!.ToJsonString());
+        Assert.Null(inProcess[1]!["layout"]!["shots"]);
     }
 
     [Fact]
@@ -290,7 +300,9 @@ public sealed class ReportTests
             Assert.Equal(8, files.Copied.Count);
             Assert.Contains(("jobs/job-1/clip-02.jpg", Path.Combine(dir, "clip-02.jpg")), files.Copied);
             Assert.True(JsonNode.DeepEquals(written, JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "report.json"), TestContext.Current.CancellationToken))));
-            Assert.Contains("Why clips?", await File.ReadAllTextAsync(Path.Combine(dir, "report.html"), TestContext.Current.CancellationToken));
+            var html = await File.ReadAllTextAsync(Path.Combine(dir, "report.html"), TestContext.Current.CancellationToken);
+            Assert.Contains("Why clips?", html);
+            Assert.Contains("shots: 0.0–10.0 s single (one face in the shot); 10.0–30.5 s split (both faces spoke in 19.0 of 20.5 s)", html);
             Assert.True(File.Exists(Path.Combine(dir, "extra.txt")));
         }
         finally

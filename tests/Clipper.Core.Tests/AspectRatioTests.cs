@@ -91,15 +91,46 @@ public sealed class AspectRatioTests
         var older = Json.Deserialize<CropPath>(
             """{"sourceWidth":1280,"sourceHeight":720,"width":404,"height":720,"keyframes":[{"t":0,"x":438,"y":0}],"method":"centre","reason":"x"}""");
         Assert.Equal((ClipLayouts.Single, null, false), (older.Layout, older.LayoutReason, older.IsFit));
+        // written before shots had layouts: one single shot over the clip, nothing split
+        Assert.Equal([new ShotLayout(0, 20, ClipLayouts.Single, "")], older.LayoutShots(20));
+        Assert.Equal((false, null, 0), (older.HasSplit, older.Top, older.SplitWidth));
     }
 
     [Fact]
-    public void ALayoutIsOneOfAutoSingleAndFit()
+    public void ACropPathKeepsItsShotsAndSplitWindowsThroughItsBlob()
+    {
+        var path = new CropPath(1280, 720, 404, 720, [new Keyframe(0, 100, 0)], "face", "x")
+        {
+            Layout = ClipLayouts.Split,
+            Shots = [new ShotLayout(0, 4, ClipLayouts.Single, "one face in the shot"), new ShotLayout(4, 20, ClipLayouts.Split, "both faces spoke in 15.2 of 16.0 s")],
+            SplitWidth = 810,
+            SplitHeight = 720,
+            Top = [new Keyframe(0, 0, 0)],
+            Bottom = [new Keyframe(0, 470, 0), new Keyframe(9.5, 468, 0)],
+        };
+
+        var back = Json.Deserialize<CropPath>(Json.Serialize(path));
+
+        Assert.Equal(path.Shots, back.Shots);
+        Assert.Equal(path.Bottom, back.Bottom);
+        Assert.Equal((810, 720, true), (back.SplitWidth, back.SplitHeight, back.HasSplit));
+    }
+
+    [Theory]
+    [InlineData(1920, 960, 960)]
+    [InlineData(1350, 676, 674)]
+    [InlineData(1080, 540, 540)]
+    public void TheSplitHalvesStackToTheOutputTheUpperOneEven(int height, int top, int bottom) =>
+        Assert.Equal((top, bottom), ClipLayouts.SplitHeights(height));
+
+    [Fact]
+    public void ALayoutIsOneOfAutoSingleFitAndSplit()
     {
         Assert.Equal("fit", ClipLayouts.Check(" Fit "));
+        Assert.Equal("split", ClipLayouts.Check("SPLIT"));
         Assert.Null(ClipLayouts.Check(""));
-        var e = Assert.Throws<ClipperException>(() => ClipLayouts.Check("split"));
+        var e = Assert.Throws<ClipperException>(() => ClipLayouts.Check("screen"));
         Assert.Equal(ErrorCode.BadOption, e.Code);
-        Assert.Equal("layout must be one of auto, single, fit, got 'split'", e.Message);
+        Assert.Equal("layout must be one of auto, single, fit, split, got 'screen'", e.Message);
     }
 }

@@ -137,7 +137,7 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
         await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.SubmitJobAsync(new SubmitJobRequest
         {
             SourceUrl = "https://example.com/a.mp4",
-            Options = new ClipOptions { Layout = "split" },
+            Options = new ClipOptions { Layout = "screen" },
         }));
         await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.ListJobsAsync(new ListJobsRequest { PageSize = 100000 }));
         await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.ListJobsAsync(new ListJobsRequest { PageToken = "garbage" }));

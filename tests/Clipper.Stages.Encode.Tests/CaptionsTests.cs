@@ -249,6 +249,18 @@ public sealed partial class CaptionsTests : IDisposable
     }
 
     [Fact]
+    public void InASplitShotALineSitsOnTheSeamBetweenTheHalvesAndElsewhereAtThePresetsHeight()
+    {
+        // the clip is split from 2.5 s: the first sentence (0-1.8 s) keeps the style's margin, the second (from 3 s) moves
+        string ass = Clip().Ass(1080, 1920, S, Spartan(), null, [(2.5, 20.0)]);
+        var events = ass.Split('\n').Where(l => l.StartsWith("Dialogue:", StringComparison.Ordinal)).ToList();
+        // the bold preset's 108 px line: its bottom a third of a line (36 px) below the seam at 960, 924 px above the bottom
+        Assert.All(events.Where(e => string.CompareOrdinal(e[12..19], "0:00:02") < 0), e => Assert.Contains(",Caption,,0,0,0,,", e));
+        Assert.Contains(events, e => e.Contains(",0:00:03.", StringComparison.Ordinal));
+        Assert.All(events.Where(e => string.CompareOrdinal(e[12..19], "0:00:03") > 0), e => Assert.Contains(",Caption,,0,0,924,,", e));
+    }
+
+    [Fact]
     public void AssStyleIsBoldBigCentredAndAboveTheBottomQuarter()
     {
         string ass = Clip().Ass(1080, 1920, S, Spartan());

@@ -351,6 +351,34 @@ public sealed class ClipEncoderTests(EncodedSample sample) : IClassFixture<Encod
     }
 
     [Fact]
+    public void AClipOfSeveralLayoutsIsOneGraphTheStackAndTheWholeFrameLaidOverTheWindowInTheirShots()
+    {
+        var path = new CropPath(1280, 720, 404, 720, [new Keyframe(0, 100, 0), new Keyframe(2, 120, 0)], "face", "")
+        {
+            Shots = [new ShotLayout(0, 4, ClipLayouts.Single, "a"), new ShotLayout(4, 8, ClipLayouts.Split, "b"), new ShotLayout(8, 10.2, ClipLayouts.Fit, "c")],
+            SplitWidth = 810,
+            SplitHeight = 720,
+            Top = [new Keyframe(0, 0, 0)],
+            Bottom = [new Keyframe(0, 470, 0), new Keyframe(6, 460, 0)],
+        };
+
+        string graph = ClipEncoder.ShotsGraph(path, 360, 640, 10);
+
+        Assert.StartsWith("split=3[single][stack][fit];[single]crop@single=w=404:h=720:x=100:y=0,scale=360:640,setsar=1[singled];"
+            + "[stack]split=2[top][bottom];[top]crop@top=w=810:h=720:x=0:y=0,scale=360:320,setsar=1[tophalf];"
+            + "[bottom]crop@bottom=w=810:h=720:x=470:y=0,scale=360:320,setsar=1[bottomhalf];[tophalf][bottomhalf]vstack[stacked];[fit]split=2[fitfg][fitbg];", graph);
+        Assert.EndsWith("[singled][stacked]overlay=x=0:y=0:format=yuv420:enable='gte(t\\,4.000)*lt(t\\,8.000)'[splitover];"
+            + "[splitover][fitted]overlay=x=0:y=0:format=yuv420:enable='gte(t\\,8.000)*lt(t\\,11.000)'[fitover];[fitover]setsar=1,split=2[main][still];[main]", graph);
+        // each window moved by name: a command to the type would move every crop in the graph
+        Assert.Equal("2.000 crop@single x 120, crop@single y 0;\n6.000 crop@bottom x 460, crop@bottom y 0;\n", ClipEncoder.ShotsCommands(path, 10));
+        // a clip split throughout is the stack alone
+        var split = path with { Shots = [new ShotLayout(0, 10, ClipLayouts.Split, "b")] };
+        Assert.StartsWith("split=2[top][bottom];", ClipEncoder.ShotsGraph(split, 360, 640, 10));
+        Assert.EndsWith("vstack[stacked];[stacked]setsar=1,split=2[main][still];[main]", ClipEncoder.ShotsGraph(split, 360, 640, 10));
+        Assert.Equal("6.000 crop@bottom x 460, crop@bottom y 0;\n", ClipEncoder.ShotsCommands(split, 10));
+    }
+
+    [Fact]
     public void FilterValuesAreEscapedForTheOptionAndTheGraphParsers()
     {
         Assert.Equal("/a\\\\:b", ClipEncoder.FilterValue("/a:b")); // : escaped for the option parser, that backslash for the graph parser

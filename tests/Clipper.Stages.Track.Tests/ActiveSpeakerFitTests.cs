@@ -95,6 +95,10 @@ public sealed class ActiveSpeakerFitTests
     [InlineData(nameof(TrackOptions.MinSpeakerTurn), -1)]
     [InlineData(nameof(TrackOptions.MinMouthActivity), 0)]
     [InlineData(nameof(TrackOptions.SpeakerDominance), 0.9)]
+    [InlineData(nameof(TrackOptions.SplitWindow), 0)]
+    [InlineData(nameof(TrackOptions.SplitMinShare), 1.5)]
+    [InlineData(nameof(TrackOptions.SplitMinShot), -1)]
+    [InlineData(nameof(TrackOptions.FitMinShot), -1)]
     public void OutOfRangeSpeakerSettingsAreRejected(string name, double value)
     {
         var options = new TrackOptions();

@@ -55,6 +55,17 @@ public sealed class ActiveSpeakerTests(DialogueFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public void CleanAlternationStaysSingleWithTheActiveSpeakerNotSplit()
+    {
+        // one passage of about 1.4 s where both talk, and five hand-overs: far from most of the shot
+        var shot = Assert.Single(fixture.Path.Shots!);
+        Assert.Equal((ClipLayouts.Single, ClipLayouts.Single), (shot.Layout, fixture.Path.Layout));
+        Assert.Matches(@"^both faces spoke in [\d.]+ of [\d.]+ s \(under 60 %\): not split$", shot.Reason);
+        Assert.False(fixture.Path.HasSplit);
+        Measurements.Record($"split layout: the alternating dialogue stays single: {shot.Reason}");
+    }
+
+    [Fact]
     public void TheInterjectionCausesNoSwitch()
     {
         var interjection = Assert.Single(D.Turns, t => t.Interjection);

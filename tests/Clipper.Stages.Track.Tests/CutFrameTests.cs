@@ -204,9 +204,9 @@ public sealed class CutFrameTests(CutHeavyTalk talk) : IClassFixture<CutHeavyTal
 
         async Task AssertFramedAsync(double t, int shot, int other)
         {
-            var output = await GrayAsync(encoded.Video, t, $"scale={w}:{h}");
-            double own = Difference(output, await GrayAsync(talk.Video, t, Framing(shot)));
-            double wrong = Difference(output, await GrayAsync(talk.Video, t, Framing(other)));
+            var output = await TestVideos.GrayAsync(encoded.Video, t, $"scale={w}:{h}", Token);
+            double own = TestVideos.Difference(output, await TestVideos.GrayAsync(talk.Video, t, Framing(shot), Token));
+            double wrong = TestVideos.Difference(output, await TestVideos.GrayAsync(talk.Video, t, Framing(other), Token));
             Assert.True(own < 0.5 * wrong,
                 $"output frame at {t:0.000} s: mean difference {own:0.0} from shot {shot} framed on its face, {wrong:0.0} from shot {other}'s framing");
         }
@@ -216,23 +216,5 @@ public sealed class CutFrameTests(CutHeavyTalk talk) : IClassFixture<CutHeavyTal
             int x = Math.Clamp((int)Math.Round(talk.Faces[shot].X - path.Width / 2.0), 0, CutHeavyTalk.Width - path.Width);
             return $"crop={path.Width}:{path.Height}:{x}:0,scale={w}:{h}";
         }
-    }
-
-    /// <summary>The frame at t (the first at or after t - 10 ms) as grey, through the filter vf.</summary>
-    private static async Task<byte[]> GrayAsync(string video, double t, string vf) =>
-        (await ProcessRunner.RunCheckedAsync(
-            ["ffmpeg", "-nostdin", "-v", "error", "-ss", (t - 0.01).ToString("0.000", Inv), "-i", video, "-frames:v", "1",
-             "-vf", vf, "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"], TimeSpan.FromMinutes(1), Token)).Stdout;
-
-    private static double Difference(byte[] a, byte[] b)
-    {
-        Assert.Equal(a.Length, b.Length);
-        long sum = 0;
-        for (int i = 0; i < a.Length; i++)
-        {
-            sum += Math.Abs(a[i] - b[i]);
-        }
-
-        return (double)sum / a.Length;
     }
 }

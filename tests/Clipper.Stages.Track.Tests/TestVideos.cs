@@ -78,6 +78,25 @@ internal static class TestVideos
     }
 
     /// <summary>Whether x lies inside the window's horizontal span at time t.</summary>
+    /// <summary>The frame at t (the first at or after t - 10 ms) as grey, through the filter vf.</summary>
+    public static async Task<byte[]> GrayAsync(string video, double t, string vf, CancellationToken cancel) =>
+        (await ProcessRunner.RunCheckedAsync(
+            ["ffmpeg", "-nostdin", "-v", "error", "-ss", (t - 0.01).ToString("0.000", Inv), "-i", video, "-frames:v", "1",
+             "-vf", vf, "-f", "rawvideo", "-pix_fmt", "gray", "pipe:1"], TimeSpan.FromMinutes(1), cancel)).Stdout;
+
+    /// <summary>The mean absolute difference of two grey pictures of the same size.</summary>
+    public static double Difference(byte[] a, byte[] b)
+    {
+        Assert.Equal(a.Length, b.Length);
+        long sum = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            sum += Math.Abs(a[i] - b[i]);
+        }
+
+        return (double)sum / a.Length;
+    }
+
     public static bool Inside(CropPath path, double t, double x)
     {
         var k = At(path, t);

@@ -13,12 +13,16 @@ namespace Clipper.Host.Cli;
 /// <summary>
 /// <c>clipper samples layouts [DIR]</c>: one generated frame of each aspect ratio (<c>DIR/ratio-9x16.jpg</c>, …: a
 /// kphotoalbum face tracked and cropped, the sample caption line burned in) and of the fit layout (<c>DIR/fit.jpg</c>:
-/// a slide with no face, 9:16). Each is a real clip: the tracker chooses the layout (auto) and the encoder renders it,
+/// a slide with no face, 9:16) and of the split layout (<c>DIR/split.jpg</c>: two kphotoalbum faces talking at once, 9:16).
+/// Each is a real clip: the tracker chooses the layout (auto) and the encoder renders it,
 /// at a quarter of the ratio's size; the frame is the one at <see cref="CaptionSamples.At"/>.
 /// </summary>
 public static class LayoutSamples
 {
     private const double Seconds = 2;
+
+    /// <summary>The split sample's clip: long enough for the tracker to see both faces talk (a shot under SplitMinShot is not split).</summary>
+    private const double SplitSeconds = 6;
 
     /// <summary>A quarter-size output of the ratio's exact shape, both sides even (270×480 for 9:16, 272×340 for 4:5).</summary>
     public static (int Width, int Height) SampleSize(AspectRatio ratio)
@@ -64,6 +68,11 @@ public static class LayoutSamples
 
             var fit = await WriteFrameAsync(tracker, encoder, slide, AspectRatio.Vertical, work, Path.Combine(dir, "fit.jpg"), cancel);
             stdout.WriteLine($"{"9:16",-5} {"fit.jpg",-16} layout {fit.Layout} ({fit.LayoutReason})");
+            // two people talking at once: the overlapping dialogue of the split tests, its first seconds
+            var dialogue = await Bench.TrackBench.DialogueAsync(work, cancel, TwoSpeakerMedia.Overlapping, "overlap.mp4");
+            var split = await WriteFrameAsync(tracker, encoder, dialogue.File, AspectRatio.Vertical, work, Path.Combine(dir, "split.jpg"), cancel,
+                SplitSeconds);
+            stdout.WriteLine($"{"9:16",-5} {"split.jpg",-16} layout {split.Layout} ({split.LayoutReason})");
             return 0;
         }
         finally
@@ -73,13 +82,13 @@ public static class LayoutSamples
     }
 
     private static async Task<CropPath> WriteFrameAsync(FaceTracker tracker, ClipEncoder encoder, string source, AspectRatio ratio,
-        string work, string jpeg, CancellationToken cancel)
+        string work, string jpeg, CancellationToken cancel, double seconds = Seconds)
     {
         var (w, h) = SampleSize(ratio);
         var media = await Probe.ProbeAsync(source, cancel);
-        var path = await tracker.TrackAsync(source, media, 0, Seconds, w, h, null, cancel);
-        var clip = new ScoredClip(1, 0, Seconds, 80, new Scores(80, 80, 80, 80), "sample", "sample");
-        var stem = "sample-" + ratio.Name.Replace(':', 'x');
+        var path = await tracker.TrackAsync(source, media, 0, seconds, w, h, null, cancel);
+        var clip = new ScoredClip(1, 0, seconds, 80, new Scores(80, 80, 80, 80), "sample", "sample");
+        var stem = "sample-" + Path.GetFileNameWithoutExtension(jpeg);
         var encoded = await encoder.EncodeAsync(new EncodeRequest(source, clip, CaptionSamples.Words, path, w, h, work, stem), null, cancel);
         await ProcessRunner.RunCheckedAsync(
         [

@@ -38,6 +38,7 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
                 Ratio = AspectRatio.NameOf(v.Spec.Options.Width, v.Spec.Options.Height),
                 Layout = t.Layout ?? ClipLayouts.Single,
                 LayoutReason = t.LayoutReason,
+                Shots = t.Shots?.Select(s => new ClipShot(s.Start, s.End, s.Layout, s.Reason)).ToList(),
             };
         }).ToList(),
         v.StageStartedAt, v.Source.Site, v.Ranking, v.Cost)
@@ -56,6 +57,7 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
             Ratio = c.Ratio.Length == 0 ? null : c.Ratio,
             Layout = c.Layout.Length == 0 ? null : c.Layout,
             LayoutReason = c.LayoutReason.Length == 0 ? null : c.LayoutReason,
+            Shots = c.Shots.Count == 0 ? null : c.Shots.Select(s => new ClipShot(s.Start, s.End, s.Layout, s.Reason)).ToList(),
         }).ToList(),
         null, j.SourceInfo is { } i ? new SourceSite(i.Extractor, i.VideoId, i.Title, i.Uploader.Length == 0 ? null : i.Uploader,
             i.Duration > 0 ? i.Duration : null, i.PageUrl) : null,
@@ -94,11 +96,20 @@ public sealed record FinishedClip(int Rank, double Start, double End, int Score,
     /// <summary>The output's aspect ratio, "9:16", "1:1", "4:5" or "16:9" (absent from a server that predates ratios).</summary>
     public string? Ratio { get; init; }
 
-    /// <summary>The clip's layout, "single" or "fit", and why (absent from a server that predates layouts).</summary>
+    /// <summary>
+    /// The clip's layout, "single", "fit" or "split", and why (absent from a server that predates layouts); with shots of
+    /// several layouts, the one covering most of the clip.
+    /// </summary>
     public string? Layout { get; init; }
 
     public string? LayoutReason { get; init; }
+
+    /// <summary>Each shot's layout and why (absent where the whole clip has one layout, and from older servers).</summary>
+    public IReadOnlyList<ClipShot>? Shots { get; init; }
 }
+
+/// <summary>One shot of a clip: seconds from the clip's start, its layout and why.</summary>
+public sealed record ClipShot(double Start, double End, string Layout, string Reason);
 
 /// <summary>A clip's description and hashtags, and how it was ranked: by "heuristic" or "llm", with both scores (-1: no LLM score).</summary>
 public sealed record ClipPublish(string Description, IReadOnlyList<string> Hashtags, string RankedBy, int HeuristicScore,
@@ -243,6 +254,13 @@ public static class Report
             if (c.Layout is not null)
             {
                 clip["layout"] = new JsonObject { ["layout"] = c.Layout, ["reason"] = c.LayoutReason };
+                if (c.Shots is { Count: > 0 } shots)
+                {
+                    clip["layout"]!["shots"] = new JsonArray([.. shots.Select(s => (JsonNode)new JsonObject
+                    {
+                        ["start"] = Math.Round(s.Start, 3), ["end"] = Math.Round(s.End, 3), ["layout"] = s.Layout, ["reason"] = s.Reason,
+                    })]);
+                }
             }
 
             if (c.Publish is { } p)
@@ -465,6 +483,12 @@ public static class Report
             if (c["layout"] is { } layout)
             {
                 b.Append(" · layout: ").Append(Esc(layout["layout"])).Append(", reason: ").Append(Esc(layout["reason"]));
+                if (layout["shots"] is JsonArray { Count: > 1 } shots)
+                {
+                    // each shot's layout, when they are several
+                    b.Append("</p><p class=\"shots\">shots: ").AppendJoin("; ", shots.Select(s => string.Create(CultureInfo.InvariantCulture,
+                        $"{(double)s!["start"]!:0.0}–{(double)s["end"]!:0.0} s {Esc(s["layout"])} ({Esc(s["reason"])})")));
+                }
             }
 
             b.Append("</p><p><a href=\"").Append(Esc(c["captions"]!["srt"]))

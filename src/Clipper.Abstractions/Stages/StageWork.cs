@@ -89,11 +89,16 @@ public sealed record RemoteAsrUsage(string Service, string Model, int Requests, 
 /// One clip's crop path blob, how it was found (<paramref name="Method"/> "face" or "centre"; <paramref name="Reason"/>
 /// says why a centre crop was used), and the layout
 /// chosen for it with the reason (<c>ClipLayouts</c>; added last and nullable, so stored states without them still load,
-/// as "single").
+/// as "single"); <paramref name="Shots"/> the layout of each shot (null in states stored before shots had layouts, and
+/// where the whole clip has one layout by the job's choice or for lack of faces).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.TrackResult")]
 public sealed record TrackResult(int ClipIndex, string CropKey, string Method, string? Reason, string? Layout = null,
-    string? LayoutReason = null);
+    string? LayoutReason = null, IReadOnlyList<TrackedShot>? Shots = null);
+
+/// <summary>One shot's layout: seconds from the clip's start, the layout (<c>ClipLayouts</c>) and why.</summary>
+[GenerateSerializer, Immutable, Alias("clipper.TrackedShot")]
+public sealed record TrackedShot(double Start, double End, string Layout, string Reason);
 
 /// <summary>
 /// One encoded clip's blobs and length; <paramref name="Captions"/> the caption preset it was burned with (added last and

@@ -3,9 +3,9 @@ using Clipper.Core.Errors;
 namespace Clipper.Core.Crop;
 
 /// <summary>
-/// How a clip is composed. A job asks for <see cref="Auto"/> (the tracker chooses per clip, with a reason),
-/// <see cref="Single"/> (always the crop window: one face followed, or a centre crop) or <see cref="Fit"/> (always the
-/// whole frame).
+/// How a clip is composed, shot by shot. A job asks for <see cref="Auto"/> (the tracker chooses per shot, with a reason),
+/// <see cref="Single"/> (always the crop window: one face followed, or a centre crop), <see cref="Fit"/> (always the
+/// whole frame) or <see cref="Split"/> (two faces stacked wherever a shot has two).
 /// </summary>
 public static class ClipLayouts
 {
@@ -18,8 +18,21 @@ public static class ClipLayouts
     /// <summary>The whole source frame scaled into the output over a blurred, enlarged copy of itself: no bars, nothing cut.</summary>
     public const string Fit = "fit";
 
+    /// <summary>Two speakers stacked: the output's upper and lower halves, each a window following its own face (the left one on top).</summary>
+    public const string Split = "split";
+
     /// <summary>What a job may ask for.</summary>
-    public static readonly IReadOnlyList<string> Choices = [Auto, Single, Fit];
+    public static readonly IReadOnlyList<string> Choices = [Auto, Single, Fit, Split];
+
+    /// <summary>
+    /// The heights of the split layout's halves in an output of <paramref name="outHeight"/>: the upper even, the lower the
+    /// rest (a 1350-row output is 676 over 674), so that they stack to the output exactly.
+    /// </summary>
+    public static (int Top, int Bottom) SplitHeights(int outHeight)
+    {
+        int top = outHeight / 2 + (outHeight / 2 % 2);
+        return (top, outHeight - top);
+    }
 
     /// <summary>The choice, lower-cased; null when empty (auto); <see cref="ErrorCode.BadOption"/> when not one of <see cref="Choices"/>.</summary>
     public static string? Check(string? layout)

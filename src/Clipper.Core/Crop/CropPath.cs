@@ -10,6 +10,13 @@ public sealed record Keyframe(double T, int X, int Y);
 /// <see cref="Layout"/> says how the clip is composed (<see cref="ClipLayouts"/>): "single", the window scaled to
 /// the output, or "fit", the whole source frame over a blurred copy of itself (the window is then unused);
 /// <see cref="LayoutReason"/> says why. Paths stored before layouts existed read as "single".
+/// <para>
+/// <see cref="Shots"/>, when set, gives the layout shot by shot (a clip may be single in one shot and split in
+/// another); <see cref="Layout"/> is then the layout that covers most of the clip. The split layout stacks two
+/// windows of <see cref="SplitWidth"/>×<see cref="SplitHeight"/> (the shape of half the output), the upper one at
+/// <see cref="Top"/>, the lower at <see cref="Bottom"/>; they are used only inside split shots. Paths stored before
+/// shots existed have none and read as one shot in <see cref="Layout"/>.
+/// </para>
 /// </summary>
 public sealed record CropPath(int SourceWidth, int SourceHeight, int Width, int Height,
     IReadOnlyList<Keyframe> Keyframes, string Method, string? Reason)
@@ -19,6 +26,30 @@ public sealed record CropPath(int SourceWidth, int SourceHeight, int Width, int 
     public string? LayoutReason { get; init; }
 
     public bool IsFit => Layout == ClipLayouts.Fit;
+
+    /// <summary>The layout of each shot, in order, covering the clip; null in paths stored before shots had layouts.</summary>
+    public IReadOnlyList<ShotLayout>? Shots { get; init; }
+
+    /// <summary>The split layout's window (half the output's shape), in source pixels; 0 when no shot is split.</summary>
+    public int SplitWidth { get; init; }
+
+    public int SplitHeight { get; init; }
+
+    /// <summary>Where the upper half's window sits over time (the left face), when a shot is split.</summary>
+    public IReadOnlyList<Keyframe>? Top { get; init; }
+
+    /// <summary>Where the lower half's window sits over time (the right face), when a shot is split.</summary>
+    public IReadOnlyList<Keyframe>? Bottom { get; init; }
+
+    /// <summary>The shots' layouts; a path without them is one shot in <see cref="Layout"/>.</summary>
+    public IReadOnlyList<ShotLayout> LayoutShots(double duration) =>
+        Shots is { Count: > 0 } s ? s : [new ShotLayout(0, duration, Layout, LayoutReason ?? "")];
+
+    /// <summary>Whether some shots (not the whole clip) show the whole frame.</summary>
+    public bool HasFitShots => !IsFit && Shots?.Any(s => s.Layout == ClipLayouts.Fit) == true;
+
+    /// <summary>Whether any shot is split (and its windows are there).</summary>
+    public bool HasSplit => Shots?.Any(s => s.Layout == ClipLayouts.Split) == true && Top is { Count: > 0 } && Bottom is { Count: > 0 };
 
     /// <summary>A static centre crop with the aspect outWidth:outHeight, for when tracking is not possible.</summary>
     public static CropPath Centre(int sourceWidth, int sourceHeight, int outWidth, int outHeight, string reason)

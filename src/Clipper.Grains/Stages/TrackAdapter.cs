@@ -20,7 +20,8 @@ internal sealed class TrackAdapter(IBlobStore blobs, Func<FaceTracker> tracker) 
             work.Spec.Options.Height, progress, cancel, work.Spec.Options.Layout);
         var key = BlobLayout.Crop(work.JobId, clip.Index);
         await blobs.WriteJsonAsync(key, path, cancel);
-        return new Tracked(new TrackResult(clip.Index, key, path.Method, path.Reason, path.Layout, path.LayoutReason));
+        return new Tracked(new TrackResult(clip.Index, key, path.Method, path.Reason, path.Layout, path.LayoutReason,
+            path.Shots?.Select(s => new TrackedShot(s.Start, s.End, s.Layout, s.Reason)).ToList()));
     }
 
     public void Dispose()

@@ -1,9 +1,12 @@
 using System.Diagnostics;
 using System.Globalization;
+using Clipper.Core.Clips;
+using Clipper.Core.Crop;
 using Clipper.Core.Media;
 using Clipper.Core.Processes;
 using Clipper.Core.Samples;
 using Clipper.Samples;
+using Clipper.Stages.Encode;
 using Clipper.Stages.Track;
 
 namespace Clipper.Host.Cli.Bench;
@@ -87,6 +90,7 @@ public static class TrackBench
         stdout.WriteLine(string.Create(Inv,
             $"active speaker, 720p two-person dialogue of {dialogue.DurationSeconds:0.0} s, {Rounds} rounds: tracker CPU per clip {speaker / Rounds:0.00} s "
             + $"following the speaker, {plain / Rounds:0.00} s with FollowSpeaker off (baseline, the tracker before it); ratio {speaker / plain:0.00}; {reason}"));
+        await SplitAsync(benchDir, tracker, stdout, cancel);
         await CutFramesAsync(benchDir, stdout, cancel);
         return 0;
 
@@ -98,8 +102,52 @@ public static class TrackBench
         }
     }
 
-    /// <summary>The two-person dialogue of the active-speaker tests, built into the bench directory.</summary>
-    private static async Task<Dialogue> DialogueAsync(string benchDir, CancellationToken cancel)
+    /// <summary>
+    /// What the split layout costs: the overlapping dialogue (<see cref="TwoSpeakerMedia.Overlapping"/>) tracked with
+    /// the split chosen (auto) and with the job's single layout (baseline), then its clip encoded at 1080×1920 split
+    /// (two windows scaled and stacked) and single (the baseline); each pair alternated, CPU of this process and its
+    /// ffmpegs.
+    /// </summary>
+    private static async Task SplitAsync(string benchDir, FaceTracker tracker, TextWriter stdout, CancellationToken cancel)
+    {
+        var d = await DialogueAsync(benchDir, cancel, TwoSpeakerMedia.Overlapping, "overlap.mp4");
+        var media = await Probe.ProbeAsync(d.File, cancel);
+        CropPath split = null!, single = null!;
+        double trackSplit = 0, trackSingle = 0;
+        for (int round = 0; round < Rounds; round++)
+        {
+            double cpu = ProcessCpu.Seconds().Total;
+            split = await tracker.TrackAsync(d.File, media, 0, d.DurationSeconds, 1080, 1920, null, cancel);
+            trackSplit += ProcessCpu.Seconds().Total - cpu;
+            cpu = ProcessCpu.Seconds().Total;
+            single = await tracker.TrackAsync(d.File, media, 0, d.DurationSeconds, 1080, 1920, null, cancel, ClipLayouts.Single);
+            trackSingle += ProcessCpu.Seconds().Total - cpu;
+        }
+
+        var encoder = new ClipEncoder(new EncodeOptions());
+        var clip = new ScoredClip(1, 0, d.DurationSeconds, 80, new Scores(80, 80, 80, 80), "bench", "bench");
+        var output = Path.Combine(benchDir, "split-encode");
+        double encodeSplit = 0, encodeSingle = 0;
+        for (int round = 0; round < Rounds; round++)
+        {
+            double cpu = ProcessCpu.Seconds().Total;
+            await encoder.EncodeAsync(new EncodeRequest(d.File, clip, [], split, 1080, 1920, output, "split"), null, cancel);
+            encodeSplit += ProcessCpu.Seconds().Total - cpu;
+            cpu = ProcessCpu.Seconds().Total;
+            await encoder.EncodeAsync(new EncodeRequest(d.File, clip, [], single, 1080, 1920, output, "single"), null, cancel);
+            encodeSingle += ProcessCpu.Seconds().Total - cpu;
+        }
+
+        Directory.Delete(output, true);
+        stdout.WriteLine(string.Create(Inv,
+            $"split layout, 720p overlapping dialogue of {d.DurationSeconds:0.0} s ({split.Layout}: {split.LayoutReason}), {Rounds} rounds: tracker CPU per clip "
+            + $"{trackSplit / Rounds:0.00} s choosing split, {trackSingle / Rounds:0.00} s with the job's single (baseline), ratio {trackSplit / trackSingle:0.00}; "
+            + $"encode CPU per clip at 1080x1920 {encodeSplit / Rounds:0.00} s split, {encodeSingle / Rounds:0.00} s single (baseline), ratio {encodeSplit / encodeSingle:0.00}"));
+    }
+
+    /// <summary>The two-person dialogue of the active-speaker tests (or another script of it), built into the bench directory.</summary>
+    internal static async Task<Dialogue> DialogueAsync(string benchDir, CancellationToken cancel, IReadOnlyList<DialogueLine>? script = null,
+        string name = "dialogue.mp4")
     {
         using var detector = new BlazeFace(Assets.FaceModel());
         async Task<Speaker> SpeakerAsync(string photo, string voice)
@@ -111,7 +159,7 @@ public static class TrackBench
 
         Directory.CreateDirectory(benchDir);
         return await TwoSpeakerMedia.BuildAsync(await SpeakerAsync("anne_helene.jpg", "slt"), await SpeakerAsync("jesper_2.jpg", "kal"),
-            Path.Combine(benchDir, "dialogue.mp4"), cancel: cancel);
+            Path.Combine(benchDir, name), cancel: cancel, script: script);
     }
 
     /// <summary>
