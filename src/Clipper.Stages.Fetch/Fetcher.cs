@@ -476,6 +476,12 @@ public sealed partial class Fetcher : IDisposable
             var part = await DownloadStreamAsync(audio, request.WorkDir, progress.Range(0, 0.95), cancel).ConfigureAwait(false);
             try
             {
+                // what the split cannot decode is left to the merged path, where the source's checks give their codes
+                if (await Probe.ProbeAsync(part, cancel, timing: false).ConfigureAwait(false) is not { HasAudio: true, DurationSeconds: > 0 })
+                {
+                    return AudioAhead.Not("the audio stream holds no sound ffprobe can read: the merged source is checked instead");
+                }
+
                 var sha = await Sha256Async(part, cancel).ConfigureAwait(false);
                 var bytes = new FileInfo(part).Length;
                 var key = BlobLayout.StreamAudio(sha, ExtensionOf(part) ?? "audio");
