@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Clipper.Core.Clips;
 using Clipper.Core.Processes;
 using Clipper.Core.Samples;
 using Clipper.Host.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Clipper.Samples;
 
 namespace Clipper.Host.Cli.Bench;
@@ -52,7 +54,7 @@ public static class FetchOverlapBench
         var files = Directory.GetFiles(dash).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
         long audioBytes = files.Where(f => f.Key.Contains("stream1", StringComparison.Ordinal)).Sum(f => (long)f.Value.Length);
         long videoBytes = files.Where(f => f.Key.Contains("stream0", StringComparison.Ordinal)).Sum(f => (long)f.Value.Length);
-        await using var site = new RateLimitedSite(files, BytesPerSecond);
+        await using var site = await RateLimitedSite.StartAsync(files, BytesPerSecond);
         run.Stdout.WriteLine(string.Create(Inv,
             $"fetch-overlap: {talk.DurationSeconds:0} s talk as DASH on {site.PageUrl}: video {videoBytes / 1e6:0.0} MB, audio {audioBytes / 1e6:0.00} MB "
             + $"({100.0 * audioBytes / (audioBytes + videoBytes):0.0} % of the bytes), served at {BytesPerSecond / 1e6:0.0} MB/s in all"));
@@ -113,93 +115,68 @@ public static class FetchOverlapBench
     }
 
     /// <summary>
-    /// A page with a DASH video and its files on 127.0.0.1, every response's bytes drawn from one bucket of a set rate shared
-    /// by all connections (a user's link to a site, not a rate per request).
+    /// A page with a DASH video and its files on 127.0.0.1 (Kestrel), every response's bytes drawn from one bucket of a set
+    /// rate shared by all connections (a user's link to a site, not a rate per request).
     /// </summary>
     private sealed class RateLimitedSite : IAsyncDisposable
     {
-        private readonly TcpListener listener = new(IPAddress.Loopback, 0);
-        private readonly Dictionary<string, byte[]> files;
+        private readonly WebApplication app;
         private readonly double rate;
-        private readonly CancellationTokenSource stop = new();
-        private readonly Task accepting;
         private readonly Lock gate = new();
         private readonly Stopwatch clock = Stopwatch.StartNew();
         private double nextFree;
 
-        public RateLimitedSite(Dictionary<string, byte[]> files, double bytesPerSecond)
+        private RateLimitedSite(WebApplication app, double bytesPerSecond)
         {
-            this.files = files;
+            this.app = app;
             rate = bytesPerSecond;
-            listener.Start();
-            accepting = Task.Run(AcceptAsync);
         }
 
-        public string PageUrl => $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/watch/talk";
+        public string PageUrl => app.Urls.First() + "/watch/talk";
+
+        public static async Task<RateLimitedSite> StartAsync(Dictionary<string, byte[]> files, double bytesPerSecond)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            var app = builder.Build();
+            var site = new RateLimitedSite(app, bytesPerSecond);
+            app.MapGet("/watch/talk", (HttpContext c) => site.SendAsync(c, "text/html; charset=utf-8", Encoding.UTF8.GetBytes(
+                "<!doctype html><html><head><title>A talk at a set rate</title></head><body><video controls src=\"/dash/talk.mpd\"></video></body></html>")));
+            app.MapGet("/dash/{name}", (HttpContext c, string name) =>
+            {
+                if (!files.TryGetValue(name, out var body))
+                {
+                    c.Response.StatusCode = 404;
+                    return Task.CompletedTask;
+                }
+
+                return site.SendAsync(c, name.EndsWith(".mpd", StringComparison.Ordinal) ? "application/dash+xml" : "video/iso.segment", body);
+            });
+            await app.StartAsync();
+            return site;
+        }
 
         public async ValueTask DisposeAsync()
         {
-            await stop.CancelAsync();
-            listener.Stop();
-            try
-            {
-                await accepting;
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                // stopped
-            }
-
-            stop.Dispose();
+            await app.StopAsync();
+            await app.DisposeAsync();
         }
 
-        private async Task AcceptAsync()
+        private async Task SendAsync(HttpContext c, string type, byte[] body)
         {
-            while (!stop.IsCancellationRequested)
+            c.Response.ContentType = type;
+            c.Response.ContentLength = body.Length;
+            for (int at = 0; at < body.Length; at += 32 << 10)
             {
-                var client = await listener.AcceptTcpClientAsync(stop.Token);
-                _ = Task.Run(() => ServeAsync(client));
-            }
-        }
-
-        private async Task ServeAsync(TcpClient client)
-        {
-            using (client)
-            {
-                try
-                {
-                    var stream = client.GetStream();
-                    using var reader = new StreamReader(stream, Encoding.ASCII, false, 1024, leaveOpen: true);
-                    var first = await reader.ReadLineAsync(stop.Token) ?? "";
-                    while (!string.IsNullOrEmpty(await reader.ReadLineAsync(stop.Token)))
-                    {
-                        // the request's headers: not needed
-                    }
-
-                    var path = first.Split(' ') is { Length: > 1 } parts ? parts[1].Split('?')[0] : "/";
-                    byte[]? body = path == "/watch/talk"
-                        ? Encoding.UTF8.GetBytes("<!doctype html><html><head><title>A talk at a set rate</title></head><body>"
-                            + "<video controls src=\"/dash/talk.mpd\"></video></body></html>")
-                        : path.StartsWith("/dash/", StringComparison.Ordinal) ? files.GetValueOrDefault(path[6..]) : null;
-                    var head = body is null ? "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                        : $"HTTP/1.1 200 OK\r\nContent-Length: {body.Length}\r\nContent-Type: {Type(path)}\r\nConnection: close\r\n\r\n";
-                    await stream.WriteAsync(Encoding.ASCII.GetBytes(head), stop.Token);
-                    for (int at = 0; body is not null && at < body.Length; at += 32 << 10)
-                    {
-                        int n = Math.Min(32 << 10, body.Length - at);
-                        await TakeAsync(n);
-                        await stream.WriteAsync(body.AsMemory(at, n), stop.Token);
-                    }
-                }
-                catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
-                {
-                    // the client hung up, or the bench ended
-                }
+                int n = Math.Min(32 << 10, body.Length - at);
+                await TakeAsync(n, c.RequestAborted);
+                await c.Response.Body.WriteAsync(body.AsMemory(at, n), c.RequestAborted);
             }
         }
 
         /// <summary>Waits until <paramref name="bytes"/> may go out at the shared rate.</summary>
-        private Task TakeAsync(int bytes)
+        private Task TakeAsync(int bytes, CancellationToken cancel)
         {
             double now = clock.Elapsed.TotalSeconds, start;
             lock (gate)
@@ -208,14 +185,11 @@ public static class FetchOverlapBench
                 nextFree = start + bytes / rate;
             }
 
-            return start > now ? Task.Delay(TimeSpan.FromSeconds(start - now), stop.Token) : Task.CompletedTask;
+            return start > now ? Task.Delay(TimeSpan.FromSeconds(start - now), cancel) : Task.CompletedTask;
         }
-
-        private static string Type(string path) => path.EndsWith(".mpd", StringComparison.Ordinal) ? "application/dash+xml"
-            : path.StartsWith("/dash/", StringComparison.Ordinal) ? "video/iso.segment" : "text/html; charset=utf-8";
     }
 }
 
 /// <summary>What a named benchmark is given: its directory, where to print, the log it may name and the silo's logs.</summary>
-public sealed record BenchRun(string Dir, TextWriter Stdout, TextWriter Stderr, string LogFile, Microsoft.Extensions.Logging.ILoggerProvider Logs,
+public sealed record BenchRun(string Dir, TextWriter Stdout, TextWriter Stderr, string LogFile, ILoggerProvider Logs,
     CancellationToken Cancel);
