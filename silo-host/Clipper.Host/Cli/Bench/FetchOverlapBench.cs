@@ -5,11 +5,11 @@ using Clipper.Core.Clips;
 using Clipper.Core.Processes;
 using Clipper.Core.Samples;
 using Clipper.Host.Hosting;
+using Clipper.Samples;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Clipper.Samples;
 
 namespace Clipper.Host.Cli.Bench;
 
