@@ -66,6 +66,12 @@ public static class JobMapping
         {
             job.Running[unit] = fraction;
         }
+
+        if (v.AudioFirst is { } ahead)
+        {
+            job.AudioFirst = new AudioFirst { Taken = ahead.Audio is not null, Reason = ahead.Reason ?? "", AudioBytes = ahead.Audio?.SizeBytes ?? 0 };
+        }
+
         if (v.Transcript is { } transcript)
         {
             job.Language = transcript.Language ?? "";

@@ -87,6 +87,9 @@ public sealed class JobOptions
     public double ProgressStep { get; set; } = 0.02;
 
     public StageLimits Fetch { get; set; } = new() { Concurrency = 6, Timeout = TimeSpan.FromMinutes(30), MaxInFlightPerJob = 1 };
+
+    /// <summary>A link's audio stream fetched ahead of its video (its own slots, so it never waits behind the videos).</summary>
+    public StageLimits FetchAudio { get; set; } = new() { Concurrency = 6, Timeout = TimeSpan.FromMinutes(30), MaxInFlightPerJob = 1 };
     public StageLimits Split { get; set; } = new() { Concurrency = 2, Timeout = TimeSpan.FromMinutes(20), MaxInFlightPerJob = 1 };
 
     /// <summary>
@@ -101,6 +104,7 @@ public sealed class JobOptions
     public StageLimits For(Stage stage) => stage switch
     {
         Stage.Fetch => Fetch,
+        Stage.FetchAudio => FetchAudio,
         Stage.Split => Split,
         Stage.Transcribe => Transcribe,
         Stage.Score => Score,

@@ -76,6 +76,13 @@ public sealed class FetchOptions
     /// <summary>How long yt-dlp may take to read a page's metadata before the fetch fails (transient).</summary>
     public TimeSpan ResolveTimeout { get; set; } = TimeSpan.FromSeconds(90);
 
+    /// <summary>
+    /// For a link to a page whose site keeps video and audio apart: fetch the audio stream first (a few percent of the
+    /// bytes) so that recognition starts on it while the video downloads. Off: the video and audio are fetched and merged
+    /// first, as for every other input.
+    /// </summary>
+    public bool AudioFirst { get; set; } = true;
+
     /// <summary>Throws <see cref="ErrorCode.BadOption"/> naming the first setting that makes no sense.</summary>
     public FetchOptions Validate()
     {

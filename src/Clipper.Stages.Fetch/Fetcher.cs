@@ -323,38 +323,8 @@ public sealed partial class Fetcher : IDisposable
             var share = DownloadShare / media.Streams.Count;
             for (int i = 0; i < media.Streams.Count; i++)
             {
-                var stream = media.Streams[i];
-                var part = Path.Combine(request.WorkDir, $"fetch-{Guid.NewGuid():N}.{SafeOr(stream.Extension)}");
-                if (HlsFetch.Handles(stream))
-                {
-                    // HLS: the playlist and every segment through the guarded client, joined in order; the joined file's
-                    // extension says what the segments were (MPEG-TS or fMP4)
-                    var joined = Path.Combine(request.WorkDir, $"fetch-{Guid.NewGuid():N}.part");
-                    try
-                    {
-                        var ext = await hls.DownloadAsync(stream, joined, request.WorkDir, progress.Range(i * share, (i + 1) * share), cancel)
-                            .ConfigureAwait(false);
-                        part = Path.ChangeExtension(joined, ext);
-                        File.Move(joined, part);
-                    }
-                    finally
-                    {
-                        DeleteQuietly(joined);
-                    }
-
-                    parts.Add(part);
-                }
-                else if (DashFetch.Handles(stream))
-                {
-                    // DASH: the segments yt-dlp listed from the manifest, each through the guarded client, joined in order
-                    parts.Add(part);
-                    await dash.DownloadAsync(stream, part, request.WorkDir, progress.Range(i * share, (i + 1) * share), cancel).ConfigureAwait(false);
-                }
-                else
-                {
-                    parts.Add(part);
-                    await http.DownloadAsync(stream.Url, part, progress.Range(i * share, (i + 1) * share), cancel, stream.Headers).ConfigureAwait(false);
-                }
+                parts.Add(await DownloadStreamAsync(media.Streams[i], request.WorkDir, progress.Range(i * share, (i + 1) * share), cancel)
+                    .ConfigureAwait(false));
             }
 
             string file = parts[0];
@@ -392,8 +362,146 @@ public sealed partial class Fetcher : IDisposable
         {
             parts.ForEach(DeleteQuietly);
         }
+    }
+
+    /// <summary>
+    /// One stream of a site's video into a file of the work directory, by Clipper's guarded client: a plain file in one
+    /// request, HLS and DASH segment by segment. Returns the file (its extension says what it holds).
+    /// </summary>
+    private async Task<string> DownloadStreamAsync(PlatformStream stream, string workDir, Action<double> progress, CancellationToken cancel)
+    {
+        var part = Path.Combine(workDir, $"fetch-{Guid.NewGuid():N}.{SafeOr(stream.Extension)}");
+        if (HlsFetch.Handles(stream))
+        {
+            // HLS: the playlist and every segment through the guarded client, joined in order; the joined file's
+            // extension says what the segments were (MPEG-TS or fMP4)
+            var joined = Path.Combine(workDir, $"fetch-{Guid.NewGuid():N}.part");
+            try
+            {
+                var ext = await hls.DownloadAsync(stream, joined, workDir, progress, cancel).ConfigureAwait(false);
+                part = Path.ChangeExtension(joined, ext);
+                File.Move(joined, part);
+                return part;
+            }
+            finally
+            {
+                DeleteQuietly(joined);
+            }
+        }
+
+        try
+        {
+            if (DashFetch.Handles(stream))
+            {
+                // DASH: the segments yt-dlp listed from the manifest, each through the guarded client, joined in order
+                await dash.DownloadAsync(stream, part, workDir, progress, cancel).ConfigureAwait(false);
+            }
+            else
+            {
+                await http.DownloadAsync(stream.Url, part, progress, cancel, stream.Headers).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            DeleteQuietly(part);
+            throw;
+        }
+
+        return part;
 
         static string SafeOr(string ext) => SafeExtension().IsMatch(ext) ? ext : "part";
+    }
+
+    /// <summary>
+    /// The audio of a link to a page, ahead of its video: when the site keeps the two apart (the best formats a video
+    /// stream and an audio stream, as YouTube's and DASH's are), the audio stream alone is fetched by the guarded client
+    /// and stored under its own hash (<see cref="BlobLayout.StreamAudio"/>), so that recognition can start on it while
+    /// <see cref="FetchAsync"/> downloads the video. Otherwise (a file, a link to a media file, a single progressive
+    /// format, the site's own subtitles as the transcript, switched off) it says why not and stores nothing. The page's
+    /// refusals (<see cref="ErrorCode.VideoUnavailable"/>, …) are thrown as by <see cref="FetchAsync"/>.
+    /// </summary>
+    public async Task<AudioAhead> FetchAudioAsync(FetchRequest request, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var input = (request.Input ?? "").Trim();
+        if (!options.AudioFirst)
+        {
+            return AudioAhead.Not("switched off (Clipper:Fetch:AudioFirst=false)");
+        }
+
+        if (input.StartsWith(BlobLayout.InputPrefix, StringComparison.Ordinal) || !UrlLike().IsMatch(input) || ExistsLocally(input)
+            || input.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return AudioAhead.Not("not a link: a file's audio is read once it is stored");
+        }
+
+        var url = guard.CheckUrl(input);
+        if (LooksLikeMediaFile(url))
+        {
+            return AudioAhead.Not("a link to a media file: its audio is read once the whole file is downloaded");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.YtDlp))
+        {
+            return AudioAhead.Not("links to pages are switched off (Clipper:Fetch:YtDlp is empty)");
+        }
+
+        var progress = new FetchProgress(request.Progress);
+        try
+        {
+            if (await ResolvePageAsync(url, cancel).ConfigureAwait(false) is not { } media)
+            {
+                return AudioAhead.Not("yt-dlp reads the link as a file: its audio is read once the whole file is downloaded");
+            }
+
+            if (media.Subtitle is not null)
+            {
+                return AudioAhead.Not("the site's own subtitles are the transcript: nothing to recognise ahead");
+            }
+
+            var audio = media.Streams.Count > 1 ? media.Streams.LastOrDefault(s => s.HasAudio && !s.HasVideo) : null;
+            if (audio is null)
+            {
+                var one = media.Streams[0];
+                return AudioAhead.Not($"the site offers video and audio only together (one {one.Protocol} {one.Extension} file): "
+                    + "recognition starts once it is downloaded");
+            }
+
+            if (!audio.IsPlain && !HlsFetch.Handles(audio) && !DashFetch.Handles(audio))
+            {
+                return AudioAhead.Not($"the audio is served as {audio.Protocol} fragments, which Clipper does not fetch");
+            }
+
+            Directory.CreateDirectory(request.WorkDir);
+            var part = await DownloadStreamAsync(audio, request.WorkDir, progress.Range(0, 0.95), cancel).ConfigureAwait(false);
+            try
+            {
+                // what the split cannot decode is left to the merged path, where the source's checks give their codes
+                if (await Probe.ProbeAsync(part, cancel, timing: false).ConfigureAwait(false) is not { HasAudio: true, DurationSeconds: > 0 })
+                {
+                    return AudioAhead.Not("the audio stream holds no sound ffprobe can read: the merged source is checked instead");
+                }
+
+                var sha = await Sha256Async(part, cancel).ConfigureAwait(false);
+                var bytes = new FileInfo(part).Length;
+                var key = BlobLayout.StreamAudio(sha, ExtensionOf(part) ?? "audio");
+                if (!await blobs.ExistsAsync(key, cancel).ConfigureAwait(false))
+                {
+                    await blobs.PutFileAsync(key, part, cancel).ConfigureAwait(false);
+                }
+
+                progress.Report(1.0);
+                return new AudioAhead(new FetchedAudio(key, sha, bytes, media.Info), null);
+            }
+            finally
+            {
+                DeleteQuietly(part);
+            }
+        }
+        catch (OperationCanceledException e) when (cancel.IsCancellationRequested)
+        {
+            throw new ClipperException(ErrorCode.Cancelled, $"fetching the audio of {input} was cancelled", inner: e);
+        }
     }
 
     /// <summary>

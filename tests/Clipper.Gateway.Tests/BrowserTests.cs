@@ -85,7 +85,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
             ("completed", F(metrics["clipper_job_duration_seconds_count{state=\"completed\"}"])),
             ("failed", F(metrics.Where(m => m.Key.StartsWith("clipper_job_failures_total", StringComparison.Ordinal)).Sum(m => m.Value))),
         };
-        foreach (var stage in new[] { "fetch", "split", "transcribe", "score", "track", "encode" })
+        foreach (var stage in new[] { "fetchaudio", "fetch", "split", "transcribe", "score", "track", "encode" })
         {
             expected.Add(($"{stage} queued", F(metrics[$"clipper_stage_queued{{stage=\"{stage}\"}}"])));
             expected.Add(($"{stage} running", F(metrics[$"clipper_stage_running{{stage=\"{stage}\"}}"])));

@@ -28,7 +28,7 @@ public sealed class OperationsFiguresTests
         var figures = await new OperationsFigures(export, Microsoft.Extensions.Options.Options.Create(new GatewayOptions()), TimeProvider.System)
             .ReadAsync(TestContext.Current.CancellationToken);
         var byStage = figures.Stages.ToDictionary(s => s.Stage);
-        Assert.Equal(["fetch", "split", "transcribe", "score", "track", "encode"], figures.Stages.Select(s => s.Stage));
+        Assert.Equal(["fetchaudio", "fetch", "split", "transcribe", "score", "track", "encode"], figures.Stages.Select(s => s.Stage));
         Assert.Equal(new OperationsFigures.StageFigures("encode", 3, 0, 0, 0), byStage["encode"]);
         Assert.Equal(new OperationsFigures.StageFigures("track", 0, 2, 0, 0), byStage["track"]);
         Assert.Equal(new OperationsFigures.StageFigures("fetch", 0, 0, 1, 2), byStage["fetch"]);

@@ -290,4 +290,45 @@ public sealed class JobPlanTests
         Assert.Equal(shown.Percent, next.Percent, 6);
         Assert.Equal(0, next.StagePercent, 6);
     }
+
+    [Fact]
+    public void ALinksAudioFetchedAheadIsSplitAndRecognisedWhileTheVideoDownloadsAndTheRestWaitsForTheVideo()
+    {
+        var s = Submitted();
+        s.Spec = s.Spec! with { Input = "https://video.example/watch?v=1" };
+        Assert.Equal([WorkId.FetchAudio, WorkId.Fetch], Next(s).Ready);
+        Assert.Equal("fetch-audio", WorkId.FetchAudio.ToString());
+        Assert.True(WorkId.TryParse("fetch-audio", out var parsed) && parsed == WorkId.FetchAudio);
+
+        var site = new SourceSite("Youtube", "1", "t", null, 120, "https://video.example/watch?v=1");
+        Assert.True(JobPlan.Apply(s, WorkId.FetchAudio, new AudioFetched(new AudioResult("audio/b.m4a", "b", 2000, site), null)));
+        // the fetch still runs: the split takes the audio, and hands it to the chunks with its hash
+        Assert.Equal([WorkId.Split], Next(s, WorkId.Fetch).Ready);
+        Assert.Equal("b", JobPlan.WorkFor("j", s, WorkId.Split).Audio!.Sha256);
+        s.Split = new SpeechSplit(new SpeechPlan([new SpeechChunk(1, 0, 60), new SpeechChunk(2, 60, 120)], 0.5, 31, "pocketsphinx", "audio/b-16k.flac", "b"));
+        Assert.Equal([WorkId.Chunk(1), WorkId.Chunk(2)], Next(s, WorkId.Fetch).Ready);
+        Assert.Equal(JobStatus.Fetching, Next(s, WorkId.Fetch).Status);
+
+        // every chunk recognised: joining (and everything after it) waits for the video
+        s.Chunks[1] = new ChunkResult(1, "c1", 10);
+        s.Chunks[2] = new ChunkResult(2, "c2", 10);
+        Assert.Empty(Next(s, WorkId.Fetch).Ready);
+        s.Source = Source;
+        Assert.Equal([WorkId.Transcribe], Next(s).Ready);
+    }
+
+    [Fact]
+    public void AFileHasNoAudioAheadAndALinkWhoseVideoCameFirstNeedsNone()
+    {
+        Assert.DoesNotContain(WorkId.FetchAudio, JobPlan.Units(Submitted()));
+        var s = Submitted();
+        s.Spec = s.Spec! with { Input = "http://video.example/page" };
+        Assert.True(JobPlan.Apply(s, WorkId.FetchAudio, new AudioFetched(null, "the site offers video and audio only together")));
+        Assert.Equal([WorkId.Fetch], Next(s).Ready); // the split waits for the merged source, as for any input
+        var late = Submitted();
+        late.Spec = s.Spec;
+        late.Source = Source;
+        Assert.True(JobPlan.IsDone(late, WorkId.FetchAudio));
+        Assert.Equal([WorkId.Split], Next(late).Ready);
+    }
 }

@@ -26,15 +26,16 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>Benchmarks of one stage by name (<c>clipper bench NAME</c>), each against a baseline run in the same process.</summary>
-    private static readonly Dictionary<string, Func<string, TextWriter, CancellationToken, Task<int>>> Named = new()
+    private static readonly Dictionary<string, Func<BenchRun, Task<int>>> Named = new()
     {
-        ["encode-overhead"] = EncodeOverheadBench.RunAsync,
-        ["track"] = TrackBench.RunAsync,
-        ["asr"] = AsrBench.RunAsync,
+        ["encode-overhead"] = r => EncodeOverheadBench.RunAsync(r.Dir, r.Stdout, r.Cancel),
+        ["track"] = r => TrackBench.RunAsync(r.Dir, r.Stdout, r.Cancel),
+        ["asr"] = r => AsrBench.RunAsync(r.Dir, r.Stdout, r.Cancel),
+        ["fetch-overlap"] = FetchOverlapBench.RunAsync,
     };
 
     /// <summary>The names of <see cref="Named"/>, for the help and the bad_option message.</summary>
-    public const string NamedList = "encode-overhead, track, asr";
+    public const string NamedList = "encode-overhead, track, asr, fetch-overlap";
 
     public static bool IsNamed(string name) => Named.ContainsKey(name);
 
@@ -45,7 +46,7 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
         var home = SiloHost.Home(config);
         if (args.Named is { } name)
         {
-            return await Named[name](Path.Combine(home, "bench"), stdout, cancel);
+            return await Named[name](new BenchRun(Path.Combine(home, "bench"), stdout, stderr, logFile, logs, cancel));
         }
 
         double minutes = args.Minutes;

@@ -69,7 +69,7 @@ public sealed class ClientCommand(TextWriter stdout, TextWriter stderr)
         try
         {
             last = await follow.FollowAsync(jobId, watch.ViewsAsync(cancel), j => new ProgressView.Point(StatusOf(j), j.Percent, j.StagePercent, j.UnitsDone, j.UnitsTotal,
-                j.SecondsLeft > 0 ? j.SecondsLeft : null), cancel);
+                j.SecondsLeft > 0 ? j.SecondsLeft : null, ProgressView.Point.DownloadsOf(j.Running)), cancel);
         }
         catch (ClipperException) when (watch.Failure is not null)
         {

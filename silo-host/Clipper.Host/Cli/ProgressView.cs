@@ -20,10 +20,34 @@ public sealed class ProgressView(TextWriter err, bool terminal)
 
     /// <summary>What the view shows of a job: its status and progress, the status's units done and in all, the seconds left.</summary>
     public readonly record struct Point(JobStatus Status, double Percent, double StagePercent, int UnitsDone = 0, int UnitsTotal = 0,
-        double? SecondsLeft = null)
+        double? SecondsLeft = null, string Downloads = "")
     {
         public static Point Of(JobView v) =>
-            new(v.Status, v.Percent, v.StagePercent, v.Work?.UnitsDone ?? 0, v.Work?.UnitsTotal ?? 0, v.Work?.SecondsLeft);
+            new(v.Status, v.Percent, v.StagePercent, v.Work?.UnitsDone ?? 0, v.Work?.UnitsTotal ?? 0, v.Work?.SecondsLeft, DownloadsOf(v.Running));
+
+        /// <summary>"  video 40%, audio 100%" while a link's video and its audio (fetched ahead) download; "" otherwise.</summary>
+        public static string DownloadsOf(IEnumerable<KeyValuePair<string, double>>? running)
+        {
+            var r = running?.ToDictionary() ?? [];
+            var parts = new List<string>();
+            if (r.TryGetValue("fetch", out var video))
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"video {100 * video:0}%"));
+            }
+
+            if (r.TryGetValue("fetch-audio", out var audio))
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"audio {100 * audio:0}%"));
+            }
+
+            int chunks = r.Keys.Count(k => k.StartsWith("transcribe-", StringComparison.Ordinal));
+            if (parts.Count > 0 && chunks > 0)
+            {
+                parts.Add(string.Create(CultureInfo.InvariantCulture, $"{chunks} audio chunks in recognition"));
+            }
+
+            return parts.Count == 0 ? "" : "  " + string.Join(", ", parts);
+        }
 
         /// <summary>" 3/12 units, about 2 min left", or less of it when not known.</summary>
         public string Detail
@@ -37,7 +61,7 @@ public sealed class ProgressView(TextWriter err, bool terminal)
                     < 90 => string.Create(CultureInfo.InvariantCulture, $", about {SecondsLeft:0} s left"),
                     _ => string.Create(CultureInfo.InvariantCulture, $", about {SecondsLeft / 60:0} min left"),
                 };
-                return units + left;
+                return Downloads + units + left;
             }
         }
     }

@@ -44,6 +44,7 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
         v.StageStartedAt, v.Source.Site, v.Ranking, v.Cost)
     {
         Warnings = v.Transcript.Warnings ?? [],
+        AudioFirst = v.AudioFirst is { } a ? new AudioAhead(a.Audio is not null, a.Reason, a.Audio?.SizeBytes) : null,
     };
 
     public static FinishedJob From(Job j) => new(j.JobId, j.Source, null,
@@ -68,14 +69,21 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
     {
         Warnings = [.. j.Warnings],
         Language = j.Language.Length == 0 ? null : j.Language,
+        AudioFirst = j.AudioFirst is { } a ? new AudioAhead(a.Taken, a.Reason.Length == 0 ? null : a.Reason, a.Taken ? a.AudioBytes : null) : null,
     };
 
     /// <summary>What the report warns of (pocketsphinx on a non-English source, …).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>For a link: whether its audio came ahead of its video (recognition started while the video downloaded), or why not.</summary>
+    public AudioAhead? AudioFirst { get; init; }
+
     /// <summary>The transcript's language (ISO 639-1) when the job came through the API (with a JobView: <see cref="SourceFacts.Language"/>).</summary>
     public string? Language { get; init; }
 }
+
+/// <summary>A link's audio fetched ahead of its video (its size), or the reason it was not.</summary>
+public sealed record AudioAhead(bool Taken, string? Reason, long? Bytes);
 
 /// <summary>What the silo learnt of the source (with a JobView only); a remote engine's pieces and usage when one was used.</summary>
 public sealed record SourceFacts(string Input, string Sha256, double Duration, int Width, int Height, string Transcript, int Words,
@@ -229,6 +237,12 @@ public static class Report
                 ["url"] = site.PageUrl,
                 ["language"] = site.Language,
             };
+        }
+
+        if (job.AudioFirst is { } ahead)
+        {
+            // whether recognition started on the site's audio stream while the video downloaded, or why it waited
+            source["audioFirst"] = new JsonObject { ["taken"] = ahead.Taken, ["reason"] = ahead.Reason, ["bytes"] = ahead.Bytes };
         }
 
         var clips = new JsonArray();

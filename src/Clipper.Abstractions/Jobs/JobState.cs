@@ -30,6 +30,8 @@ public sealed class JobState
     [Id(21)] public SpeechSplit? Split { get; set; }
     /// <summary>The chunks recognised so far, by chunk index.</summary>
     [Id(22)] public Dictionary<int, ChunkResult> Chunks { get; set; } = [];
+    /// <summary>The fetch-audio unit's result (links to pages only): the audio fetched ahead of the video, or why not.</summary>
+    [Id(23)] public AudioFetched? AudioFirst { get; set; }
 
     // Written by builds before the typed work graph (keyed "fetch", "track-3"); read once on activation and moved
     // into Units by JobStateUpgrade, then left empty. Never reuse these ids.
@@ -83,7 +85,8 @@ public sealed class UnitState
 /// What a caller sees of a job: its persisted state plus live progress, which is not persisted.
 /// StagePercent is the current stage's progress, Percent the whole job's (stages weighted by their usual share);
 /// Running the units in flight with their fraction done ("transcribe-3" → 0.4), Work the current status's units done
-/// and in all with an estimate of the job's time left (both added last and nullable: views stored without them load).
+/// and in all with an estimate of the job's time left (both added last and nullable: views stored without them load);
+/// AudioFirst (added last) whether a link's audio was fetched ahead of its video, or why not.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.JobView")]
 public sealed record JobView(
@@ -108,7 +111,8 @@ public sealed record JobView(
     RankSummary? Ranking = null,
     JobCost? Cost = null,
     IReadOnlyDictionary<string, double>? Running = null,
-    WorkProgress? Work = null);
+    WorkProgress? Work = null,
+    AudioFetched? AudioFirst = null);
 
 /// <summary>
 /// The current status's units (a long source's chunks while transcribing, the clips' units while tracking or encoding):

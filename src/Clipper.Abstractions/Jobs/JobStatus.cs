@@ -68,7 +68,8 @@ public static class JobStatuses
 /// <summary>
 /// The pipeline stages. <see cref="Split"/> (the audio cut in its pauses into chunks, which the transcribe stage's
 /// units recognise apart) came last and keeps the last number, so stored states keep theirs; pipeline order is
-/// <see cref="Work.StageInfo.All"/>'s.
+/// <see cref="Work.StageInfo.All"/>'s. <see cref="FetchAudio"/> (a link's audio stream fetched ahead of its video) came
+/// after it.
 /// </summary>
 [GenerateSerializer, Alias("clipper.Stage")]
 public enum Stage
@@ -79,4 +80,5 @@ public enum Stage
     Track,
     Encode,
     Split,
+    FetchAudio,
 }

@@ -17,7 +17,8 @@ public sealed record StageWork(
     ClipPlan? Clip,
     TrackResult? Crop,
     SpeechPlan? Speech = null,
-    IReadOnlyList<ChunkResult>? Chunks = null)
+    IReadOnlyList<ChunkResult>? Chunks = null,
+    AudioResult? Audio = null)
 {
     public Stage Stage => Unit.Stage;
 
@@ -31,10 +32,20 @@ public sealed record StageWork(
 /// both neighbours and kept by the one its middle falls in), the audio's noise floor in dB (where every chunk finds
 /// its pauses) and the cache name of the engine's transcripts. <paramref name="AudioKey"/> is the blob of the audio as the
 /// recogniser hears it (16 kHz mono FLAC), which chunk units read instead of copying the whole source to their silo
-/// (null in plans stored before it existed: they read the source).
+/// (null in plans stored before it existed: they read the source). <paramref name="Sha256"/> is the content hash the chunks
+/// are cached under: the audio stream's when the plan was made from a link's audio fetched ahead of its video, else
+/// the source's (null in plans stored before it existed: the source's).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.SpeechPlan")]
-public sealed record SpeechPlan(IReadOnlyList<SpeechChunk> Chunks, double Overlap, double NoiseFloorDb, string Variant, string? AudioKey = null);
+public sealed record SpeechPlan(IReadOnlyList<SpeechChunk> Chunks, double Overlap, double NoiseFloorDb, string Variant, string? AudioKey = null,
+    string? Sha256 = null);
+
+/// <summary>
+/// A link's audio stream fetched ahead of its video and stored as it came under <paramref name="AudioKey"/>, named by its
+/// own content hash <paramref name="Sha256"/>; its size, and what the site said of the video.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("clipper.AudioResult")]
+public sealed record AudioResult(string AudioKey, string Sha256, long SizeBytes, SourceSite Site);
 
 /// <summary>One chunk of the audio: [Start, End) in seconds of the source; index from 1.</summary>
 [GenerateSerializer, Immutable, Alias("clipper.SpeechChunk")]

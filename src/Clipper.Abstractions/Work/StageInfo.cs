@@ -11,9 +11,13 @@ public sealed record StageInfo(Stage Stage, JobStatus Status, bool PerClip, doub
 {
     public string LimitsSection => $"Clipper:Job:{Stage}";
 
-    /// <summary>Every stage, in pipeline order. Weights add up to 100.</summary>
+    /// <summary>
+    /// Every stage, in pipeline order. Weights add up to 100; fetch-audio, which only links to pages have and which
+    /// runs beside the fetch, weighs nothing (its fraction shows among the running units).
+    /// </summary>
     public static readonly IReadOnlyList<StageInfo> All =
     [
+        new(Stage.FetchAudio, JobStatus.Fetching, PerClip: false, Weight: 0, typeof(AudioFetched)),
         new(Stage.Fetch, JobStatus.Fetching, PerClip: false, Weight: 5, typeof(SourceFetched)),
         new(Stage.Split, JobStatus.Transcribing, PerClip: false, Weight: 2, typeof(SpeechSplit)),
         new(Stage.Transcribe, JobStatus.Transcribing, PerClip: false, Weight: 23, typeof(Transcribed)),

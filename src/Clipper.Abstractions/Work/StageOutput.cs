@@ -7,6 +7,13 @@ namespace Clipper.Abstractions.Work;
 [GenerateSerializer, Immutable, Alias("clipper.StageOutput.v2")]
 public abstract record StageOutput;
 
+/// <summary>
+/// A link's audio stream fetched ahead of its video (<paramref name="Audio"/>), or why the job recognises the merged
+/// source's audio instead (<paramref name="Reason"/>: a single progressive format, the site's subtitles, switched off, …).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("clipper.AudioFetched")]
+public sealed record AudioFetched([property: Id(0)] AudioResult? Audio, [property: Id(1)] string? Reason) : StageOutput;
+
 [GenerateSerializer, Immutable, Alias("clipper.SourceFetched")]
 public sealed record SourceFetched([property: Id(0)] SourceResult Source) : StageOutput;
 

@@ -16,6 +16,11 @@ public readonly record struct WorkId([property: Id(0)] Stage Stage, [property: I
     public static readonly WorkId Score = new(Stage.Score);
     public static readonly WorkId Split = new(Stage.Split);
 
+    /// <summary>A link's audio stream fetched ahead of its video ("fetch-audio").</summary>
+    public static readonly WorkId FetchAudio = new(Stage.FetchAudio);
+
+    private const string FetchAudioText = "fetch-audio";
+
     public static WorkId Track(int clip) => new(Stage.Track, clip);
 
     public static WorkId Encode(int clip) => new(Stage.Encode, clip);
@@ -32,7 +37,8 @@ public readonly record struct WorkId([property: Id(0)] Stage Stage, [property: I
     /// <summary>The stage unit grain's key: one activation per job and unit.</summary>
     public string GrainKey(string jobId) => $"{jobId}/{this}";
 
-    public override string ToString() => Index == 0
+    public override string ToString() => Stage == Stage.FetchAudio ? FetchAudioText
+        : Index == 0
         ? Stage.ToString().ToLowerInvariant()
         : string.Create(CultureInfo.InvariantCulture, $"{Stage.ToString().ToLowerInvariant()}-{Index}");
 
@@ -45,10 +51,16 @@ public readonly record struct WorkId([property: Id(0)] Stage Stage, [property: I
             return false;
         }
 
+        if (text == FetchAudioText)
+        {
+            id = FetchAudio;
+            return true;
+        }
+
         int dash = text.IndexOf('-', StringComparison.Ordinal);
         var name = dash < 0 ? text : text[..dash];
         int index = 0;
-        if (!Enum.TryParse<Stage>(name, ignoreCase: true, out var stage) || !string.Equals(name, stage.ToString(), StringComparison.OrdinalIgnoreCase)
+        if (!Enum.TryParse<Stage>(name, ignoreCase: true, out var stage) || stage == Stage.FetchAudio || !string.Equals(name, stage.ToString(), StringComparison.OrdinalIgnoreCase)
             || (dash >= 0 && (!int.TryParse(text[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out index) || index <= 0)))
         {
             return false;

@@ -70,6 +70,12 @@ public static class BlobLayout
     /// </summary>
     public static string SpeechAudio(string sha256) => $"audio/{sha256}-16k.flac";
 
+    /// <summary>
+    /// A site's audio stream as it came, fetched ahead of its video (<c>fetch-audio</c>) and named by its own content hash:
+    /// the split unit decodes it while the video still downloads.
+    /// </summary>
+    public static string StreamAudio(string sha256, string extension) => $"audio/{sha256}.{extension.TrimStart('.')}";
+
     /// <summary>"-captions", "-ENGINE" for a recogniser other than pocketsphinx, or nothing (the keys stored before engines were chosen).</summary>
     private static string Variant(bool fromCaptions, string? engine) =>
         fromCaptions ? "-captions" : engine is null or "pocketsphinx" ? "" : "-" + engine;

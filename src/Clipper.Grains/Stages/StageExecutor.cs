@@ -54,9 +54,11 @@ public sealed class StageExecutor : IStageRunner, IDisposable
         var transcriber = new TranscribeAdapter(blobs, engine => Transcriber.Standard(transcribe.Value, openAi.Value, engine, clock, log,
                 new GrainRemotePermits(grains, "openai", transcribe.Value.Remote, metrics, clock)), transcribe.Value.Engine,
             transcribe.Value.ChunkOverlap, grains, jobs.Value, metrics, clock, log);
+        var fetchAdapter = new FetchAdapter(fetcher, log);
         _adapters = new()
         {
-            [Stage.Fetch] = new FetchAdapter(fetcher),
+            [Stage.Fetch] = fetchAdapter,
+            [Stage.FetchAudio] = fetchAdapter,
             [Stage.Split] = transcriber,
             [Stage.Transcribe] = transcriber,
             [Stage.Score] = new ScoreAdapter(blobs, score.Value, openAi.Value, grains, metrics),

@@ -36,20 +36,37 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
     /// <summary>The job's engine, the cache name of its transcripts and the keys they are stored under.</summary>
     private sealed record Target(Transcriber Transcriber, string Variant, List<string> Keys, bool FromCaptions);
 
+    /// <summary>
+    /// The engine and the keys its transcript is cached under: the source's content hash, the audio stream's when the
+    /// audio came ahead of the video (a split and its chunks may run before the source exists), and the site's id of the
+    /// video, so a second job of the same link finds it by any of them. The first key names the result.
+    /// </summary>
     private Target TargetOf(StageWork work)
     {
-        var source = work.Source!;
+        var source = work.Source;
+        var audio = work.Audio;
         // the job's own choice, else the operator's
         var engine = work.Spec.Options.Asr ?? defaultEngine;
         var transcriber = _transcribers.GetOrAdd(engine, e => new Lazy<Transcriber>(() => transcriberFor(e))).Value;
-        bool fromCaptions = source.CaptionsKey is not null;
+        // a link's audio is fetched ahead only when the site gives no subtitles to take as the transcript
+        bool fromCaptions = source?.CaptionsKey is not null;
         var language = work.Spec.Options.Language;
         // each engine's transcript is cached apart (local Whisper's per model): switching engines does not serve another's
         // words; one an engine was told the language for apart from one it guessed (pocketsphinx hears English whatever it is told)
         var cacheName = transcriber.CacheName ?? engine;
         var variant = language is not null && engine != "pocketsphinx" ? $"{cacheName}-{language}" : cacheName;
-        var keys = new List<string> { BlobLayout.Transcript(source.Sha256, fromCaptions, variant) };
-        if (source.Site is { } site)
+        var keys = new List<string>();
+        if (source is not null)
+        {
+            keys.Add(BlobLayout.Transcript(source.Sha256, fromCaptions, variant));
+        }
+
+        if (audio is not null && !fromCaptions)
+        {
+            keys.Add(BlobLayout.Transcript(audio.Sha256, fromCaptions, variant));
+        }
+
+        if ((source?.Site ?? audio?.Site) is { } site)
         {
             keys.Add(BlobLayout.SiteTranscript(site.Extractor, site.VideoId, fromCaptions, variant));
         }
@@ -57,20 +74,24 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
         return new Target(transcriber, variant, keys, fromCaptions);
     }
 
-    /// <summary>The audio's chunks, or none when the transcribe unit is to make the transcript whole.</summary>
+    /// <summary>
+    /// The audio's chunks, or none when the transcribe unit is to make the transcript whole. Cut from a link's audio
+    /// stream when it came ahead of the video (the chunks then cached under the stream's hash), else from the source.
+    /// </summary>
     private async Task<StageOutput> SplitAsync(StageWork work, UnitWorkspace unit, IProgress<double> progress, CancellationToken cancel)
     {
         var t = TargetOf(work);
         SpeechPlan? plan = null;
         if (!t.FromCaptions && t.Transcriber.Chunks is { } chunks && !await AnyExistsAsync(t.Keys, cancel))
         {
-            var media = await unit.Sources.FileAsync(work.Source!.SourceKey, cancel);
+            var (key, sha) = work.Audio is { } audio ? (audio.AudioKey, audio.Sha256) : (work.Source!.SourceKey, work.Source.Sha256);
+            var media = await unit.Sources.FileAsync(key, cancel);
             var speech = Path.Combine(unit.Directory, "speech.flac");
             if (await chunks.PlanAsync(media, unit.Directory, cancel, speech) is { } p)
             {
-                var audioKey = BlobLayout.SpeechAudio(work.Source.Sha256);
+                var audioKey = BlobLayout.SpeechAudio(sha);
                 await blobs.MoveFileAsync(audioKey, speech, cancel);
-                plan = JobPlan.Speech(p, overlap, t.Variant, audioKey);
+                plan = JobPlan.Speech(p, overlap, t.Variant, audioKey, sha);
                 log.LogInformation("{Job}: the audio cut into {Chunks} chunks", work.JobId, plan.Chunks.Count);
             }
         }
@@ -86,7 +107,7 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
         var chunk = work.Chunk ?? throw new ClipperException(ErrorCode.Internal, $"{work.Unit} is not a chunk of the job's plan");
         var recogniser = TargetOf(work).Transcriber.Chunks
             ?? throw new ClipperException(ErrorCode.Internal, $"the engine of {work.JobId} no longer hears audio in chunks");
-        var key = BlobLayout.TranscriptChunk(work.Source!.Sha256, plan.Variant, chunk.Start, chunk.End);
+        var key = BlobLayout.TranscriptChunk(plan.Sha256 ?? work.Source!.Sha256, plan.Variant, chunk.Start, chunk.End);
         var (heard, _) = await LeasedAsync(key, work, () => CachedChunkAsync(key, cancel), async () =>
         {
             // the split unit's copy of the audio (a few percent of the video's bytes) when it made one
@@ -198,7 +219,7 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
         {
             if (await cached() is { } made)
             {
-                log.LogInformation("{Work} of {Source} made meanwhile by another job", work.Unit, work.Source!.Sha256);
+                log.LogInformation("{Work} of {Source} made meanwhile by another job", work.Unit, work.Source?.Sha256 ?? work.Audio?.Sha256);
                 return (made, "waited");
             }
 

@@ -19,7 +19,9 @@ public sealed record PlanStep(IReadOnlyList<WorkId> Ready, IReadOnlyDictionary<W
 /// The job as a graph of typed units: fetch → split → transcribe(chunk k) → transcribe → score → track(clip i) →
 /// encode(clip i). Split cuts the audio in its pauses; each chunk is recognised by a unit of its own, spread over the
 /// silos like the clips; the transcribe unit stitches them (or, when split planned no chunks, makes the transcript
-/// whole). A unit is ready when its inputs exist, not when a phase ends, so a clip encodes as soon as its own track
+/// whole). A link has a fetch-audio unit beside the fetch: when it brings the site's audio stream ahead of the video,
+/// split and the chunks run on that while the fetch still downloads; the transcribe unit, score and the clips' units
+/// wait for the fetched source. A unit is ready when its inputs exist, not when a phase ends, so a clip encodes as soon as its own track
 /// lands. Pure: no Orleans, no clock, no I/O; the job grain asks it and does what it says.
 /// </summary>
 public static class JobPlan
@@ -27,6 +29,11 @@ public static class JobPlan
     /// <summary>Every unit the job has now, in graph order (the per-clip units appear once scoring chose the clips).</summary>
     public static IEnumerable<WorkId> Units(JobState s)
     {
+        if (HasAudioAhead(s))
+        {
+            yield return WorkId.FetchAudio;
+        }
+
         yield return WorkId.Fetch;
         yield return WorkId.Split;
         foreach (var c in s.Split?.Plan?.Chunks ?? [])
@@ -47,8 +54,15 @@ public static class JobPlan
         }
     }
 
+    /// <summary>Whether the job has a fetch-audio unit: its input is an http(s) link (the unit says whether it is to a page).</summary>
+    public static bool HasAudioAhead(JobState s) =>
+        s.Spec?.Input is { } input && (input.StartsWith("http://", StringComparison.OrdinalIgnoreCase)
+            || input.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
+
     public static bool IsDone(JobState s, WorkId u) => u.Stage switch
     {
+        // once the source is there, its own audio serves: an audio still on its way is of no use
+        Stage.FetchAudio => s.AudioFirst is not null || s.Source is not null,
         Stage.Fetch => s.Source is not null,
         // a job transcribed before the split unit existed has its transcript and needs no split
         Stage.Split => s.Split is not null || s.Transcript is not null,
@@ -62,9 +76,9 @@ public static class JobPlan
     /// <summary>Whether everything the unit reads exists.</summary>
     public static bool InputsReady(JobState s, WorkId u) => u.Stage switch
     {
-        Stage.Fetch => true,
-        Stage.Split => s.Source is not null,
-        Stage.Transcribe when u.IsChunk => s.Source is not null && s.Split?.Plan is not null,
+        Stage.Fetch or Stage.FetchAudio => true,
+        Stage.Split => s.Source is not null || s.AudioFirst?.Audio is not null,
+        Stage.Transcribe when u.IsChunk => (s.Source is not null || s.AudioFirst?.Audio is not null) && s.Split?.Plan is not null,
         Stage.Transcribe => s.Source is not null && s.Split is { } split
             && (split.Plan?.Chunks.All(c => s.Chunks.ContainsKey(c.Index)) ?? true),
         Stage.Score => s.Source is not null && s.Transcript is not null,
@@ -143,7 +157,8 @@ public static class JobPlan
         IReadOnlyList<ChunkResult>? chunks = u == WorkId.Transcribe && speech is not null
             ? speech.Chunks.Select(c => s.Chunks[c.Index]).ToList()
             : null;
-        return new StageWork(jobId, u, s.Spec!, s.Source, s.Transcript, clip, crop, speech, chunks);
+        var audio = u.Stage is Stage.Split or Stage.Transcribe ? s.AudioFirst?.Audio : null;
+        return new StageWork(jobId, u, s.Spec!, s.Source, s.Transcript, clip, crop, speech, chunks, audio);
     }
 
     /// <summary>
@@ -159,6 +174,9 @@ public static class JobPlan
 
         switch (output)
         {
+            case AudioFetched a:
+                s.AudioFirst = a;
+                break;
             case SourceFetched f:
                 s.Source = f.Source;
                 break;
@@ -192,8 +210,9 @@ public static class JobPlan
     /// The job's record of a recogniser's plan, chunks numbered from 1. A List, not a collection expression's hidden
     /// type: grain storage's JSON names the type of what it stores and reads back only types it knows.
     /// </summary>
-    public static SpeechPlan Speech(Clipper.Stages.Transcribe.ChunkPlan p, double overlap, string variant, string? audioKey = null) =>
-        new(p.Chunks.Select((c, i) => new SpeechChunk(i + 1, c.Start, c.End)).ToList(), overlap, p.NoiseFloorDb, variant, audioKey);
+    public static SpeechPlan Speech(Clipper.Stages.Transcribe.ChunkPlan p, double overlap, string variant, string? audioKey = null,
+        string? sha256 = null) =>
+        new(p.Chunks.Select((c, i) => new SpeechChunk(i + 1, c.Start, c.End)).ToList(), overlap, p.NoiseFloorDb, variant, audioKey, sha256);
 
     private static ClipPlan? Clip(JobState s, int index) => s.Clips?.Find(c => c.Index == index);
 }

@@ -25,7 +25,7 @@ public static class JobViews
             s.Error, s.SubmittedAt, s.FinishedAt, new Dictionary<string, DateTimeOffset>(s.StageStartedAt),
             units.Where(u => u.Seconds is not null).ToDictionary(u => u.Id.ToString(), u => u.Seconds!.Value),
             units.Where(u => u.LastError is not null).ToDictionary(u => u.Id.ToString(), u => u.LastError!), s.Ranking,
-            JobCosts.Of(s, prices));
+            JobCosts.Of(s, prices), AudioFirst: s.AudioFirst);
     }
 
     /// <summary>The job's view of <paramref name="s"/> with its stage and job percent from the running units' fractions, the stage's never below <paramref name="shown"/> in the same status, the job's never below it at all while it runs.</summary>

@@ -1,0 +1,130 @@
+using System.Text;
+using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Work;
+using Clipper.Core;
+using Clipper.Core.Transcripts;
+using Clipper.TestSupport;
+
+namespace Clipper.Grains.Tests;
+
+/// <summary>
+/// A link's audio fetched ahead of its video: the real yt-dlp reads two pages on loopback, one whose video is DASH (video
+/// and audio apart, the video segments served slowly so the video takes about 8 s) and one with the same talk as a
+/// single MP4. For the first, recognition chunks run while the fetch still downloads the video; for the second, the job
+/// says why it waited. Both give the same words. A second job of the first link finds the transcript in the cache.
+/// </summary>
+[Trait("Category", "cluster")]
+[Trait("Category", "media")]
+public sealed class AudioFirstTests(ITestOutputHelper output)
+{
+    private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+
+    private void Mark(string what) => output.WriteLine($"{clock.Elapsed.TotalSeconds:0.0} s: {what}");
+
+    private static readonly TimeSpan VideoDownload = TimeSpan.FromSeconds(8);
+
+    [Fact]
+    public async Task ALinksAudioIsRecognisedWhileItsVideoDownloadsAndGivesTheWordsOfTheMergedSource()
+    {
+        var talk = await TestMedia.ShortTalkAsync();
+        var media = TestMedia.TempDir("audio-first-media");
+        // the talk's first 40 s (two chunks' recognition per job is all the test needs)
+        await TestMedia.FfmpegAsync(Path.Combine(media, "talk.mpd"), "-i", talk.File, "-t", "40", "-c", "copy", "-f", "dash", "-seg_duration", "1",
+            "-use_template", "1", "-use_timeline", "1", "-adaptation_sets", "id=0,streams=v id=1,streams=a");
+        var dash = Directory.GetFiles(media).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+        // the same streams as one progressive file, as the fetch merges them (the audio's clock from its first sample)
+        var progressive = await File.ReadAllBytesAsync(await TestMedia.FfmpegAsync(Path.Combine(media, "together.mkv"), "-i",
+            Path.Combine(media, "talk.mpd"), "-c", "copy"));
+        // the video's segments (stream0) each wait their share of the video's time; the audio's (stream1) come at once
+        var videoSegments = dash.Keys.Count(k => k.Contains("stream0", StringComparison.Ordinal));
+        var pause = VideoDownload / videoSegments;
+        await using var site = new TestHttpServer(async ex =>
+        {
+            switch (ex.Path)
+            {
+                case "/watch/apart":
+                    await Page(ex, "/dash/talk.mpd");
+                    break;
+                case "/watch/together":
+                    await Page(ex, "/media/talk.mkv");
+                    break;
+                case "/media/talk.mkv":
+                    await ex.SendAsync(200, progressive, ("Content-Type", "video/x-matroska"));
+                    break;
+                case var p when p.StartsWith("/dash/", StringComparison.Ordinal) && dash.TryGetValue(p[6..], out var bytes):
+                    if (p.Contains("stream0", StringComparison.Ordinal) && p.EndsWith(".m4s", StringComparison.Ordinal))
+                    {
+                        await Task.Delay(pause, ex.Stopping);
+                    }
+
+                    await ex.SendAsync(200, bytes, ("Content-Type", p.EndsWith(".mpd", StringComparison.Ordinal) ? "application/dash+xml" : "video/iso.segment"));
+                    break;
+                default:
+                    await ex.SendAsync(404, []);
+                    break;
+            }
+        });
+
+        Mark("media");
+        var home = TestMedia.TempDir("audio-first");
+        await using (var cluster = await JobCluster.StartAsync(1, home, settings: new Dictionary<string, string?>
+        {
+            ["Clipper:Transcribe:ChunkSeconds"] = "15",
+        }))
+        {
+            Mark("cluster");
+            var options = Jobs.Small with { MaxClips = 1 };
+            string apart = Jobs.NewId("apart"), together = Jobs.NewId("together");
+            await cluster.Grains.GetGrain<IVideoJobGrain>(apart).Submit(new JobSpec(site.Url("/watch/apart"), options));
+            await cluster.Grains.GetGrain<IVideoJobGrain>(together).Submit(new JobSpec(site.Url("/watch/together"), options));
+
+            // a chunk of the audio in recognition while the video is still downloading, seen in the job's own view
+            var overlap = await cluster.WaitAsync(apart, v => v.Error is not null
+                || (v.Source is null && v.Running is { } r && r.ContainsKey("fetch") && r.Keys.Any(IsChunk)), TimeSpan.FromSeconds(60));
+            Mark("overlap");
+            Assert.Null(overlap.Error);
+            Assert.NotNull(overlap.AudioFirst?.Audio);
+            Assert.Null(overlap.AudioFirst.Reason);
+            Assert.InRange(overlap.AudioFirst.Audio.SizeBytes, 1, progressive.Length / 2);
+
+            // each job is stopped once its transcript is there: the clips are not what this test is about
+            var a = await cluster.WaitAsync(apart, v => v.Transcript is not null || v.Status.IsTerminal(), TimeSpan.FromMinutes(2));
+            await cluster.Grains.GetGrain<IVideoJobGrain>(apart).Cancel();
+            var b = await cluster.WaitAsync(together, v => v.Transcript is not null || v.Status.IsTerminal(), TimeSpan.FromMinutes(2));
+            await cluster.Grains.GetGrain<IVideoJobGrain>(together).Cancel();
+            Mark("transcripts");
+            Assert.Null(b.AudioFirst?.Audio);
+            Assert.StartsWith("the site offers video and audio only together (one http mkv file)", b.AudioFirst?.Reason);
+            // both cut in chunks: the same recogniser's work, from the audio stream and from the merged file
+            Assert.Contains(a.WorkSeconds.Keys, IsChunk);
+            Assert.Contains(b.WorkSeconds.Keys, IsChunk);
+            var ahead = Read(cluster, a.Transcript!.TranscriptKey);
+            var merged = Read(cluster, b.Transcript!.TranscriptKey);
+            Assert.True(ahead.Words.Count > 50, $"{ahead.Words.Count} words");
+            Assert.Equal(merged.Text, ahead.Text);
+            Assert.All(ahead.Words.Zip(merged.Words), w => Assert.Equal(w.Second.Start, w.First.Start, 0.03));
+
+            // the same link again: the audio is fetched ahead, but nothing is recognised; the transcript comes from the cache
+            string again = Jobs.NewId("apart-again");
+            await cluster.Grains.GetGrain<IVideoJobGrain>(again).Submit(new JobSpec(site.Url("/watch/apart"), options));
+            var c = await cluster.WaitAsync(again, v => v.Transcript is not null || v.Status.IsTerminal(), TimeSpan.FromMinutes(1));
+            await cluster.Grains.GetGrain<IVideoJobGrain>(again).Cancel();
+            Mark("again");
+            Assert.NotNull(c.AudioFirst?.Audio);
+            Assert.DoesNotContain(c.WorkSeconds.Keys, IsChunk);
+            Assert.Equal(ahead.Text, Read(cluster, c.Transcript!.TranscriptKey).Text);
+        }
+
+        Directory.Delete(home, true);
+        Directory.Delete(media, true);
+    }
+
+    private static bool IsChunk(string unit) => WorkId.TryParse(unit, out var id) && id.IsChunk;
+
+    private static Transcript Read(JobCluster cluster, string key) =>
+        Json.Deserialize<Transcript>(File.ReadAllText(Path.Combine(cluster.BlobDir, key)));
+
+    private static Task Page(TestHttpServer.Exchange ex, string video) =>
+        ex.SendAsync(200, Encoding.UTF8.GetBytes("<!doctype html><html><head><title>A short talk</title></head><body>"
+            + $"<video controls src=\"{video}\"></video></body></html>"), ("Content-Type", "text/html; charset=utf-8"));
+}
