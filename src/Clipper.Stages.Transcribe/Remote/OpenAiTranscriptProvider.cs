@@ -88,14 +88,8 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider, IChunkRecogn
                 return r;
             })).ConfigureAwait(false);
 
-            var words = results.SelectMany(r => r.Words).OrderBy(w => w.Start).ToList();
-            var chunks = results.Select(r => r.Chunk).ToList();
-            var usage = new RemoteUsage(openAi.Service, openAi.TranscriptionModel, results.Sum(r => r.Chunk.Requests),
-                Math.Round(results.Sum(r => r.BilledSeconds), 3));
-            // the language most of the audio was heard in (each piece's answer names one; fallen-back pieces none)
-            var language = request.Language ?? results.Where(r => r.Language is not null).GroupBy(r => r.Language)
-                .OrderByDescending(g => g.Sum(r => r.Chunk.End - r.Chunk.Start)).Select(g => g.Key).FirstOrDefault();
-            return new Transcript(words, Name, chunks, usage, language);
+            // the pieces joined as the chunk units' are: reports in order, usage summed, the language most audio was heard in
+            return ChunkStitch.Join(results, Name, request.Language);
         }, cancel).ConfigureAwait(false);
     }
 
@@ -120,68 +114,68 @@ public sealed class OpenAiTranscriptProvider : ITranscriptProvider, IChunkRecogn
             var core = new AudioChunk(chunk.Index, (long)Math.Round(chunk.Start * AudioChunks.SampleRate), (long)Math.Round(chunk.End * AudioChunks.SampleRate));
             var piece = new RemotePiece(chunk.Index, core, first, first + samples, First: false, Last: false);
             progress?.Report(DecodeShare);
-            var mp3 = await EncodeAsync(raw, new AudioChunk(chunk.Index, 0, samples), dir, piece, cancel).ConfigureAwait(false);
-            var outcome = await SendAsync(piece, mp3, chunk.Language, cancel).ConfigureAwait(false);
-            File.Delete(mp3);
-            var usage = new RemoteUsage(openAi.Service, openAi.TranscriptionModel, outcome.Requests, Math.Round(outcome.BilledSeconds, 3));
-            if (outcome.Words is { } remote)
-            {
-                var kept = RemotePieces.Keep(piece, remote);
-                progress?.Report(1);
-                return new Transcript(kept, Name, [new TranscriptChunk(R(chunk.Start), R(chunk.End), Name, kept.Count, outcome.Requests)], usage,
-                    chunk.Language ?? outcome.Language);
-            }
-
-            log.LogWarning("piece {Index} ({Start:0.0}–{End:0.0} s) falls back to pocketsphinx: {Reason}", chunk.Index, chunk.Start, chunk.End,
-                outcome.Reason);
-            var heard = await local.RecogniseAsync(chunk with { WorkDir = dir }, null, cancel).ConfigureAwait(false);
+            var heard = await HearAsync(piece, chunk.Start, chunk.End, chunk.Language,
+                () => SendAsync(raw, new AudioChunk(chunk.Index, 0, samples), dir, piece, chunk.Language, cancel),
+                async () => (await local.RecogniseAsync(chunk with { WorkDir = dir }, null, cancel).ConfigureAwait(false)).Words).ConfigureAwait(false);
             progress?.Report(1);
-            // no language: pocketsphinx hears English whatever was said, which says nothing of the source's
-            return new Transcript(heard.Words, Name,
-                [new TranscriptChunk(R(chunk.Start), R(chunk.End), local.Name, heard.Words.Count, outcome.Requests, outcome.Reason)], usage);
+            return heard;
         }, cancel).ConfigureAwait(false);
     }
 
-    private sealed record PieceResult(List<Word> Words, TranscriptChunk Chunk, double BilledSeconds, string? Language = null);
+    /// <summary>One piece of the whole path: sent while holding a remote slot, recognised locally in a local slot when it falls back.</summary>
+    private Task<Transcript> PieceAsync(string raw, float[] loudness, string dir, RemotePiece piece, string? language, SemaphoreSlim remoteSlots,
+        SemaphoreSlim localSlots, CancellationToken cancel) =>
+        HearAsync(piece, piece.CoreStart, piece.CoreEnd, language,
+            () => InSlotAsync(remoteSlots, () => SendAsync(raw, new AudioChunk(piece.Index, piece.SendFirstSample, piece.SendEndSample), dir, piece,
+                language, cancel), cancel),
+            async () => await InSlotAsync(localSlots, () => local.RecogniseChunkAsync(raw, dir, piece.Core, loudness, cancel), cancel).ConfigureAwait(false));
 
-    /// <summary>One piece: the API's words when it answers in time, else pocketsphinx's on the piece's core.</summary>
-    private async Task<PieceResult> PieceAsync(string raw, float[] loudness, string dir, RemotePiece piece, string? language, SemaphoreSlim remoteSlots,
-        SemaphoreSlim localSlots, CancellationToken cancel)
+    /// <summary>
+    /// A piece's transcript, for the whole path and the chunk units alike: the words of the service's answer that its
+    /// core holds, reported as the service's; else (no answer in its attempts or deadline) pocketsphinx's words on the
+    /// same range, reported with the reason. Either way with what the service was sent and billed.
+    /// </summary>
+    /// <param name="start">where the piece's core starts in the source (seconds), for its report</param>
+    /// <param name="end">where it ends</param>
+    /// <param name="language">the job's language; null: the one the service heard (none when it fell back)</param>
+    private async Task<Transcript> HearAsync(RemotePiece piece, double start, double end, string? language, Func<Task<RemoteOutcome>> send,
+        Func<Task<IReadOnlyList<Word>>> fallBack)
     {
-        RemoteOutcome outcome;
-        await remoteSlots.WaitAsync(cancel).ConfigureAwait(false);
-        try
-        {
-            var mp3 = await EncodeAsync(raw, new AudioChunk(piece.Index, piece.SendFirstSample, piece.SendEndSample), dir, piece, cancel)
-                .ConfigureAwait(false);
-            outcome = await SendAsync(piece, mp3, language, cancel).ConfigureAwait(false);
-            File.Delete(mp3);
-        }
-        finally
-        {
-            remoteSlots.Release();
-        }
-
+        var outcome = await send().ConfigureAwait(false);
+        var usage = new RemoteUsage(openAi.Service, openAi.TranscriptionModel, outcome.Requests, Math.Round(outcome.BilledSeconds, 3));
         if (outcome.Words is { } remote)
         {
             var kept = RemotePieces.Keep(piece, remote);
-            return new PieceResult(kept, new TranscriptChunk(R(piece.CoreStart), R(piece.CoreEnd), Name, kept.Count, outcome.Requests),
-                outcome.BilledSeconds, outcome.Language);
+            return new Transcript(kept, Name, [new TranscriptChunk(R(start), R(end), Name, kept.Count, outcome.Requests)], usage,
+                language ?? outcome.Language);
         }
 
-        log.LogWarning("piece {Index} ({Start:0.0}–{End:0.0} s) falls back to pocketsphinx: {Reason}", piece.Index, piece.CoreStart,
-            piece.CoreEnd, outcome.Reason);
-        await localSlots.WaitAsync(cancel).ConfigureAwait(false);
+        log.LogWarning("piece {Index} ({Start:0.0}–{End:0.0} s) falls back to pocketsphinx: {Reason}", piece.Index, start, end, outcome.Reason);
+        var words = await fallBack().ConfigureAwait(false);
+        // no language: pocketsphinx hears English whatever was said, which says nothing of the source's
+        return new Transcript(words, Name, [new TranscriptChunk(R(start), R(end), local.Name, words.Count, outcome.Requests, outcome.Reason)], usage);
+    }
+
+    private static async Task<T> InSlotAsync<T>(SemaphoreSlim slots, Func<Task<T>> work, CancellationToken cancel)
+    {
+        await slots.WaitAsync(cancel).ConfigureAwait(false);
         try
         {
-            var words = await local.RecogniseChunkAsync(raw, dir, piece.Core, loudness, cancel).ConfigureAwait(false);
-            return new PieceResult(words, new TranscriptChunk(R(piece.CoreStart), R(piece.CoreEnd), local.Name, words.Count,
-                outcome.Requests, outcome.Reason), outcome.BilledSeconds);
+            return await work().ConfigureAwait(false);
         }
         finally
         {
-            localSlots.Release();
+            slots.Release();
         }
+    }
+
+    /// <summary>The samples <paramref name="send"/> of <paramref name="raw"/> (the piece's core and overlaps) sent as MP3.</summary>
+    private async Task<RemoteOutcome> SendAsync(string raw, AudioChunk send, string dir, RemotePiece piece, string? language, CancellationToken cancel)
+    {
+        var mp3 = await EncodeAsync(raw, send, dir, piece, cancel).ConfigureAwait(false);
+        var outcome = await SendAsync(piece, mp3, language, cancel).ConfigureAwait(false);
+        File.Delete(mp3);
+        return outcome;
     }
 
     /// <summary>The piece's audio (core and overlaps), the samples <paramref name="send"/> of <paramref name="raw"/>, as 16 kHz mono MP3.</summary>
