@@ -124,13 +124,14 @@ public sealed class AspectRatioTests
         Assert.Equal((top, bottom), ClipLayouts.SplitHeights(height));
 
     [Fact]
-    public void ALayoutIsOneOfAutoSingleFitAndSplit()
+    public void ALayoutIsOneOfAutoSingleFitSplitAndScreen()
     {
         Assert.Equal("fit", ClipLayouts.Check(" Fit "));
         Assert.Equal("split", ClipLayouts.Check("SPLIT"));
+        Assert.Equal("screen", ClipLayouts.Check("screen"));
         Assert.Null(ClipLayouts.Check(""));
-        var e = Assert.Throws<ClipperException>(() => ClipLayouts.Check("screen"));
+        var e = Assert.Throws<ClipperException>(() => ClipLayouts.Check("three"));
         Assert.Equal(ErrorCode.BadOption, e.Code);
-        Assert.Equal("layout must be one of auto, single, fit, split, got 'screen'", e.Message);
+        Assert.Equal("layout must be one of auto, single, fit, split, screen, got 'three'", e.Message);
     }
 }
