@@ -318,7 +318,7 @@ public sealed class BenchLine : CommandSettings
 public sealed class SamplesLine : CommandSettings
 {
     [CommandArgument(0, "<WHAT>")]
-    [Description("what to make: captions (one frame of each caption preset) or layouts (one frame of each aspect ratio and of the fit and split layouts)")]
+    [Description("what to make: captions (one frame of each caption preset) or layouts (one frame of each aspect ratio and of the fit, split and screen layouts)")]
     public string What { get; init; } = "";
 
     [CommandArgument(1, "[DIR]")]
