@@ -65,7 +65,15 @@ public static class LayoutChoice
     /// <summary>One layout for the whole clip: the shots' own choices are dropped.</summary>
     private static CropPath Whole(CropPath path, string layout, string reason) => path with
     {
-        Layout = layout, LayoutReason = reason, Shots = null, Top = null, Bottom = null, SplitWidth = 0, SplitHeight = 0,
-        Inset = null, InsetWidth = 0, InsetHeight = 0,
+        Layout = layout,
+        LayoutReason = reason,
+        Shots = null,
+        Top = null,
+        Bottom = null,
+        SplitWidth = 0,
+        SplitHeight = 0,
+        Inset = null,
+        InsetWidth = 0,
+        InsetHeight = 0,
     };
 }

@@ -1,10 +1,8 @@
 using System.Globalization;
-using Clipper.Core.Clips;
 using Clipper.Core.Crop;
 using Clipper.Core.Media;
 using Clipper.Core.Processes;
 using Clipper.Core.Samples;
-using Clipper.Core.Transcripts;
 using Clipper.Samples;
 using Clipper.Stages.Encode;
 using Clipper.TestSupport;
@@ -43,8 +41,8 @@ public sealed class ScreenShareFixture : IAsyncLifetime
         }
 
         var words = LayoutMedia.ScreenSpeech.Split(' ');
-        var clip = new ScoredClip(1, 0, Seconds, 70, new Scores(70, 70, 70, 70), "test", "Screen share");
-        var captions = words.Select((w, i) => new Word(w, i * Seconds / words.Length, (i + 1) * Seconds / words.Length, 0.9)).ToList();
+        var clip = new Core.Clips.ScoredClip(1, 0, Seconds, 70, new Core.Clips.Scores(70, 70, 70, 70), "test", "Screen share");
+        var captions = words.Select((w, i) => new Core.Transcripts.Word(w, i * Seconds / words.Length, (i + 1) * Seconds / words.Length, 0.9)).ToList();
         var output = Directory.CreateDirectory(Path.Combine(Dir, "out")).FullName;
         Video = (await new ClipEncoder(new EncodeOptions { Preset = "ultrafast" })
             .EncodeAsync(new EncodeRequest(Source, clip, captions, Screen, Width, Height, output, "rendered"))).Video;
