@@ -197,8 +197,11 @@ public sealed partial class Captions
     /// <param name="splitSpans">the clip's split shots (two faces stacked, seconds from its start): a line that starts in
     /// one is drawn with its bottom a third of a line below the seam between the halves, where it covers neither face,
     /// instead of at the preset's height, which falls on the lower face</param>
+    /// <param name="screen">the clip's screen shots and the height of the screen above the face's part: a line that starts
+    /// in one is drawn just under the screen (its top a quarter of a line below it), over the face window's top, above the
+    /// face and clear of the screen, instead of at the preset's height, which falls on the face</param>
     public string Ass(int width, int height, CaptionOptions o, CaptionFont font, CaptionPreset? preset = null,
-        IReadOnlyList<(double Start, double End)>? splitSpans = null)
+        IReadOnlyList<(double Start, double End)>? splitSpans = null, (IReadOnlyList<(double Start, double End)> Spans, int Top)? screen = null)
     {
         var p = preset ?? CaptionPresets.Get(o.Preset);
         int fontPx = FontPixels(width, height, p);
@@ -216,6 +219,8 @@ public sealed partial class Captions
         int borderStyle = p.Box ? 3 : 1;
         // at the seam: a one-row line straddles it, two thirds above (over the upper speaker's chest)
         int seam = height - ClipLayouts.SplitHeights(height).Top - (int)Math.Round(fontPx / 3.0, MidpointRounding.AwayFromZero);
+        // under the screen: the line's bottom about a line and a quarter (and its outline) below the screen's last row
+        int underScreen = screen is { } sc ? height - sc.Top - outline - (int)Math.Round(1.5 * fontPx, MidpointRounding.AwayFromZero) : 0;
 
         var sb = new StringBuilder();
         sb.Append("[Script Info]\n")
@@ -237,7 +242,8 @@ public sealed partial class Captions
         foreach (var line in Lines(width, height, o, font, p))
         {
             var ws = line.Words;
-            int marginV = splitSpans?.Any(sp => line.Start >= sp.Start && line.Start < sp.End) == true ? Math.Max(1, seam) : 0;
+            int marginV = splitSpans?.Any(sp => line.Start >= sp.Start && line.Start < sp.End) == true ? Math.Max(1, seam)
+                : screen?.Spans.Any(sp => line.Start >= sp.Start && line.Start < sp.End) == true ? Math.Max(1, underScreen) : 0;
             // a line wider than the safe area (one long word) is drawn smaller, alike in all its events
             double drawn = font.Width(line.Text, fontPx);
             int scale = drawn > maxWidth ? Math.Max(10, (int)Math.Floor(100 * maxWidth / drawn)) : 100;

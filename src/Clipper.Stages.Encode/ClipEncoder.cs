@@ -141,7 +141,8 @@ public sealed class ClipEncoder
                 // one font for the captions and the title: the ass filter reads one fonts directory
                 font = FontFor((burn ? captions.DrawnText(o, preset) : "") + " " + hook, preset);
                 var script = (burn ? captions : Captions.ForClip([], request.Clip.Start, request.Clip.End))
-                    .Ass(request.Width, request.Height, o, font, preset, SplitSpans(request.Crop, request.Duration));
+                    .Ass(request.Width, request.Height, o, font, preset, SplitSpans(request.Crop, request.Duration),
+                        ScreenSpans(request.Crop, request.Duration, request.Width, request.Height));
                 script = HookTitle.AddTo(script, hook, Math.Min(request.HookSeconds, request.Duration), request.Width, request.Height, font, preset);
                 assFile = Path.Combine(work, "captions.ass");
                 await File.WriteAllTextAsync(assFile, script, cancel);
@@ -324,24 +325,28 @@ public sealed class ClipEncoder
     /// half a window named <c>crop@top</c>, the lower <c>crop@bottom</c>, each scaled to its half and stacked. When the
     /// clip's shots have several layouts, the single window (<c>crop@single</c>) is the base and the stack and the fit
     /// picture (<see cref="FitBranch"/>) are laid over it during their own shots only (overlay's timeline
-    /// <c>enable</c>), so one pass renders a clip that changes layout at its cuts. The windows are named because a
-    /// command to a filter's type (<c>crop x …</c>) would reach every crop in the graph.
+    /// <c>enable</c>), so one pass renders a clip that changes layout at its cuts. Screen: the whole frame scaled to the
+    /// output's width over the face's window <c>crop@inset</c> scaled to the rest (<see cref="ClipLayouts.ScreenHeights"/>).
+    /// The windows are named because a command to a filter's type (<c>crop x …</c>) would reach every crop in the graph.
     /// </summary>
     internal static string ShotsGraph(CropPath crop, int width, int height, double duration)
     {
         var splits = Spans(crop, ClipLayouts.Split, duration);
         var fits = Spans(crop, ClipLayouts.Fit, duration);
-        bool onlySplit = fits.Count == 0 && Whole(splits, duration);
+        var screens = Spans(crop, ClipLayouts.Screen, duration);
+        string? only = Only(crop, duration);
+        bool onlySplit = only == ClipLayouts.Split;
         var g = new StringBuilder();
-        int branches = (onlySplit ? 0 : 1) + (splits.Count > 0 ? 1 : 0) + (fits.Count > 0 ? 1 : 0);
+        int branches = (only is null ? 1 : 0) + (splits.Count > 0 ? 1 : 0) + (fits.Count > 0 ? 1 : 0) + (screens.Count > 0 ? 1 : 0);
         if (branches > 1)
         {
             g.Append(Inv, $"split={branches}");
-            g.Append(onlySplit ? "" : "[single]").Append(splits.Count > 0 ? "[stack]" : "").Append(fits.Count > 0 ? "[fit]" : "").Append(';');
+            g.Append(only is null ? "[single]" : "").Append(splits.Count > 0 ? "[stack]" : "").Append(fits.Count > 0 ? "[fit]" : "")
+                .Append(screens.Count > 0 ? "[screen]" : "").Append(';');
         }
 
         string Input(string label) => branches > 1 ? $"[{label}]" : "";
-        if (!onlySplit)
+        if (only is null)
         {
             var first = InitialKeyframe(crop);
             g.Append(Input("single"))
@@ -367,8 +372,20 @@ public sealed class ClipEncoder
             g.Append(Input("fit")).Append(FitBranch(crop, width, height)).Append("[fitted];");
         }
 
-        string last = onlySplit ? "[stacked]" : "[singled]";
-        foreach (var (label, spans) in new[] { ("[stacked]", splits), ("[fitted]", fits) })
+        if (screens.Count > 0)
+        {
+            var (topH, bottomH) = ClipLayouts.ScreenHeights(crop.SourceWidth, crop.SourceHeight, width, height)
+                ?? throw new InvalidOperationException($"a {width}x{height} output has no room for the screen layout");
+            var inset = InitialKeyframe(crop.Inset!);
+            int maxX = crop.SourceWidth - crop.InsetWidth, maxY = crop.SourceHeight - crop.InsetHeight;
+            g.Append(Input("screen")).Append("split=2[scrwhole][scrface];")
+                .Append(Inv, $"[scrwhole]scale={width}:{topH},setsar=1[scrtop];[scrface]")
+                .Append(Inv, $"crop@inset=w={crop.InsetWidth}:h={crop.InsetHeight}:x={Math.Clamp(inset.X, 0, maxX)}:y={Math.Clamp(inset.Y, 0, maxY)}")
+                .Append(Inv, $",scale={width}:{bottomH},setsar=1[scrbottom];[scrtop][scrbottom]vstack[screened];");
+        }
+
+        string last = onlySplit ? "[stacked]" : only == ClipLayouts.Screen ? "[screened]" : "[singled]";
+        foreach (var (label, spans) in new[] { ("[stacked]", splits), ("[fitted]", fits), ("[screened]", screens) })
         {
             if (spans.Count == 0 || label == last)
             {
@@ -377,7 +394,7 @@ public sealed class ClipEncoder
 
             string enable = string.Join("+", spans.Select(sp => string.Create(Inv, $"gte(t\\,{sp.Start:0.000})*lt(t\\,{sp.End:0.000})")));
             g.Append(last).Append(label).Append("overlay=x=0:y=0:format=yuv420:enable='").Append(enable).Append('\'');
-            last = label == "[stacked]" ? "[splitover]" : "[fitover]";
+            last = label == "[stacked]" ? "[splitover]" : label == "[fitted]" ? "[fitover]" : "[screenover]";
             g.Append(last).Append(';');
         }
 
@@ -387,18 +404,37 @@ public sealed class ClipEncoder
     private static bool Whole(IReadOnlyList<(double Start, double End)> spans, double duration) =>
         spans.Count == 1 && spans[0].Start <= 0 && spans[0].End >= duration;
 
-    /// <summary>Whether the clip needs <see cref="ShotsGraph"/>: split shots, or fit shots among others.</summary>
-    internal static bool ByShots(CropPath crop) => !crop.IsFit && (crop.HasSplit || crop.HasFitShots);
+    /// <summary>The one layout, split or screen, that covers the whole clip (no single window is then drawn); null when none does.</summary>
+    private static string? Only(CropPath crop, double duration)
+    {
+        var splits = Spans(crop, ClipLayouts.Split, duration);
+        var screens = Spans(crop, ClipLayouts.Screen, duration);
+        if (Spans(crop, ClipLayouts.Fit, duration).Count > 0)
+        {
+            return null;
+        }
+
+        return screens.Count == 0 && Whole(splits, duration) ? ClipLayouts.Split
+            : splits.Count == 0 && Whole(screens, duration) ? ClipLayouts.Screen : null;
+    }
+
+    /// <summary>Whether the clip needs <see cref="ShotsGraph"/>: split or screen shots, or fit shots among others.</summary>
+    internal static bool ByShots(CropPath crop) => !crop.IsFit && (crop.HasSplit || crop.HasScreen || crop.HasFitShots);
 
     /// <summary>The clip's split shots as spans of seconds from its start (<see cref="Spans"/>); empty when none.</summary>
     internal static IReadOnlyList<(double Start, double End)> SplitSpans(CropPath crop, double duration) =>
         crop.HasSplit && !crop.IsFit ? Spans(crop, ClipLayouts.Split, duration) : [];
 
+    /// <summary>The clip's screen shots (<see cref="Spans"/>) and the screen's height above the face; null when none.</summary>
+    internal static (IReadOnlyList<(double Start, double End)> Spans, int Top)? ScreenSpans(CropPath crop, double duration, int width, int height) =>
+        crop.HasScreen && !crop.IsFit && ClipLayouts.ScreenHeights(crop.SourceWidth, crop.SourceHeight, width, height) is { } h
+            ? (Spans(crop, ClipLayouts.Screen, duration), h.Top) : null;
+
     /// <summary>The clip's shots of one layout as spans of seconds from its start, merged where they touch; a span that reaches the clip's end runs past it.</summary>
     internal static IReadOnlyList<(double Start, double End)> Spans(CropPath crop, string layout, double duration)
     {
         var spans = new List<(double Start, double End)>();
-        if (crop.IsFit || crop.Shots is null || (layout == ClipLayouts.Split && !crop.HasSplit))
+        if (crop.IsFit || crop.Shots is null || (layout == ClipLayouts.Split && !crop.HasSplit) || (layout == ClipLayouts.Screen && !crop.HasScreen))
         {
             return spans;
         }
@@ -434,9 +470,14 @@ public sealed class ClipEncoder
     internal static string ShotsCommands(CropPath crop, double duration)
     {
         var sb = new StringBuilder();
-        if (crop.HasFitShots || !Whole(Spans(crop, ClipLayouts.Split, duration), duration))
+        if (Only(crop, duration) is null)
         {
             sb.Append(Commands(crop.Keyframes, "crop@single", crop.SourceWidth - crop.Width, crop.SourceHeight - crop.Height, duration));
+        }
+
+        if (crop.HasScreen)
+        {
+            sb.Append(Commands(crop.Inset!, "crop@inset", crop.SourceWidth - crop.InsetWidth, crop.SourceHeight - crop.InsetHeight, duration));
         }
 
         if (crop.HasSplit)

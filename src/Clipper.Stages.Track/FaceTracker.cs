@@ -44,7 +44,8 @@ public sealed class FaceTracker : IDisposable
     /// <param name="media">what ffprobe says about the source (its displayed width and height are used)</param>
     /// <param name="progress">told the fraction done, 0..1, from a thread-pool thread</param>
     /// <param name="layout">the job's layout (<see cref="ClipLayouts"/>): auto (null) chooses per shot
-    /// (<see cref="LayoutChoice"/>, <see cref="SplitChoice"/>); split stacks the two faces of every shot that has two;
+    /// (<see cref="LayoutChoice"/>, <see cref="SplitChoice"/>, <see cref="ScreenChoice"/>); split stacks the two faces of
+    /// every shot that has two; screen shows the whole frame over the face of every shot that has one;
     /// fit needs no faces, so nothing is sampled</param>
     /// <exception cref="ClipperException"><see cref="ErrorCode.NotAVideo"/> without a video stream;
     /// <see cref="ErrorCode.Cancelled"/> when <paramref name="cancel"/> fires</exception>
@@ -114,7 +115,9 @@ public sealed class FaceTracker : IDisposable
         }
 
         var path = await Task.Run(() => fitter.Fit(samples, duration, cutTimes, layout), cancel).ConfigureAwait(false);
-        return Done(LayoutChoice.Choose(path, layout, sampled.Samples.Count, sampled.Samples.Count(s => s.Faces.Count > 0)), progress);
+        string? screenNote = path.Method != "face" && ScreenChoice.LookOf(samples, 0, samples.Count, Options) is { Screen: true } look
+            ? $"a screen with no face to inset ({look.Figures})" : null;
+        return Done(LayoutChoice.Choose(path, layout, sampled.Samples.Count, sampled.Samples.Count(s => s.Faces.Count > 0), screenNote), progress);
     }
 
     /// <summary>The sampled frames, or why there are none.</summary>
@@ -250,6 +253,7 @@ public sealed class FaceTracker : IDisposable
             var before = new byte[frameBytes];
             IReadOnlyList<Face> foundBefore = [];
             double[]? previous = null;
+            var look = _options.ScreenDetection ? new ScreenLook(Width, Height, _options.ScreenEdge) : null;
             try
             {
                 while (await stdout.ReadAtLeastAsync(buffer, frameBytes, throwOnEndOfStream: false, cancel).ConfigureAwait(false) == frameBytes)
@@ -260,11 +264,12 @@ public sealed class FaceTracker : IDisposable
                     bool cut = previous is not null && SceneHistogram.Distance(previous, histogram) > _options.SceneCutThreshold;
                     var mouth = found.Select(f => !_options.FollowSpeaker || cut || MouthActivity.Before(f, foundBefore) is not { } was ? 0
                         : MouthActivity.Motion(frame, before, f, was)).ToArray();
+                    var (detail, change) = look?.Measure(frame, found, cut) ?? (double.NaN, double.NaN);
                     Buffer.BlockCopy(buffer, 0, before, 0, frameBytes);
                     foundBefore = found;
                     previous = histogram;
                     int i = _samples.Count;
-                    _samples.Add(new Sample(i / _options.SampleFps, faces, cut, mouth));
+                    _samples.Add(new Sample(i / _options.SampleFps, faces, cut, mouth, double.NaN, detail, change));
                     _progress?.Report(Math.Min(0.99, (i + 1.0) / _expected));
                 }
             }

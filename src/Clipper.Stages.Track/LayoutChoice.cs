@@ -8,23 +8,26 @@ namespace Clipper.Stages.Track;
 /// <see cref="ClipLayouts.Auto"/>, a clip whose sampled frames had no subject to follow (the fitter fell back to a
 /// centre crop for lack of faces) gets <see cref="ClipLayouts.Fit"/> — the whole frame, nothing cut — and every
 /// other clip the layouts of its shots (<see cref="CropPath.Shots"/>: <see cref="ClipLayouts.Split"/> where two faces
-/// talk together, <see cref="ClipLayouts.Single"/> elsewhere). The clip's own layout is the one that covers most of
+/// talk together, <see cref="ClipLayouts.Screen"/> where a screen share shows a small face, <see cref="ClipLayouts.Single"/>
+/// elsewhere). The clip's own layout is the one that covers most of
 /// its time; the reason names the counts. Pure.
 /// </summary>
 public static class LayoutChoice
 {
     /// <param name="path">the fitted path (or the centre fallback)</param>
-    /// <param name="requested">the job's layout: auto (or null), single, fit or split</param>
+    /// <param name="requested">the job's layout: auto (or null), single, fit, split or screen</param>
     /// <param name="sampled">how many frames were sampled (0 when sampling failed)</param>
     /// <param name="withFace">how many of them had a face</param>
-    public static CropPath Choose(CropPath path, string? requested, int sampled, int withFace)
+    /// <param name="screenNote">for a clip without a face to follow, what its frames look like when they look like a screen
+    /// (<see cref="ScreenChoice"/>), e.g. <c>a screen with no face to inset (detail in …)</c>: it leads the fit layout's reason</param>
+    public static CropPath Choose(CropPath path, string? requested, int sampled, int withFace, string? screenNote = null)
     {
         if (requested is ClipLayouts.Single or ClipLayouts.Fit)
         {
             return Whole(path, requested, $"the job asked for the {requested} layout");
         }
 
-        string asked = requested == ClipLayouts.Split ? "the job asked for the split layout, but " : "";
+        string asked = requested is ClipLayouts.Split or ClipLayouts.Screen ? $"the job asked for the {requested} layout, but " : "";
         if (path.Method == "face")
         {
             string faces = $"a face in {withFace} of {sampled} sampled frames";
@@ -34,7 +37,9 @@ public static class LayoutChoice
                 return path with
                 {
                     Layout = ClipLayouts.Single,
-                    LayoutReason = asked.Length == 0 ? faces : $"{asked}no shot has two faces apart enough: {faces}",
+                    LayoutReason = asked.Length == 0 ? faces
+                        : requested == ClipLayouts.Screen ? $"{asked}no shot has a face seen long enough: {faces}"
+                        : $"{asked}no shot has two faces apart enough: {faces}",
                 };
             }
 
@@ -44,7 +49,7 @@ public static class LayoutChoice
             string each = string.Join(", ", seconds.OrderByDescending(kv => kv.Value).Select(kv => string.Create(CultureInfo.InvariantCulture,
                 $"{kv.Key} in {shots.Count(s => s.Layout == kv.Key)} of {shots.Count} shot(s) ({kv.Value:0.0} of {total:0.0} s)")));
             string why = shots.Count == 1 ? shots[0].Reason : each;
-            return path with { Layout = main, LayoutReason = requested == ClipLayouts.Split && shots.Count == 1 ? why : $"{why}; {faces}" };
+            return path with { Layout = main, LayoutReason = asked.Length > 0 && shots.Count == 1 ? why : $"{why}; {faces}" };
         }
 
         if (sampled == 0)
@@ -54,10 +59,21 @@ public static class LayoutChoice
         }
 
         return Whole(path, ClipLayouts.Fit,
-            asked + (withFace == 0 ? $"no face in 0 of {sampled} sampled frames" : $"a face in only {withFace} of {sampled} sampled frames"));
+            asked + (screenNote is null ? "" : screenNote + ": ") + (withFace == 0 ? $"no face in 0 of {sampled} sampled frames" : $"a face in only {withFace} of {sampled} sampled frames"));
     }
 
     /// <summary>One layout for the whole clip: the shots' own choices are dropped.</summary>
-    private static CropPath Whole(CropPath path, string layout, string reason) =>
-        path with { Layout = layout, LayoutReason = reason, Shots = null, Top = null, Bottom = null, SplitWidth = 0, SplitHeight = 0 };
+    private static CropPath Whole(CropPath path, string layout, string reason) => path with
+    {
+        Layout = layout,
+        LayoutReason = reason,
+        Shots = null,
+        Top = null,
+        Bottom = null,
+        SplitWidth = 0,
+        SplitHeight = 0,
+        Inset = null,
+        InsetWidth = 0,
+        InsetHeight = 0,
+    };
 }

@@ -32,6 +32,7 @@ internal sealed class PathFitter
     private readonly int _height;
     private readonly int _splitWidth;
     private readonly int _splitHeight;
+    private readonly (int Top, int Bottom)? _screenHeights;
 
     public PathFitter(TrackOptions options, int sourceWidth, int sourceHeight, int outWidth, int outHeight)
     {
@@ -43,6 +44,7 @@ internal sealed class PathFitter
         (_width, _height) = CropPath.CropSize(sourceWidth, sourceHeight, outWidth, outHeight);
         // the split layout's windows have the shape of the output's upper half (the lower one is within a row of it)
         (_splitWidth, _splitHeight) = CropPath.CropSize(sourceWidth, sourceHeight, outWidth, ClipLayouts.SplitHeights(outHeight).Top);
+        _screenHeights = ClipLayouts.ScreenHeights(sourceWidth, sourceHeight, outWidth, outHeight);
     }
 
     public CropPath Centre(string reason) => CropPath.Centre(_sourceWidth, _sourceHeight, _outWidth, _outHeight, reason);
@@ -91,6 +93,8 @@ internal sealed class PathFitter
         var fit = new bool[shots.Count];
         var shotReasons = new string[shots.Count];
         var firstSegment = new int[shots.Count];
+        // the screen layout: each screen shot's face, followed in the window under the screen once its size is known
+        var screen = new Track?[shots.Count];
         for (int s = 0; s < shots.Count; s++)
         {
             var (from, to) = shots[s];
@@ -102,6 +106,16 @@ internal sealed class PathFitter
                 split[s] = true;
                 FollowInHalf(p.Left, from, to, topX, topY);
                 FollowInHalf(p.Right, from, to, bottomX, bottomY);
+            }
+            else if (ScreenOf(samples, tracks, from, to, layout, out string? screenReason, out bool noRoom) is { } face)
+            {
+                screen[s] = face;
+                shotReasons[s] = screenReason!;
+            }
+            else if (noRoom)
+            {
+                fit[s] = true;
+                shotReasons[s] = screenReason!;
             }
 
             var turns = SpeakerTurns(samples, tracks, from, to);
@@ -131,12 +145,12 @@ internal sealed class PathFitter
 
             bool noFace = faceless[^1] && turns is null;
             followed += noFace ? 0 : 1;
-            if (noFace && layout is not ClipLayouts.Single)
+            if (noFace && screen[s] is null && layout is not ClipLayouts.Single)
             {
                 // a slide or a cutaway between face shots: the whole frame, unless it is only a flash
                 double seconds = (to - from) / _options.SampleFps;
                 fit[s] = seconds >= _options.FitMinShot;
-                shotReasons[s] = fit[s] ? $"no face in the shot's {to - from} sampled frames"
+                shotReasons[s] = fit[s] ? $"{ScreenNote(samples, from, to, layout)}no face in the shot's {to - from} sampled frames"
                     : string.Create(CultureInfo.InvariantCulture, $"no face in the shot, shorter than {_options.FitMinShot:0.#} s: the window held where the face was");
             }
         }
@@ -148,7 +162,8 @@ internal sealed class PathFitter
         int splitShots = split.Count(x => x);
         var shotLayouts = shots.Select((_, s) => new ShotLayout(Seconds(starts[firstSegment[s]]),
             Seconds(s + 1 < shots.Count ? starts[firstSegment[s + 1]] : starts[^1]),
-            split[s] ? ClipLayouts.Split : fit[s] ? ClipLayouts.Fit : ClipLayouts.Single, shotReasons[s])).ToList();
+            split[s] ? ClipLayouts.Split : screen[s] is not null ? ClipLayouts.Screen : fit[s] ? ClipLayouts.Fit : ClipLayouts.Single,
+            shotReasons[s])).ToList();
         IReadOnlyList<Keyframe>? top = null, bottom = null;
         if (splitShots > 0)
         {
@@ -161,12 +176,33 @@ internal sealed class PathFitter
             bottom = Keyframes(samples, segments, starts, bottomX, bottomY, _splitWidth, _splitHeight);
         }
 
+        int screenShots = screen.Count(x => x is not null);
+        IReadOnlyList<Keyframe>? inset = null;
+        var (insetWidth, insetHeight) = (0, 0);
+        if (screenShots > 0)
+        {
+            (insetWidth, insetHeight) = InsetSize(screen);
+            var insetX = new double[n];
+            var insetY = new double[n];
+            for (int s = 0; s < shots.Count; s++)
+            {
+                if (screen[s] is { } face)
+                {
+                    FollowInWindow(face, shots[s].From, shots[s].To, insetWidth, insetHeight, insetX, insetY);
+                }
+            }
+
+            HoldThroughFacelessShots(shots.ToList(), screen.Select(x => x is null).ToArray(), insetX, insetY);
+            inset = Keyframes(samples, segments, starts, insetX, insetY, insetWidth, insetHeight);
+        }
+
         string held = steady == 0 ? "" : $" ({steady} held steady)";
         string jumps = jumpCuts == 0 ? "" : $", {jumpCuts} cut(s) found by the face jumping";
         string exact = onFrame == 0 ? "" : $", {onFrame} of {shots.Count - 1} cut(s) placed on their frame";
         string talk = speakerShots == 0 ? ""
             : $"; followed the active speaker in {speakerShots} shot(s) with two or more faces ({switches} speaker switch(es), each a cut)";
         string stacked = splitShots == 0 ? "" : $"; two faces stacked (split) in {splitShots} of {shots.Count} shot(s)";
+        stacked += screenShots == 0 ? "" : $"; a screen over its speaker's face (screen) in {screenShots} of {shots.Count} shot(s)";
         string reason = string.Create(CultureInfo.InvariantCulture,
             $"followed the main face in {followed} of {shots.Count} shot(s){held}{jumps}{exact}{talk}{stacked}; a face was seen in {withFace} of {n} sampled frames");
         return new CropPath(_sourceWidth, _sourceHeight, _width, _height, keyframes, "face", reason)
@@ -176,7 +212,89 @@ internal sealed class PathFitter
             SplitHeight = splitShots > 0 ? _splitHeight : 0,
             Top = top,
             Bottom = bottom,
+            InsetWidth = insetWidth,
+            InsetHeight = insetHeight,
+            Inset = inset,
         };
+    }
+
+    /// <summary>
+    /// The face of a screen shot, or null: the job asked for the screen layout (any shot with a face), or auto found the
+    /// shot detailed and still with a small face near a side (<see cref="ScreenChoice"/>). When the output has no room
+    /// under the screen (wider than tall, <see cref="ClipLayouts.ScreenHeights"/>) the shot is fit instead
+    /// (<paramref name="noRoom"/>, with the reason).
+    /// </summary>
+    private Track? ScreenOf(IReadOnlyList<Sample> samples, List<Track> tracks, int from, int to, string? layout, out string? reason, out bool noRoom)
+    {
+        reason = null;
+        noRoom = false;
+        if (layout is ClipLayouts.Single or ClipLayouts.Fit or ClipLayouts.Split)
+        {
+            return null;
+        }
+
+        int minSightings = (int)Math.Ceiling(_options.MinSubject * _options.SampleFps);
+        var face = tracks.Where(t => t.At.Count >= minSightings).OrderByDescending(t => t.Weight).FirstOrDefault();
+        if (face is null)
+        {
+            return null;
+        }
+
+        if (layout == ClipLayouts.Screen)
+        {
+            reason = "the job asked for the screen layout";
+        }
+        else if (ScreenChoice.LookOf(samples, from, to, _options) is { } look)
+        {
+            var heights = face.Faces.Select(f => f.Height).Order().ToList();
+            double x = face.Faces.Select(f => f.CentreX).Order().ElementAt(face.Faces.Count / 2);
+            var (isScreen, why) = ScreenChoice.Decide(look, heights[heights.Count / 2] / _sourceHeight,
+                Math.Min(x, _sourceWidth - x) / _sourceWidth, _options);
+            if (!isScreen)
+            {
+                return null;
+            }
+
+            reason = why;
+        }
+        else
+        {
+            return null;
+        }
+
+        if (_screenHeights is null)
+        {
+            noRoom = true;
+            reason += string.Create(CultureInfo.InvariantCulture,
+                $", but a {_outWidth}x{_outHeight} output has no room under the screen for the face (the face's part would be under {100 * ClipLayouts.MinScreenFaceShare:0} % of it): fit");
+            return null;
+        }
+
+        return face;
+    }
+
+    /// <summary>Why a faceless shot is fit, when it looks like a screen: <c>a screen with no face to inset (…): </c>; else empty.</summary>
+    private string ScreenNote(IReadOnlyList<Sample> samples, int from, int to, string? layout) =>
+        layout == ClipLayouts.Screen ? "the job asked for the screen layout, but there is no face to inset: "
+        : ScreenChoice.LookOf(samples, from, to, _options) is { Screen: true } look ? $"a screen with no face to inset ({look.Figures}): " : "";
+
+    /// <summary>
+    /// The screen layout's face window: the shape of the output's part under the screen, <see cref="TrackOptions.ScreenFaceZoom"/>
+    /// face heights high (the median over the screen shots) or as large as the source allows, even-sized.
+    /// </summary>
+    private (int Width, int Height) InsetSize(Track?[] screen)
+    {
+        var (_, bottom) = _screenHeights!.Value;
+        var (w, h) = CropPath.CropSize(_sourceWidth, _sourceHeight, _outWidth, bottom);
+        var heights = screen.Where(t => t is not null).SelectMany(t => t!.Faces).Select(f => f.Height).Order().ToList();
+        double want = heights[heights.Count / 2] * _options.ScreenFaceZoom;
+        if (want < h)
+        {
+            h = Math.Max(2, (int)Math.Round(want / 2, MidpointRounding.AwayFromZero) * 2);
+            w = Math.Min(w, Math.Max(2, (int)Math.Round(h * (double)_outWidth / bottom / 2, MidpointRounding.AwayFromZero) * 2));
+        }
+
+        return (w, h);
     }
 
     private static double Seconds(double t) => Math.Round(t * TimeQuantum, MidpointRounding.AwayFromZero) / TimeQuantum;
@@ -269,7 +387,11 @@ internal sealed class PathFitter
     }
 
     /// <summary>One half's window over [from, to): the face followed as the single window follows its subject, held before and after its sightings.</summary>
-    private void FollowInHalf(Track face, int from, int to, double[] x, double[] y)
+    private void FollowInHalf(Track face, int from, int to, double[] x, double[] y) =>
+        FollowInWindow(face, from, to, _splitWidth, _splitHeight, x, y);
+
+    /// <summary>A window of width×height over [from, to) following the face as the single window follows its subject, held before and after its sightings.</summary>
+    private void FollowInWindow(Track face, int from, int to, int width, int height, double[] x, double[] y)
     {
         var tx = new double[to - from];
         var ty = new double[to - from];
@@ -277,11 +399,11 @@ internal sealed class PathFitter
         {
             var c = face.CentreAt(Math.Clamp(i, face.First, face.End));
             tx[i - from] = c.X;
-            ty[i - from] = c.Y + (0.5 - _options.FaceVerticalPosition) * _splitHeight;
+            ty[i - from] = c.Y + (0.5 - _options.FaceVerticalPosition) * height;
         }
 
-        Follow(tx, _splitWidth, _sourceWidth, x, from);
-        Follow(ty, _splitHeight, _sourceHeight, y, from);
+        Follow(tx, width, _sourceWidth, x, from);
+        Follow(ty, height, _sourceHeight, y, from);
     }
 
     /// <summary>

@@ -147,6 +147,34 @@ public sealed class TrackOptions
     /// </summary>
     public double FitMinShot { get; set; } = 1;
 
+    /// <summary>
+    /// The screen layout (auto): whether each sampled frame is measured for detail and change (<see cref="ScreenLook"/>),
+    /// so that a screen-share shot (static and detailed, its face small near a side) is shown whole above the face. Off,
+    /// nothing is measured and no shot is a screen unless the job asks for the screen layout.
+    /// </summary>
+    public bool ScreenDetection { get; set; } = true;
+
+    /// <summary>The screen layout: a pixel is "detail" (text, UI) when its grey level differs from its right and lower neighbours' by at least this much in all (0..510).</summary>
+    public int ScreenEdge { get; set; } = 60;
+
+    /// <summary>The screen layout (auto): the least share of detail pixels (<see cref="ScreenEdge"/>) in a shot's frames (its median) for a screen.</summary>
+    public double ScreenMinDetail { get; set; } = 0.04;
+
+    /// <summary>The screen layout (auto): the most mean change (grey levels a pixel, outside the faces) between samples (the shot's median) for a screen.</summary>
+    public double ScreenMaxChange { get; set; } = 3;
+
+    /// <summary>The screen layout (auto): the face of a screen share is at most this share of the frame's height (its median over the shot).</summary>
+    public double ScreenMaxFaceHeight { get; set; } = 0.25;
+
+    /// <summary>The screen layout (auto): the face's centre lies within this share of the frame's width from its left or right edge.</summary>
+    public double ScreenEdgeBand { get; set; } = 0.3;
+
+    /// <summary>
+    /// The screen layout: the face's window under the screen is this many face heights high (or the source's height,
+    /// if less), so a webcam's small face fills a good part of it instead of staying as small as in the source.
+    /// </summary>
+    public double ScreenFaceZoom { get; set; } = 4;
+
     /// <summary>ffmpeg may take this many times the clip's duration to decode it ...</summary>
     public double DecodeTimeoutFactor { get; set; } = 4.0;
 
@@ -189,6 +217,24 @@ public sealed class TrackOptions
         Fraction(nameof(SplitMinShare), SplitMinShare);
         NotNegative(nameof(SplitMinShot), SplitMinShot);
         NotNegative(nameof(FitMinShot), FitMinShot);
+        if (ScreenEdge is < 1 or > 510)
+        {
+            Bad($"{nameof(ScreenEdge)} must be between 1 and 510, was {ScreenEdge}");
+        }
+
+        Fraction(nameof(ScreenMinDetail), ScreenMinDetail);
+        NotNegative(nameof(ScreenMaxChange), ScreenMaxChange);
+        Fraction(nameof(ScreenMaxFaceHeight), ScreenMaxFaceHeight);
+        if (!(ScreenFaceZoom >= 1))
+        {
+            Bad($"{nameof(ScreenFaceZoom)} must be at least 1, was {ScreenFaceZoom}");
+        }
+
+        if (!(ScreenEdgeBand > 0 && ScreenEdgeBand <= 0.5))
+        {
+            Bad($"{nameof(ScreenEdgeBand)} must be in (0, 0.5], was {ScreenEdgeBand}");
+        }
+
         Positive(nameof(DecodeTimeoutFactor), DecodeTimeoutFactor);
         if (MinDecodeTimeout <= TimeSpan.Zero)
         {

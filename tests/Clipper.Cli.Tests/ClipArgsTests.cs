@@ -73,7 +73,7 @@ public sealed class ClipArgsTests
     [InlineData("hook must be between 0.5 and 10 seconds, got 20", new[] { "a.mp4", "--hook-seconds", "20" })]
     [InlineData("--hook-seconds needs a number, got 'long'", new[] { "a.mp4", "--hook-seconds=long" })]
     [InlineData("ratio must be one of 9:16, 1:1, 4:5, 16:9, got '3:2'", new[] { "a.mp4", "--ratio", "3:2" })]
-    [InlineData("layout must be one of auto, single, fit, split, got 'screen'", new[] { "a.mp4", "--layout", "screen" })]
+    [InlineData("layout must be one of auto, single, fit, split, screen, got 'three'", new[] { "a.mp4", "--layout", "three" })]
     [InlineData("asr must be one of pocketsphinx, whisper, openai, got 'vosk'", new[] { "a.mp4", "--asr", "vosk" })]
     [InlineData("rank must be one of heuristic, llm, got 'random'", new[] { "a.mp4", "--rank", "random" })]
     [InlineData("language must be an ISO 639-1 code", new[] { "a.mp4", "--language", "english" })]

@@ -94,6 +94,25 @@ public sealed class AspectRatioTests
         // written before shots had layouts: one single shot over the clip, nothing split
         Assert.Equal([new ShotLayout(0, 20, ClipLayouts.Single, "")], older.LayoutShots(20));
         Assert.Equal((false, null, 0), (older.HasSplit, older.Top, older.SplitWidth));
+        Assert.Equal((false, null, 0), (older.HasScreen, older.Inset, older.InsetWidth));
+    }
+
+    [Fact]
+    public void ACropPathKeepsItsScreenWindowThroughItsBlob()
+    {
+        var path = new CropPath(1280, 720, 404, 720, [new Keyframe(0, 100, 0)], "face", "x")
+        {
+            Layout = ClipLayouts.Screen,
+            Shots = [new ShotLayout(0, 20, ClipLayouts.Screen, "a screen share: detail in 10.8 % of pixels")],
+            InsetWidth = 412,
+            InsetHeight = 502,
+            Inset = [new Keyframe(0, 868, 218)],
+        };
+
+        var back = Json.Deserialize<CropPath>(Json.Serialize(path));
+
+        Assert.Equal(path.Inset, back.Inset);
+        Assert.Equal((412, 502, true, false), (back.InsetWidth, back.InsetHeight, back.HasScreen, back.HasSplit));
     }
 
     [Fact]
@@ -124,13 +143,14 @@ public sealed class AspectRatioTests
         Assert.Equal((top, bottom), ClipLayouts.SplitHeights(height));
 
     [Fact]
-    public void ALayoutIsOneOfAutoSingleFitAndSplit()
+    public void ALayoutIsOneOfAutoSingleFitSplitAndScreen()
     {
         Assert.Equal("fit", ClipLayouts.Check(" Fit "));
         Assert.Equal("split", ClipLayouts.Check("SPLIT"));
+        Assert.Equal("screen", ClipLayouts.Check("screen"));
         Assert.Null(ClipLayouts.Check(""));
-        var e = Assert.Throws<ClipperException>(() => ClipLayouts.Check("screen"));
+        var e = Assert.Throws<ClipperException>(() => ClipLayouts.Check("three"));
         Assert.Equal(ErrorCode.BadOption, e.Code);
-        Assert.Equal("layout must be one of auto, single, fit, split, got 'screen'", e.Message);
+        Assert.Equal("layout must be one of auto, single, fit, split, screen, got 'three'", e.Message);
     }
 }

@@ -379,6 +379,34 @@ public sealed class ClipEncoderTests(EncodedSample sample) : IClassFixture<Encod
     }
 
     [Fact]
+    public void AScreenShotStacksTheWholeFrameAtTheOutputsWidthOverTheFacesWindowMovedByName()
+    {
+        var path = new CropPath(1280, 720, 404, 720, [new Keyframe(0, 100, 0)], "face", "")
+        {
+            Shots = [new ShotLayout(0, 4, ClipLayouts.Single, "a"), new ShotLayout(4, 10.2, ClipLayouts.Screen, "b")],
+            InsetWidth = 412,
+            InsetHeight = 502,
+            Inset = [new Keyframe(0, 868, 218), new Keyframe(6, 860, 218)],
+        };
+
+        string graph = ClipEncoder.ShotsGraph(path, 360, 640, 10);
+
+        Assert.Equal("split=2[single][screen];[single]crop@single=w=404:h=720:x=100:y=0,scale=360:640,setsar=1[singled];"
+            + "[screen]split=2[scrwhole][scrface];[scrwhole]scale=360:202,setsar=1[scrtop];"
+            + "[scrface]crop@inset=w=412:h=502:x=868:y=218,scale=360:438,setsar=1[scrbottom];[scrtop][scrbottom]vstack[screened];"
+            + "[singled][screened]overlay=x=0:y=0:format=yuv420:enable='gte(t\\,4.000)*lt(t\\,11.000)'[screenover];"
+            + "[screenover]setsar=1,split=2[main][still];[main]", graph);
+        Assert.Equal("6.000 crop@inset x 860, crop@inset y 218;\n", ClipEncoder.ShotsCommands(path, 10));
+        // captions of the screen shots sit under the screen's 202 rows
+        Assert.Equal(202, ClipEncoder.ScreenSpans(path, 10, 360, 640)!.Value.Top);
+        // a clip that is a screen throughout is the stack alone
+        var screen = path with { Shots = [new ShotLayout(0, 10, ClipLayouts.Screen, "b")] };
+        Assert.StartsWith("split=2[scrwhole][scrface];", ClipEncoder.ShotsGraph(screen, 360, 640, 10));
+        Assert.EndsWith("vstack[screened];[screened]setsar=1,split=2[main][still];[main]", ClipEncoder.ShotsGraph(screen, 360, 640, 10));
+        Assert.Equal("6.000 crop@inset x 860, crop@inset y 218;\n", ClipEncoder.ShotsCommands(screen, 10));
+    }
+
+    [Fact]
     public void FilterValuesAreEscapedForTheOptionAndTheGraphParsers()
     {
         Assert.Equal("/a\\\\:b", ClipEncoder.FilterValue("/a:b")); // : escaped for the option parser, that backslash for the graph parser

@@ -13,8 +13,7 @@ namespace Clipper.Stages.Track.Tests;
 [Trait("Category", "media")]
 public sealed class ActiveSpeakerTests(DialogueFixture fixture) : IClassFixture<DialogueFixture>
 {
-    /// <summary>Seconds after a change of speaker that are not judged: the switch may come that late.</summary>
-    private const double Settle = 0.5;
+    private const double Settle = SpeakerTruth.Settle;
 
     private Dialogue D => fixture.Dialogue;
 
@@ -77,45 +76,9 @@ public sealed class ActiveSpeakerTests(DialogueFixture fixture) : IClassFixture<
         }
     }
 
-    /// <summary>How many sampled times (every 0.1 s) show the speaking face inside the window, and how many were judged.</summary>
-    private (int Inside, int Judged) Coverage(CropPath path)
-    {
-        var changes = D.Turns.Where(t => !t.Interjection).SelectMany(t => new[] { t.Start, SoleFrom(t) }).ToList();
-        int inside = 0, judged = 0;
-        for (double t = 0; t < D.DurationSeconds; t += 0.1)
-        {
-            if (changes.Any(c => t >= c && t < c + Settle))
-            {
-                continue;
-            }
+    private (int Inside, int Judged) Coverage(CropPath path) => SpeakerTruth.Coverage(D, path);
 
-            judged++;
-            if (Expected(t).Any(s => TestVideos.Inside(path, t, D.FaceCentreX[s])))
-            {
-                inside++;
-            }
-        }
-
-        return (inside, judged);
-    }
-
-    /// <summary>Who should be in the window at t: whoever talks (either, where both do), else whoever spoke last; never the interjector.</summary>
-    private IEnumerable<int> Expected(double t)
-    {
-        var talking = D.Turns.Where(u => !u.Interjection && u.Start <= t && t < u.End).Select(u => u.Speaker).Distinct().ToList();
-        if (talking.Count > 0)
-        {
-            return talking;
-        }
-
-        var last = D.Turns.Where(u => !u.Interjection && u.Start <= t).OrderBy(u => u.End).LastOrDefault() ?? D.Turns[0];
-        return [last.Speaker];
-    }
-
-    /// <summary>Where a turn's speaker has the floor alone: its start, or the end of the other's turn it overlaps.</summary>
-    private double SoleFrom(SpeakerTurn turn) =>
-        D.Turns.Where(u => u.Speaker != turn.Speaker && !u.Interjection && u.Start < turn.Start && u.End > turn.Start)
-            .Select(u => u.End).DefaultIfEmpty(turn.Start).Max();
+    private double SoleFrom(SpeakerTurn turn) => SpeakerTruth.SoleFrom(D, turn);
 
     /// <summary>The turns that hand the floor to the other speaker (interjections do not).</summary>
     private List<SpeakerTurn> ExpectedSwitches()

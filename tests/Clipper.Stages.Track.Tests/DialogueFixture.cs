@@ -9,9 +9,10 @@ namespace Clipper.Stages.Track.Tests;
 /// <summary>
 /// A two-person dialogue (<see cref="TwoSpeakerMedia"/>) built once for a test class: anne_helene.jpg on the left
 /// speaking with flite's slt voice, jesper_2.jpg on the right with kal, saying <paramref name="script"/>. Where each
-/// face is in its photo comes from BlazeFace run once on the still. What is made of it is the subclass's.
+/// face is in its photo comes from BlazeFace run once on the still, each face <paramref name="faceHeight"/> pixels high
+/// in the 1280×720 frame. What is made of it is the subclass's.
 /// </summary>
-public abstract class TwoSpeakerFixture(string name, IReadOnlyList<DialogueLine>? script) : IAsyncLifetime
+public abstract class TwoSpeakerFixture(string name, IReadOnlyList<DialogueLine>? script, int faceHeight = 220) : IAsyncLifetime
 {
     public string Dir { get; } = TestMedia.TempDir("clipper-" + name);
 
@@ -23,7 +24,7 @@ public abstract class TwoSpeakerFixture(string name, IReadOnlyList<DialogueLine>
         using (var detector = new BlazeFace(model))
         {
             Dialogue = await TwoSpeakerMedia.BuildAsync(await SpeakerAsync(detector, "anne_helene.jpg", "slt"),
-                await SpeakerAsync(detector, "jesper_2.jpg", "kal"), System.IO.Path.Combine(Dir, name + ".mp4"), script: script);
+                await SpeakerAsync(detector, "jesper_2.jpg", "kal"), System.IO.Path.Combine(Dir, name + ".mp4"), faceHeight, script: script);
         }
 
         await UseAsync(model, await Probe.ProbeAsync(Dialogue.File));
@@ -71,4 +72,66 @@ public sealed class DialogueFixture() : TwoSpeakerFixture("dialogue", null)
             Unaware = await tracker.TrackAsync(Dialogue.File, media, 0, Dialogue.DurationSeconds, 1080, 1920);
         }
     }
+}
+
+/// <summary>
+/// The alternating dialogue as a wide shot (issue 20): the same two faces and voices, each face 100 px high (a seventh
+/// of the frame's height, 640 px apart), tracked once for a 9:16 output.
+/// </summary>
+public sealed class WideShotFixture() : TwoSpeakerFixture("wide", null, 100)
+{
+    public CropPath Path { get; private set; } = null!;
+
+    protected override async Task UseAsync(string model, MediaInfo media)
+    {
+        using var tracker = new FaceTracker(model, new TrackOptions());
+        Path = await tracker.TrackAsync(Dialogue.File, media, 0, Dialogue.DurationSeconds, 1080, 1920);
+    }
+}
+
+/// <summary>What a dialogue's turns say a window should show, and how often it does.</summary>
+public static class SpeakerTruth
+{
+    /// <summary>Seconds after a change of speaker that are not judged: the switch may come that late.</summary>
+    public const double Settle = 0.5;
+
+    /// <summary>How many sampled times (every 0.1 s) show the speaking face inside the window, and how many were judged.</summary>
+    public static (int Inside, int Judged) Coverage(Dialogue d, CropPath path)
+    {
+        var changes = d.Turns.Where(t => !t.Interjection).SelectMany(t => new[] { t.Start, SoleFrom(d, t) }).ToList();
+        int inside = 0, judged = 0;
+        for (double t = 0; t < d.DurationSeconds; t += 0.1)
+        {
+            if (changes.Any(c => t >= c && t < c + Settle))
+            {
+                continue;
+            }
+
+            judged++;
+            if (Expected(d, t).Any(s => TestVideos.Inside(path, t, d.FaceCentreX[s])))
+            {
+                inside++;
+            }
+        }
+
+        return (inside, judged);
+    }
+
+    /// <summary>Who should be in the window at t: whoever talks (either, where both do), else whoever spoke last; never the interjector.</summary>
+    public static IEnumerable<int> Expected(Dialogue d, double t)
+    {
+        var talking = d.Turns.Where(u => !u.Interjection && u.Start <= t && t < u.End).Select(u => u.Speaker).Distinct().ToList();
+        if (talking.Count > 0)
+        {
+            return talking;
+        }
+
+        var last = d.Turns.Where(u => !u.Interjection && u.Start <= t).OrderBy(u => u.End).LastOrDefault() ?? d.Turns[0];
+        return [last.Speaker];
+    }
+
+    /// <summary>Where a turn's speaker has the floor alone: its start, or the end of the other's turn it overlaps.</summary>
+    public static double SoleFrom(Dialogue d, SpeakerTurn turn) =>
+        d.Turns.Where(u => u.Speaker != turn.Speaker && !u.Interjection && u.Start < turn.Start && u.End > turn.Start)
+            .Select(u => u.End).DefaultIfEmpty(turn.Start).Max();
 }

@@ -5,8 +5,8 @@ using Clipper.Samples;
 namespace Clipper.Stages.Track.Tests;
 
 /// <summary>
-/// The tracker chooses the layout on real material: a slide built from a real landscape photo (no face) gets fit, with
-/// the counts as its reason; a real face keeps single; a job asking for fit skips the sampling.
+/// The tracker chooses the layout on real material: a slide built from a real landscape photo (no face) gets fit, as a
+/// screen with no face to inset, with the figures and counts as its reason; a real face keeps single; a job asking for fit skips the sampling.
 /// </summary>
 [Trait("Category", "media")]
 public sealed class LayoutTrackingTests(TrackerFixture fixture) : IClassFixture<TrackerFixture>
@@ -18,7 +18,9 @@ public sealed class LayoutTrackingTests(TrackerFixture fixture) : IClassFixture<
         await LayoutMedia.SlideAsync(slide, 2, 640, 360);
         var path = await fixture.Tracker.TrackAsync(slide, await Probe.ProbeAsync(slide), 0, 2, 1080, 1920);
         Assert.Equal(ClipLayouts.Fit, path.Layout);
-        Assert.Matches(@"^no face in 0 of 1\d sampled frames$", path.LayoutReason);
+        // a slide is a screen: with no face to inset, it is shown whole
+        Assert.Matches(@"^a screen with no face to inset \(detail in [\d.]+ % of pixels \(at least 4 %\), change [\d.]+ grey levels \(at most 3\)\): "
+            + @"no face in 0 of 1\d sampled frames$", path.LayoutReason);
     }
 
     [Fact]

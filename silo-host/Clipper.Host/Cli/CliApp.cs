@@ -141,7 +141,7 @@ public static partial class CliApp
                 .WithExample("bench", "track");
             config.AddCommand<SamplesVerb>("samples")
                 .WithDescription("write one generated frame of each caption preset (" + string.Join(", ", CaptionPresets.Names)
-                    + ") as DIR/<preset>.jpg (default docs/captions), or of each aspect ratio and of the fit layout (default docs/layouts)")
+                    + ") as DIR/<preset>.jpg (default docs/captions), or of each aspect ratio and of the fit, split and screen layouts (default docs/layouts)")
                 .WithExample("samples", "captions")
                 .WithExample("samples", "layouts")
                 .WithExample("samples", "captions", "out/frames");

@@ -54,7 +54,7 @@ public class ClipOptionsLine : CommandSettings
     public string? Ratio { get; init; }
 
     [CommandOption("--layout <LAYOUT>")]
-    [Description("auto (the default, per shot: split where two faces talk together, else single; fit for a clip with no face), single (follow one face, or a centre crop), fit (the whole frame over a blurred copy) or split (two faces stacked, each followed in its half, in every shot with two)")]
+    [Description("auto (the default, per shot: split where two faces talk together, screen where a screen share shows a small face, else single; fit for a clip with no face), single (follow one face, or a centre crop), fit (the whole frame over a blurred copy), split (two faces stacked, each followed in its half, in every shot with two) or screen (the whole frame above the speaker's face, in every shot with a face)")]
     public string? Layout { get; init; }
 
     [CommandOption("--hook")]
@@ -318,7 +318,7 @@ public sealed class BenchLine : CommandSettings
 public sealed class SamplesLine : CommandSettings
 {
     [CommandArgument(0, "<WHAT>")]
-    [Description("what to make: captions (one frame of each caption preset) or layouts (one frame of each aspect ratio and of the fit and split layouts)")]
+    [Description("what to make: captions (one frame of each caption preset) or layouts (one frame of each aspect ratio and of the fit, split and screen layouts)")]
     public string What { get; init; } = "";
 
     [CommandArgument(1, "[DIR]")]

@@ -105,7 +105,7 @@ public sealed record FinishedClip(int Rank, double Start, double End, int Score,
     public string? Ratio { get; init; }
 
     /// <summary>
-    /// The clip's layout, "single", "fit" or "split", and why (absent from a server that predates layouts); with shots of
+    /// The clip's layout, "single", "fit", "split" or "screen", and why (absent from a server that predates layouts); with shots of
     /// several layouts, the one covering most of the clip.
     /// </summary>
     public string? Layout { get; init; }

@@ -5,7 +5,8 @@ namespace Clipper.Core.Crop;
 /// <summary>
 /// How a clip is composed, shot by shot. A job asks for <see cref="Auto"/> (the tracker chooses per shot, with a reason),
 /// <see cref="Single"/> (always the crop window: one face followed, or a centre crop), <see cref="Fit"/> (always the
-/// whole frame) or <see cref="Split"/> (two faces stacked wherever a shot has two).
+/// whole frame), <see cref="Split"/> (two faces stacked wherever a shot has two) or <see cref="Screen"/> (the whole
+/// frame above, the face below, wherever a shot has a face).
 /// </summary>
 public static class ClipLayouts
 {
@@ -21,8 +22,36 @@ public static class ClipLayouts
     /// <summary>Two speakers stacked: the output's upper and lower halves, each a window following its own face (the left one on top).</summary>
     public const string Split = "split";
 
+    /// <summary>
+    /// A screen share (a slide or a screen filling the frame, the speaker's webcam small in a corner): the whole source
+    /// frame at the output's width in the upper part (<see cref="ScreenHeights"/>), a window following the speaker's face
+    /// filling the rest below.
+    /// </summary>
+    public const string Screen = "screen";
+
     /// <summary>What a job may ask for.</summary>
-    public static readonly IReadOnlyList<string> Choices = [Auto, Single, Fit, Split];
+    public static readonly IReadOnlyList<string> Choices = [Auto, Single, Fit, Split, Screen];
+
+    /// <summary>The screen layout's face part must be at least this share of the output's height, or the face would be a strip.</summary>
+    public const double MinScreenFaceShare = 0.4;
+
+    /// <summary>
+    /// The heights of the screen layout's parts in an output of <paramref name="outWidth"/>×<paramref name="outHeight"/>:
+    /// the upper the whole source frame at the output's width (even), the lower the rest (the face's window); null when
+    /// the output is not taller than wide or the rest would be under <see cref="MinScreenFaceShare"/> of it (a 16:9 or
+    /// 1:1 output: the layout then falls back to fit).
+    /// </summary>
+    public static (int Top, int Bottom)? ScreenHeights(int sourceWidth, int sourceHeight, int outWidth, int outHeight)
+    {
+        if (outHeight <= outWidth || sourceWidth <= 0 || sourceHeight <= 0)
+        {
+            return null;
+        }
+
+        int top = Math.Min(outHeight, Even((double)outWidth * sourceHeight / sourceWidth));
+        int bottom = outHeight - top;
+        return bottom >= MinScreenFaceShare * outHeight && bottom % 2 == 0 ? (top, bottom) : null;
+    }
 
     /// <summary>
     /// The heights of the split layout's halves in an output of <paramref name="outHeight"/>: the upper even, the lower the

@@ -17,6 +17,11 @@ public sealed record Keyframe(double T, int X, int Y);
 /// <see cref="Top"/>, the lower at <see cref="Bottom"/>; they are used only inside split shots. Paths stored before
 /// shots existed have none and read as one shot in <see cref="Layout"/>.
 /// </para>
+/// <para>
+/// The screen layout shows the whole source frame above a window of <see cref="InsetWidth"/>×<see cref="InsetHeight"/>
+/// (the shape of the output's part below it, <see cref="ClipLayouts.ScreenHeights"/>) following the speaker's face,
+/// at <see cref="Inset"/>; used only inside screen shots. Paths stored before it have none.
+/// </para>
 /// </summary>
 public sealed record CropPath(int SourceWidth, int SourceHeight, int Width, int Height,
     IReadOnlyList<Keyframe> Keyframes, string Method, string? Reason)
@@ -41,6 +46,14 @@ public sealed record CropPath(int SourceWidth, int SourceHeight, int Width, int 
     /// <summary>Where the lower half's window sits over time (the right face), when a shot is split.</summary>
     public IReadOnlyList<Keyframe>? Bottom { get; init; }
 
+    /// <summary>The screen layout's face window (the shape of the output's part under the screen), in source pixels; 0 when no shot is a screen.</summary>
+    public int InsetWidth { get; init; }
+
+    public int InsetHeight { get; init; }
+
+    /// <summary>Where the screen layout's face window sits over time, when a shot is a screen.</summary>
+    public IReadOnlyList<Keyframe>? Inset { get; init; }
+
     /// <summary>The shots' layouts; a path without them is one shot in <see cref="Layout"/>.</summary>
     public IReadOnlyList<ShotLayout> LayoutShots(double duration) =>
         Shots is { Count: > 0 } s ? s : [new ShotLayout(0, duration, Layout, LayoutReason ?? "")];
@@ -50,6 +63,9 @@ public sealed record CropPath(int SourceWidth, int SourceHeight, int Width, int 
 
     /// <summary>Whether any shot is split (and its windows are there).</summary>
     public bool HasSplit => Shots?.Any(s => s.Layout == ClipLayouts.Split) == true && Top is { Count: > 0 } && Bottom is { Count: > 0 };
+
+    /// <summary>Whether any shot is a screen share (and its face window is there).</summary>
+    public bool HasScreen => Shots?.Any(s => s.Layout == ClipLayouts.Screen) == true && Inset is { Count: > 0 } && InsetWidth > 0 && InsetHeight > 0;
 
     /// <summary>A static centre crop with the aspect outWidth:outHeight, for when tracking is not possible.</summary>
     public static CropPath Centre(int sourceWidth, int sourceHeight, int outWidth, int outHeight, string reason)

@@ -16,7 +16,8 @@ namespace Clipper.Host.Cli.Bench;
 /// two; the tracker's wall time per clip-second on a 720p sample; and the tracker's sampling settings against the ones
 /// before them (ffmpeg scaling to 640 wide on its own threads, the detector shrinking that to 256) as the baseline,
 /// alternated in this process, CPU of this process and of its ffmpegs; and the active speaker's cost: the two-person
-/// dialogue (<see cref="TwoSpeakerMedia"/>) tracked with it and with FollowSpeaker off, alternated.
+/// dialogue (<see cref="TwoSpeakerMedia"/>) tracked with it and with FollowSpeaker off, alternated; and the screen
+/// layout's per-sample statistic (<see cref="ScreenAsync"/>, also <c>clipper bench track-screen</c> alone).
 /// </summary>
 public static class TrackBench
 {
@@ -92,6 +93,7 @@ public static class TrackBench
             + $"following the speaker, {plain / Rounds:0.00} s with FollowSpeaker off (baseline, the tracker before it); ratio {speaker / plain:0.00}; {reason}"));
         await SplitAsync(benchDir, tracker, stdout, cancel);
         await CutFramesAsync(benchDir, stdout, cancel);
+        await ScreenAsync(benchDir, stdout, cancel);
         return 0;
 
         async Task<double> CpuOf(FaceTracker t)
@@ -100,6 +102,50 @@ public static class TrackBench
             await t.TrackAsync(video.File, media, 0, video.DurationSeconds, 1080, 1920, null, cancel);
             return ProcessCpu.Seconds().Total - cpu;
         }
+    }
+
+    /// <summary>
+    /// What the screen layout's per-sample statistic costs (<see cref="TrackOptions.ScreenDetection"/>: each sampled
+    /// frame's detail and change): tracker CPU per clip, this process and its ffmpegs, with it and without it (the
+    /// baseline, the tracker before it), alternated, on the 15 s 720p talk and on a 10 s 720p screen share.
+    /// </summary>
+    public static async Task<int> ScreenAsync(string benchDir, TextWriter stdout, CancellationToken cancel)
+    {
+        const int rounds = 3;
+        var talk = await SampleCache.TalkAsync(benchDir, "track-bench-hd", SampleVideo.Talk(0.25), Look.Hd, "jesper_2.jpg", cancel);
+        var share = Path.Combine(benchDir, "track-bench-screen.mp4");
+        if (!File.Exists(share))
+        {
+            await LayoutMedia.ScreenShareAsync(share, 10, cancel: cancel);
+        }
+
+        using var measuring = new FaceTracker(Assets.FaceModel(), new TrackOptions());
+        using var blind = new FaceTracker(Assets.FaceModel(), new TrackOptions { ScreenDetection = false });
+        foreach (var (name, file) in new[] { ("15 s 720p talk", talk.File), ("10 s 720p screen share", share) })
+        {
+            var media = await Probe.ProbeAsync(file, cancel);
+            double seconds = Math.Min(media.DurationSeconds, 15);
+            await measuring.TrackAsync(file, media, 0, 3, 1080, 1920, null, cancel); // warm-up
+            await blind.TrackAsync(file, media, 0, 3, 1080, 1920, null, cancel);
+            double with = 0, without = 0;
+            string? layout = null;
+            for (int round = 0; round < rounds; round++)
+            {
+                double cpu = ProcessCpu.Seconds().Total;
+                var path = await measuring.TrackAsync(file, media, 0, seconds, 1080, 1920, null, cancel);
+                with += ProcessCpu.Seconds().Total - cpu;
+                layout = $"{path.Layout}: {path.LayoutReason}";
+                cpu = ProcessCpu.Seconds().Total;
+                await blind.TrackAsync(file, media, 0, seconds, 1080, 1920, null, cancel);
+                without += ProcessCpu.Seconds().Total - cpu;
+            }
+
+            stdout.WriteLine(string.Create(Inv,
+                $"screen detection, {name}, {rounds} rounds: tracker CPU per clip {with / rounds:0.00} s measuring each sample's detail and change, "
+                + $"{without / rounds:0.00} s with ScreenDetection off (baseline, the tracker before it); ratio {with / without:0.00}; {layout}"));
+        }
+
+        return 0;
     }
 
     /// <summary>
