@@ -106,7 +106,7 @@ public sealed record RemoteAsrUsage(string Service, string Model, int Requests, 
 /// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.TrackResult")]
 public sealed record TrackResult(int ClipIndex, string CropKey, string Method, string? Reason, string? Layout = null,
-    string? LayoutReason = null, IReadOnlyList<TrackedShot>? Shots = null, IReadOnlyList<TrackedRendition>? Renditions = null);
+    string? LayoutReason = null, IReadOnlyList<TrackedShot>? Shots = null, TrackedRendition[]? Renditions = null);
 
 /// <summary>One extra rendition's crop path blob, for output <paramref name="Width"/>×<paramref name="Height"/>, and its layout.</summary>
 [GenerateSerializer, Immutable, Alias("clipper.TrackedRendition")]
@@ -123,7 +123,7 @@ public sealed record TrackedShot(double Start, double End, string Layout, string
 /// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.EncodeResult")]
 public sealed record EncodeResult(int ClipIndex, string VideoKey, string SrtKey, string VttKey, string ThumbnailKey,
-    double Duration, string? Captions = null, IReadOnlyList<EncodedRendition>? Renditions = null);
+    double Duration, string? Captions = null, EncodedRendition[]? Renditions = null);
 
 /// <summary>One extra rendition of an encoded clip: its size, video and thumbnail blobs, and its layout.</summary>
 [GenerateSerializer, Immutable, Alias("clipper.EncodedRendition")]

@@ -22,12 +22,12 @@ internal sealed class EncodeAdapter(IBlobStore blobs, ClipEncoder encoder) : ISt
         var o = work.Spec.Options;
         var words = transcript.Between(clip.Start - 1, clip.End + 1);
         var extras = work.Crop.Renditions ?? [];
-        int parts = 1 + extras.Count;
+        int parts = 1 + extras.Length;
         var output = await encoder.EncodeAsync(new EncodeRequest(source, clip.ToScoredClip(), words, crop, o.Width, o.Height, unit.Directory,
             clip.Stem)
         { CaptionPreset = o.Captions, HookSeconds = o.HookTitle ?? 0 }, Part(progress, 0, parts), cancel);
         List<EncodedRendition>? renditions = null;
-        for (int i = 0; i < extras.Count; i++)
+        for (int i = 0; i < extras.Length; i++)
         {
             var r = extras[i];
             var ratio = Clipper.Core.Clips.AspectRatio.NameOf(r.Width, r.Height);
@@ -48,7 +48,7 @@ internal sealed class EncodeAdapter(IBlobStore blobs, ClipEncoder encoder) : ISt
         await blobs.PutFileAsync(keys.Thumbnail, output.Thumbnail, cancel);
         await blobs.PutFileAsync(keys.Video, output.Video, cancel);
         return new Encoded(new EncodeResult(clip.Index, keys.Video, keys.Srt, keys.Vtt, keys.Thumbnail, output.Media.DurationSeconds,
-            output.CaptionPreset, renditions));
+            output.CaptionPreset, renditions?.ToArray()));
     }
 
     /// <summary>Progress of part <paramref name="index"/> of <paramref name="count"/> equal parts, as a fraction of the whole.</summary>

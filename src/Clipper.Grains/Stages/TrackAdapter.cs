@@ -38,7 +38,7 @@ internal sealed class TrackAdapter(IBlobStore blobs, IClipperMetrics metrics, Fu
         }
 
         return new Tracked(new TrackResult(clip.Index, key, path.Method, path.Reason, path.Layout, path.LayoutReason,
-            path.Shots?.Select(s => new TrackedShot(s.Start, s.End, s.Layout, s.Reason)).ToList(), renditions));
+            path.Shots?.Select(s => new TrackedShot(s.Start, s.End, s.Layout, s.Reason)).ToList(), renditions?.ToArray()));
     }
 
     public void Dispose()

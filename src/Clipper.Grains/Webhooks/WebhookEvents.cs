@@ -97,7 +97,7 @@ public static class WebhookEvents
     private static JsonObject Clip(ClipPlan c, EncodeResult e, Func<string, string?> link)
     {
         var clip = ClipFiles(c, e, link);
-        if (e.Renditions is { Count: > 0 } renditions)
+        if (e.Renditions is { Length: > 0 } renditions)
         {
             // the job's other ratios of the clip (--ratio 9:16,1:1)
             clip["renditions"] = new JsonArray([.. renditions.Select(r => (JsonNode)new JsonObject
