@@ -118,18 +118,7 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
         var source = await TestMedia.FfmpegAsync(Path.Combine(dir, "plain-talk.mp4"), "-f", "lavfi", "-i",
             $"color=c=0x{CaptionSafeAreaBackground:X6}:s=640x360:r=25", "-i", talk.File, "-map", "0:v", "-map", "1:a", "-t", "30",
             "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac");
-        var factory = Server.Services.GetRequiredService<IMeterFactory>();
-        long frames = 0;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Scope == factory && instrument.Name == "clipper_track_frames_total")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref frames, value));
-        listener.Start();
+        using var frames = new MeterSum(Server.Services.GetRequiredService<IMeterFactory>(), "clipper_track_frames_total");
 
         var submitted = await Server.UploadAsync(source, new ClipOptions { MaxClips = 1, MinSeconds = 8, MaxSeconds = 20, Width = 270, Height = 480, Ratio = "9:16, 1x1" });
         Assert.Equal("9:16,1:1", submitted.Options.Ratio);
@@ -150,7 +139,7 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
         // one sampling pass: the frames the tracker ran the detector on are the clip's samples once, not once per ratio
         int sampled = int.Parse(Regex.Match(clip.LayoutReason, @"of (\d+) sampled frames").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(sampled, (clip.End - clip.Start) * 5 - 2, (clip.End - clip.Start) * 5 + 2);
-        Assert.Equal(sampled, Interlocked.Read(ref frames));
+        Assert.Equal(sampled, frames.Value);
 
         // the 1:1 rendition's captions, wherever a line is up, inside the 1:1 safe area
         var file = Path.Combine(Server.Home, "blobs", rendition.Video.Blob);

@@ -66,9 +66,11 @@ public class ClipOptionsLine : CommandSettings
     public string? HookSeconds { get; init; }
 
     /// <summary>The job's settings: the clip options and the choices of engine, ranking, language, caption preset, layout and hook title, checked.</summary>
-    public ClipSettings ReadSettings() =>
-        JobChoices.Check(ClipSettings.From(ReadOptions()).WithSizes(AspectRatio.Sizes(Ratio, null, null))
-            .WithChoices(Asr, Rank, Language, Captions, Layout) with { HookTitle = ReadHook() });
+    public ClipSettings ReadSettings()
+    {
+        var sized = ClipSettings.From(ReadOptions()).WithSizes(AspectRatio.Sizes(Ratio, null, null));
+        return JobChoices.Check(sized.WithChoices(Asr, Rank, Language, Captions, Layout) with { HookTitle = ReadHook() });
+    }
 
     /// <summary>The hook title's seconds: null without --hook or --hook-seconds, the default with --hook alone.</summary>
     public double? ReadHook() => Number(HookSeconds, "--hook-seconds") ?? (Hook ? ClipSettings.DefaultHookSeconds : null);
