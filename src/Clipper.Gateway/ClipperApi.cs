@@ -205,14 +205,15 @@ public sealed class ClipperApi(IGrainFactory grains, JobWatchHub hub, Uploads up
         var d = global::Clipper.Core.Clips.ClipOptions.Defaults;
         try
         {
-            var (width, height) = global::Clipper.Core.Clips.AspectRatio.Size(o?.Ratio, o?.Width, o?.Height);
+            var sizes = global::Clipper.Core.Clips.AspectRatio.Sizes(o?.Ratio, o?.Width, o?.Height);
+            var (width, height) = sizes[0];
             var options = new global::Clipper.Core.Clips.ClipOptions(
                 o is null || o.MaxClips == 0 ? d.MaxClips : o.MaxClips,
                 o is null || o.MinSeconds == 0 ? d.MinSeconds : o.MinSeconds,
                 o is null || o.MaxSeconds == 0 ? d.MaxSeconds : o.MaxSeconds,
                 width, height);
             options.Validate();
-            var settings = ClipSettings.From(options).WithChoices(o?.Asr, o?.Rank, o?.Language, o?.Captions, o?.Layout);
+            var settings = ClipSettings.From(options).WithSizes(sizes).WithChoices(o?.Asr, o?.Rank, o?.Language, o?.Captions, o?.Layout);
             return JobChoices.Check(settings with { HookTitle = o is null || o.HookSeconds == 0 ? null : o.HookSeconds });
         }
         catch (ClipperException e)

@@ -45,20 +45,21 @@ public sealed class ClipperMcp(IGrainFactory grains, JobSubmissions submissions,
         [Description("Ranking: heuristic or llm (default: the server's)")] string? rank = null,
         [Description("Spoken language, ISO 639-1 such as en or de (default: detected, else English)")] string? language = null,
         [Description("Caption preset: bold, karaoke, pop or lower-third (default: the server's)")] string? captions = null,
-        [Description("Aspect ratio: 9:16 (1080x1920, default), 1:1 (1080x1080), 4:5 (1080x1350) or 16:9 (1920x1080); sets the size")] string? ratio = null,
+        [Description("Aspect ratio: 9:16 (1080x1920, default), 1:1 (1080x1080), 4:5 (1080x1350) or 16:9 (1920x1080); sets the size. A comma-separated list (\"9:16,1:1\", up to 4) adds the others as extra renditions of every clip, tracked once")] string? ratio = null,
         [Description("Layout: auto (default, per shot: split where two faces talk together, screen where a screen share shows a small face, else single; fit for a clip with no face), single, fit (the whole frame over a blurred copy), split (two faces stacked, each in its half) or screen (the whole frame above the speaker's face)")] string? layout = null,
         [Description("Optional: draw the clip's title over its first seconds (the hook title), 0.5–10 seconds; off when unset")] double? hookSeconds = null,
         CancellationToken cancel = default) => await Answer(async () =>
     {
         var d = global::Clipper.Core.Clips.ClipOptions.Defaults;
-        var (w, h) = global::Clipper.Core.Clips.AspectRatio.Size(ratio, width, height);
+        var sizes = global::Clipper.Core.Clips.AspectRatio.Sizes(ratio, width, height);
+        var (w, h) = sizes[0];
         var options = new global::Clipper.Core.Clips.ClipOptions(maxClips ?? d.MaxClips, minSeconds ?? d.MinSeconds,
             maxSeconds ?? d.MaxSeconds, w, h);
         options.Validate();
         var jobId = JobSubmissions.JobIdFor(null, idempotencyKey, ApiKey);
         // the operator's default endpoint, if any, hears of it as of a job submitted over gRPC
         var webhooks = await submissions.WebhooksAsync([], cancel);
-        var view = await submissions.SubmitLinkAsync(jobId, url.Trim(), JobChoices.Check(ClipSettings.From(options).WithChoices(asr, rank, language, captions, layout) with { HookTitle = hookSeconds }), webhooks,
+        var view = await submissions.SubmitLinkAsync(jobId, url.Trim(), JobChoices.Check(ClipSettings.From(options).WithSizes(sizes).WithChoices(asr, rank, language, captions, layout) with { HookTitle = hookSeconds }), webhooks,
             byKey: !string.IsNullOrEmpty(idempotencyKey), cancel);
         log.LogInformation("job {Job} submitted over MCP", view.JobId);
         return JobMapping.ToJob(view, links);

@@ -104,7 +104,8 @@ public static class JobMapping
                 Rank = spec.Options.Rank ?? "",
                 Language = spec.Options.Language ?? "",
                 Captions = spec.Options.Captions ?? "",
-                Ratio = global::Clipper.Core.Clips.AspectRatio.NameOf(spec.Options.Width, spec.Options.Height),
+                Ratio = string.Join(',', [global::Clipper.Core.Clips.AspectRatio.NameOf(spec.Options.Width, spec.Options.Height),
+                    .. spec.Options.Renditions().Select(r => r.Ratio())]),
                 Layout = spec.Options.Layout ?? "",
             };
         }
@@ -161,6 +162,24 @@ public static class JobMapping
                 clip.Layout = t.Layout ?? ClipLayouts.Single;
                 clip.LayoutReason = t.LayoutReason ?? "";
                 clip.Shots.AddRange((t.Shots ?? []).Select(s => new V1.ShotLayout { Start = s.Start, End = s.End, Layout = s.Layout, Reason = s.Reason }));
+            }
+
+            foreach (var size in v.Spec?.Options.Renditions() ?? [])
+            {
+                var rendition = new Rendition { Ratio = size.Ratio(), Width = size.Width, Height = size.Height };
+                if (v.Tracked.TryGetValue(c.Index, out var tr) && tr.Renditions?.FirstOrDefault(r => r.Width == size.Width && r.Height == size.Height) is { } tracked)
+                {
+                    rendition.Layout = tracked.Layout;
+                }
+
+                if (v.Encoded.TryGetValue(c.Index, out var en) && en.Renditions?.FirstOrDefault(r => r.Width == size.Width && r.Height == size.Height) is { } encoded)
+                {
+                    rendition.Video = links.Link(encoded.VideoKey);
+                    rendition.Thumbnail = links.Link(encoded.ThumbnailKey);
+                    rendition.Layout = encoded.Layout;
+                }
+
+                clip.Renditions.Add(rendition);
             }
 
             if (v.Encoded.TryGetValue(c.Index, out var e))

@@ -30,6 +30,7 @@ public sealed class ClipperMeter : IClipperMetrics
     private readonly Counter<double> _stageCpu;
     private readonly Counter<double> _remoteAudio;
     private readonly Counter<long> _remoteRequests;
+    private readonly Counter<long> _trackFrames;
     private readonly long[] _queued = new long[Stages.Length];
     private readonly long[] _running = new long[Stages.Length];
     private readonly long[] _runningPeak = new long[Stages.Length];
@@ -63,6 +64,8 @@ public sealed class ClipperMeter : IClipperMetrics
             "Audio seconds sent to a remote speech-to-text service (what it bills), by service.");
         _remoteRequests = meter.CreateCounter<long>("clipper_remote_transcription_requests_total",
             description: "Requests sent to a remote speech-to-text service, retries included, by service.");
+        _trackFrames = meter.CreateCounter<long>("clipper_track_frames_total",
+            description: "Frames the track units sampled and ran the face detector on (once per clip, however many ratios it is rendered in).");
         // every stage is reported, zero included, so a scrape sees each series from the start
         meter.CreateObservableGauge("clipper_stage_queued", () => PerStage(_queued),
             description: "Units of work waiting for a free slot of their stage on this silo.");
@@ -96,6 +99,8 @@ public sealed class ClipperMeter : IClipperMetrics
         _llmTokens.Add(inputTokens, new KeyValuePair<string, object?>("direction", "in"));
         _llmTokens.Add(outputTokens, new KeyValuePair<string, object?>("direction", "out"));
     }
+
+    public void TrackFrames(int frames) => _trackFrames.Add(frames);
 
     public void LlmBreakerOpened(string provider) => _breakerOpened.Add(1, new KeyValuePair<string, object?>("provider", provider));
 

@@ -46,10 +46,15 @@ public interface IClipperMetrics
 
     /// <summary>A provider's circuit breaker opened (its grain runs on this silo).</summary>
     void LlmBreakerOpened(string provider);
+
+    /// <summary>A track unit sampled <paramref name="frames"/> frames and ran the face detector on each (once per clip, whatever its renditions).</summary>
+    void TrackFrames(int frames);
 }
 
 public sealed class NoMetrics : IClipperMetrics
 {
+    public void TrackFrames(int frames) { }
+
     public void Queued(Stage stage, int delta) { }
 
     public void Running(Stage stage, int now) { }

@@ -50,16 +50,26 @@ public sealed class FaceTracker : IDisposable
     /// <exception cref="ClipperException"><see cref="ErrorCode.NotAVideo"/> without a video stream;
     /// <see cref="ErrorCode.Cancelled"/> when <paramref name="cancel"/> fires</exception>
     public async Task<CropPath> TrackAsync(string source, MediaInfo media, double start, double end, int outWidth, int outHeight,
-        IProgress<double>? progress = null, CancellationToken cancel = default, string? layout = null)
+        IProgress<double>? progress = null, CancellationToken cancel = default, string? layout = null) =>
+        (await TrackAsync(source, media, start, end, [(outWidth, outHeight)], progress, cancel, layout).ConfigureAwait(false)).Paths[0];
+
+    /// <summary>
+    /// One crop path per output size in <paramref name="sizes"/>, in their order, from one sampling of the clip: the
+    /// frames, faces, voice level and cut frames are found once (none of them depends on the output's shape) and a path
+    /// is fitted for each size. Otherwise as the single-size overload.
+    /// </summary>
+    public async Task<TrackedPaths> TrackAsync(string source, MediaInfo media, double start, double end,
+        IReadOnlyList<(int Width, int Height)> sizes, IProgress<double>? progress = null, CancellationToken cancel = default,
+        string? layout = null)
     {
         if (!(end > start) || start < 0)
         {
             throw new ArgumentException($"bad clip span {start}..{end}");
         }
 
-        if (outWidth <= 0 || outHeight <= 0)
+        if (sizes.Count == 0 || sizes.Any(s => s.Width <= 0 || s.Height <= 0))
         {
-            throw new ArgumentException($"bad output size {outWidth}x{outHeight}");
+            throw new ArgumentException($"bad output sizes {string.Join(", ", sizes.Select(s => $"{s.Width}x{s.Height}"))}");
         }
 
         if (!media.HasVideo || media.Width <= 0 || media.Height <= 0)
@@ -68,30 +78,38 @@ public sealed class FaceTracker : IDisposable
         }
 
         ThrowIfCancelled(cancel);
-        var fitter = new PathFitter(Options, media.Width, media.Height, outWidth, outHeight);
+        var fitters = sizes.Select(s => new PathFitter(Options, media.Width, media.Height, s.Width, s.Height)).ToList();
+        TrackedPaths Each(Func<PathFitter, CropPath> fit, int frames)
+        {
+            progress?.Report(1.0);
+            return new TrackedPaths([.. fitters.Select(fit)], frames);
+        }
+
         if (layout == ClipLayouts.Fit)
         {
-            return Done(LayoutChoice.Choose(fitter.Centre("the whole frame is shown (fit layout)"), layout, 0, 0), progress);
+            return Each(f => LayoutChoice.Choose(f.Centre("the whole frame is shown (fit layout)"), layout, 0, 0), 0);
         }
 
         if (_detector is null)
         {
-            return Done(LayoutChoice.Choose(fitter.Centre(_modelProblem!), layout, 0, 0), progress);
+            return Each(f => LayoutChoice.Choose(f.Centre(_modelProblem!), layout, 0, 0), 0);
         }
 
         double duration = end - start;
         var sampled = await SampleAsync(_detector, source, start, duration, media, true, progress, cancel).ConfigureAwait(false);
+        int frames = sampled.Samples.Count;
         double available = media.DurationSeconds > 0 ? Math.Min(duration, media.DurationSeconds - start) : duration;
         if (sampled.Problem is null && sampled.Samples.Count < available * Options.SampleFps / 2)
         {
             // Decoders that call every frame unreferenced (some intra-only streams) skip them all: decode everything.
             sampled = await SampleAsync(_detector, source, start, duration, media, false, progress, cancel).ConfigureAwait(false);
+            frames += sampled.Samples.Count;
         }
 
         ThrowIfCancelled(cancel);
         if (sampled.Problem is not null)
         {
-            return Done(LayoutChoice.Choose(fitter.Centre(sampled.Problem), layout, 0, 0), progress);
+            return Each(f => LayoutChoice.Choose(f.Centre(sampled.Problem), layout, 0, 0), frames);
         }
 
         var samples = sampled.Samples;
@@ -108,16 +126,20 @@ public sealed class FaceTracker : IDisposable
         IReadOnlyDictionary<int, double>? cutTimes = null;
         if (Options.CutFrames)
         {
-            var cuts = fitter.CutsBefore(samples, out _);
+            // the cuts (scene cuts and jump cuts) depend on the faces and the source's width, not the output's shape
+            var cuts = fitters[0].CutsBefore(samples, out _);
             cutTimes = await CutFrames.FindAsync(source, start, available, samples, cuts, media.Width, media.Height,
                 media.Timing.Interlaced, Options, cancel).ConfigureAwait(false);
             ThrowIfCancelled(cancel);
         }
 
-        var path = await Task.Run(() => fitter.Fit(samples, duration, cutTimes, layout), cancel).ConfigureAwait(false);
-        string? screenNote = path.Method != "face" && ScreenChoice.LookOf(samples, 0, samples.Count, Options) is { Screen: true } look
+        var paths = await Task.Run(() => fitters.Select(f => f.Fit(samples, duration, cutTimes, layout)).ToList(), cancel).ConfigureAwait(false);
+        int withFaces = sampled.Samples.Count(s => s.Faces.Count > 0);
+        string? screenNote = ScreenChoice.LookOf(samples, 0, samples.Count, Options) is { Screen: true } look
             ? $"a screen with no face to inset ({look.Figures})" : null;
-        return Done(LayoutChoice.Choose(path, layout, sampled.Samples.Count, sampled.Samples.Count(s => s.Faces.Count > 0), screenNote), progress);
+        progress?.Report(1.0);
+        return new TrackedPaths([.. paths.Select(p => LayoutChoice.Choose(p, layout, sampled.Samples.Count, withFaces,
+            p.Method != "face" ? screenNote : null))], frames);
     }
 
     /// <summary>The sampled frames, or why there are none.</summary>
@@ -171,12 +193,6 @@ public sealed class FaceTracker : IDisposable
             "-vf", $"{(interlaced ? "yadif=mode=send_frame," : "")}fps={Seconds(Options.SampleFps)},scale={width}:{height}:flags=area",
             "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"]);
         return [.. cmd];
-    }
-
-    private static CropPath Done(CropPath path, IProgress<double>? progress)
-    {
-        progress?.Report(1.0);
-        return path;
     }
 
     private static void ThrowIfCancelled(CancellationToken cancel)
@@ -288,3 +304,9 @@ public sealed class FaceTracker : IDisposable
         }
     }
 }
+
+/// <summary>
+/// The crop paths of one clip, one per output size asked for, and how many frames were sampled (and run through the
+/// detector) to find them: once for all the sizes.
+/// </summary>
+public sealed record TrackedPaths(IReadOnlyList<CropPath> Paths, int SampledFrames);

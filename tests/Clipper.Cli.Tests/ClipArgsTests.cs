@@ -1,3 +1,4 @@
+using Clipper.Abstractions.Jobs;
 using Clipper.Core.Clips;
 using Clipper.Core.Errors;
 using Clipper.Host.Cli;
@@ -60,6 +61,17 @@ public sealed class ClipArgsTests
     }
 
     [Fact]
+    public void ARatioListKeepsTheFirstAsTheOutputSizeAndTheOthersAsExtraRenditions()
+    {
+        var a = Clip("talk.mp4", "--ratio", "16:9,9:16,1:1");
+        Assert.Equal((1920, 1080), (a.JobSettings.Width, a.JobSettings.Height));
+        Assert.Equal(ClipOptions.Defaults with { Width = 1920, Height = 1080 }, a.Options);
+        Assert.Equal([new OutputSize(1080, 1920), new OutputSize(1080, 1080)], a.JobSettings.Renditions());
+        Assert.Equal(new SizeList([new(1080, 1920), new(1080, 1080)]), a.JobSettings.Extras);
+        Assert.Empty(Clip("talk.mp4", "--ratio", "1:1").JobSettings.Renditions());
+    }
+
+    [Fact]
     public void TheHookTitleIsOffUnlessAskedAndThreeSecondsWhenGivenAlone()
     {
         Assert.Null(Clip("talk.mp4").JobSettings.HookTitle);
@@ -73,6 +85,7 @@ public sealed class ClipArgsTests
     [InlineData("hook must be between 0.5 and 10 seconds, got 20", new[] { "a.mp4", "--hook-seconds", "20" })]
     [InlineData("--hook-seconds needs a number, got 'long'", new[] { "a.mp4", "--hook-seconds=long" })]
     [InlineData("ratio must be one of 9:16, 1:1, 4:5, 16:9, got '3:2'", new[] { "a.mp4", "--ratio", "3:2" })]
+    [InlineData("ratio 1:1 is asked twice in '1:1,9:16,1x1'", new[] { "a.mp4", "--ratio", "1:1,9:16,1x1" })]
     [InlineData("layout must be one of auto, single, fit, split, screen, got 'three'", new[] { "a.mp4", "--layout", "three" })]
     [InlineData("asr must be one of pocketsphinx, whisper, openai, got 'vosk'", new[] { "a.mp4", "--asr", "vosk" })]
     [InlineData("rank must be one of heuristic, llm, got 'random'", new[] { "a.mp4", "--rank", "random" })]

@@ -32,7 +32,8 @@ public sealed class ReportTests
         },
         new Dictionary<int, EncodeResult>
         {
-            [1] = new(1, "jobs/job-1/clip-01.mp4", "jobs/job-1/clip-01.srt", "jobs/job-1/clip-01.vtt", "jobs/job-1/clip-01.jpg", 30.5, "pop"),
+            [1] = new(1, "jobs/job-1/clip-01.mp4", "jobs/job-1/clip-01.srt", "jobs/job-1/clip-01.vtt", "jobs/job-1/clip-01.jpg", 30.5, "pop",
+                [new(1080, 1080, "jobs/job-1/clip-01/1x1.mp4", "jobs/job-1/clip-01/1x1.jpg", "single")]),
             [2] = new(2, "jobs/job-1/clip-02.mp4", "jobs/job-1/clip-02.srt", "jobs/job-1/clip-02.vtt", "jobs/job-1/clip-02.jpg", 65, "karaoke"),
         },
         new Dictionary<string, string> { ["encode-1"] = "silo-a" }, new Dictionary<string, int>(), null, T0, T0.AddMinutes(3),
@@ -69,13 +70,22 @@ public sealed class ReportTests
                 Layout = View().Tracked[c.Index].Layout,
                 LayoutReason = View().Tracked[c.Index].LayoutReason,
                 Shots = { (View().Tracked[c.Index].Shots ?? []).Select(s => new ShotLayout { Start = s.Start, End = s.End, Layout = s.Layout, Reason = s.Reason }) },
+                Renditions =
+                {
+                    (View().Encoded[c.Index].Renditions ?? []).Select(r => new Rendition
+                    {
+                        Ratio = "1:1", Width = r.Width, Height = r.Height, Layout = r.Layout,
+                        Video = new Artifact { Blob = r.VideoKey, Url = "https://blobs.example/" + r.VideoKey },
+                        Thumbnail = new Artifact { Blob = r.ThumbnailKey, Url = "https://blobs.example/" + r.ThumbnailKey },
+                    })
+                },
             });
         }
 
         return job;
     }
 
-    private static readonly string[] ClipFields = ["rank", "start", "end", "score", "scores", "reason", "title", "video", "thumbnail", "captions", "captionPreset", "ratio", "layout"];
+    private static readonly string[] ClipFields = ["rank", "start", "end", "score", "scores", "reason", "title", "video", "thumbnail", "captions", "captionPreset", "ratio", "layout", "renditions"];
 
     [Fact]
     public void AnLlmRankedJobReportsTheOutcomeBothScoresTheReasonAndThePublishMetadata()
@@ -130,6 +140,10 @@ public sealed class ReportTests
         Assert.Equal("""[{"start":0,"end":10,"layout":"single","reason":"one face in the shot"},{"start":10,"end":30.5,"layout":"split","reason":"both faces spoke in 19.0 of 20.5 s"}]""",
             first["layout"]!["shots"]!.ToJsonString());
         Assert.Null(inProcess[1]!["layout"]!["shots"]);
+        // the extra renditions beside the clip's files; none where the job asked for one ratio
+        Assert.Equal("""[{"ratio":"1:1","width":1080,"height":1080,"video":"clip-01-1x1.mp4","thumbnail":"clip-01-1x1.jpg","layout":"single"}]""",
+            first["renditions"]!.ToJsonString());
+        Assert.Null(inProcess[1]!["renditions"]);
     }
 
     [Fact]
@@ -297,12 +311,16 @@ public sealed class ReportTests
         {
             var files = new FakeFiles();
             var written = await Report.WriteAsync(FinishedJob.From(ApiJob()), files, dir, TestContext.Current.CancellationToken);
-            Assert.Equal(8, files.Copied.Count);
+            Assert.Equal(10, files.Copied.Count);
             Assert.Contains(("jobs/job-1/clip-02.jpg", Path.Combine(dir, "clip-02.jpg")), files.Copied);
+            // the 1:1 rendition beside its clip's files
+            Assert.Contains(("jobs/job-1/clip-01/1x1.mp4", Path.Combine(dir, "clip-01-1x1.mp4")), files.Copied);
+            Assert.Contains(("jobs/job-1/clip-01/1x1.jpg", Path.Combine(dir, "clip-01-1x1.jpg")), files.Copied);
             Assert.True(JsonNode.DeepEquals(written, JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "report.json"), TestContext.Current.CancellationToken))));
             var html = await File.ReadAllTextAsync(Path.Combine(dir, "report.html"), TestContext.Current.CancellationToken);
             Assert.Contains("Why clips?", html);
             Assert.Contains("shots: 0.0–10.0 s single (one face in the shot); 10.0–30.5 s split (both faces spoke in 19.0 of 20.5 s)", html);
+            Assert.Contains("also <a href=\"clip-01-1x1.mp4\">1:1</a>", html);
             Assert.True(File.Exists(Path.Combine(dir, "extra.txt")));
         }
         finally

@@ -53,6 +53,29 @@ public sealed class AspectRatioTests
         Assert.Contains("ratio 1:1 contradicts the size 1080x1920", e.Message);
     }
 
+    [Fact]
+    public void AListOfRatiosGivesTheMainSizeThenEachExtraWithTheMainsShorterSide()
+    {
+        Assert.Equal([(1080, 1920), (1080, 1080), (1920, 1080)], AspectRatio.Sizes("9:16, 1:1,16x9", null, null));
+        Assert.Equal([(1920, 1080), (1080, 1920), (1080, 1350), (1080, 1080)], AspectRatio.Sizes("16:9,9:16,4:5,1:1", null, null));
+        // a width or height given is the main one's; the extras follow its shorter side
+        Assert.Equal([(270, 480), (270, 270), (480, 270)], AspectRatio.Sizes("9:16,1:1,16:9", 270, null));
+        Assert.Equal([(1080, 1920)], AspectRatio.Sizes("9:16", null, null));
+        Assert.Equal([(720, 1280)], AspectRatio.Sizes(null, 720, 1280));
+    }
+
+    [Theory]
+    [InlineData("9:16,3:2", "ratio must be one of 9:16, 1:1, 4:5, 16:9, got '3:2'")]
+    [InlineData("9:16,,1:1", "ratio has an empty entry in '9:16,,1:1'")]
+    [InlineData("9:16,1:1,", "ratio has an empty entry in '9:16,1:1,'")]
+    [InlineData("9:16,1:1,9x16", "ratio 9:16 is asked twice in '9:16,1:1,9x16'")]
+    [InlineData("1:1,16:9,4:5,9:16,1:1", "ratio takes at most 4 ratios, got 5 ('1:1,16:9,4:5,9:16,1:1')")]
+    public void ABadDuplicateOrFifthRatioIsABadOptionNamingIt(string ratios, string message)
+    {
+        var e = Assert.Throws<ClipperException>(() => AspectRatio.Sizes(ratios, null, null));
+        Assert.Equal((ErrorCode.BadOption, message), (e.Code, e.Message));
+    }
+
     [Theory]
     [InlineData(1080, 1920, "9:16")]
     [InlineData(720, 1280, "9:16")]

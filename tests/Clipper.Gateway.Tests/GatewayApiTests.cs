@@ -1,5 +1,9 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text.RegularExpressions;
+using Clipper.Core.Media;
 using Clipper.Gateway.V1;
+using Clipper.Stages.Encode.Tests;
 using Clipper.TestSupport;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -101,6 +105,61 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
         await Wait.Until(() => Server.UploadsLeft(last.JobId).Length == 0, TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>
+    /// "9:16,1:1": each clip comes in both ratios, cut from one face-tracking pass. The source is a plain colour (the
+    /// captions' test background) under 30 s of the short talk's speech, so the 1:1 rendition's frames hold nothing but
+    /// its captions, which must sit inside the 1:1 safe area.
+    /// </summary>
+    [Fact]
+    public async Task ARatioListGivesEveryClipItsRenditionsFromOneTrackingPass()
+    {
+        var talk = await TestMedia.ShortTalkAsync();
+        var dir = TestMedia.TempDir("ratios");
+        var source = await TestMedia.FfmpegAsync(Path.Combine(dir, "plain-talk.mp4"), "-f", "lavfi", "-i",
+            $"color=c=0x{CaptionSafeAreaBackground:X6}:s=640x360:r=25", "-i", talk.File, "-map", "0:v", "-map", "1:a", "-t", "30",
+            "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac");
+        using var frames = new MeterSum(Server.Services.GetRequiredService<IMeterFactory>(), "clipper_track_frames_total");
+
+        var submitted = await Server.UploadAsync(source, new ClipOptions { MaxClips = 1, MinSeconds = 8, MaxSeconds = 20, Width = 270, Height = 480, Ratio = "9:16, 1x1" });
+        Assert.Equal("9:16,1:1", submitted.Options.Ratio);
+        var events = await Server.WatchAllAsync(submitted.JobId, TimeSpan.FromMinutes(5));
+        var job = events[^1].Job;
+        Assert.Equal(JobState.Completed, job.State);
+        output.WriteLine(string.Join("\n", job.Cost.Stages.Select(s => $"{s.Stage,-10} {s.Units} units {s.CpuSeconds,8:0.000} s CPU {s.WallSeconds,8:0.000} s wall")));
+        var clip = Assert.Single(job.Clips);
+        var rendition = Assert.Single(clip.Renditions);
+        Assert.Equal(("9:16", "1:1", 270, 270, "fit"), (clip.Ratio, rendition.Ratio, rendition.Width, rendition.Height, rendition.Layout));
+        Assert.Equal($"jobs/{job.JobId}/clip-01/1x1.mp4", rendition.Video.Blob);
+        var main = await Probe.ProbeAsync(Path.Combine(Server.Home, "blobs", clip.Video.Blob));
+        var square = await Probe.ProbeAsync(Path.Combine(Server.Home, "blobs", rendition.Video.Blob));
+        Assert.Equal((270, 480, 270, 270), (main.Width, main.Height, square.Width, square.Height));
+        Assert.InRange(square.DurationSeconds, main.DurationSeconds - 0.2, main.DurationSeconds + 0.2);
+        Assert.True(File.Exists(Path.Combine(Server.Home, "blobs", rendition.Thumbnail.Blob)), rendition.Thumbnail.Blob);
+
+        // one sampling pass: the frames the tracker ran the detector on are the clip's samples once, not once per ratio
+        int sampled = int.Parse(Regex.Match(clip.LayoutReason, @"of (\d+) sampled frames").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.InRange(sampled, (clip.End - clip.Start) * 5 - 2, (clip.End - clip.Start) * 5 + 2);
+        Assert.Equal(sampled, frames.Value);
+
+        // the 1:1 rendition's captions, wherever a line is up, inside the 1:1 safe area
+        var file = Path.Combine(Server.Home, "blobs", rendition.Video.Blob);
+        var seen = new List<string>();
+        for (double t = 0.5; t < square.DurationSeconds - 0.5; t += 2)
+        {
+            if (CaptionSafeArea.Ink(await Frames.RgbAsync(file, t), 270, 270, CaptionSafeAreaBackground) is { } ink)
+            {
+                seen.Add(CaptionSafeArea.Check(ink, 270, 270, $"1:1 at {t:0.0} s"));
+            }
+        }
+
+        Assert.True(seen.Count >= 3, $"captions seen in {seen.Count} frames");
+        output.WriteLine(string.Join("\n", seen));
+        Directory.Delete(dir, true);
+    }
+
+    /// <summary>The plain background the safe-area check finds the captions' ink on.</summary>
+    private const int CaptionSafeAreaBackground = 0x285A8C;
+
     [Fact]
     public async Task BadRequestsGetStatusCodesWithStableCodes()
     {
@@ -138,6 +197,11 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
         {
             SourceUrl = "https://example.com/a.mp4",
             Options = new ClipOptions { Layout = "screen" },
+        }));
+        await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.SubmitJobAsync(new SubmitJobRequest
+        {
+            SourceUrl = "https://example.com/a.mp4",
+            Options = new ClipOptions { Ratio = "9:16,1:1,9x16" },
         }));
         await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.ListJobsAsync(new ListJobsRequest { PageSize = 100000 }));
         await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.ListJobsAsync(new ListJobsRequest { PageToken = "garbage" }));

@@ -31,6 +31,8 @@ public sealed class MetricsExportTests
         meter.StageCpu(Stage.Encode, 1.25);
         meter.StageCpu(Stage.Encode, 0.5);
         meter.RemoteTranscribed("openai", 3, 120.204);
+        meter.TrackFrames(92);
+        meter.TrackFrames(92);
 
         var text = await Scrape(export);
         var samples = PrometheusText.Parse(text);
@@ -54,13 +56,14 @@ public sealed class MetricsExportTests
         Assert.Equal(1.75, samples["clipper_stage_cpu_seconds_total{stage=\"encode\"}"]);
         Assert.Equal(120.204, samples["clipper_remote_audio_seconds_total{service=\"openai\"}"]);
         Assert.Equal(3, samples["clipper_remote_transcription_requests_total{service=\"openai\"}"]);
+        Assert.Equal(184, samples["clipper_track_frames_total"]);
         foreach (var (name, type) in new[]
         {
             ("clipper_stage_queued", "gauge"), ("clipper_stage_running", "gauge"), ("clipper_stage_running_peak", "gauge"),
             ("clipper_stage_duration_seconds", "histogram"), ("clipper_job_duration_seconds", "histogram"), ("clipper_retries_total", "counter"),
             ("clipper_job_failures_total", "counter"), ("clipper_jobs_finished_total", "counter"),
             ("clipper_stage_cpu_seconds_total", "counter"), ("clipper_remote_audio_seconds_total", "counter"),
-            ("clipper_remote_transcription_requests_total", "counter"),
+            ("clipper_remote_transcription_requests_total", "counter"), ("clipper_track_frames_total", "counter"),
         })
         {
             Assert.Contains($"# TYPE {name} {type}\n", text);

@@ -32,18 +32,7 @@ public sealed class RemoteRateLimitTests
 
         var first = On(0, out _);
         var second = On(1, out var secondSilo);
-        var meters = secondSilo.GetRequiredService<IMeterFactory>();
-        long queued = 0;
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            if (instrument.Meter.Scope == meters && instrument.Name == "clipper_remote_transcription_queued")
-            {
-                l.EnableMeasurementEvents(instrument);
-            }
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref queued, value));
-        listener.Start();
+        using var queued = new MeterSum(secondSilo.GetRequiredService<IMeterFactory>(), "clipper_remote_transcription_queued");
 
         // one request from each silo: the minute's two
         await first.WaitAsync(600, TestContext.Current.CancellationToken);
@@ -52,12 +41,12 @@ public sealed class RemoteRateLimitTests
         // the third, from either silo, is told to wait out the minute: it waits, queued, and does not fail
         using var stop = new CancellationTokenSource();
         var third = second.WaitAsync(600, stop.Token).AsTask();
-        await Wait.Until(() => Interlocked.Read(ref queued) == 1, TimeSpan.FromSeconds(10));
+        await Wait.Until(() => queued.Value == 1, TimeSpan.FromSeconds(10));
         var wait = await cluster.Grains.GetGrain<IRemoteRateGrain>("openai").Take(10);
         Assert.InRange(wait, TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(60));
         Assert.False(third.IsCompleted);
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => third);
-        Assert.Equal(0, Interlocked.Read(ref queued));
+        Assert.Equal(0, queued.Value);
     }
 }

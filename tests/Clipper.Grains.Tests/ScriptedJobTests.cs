@@ -1,4 +1,5 @@
 using Clipper.Abstractions.Jobs;
+using Clipper.Abstractions.Stages;
 using Clipper.Abstractions.Webhooks;
 using Clipper.Abstractions.Work;
 using Clipper.Grains.Stages;
@@ -144,7 +145,16 @@ public sealed class ScriptedJobTests : IAsyncLifetime
     {
         var storage = _cluster.Cluster.GetSiloServiceProvider(_cluster.Cluster.Silos[0].SiloAddress)
             .GetRequiredService<IGrainStorageSerializer>();
-        var s = new JobState { Spec = new JobSpec("/talk.mp4", Jobs.Small), Status = JobStatus.Tracking };
+        var s = new JobState
+        {
+            Spec = new JobSpec("/talk.mp4", Jobs.Small with { Extras = new SizeList([new(270, 270), new(480, 270)]) }),
+            Status = JobStatus.Tracking,
+        };
+        // a clip tracked and encoded in an extra ratio (--ratio 9:16,1:1,16:9)
+        s.Tracked[1] = new TrackResult(1, "jobs/j/crop/clip-01.json", "centre", "no face", "fit", "no face in 0 of 12 sampled frames", null,
+            [new TrackedRendition(270, 270, "jobs/j/crop/clip-01/1x1.json", "centre", "no face", "fit", "no face in 0 of 12 sampled frames")]);
+        s.Encoded[1] = new EncodeResult(1, "jobs/j/clip-01.mp4", "jobs/j/clip-01.srt", "jobs/j/clip-01.vtt", "jobs/j/clip-01.jpg", 20, "bold",
+            [new EncodedRendition(270, 270, "jobs/j/clip-01/1x1.mp4", "jobs/j/clip-01/1x1.jpg", "fit")]);
         // the same id value in several places, as the grain writes it
         s.UnitFor(WorkId.Fetch).Silo = "silo-a";
         s.UnitFor(WorkId.Transcribe).Seconds = 12.5;
@@ -165,6 +175,9 @@ public sealed class ScriptedJobTests : IAsyncLifetime
         Assert.Equal(s.Units.Select(u => (u.Id, u.Silo, u.Seconds, u.Attempts, u.RetryAt, u.LastError)),
             back.Units.Select(u => (u.Id, u.Silo, u.Seconds, u.Attempts, u.RetryAt, u.LastError)));
         Assert.Equal(s.Spec, back.Spec);
+        Assert.Equal([new OutputSize(270, 270), new OutputSize(480, 270)], back.Spec!.Options.Renditions());
+        Assert.Equal(s.Tracked[1].Renditions, back.Tracked[1].Renditions);
+        Assert.Equal(s.Encoded[1].Renditions, back.Encoded[1].Renditions);
     }
 
     [Fact]

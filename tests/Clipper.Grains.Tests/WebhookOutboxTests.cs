@@ -124,7 +124,8 @@ public sealed class WebhookOutboxTests
         s.Encoded[2] = new EncodeResult(2, "jobs/j/clip-02.mp4", "jobs/j/clip-02.srt", "jobs/j/clip-02.vtt", "jobs/j/clip-02.jpg", 20);
         var before = WebhookEvents.Of("j", s, _ => null, T0);
         Assert.Equal(["job.started", "job.stage", "job.stage", "job.stage", "job.stage", "clip.ready"], before.Select(e => e.Type));
-        s.Encoded[1] = new EncodeResult(1, "jobs/j/clip-01.mp4", "jobs/j/clip-01.srt", "jobs/j/clip-01.vtt", "jobs/j/clip-01.jpg", 20);
+        s.Encoded[1] = new EncodeResult(1, "jobs/j/clip-01.mp4", "jobs/j/clip-01.srt", "jobs/j/clip-01.vtt", "jobs/j/clip-01.jpg", 20, null,
+            [new(270, 270, "jobs/j/clip-01/1x1.mp4", "jobs/j/clip-01/1x1.jpg", "single")]);
         JobStatuses.Enter(s, JobStatus.Completed, T0.AddSeconds(60));
         var after = WebhookEvents.Of("j", s, b => $"https://store.example/{b}?sig=x", T0.AddSeconds(99));
         Assert.Equal(before.Select(e => e.Id), after.Where(e => before.Any(b => b.Id == e.Id)).Select(e => e.Id));
@@ -135,6 +136,10 @@ public sealed class WebhookOutboxTests
         Assert.Equal("job.completed", (string?)completed["type"]);
         Assert.Equal("2026-12-06T12:01:00.000Z", (string?)completed["timestamp"]);
         Assert.Equal("https://store.example/jobs/j/clip-01.mp4?sig=x", (string?)completed["data"]!["clips"]![0]!["video"]!["url"]);
+        // a clip's other ratios, when the job asked for several; none otherwise
+        Assert.Equal("""[{"ratio":"1:1","width":270,"height":270,"video":{"blob":"jobs/j/clip-01/1x1.mp4","url":"https://store.example/jobs/j/clip-01/1x1.mp4?sig=x"},"thumbnail":{"blob":"jobs/j/clip-01/1x1.jpg","url":"https://store.example/jobs/j/clip-01/1x1.jpg?sig=x"}}]""",
+            completed["data"]!["clips"]![0]!["renditions"]!.ToJsonString());
+        Assert.Null(completed["data"]!["clips"]![1]!["renditions"]);
         Assert.DoesNotContain(Endpoint.Secrets[0], string.Concat(after.Select(e => e.Body)));
         Assert.DoesNotContain(Endpoint.Secrets[0], s.Spec.ToString());
     }

@@ -43,21 +43,9 @@ public sealed class LayoutRenderTests : IDisposable
 
         Assert.Equal((width, height), (clip.Media.Width, clip.Media.Height));
         // 0.6 s: the second word of the sample line is being spoken, its line is up
-        var frame = CaptionRender.Of(await Frames.RgbAsync(clip.Video, CaptionSamples.At), width, height);
-        var ink = frame.Box(i => !Frames.Near(frame.Rgb, i, CaptionRender.Background, 24));
+        var ink = CaptionSafeArea.Ink(await Frames.RgbAsync(clip.Video, CaptionSamples.At), width, height, CaptionRender.Background);
         Assert.NotNull(ink);
-        var p = CaptionPresets.Bold;
-        int fontPx = (int)Math.Round(Math.Min(width, height) * p.FontSize, MidpointRounding.AwayFromZero);
-        int side = (int)Math.Round(width * p.SideMargin, MidpointRounding.AwayFromZero);
-        int bottom = (int)Math.Round(height * p.BottomMargin, MidpointRounding.AwayFromZero);
-        // the half-transparent shadow falls a few pixels right of and below the text; chroma subsampling blurs a pixel more
-        int slack = (int)Math.Round(fontPx * p.Shadow, MidpointRounding.AwayFromZero) + 2;
-        var (left, top, right, low) = ink.Value;
-        string seen = string.Create(CultureInfo.InvariantCulture, $"{name}: ink {left}..{right} x {top}..{low} in {width}x{height}");
-        Assert.True(left >= side && right <= width - 1 - side + slack, $"{seen}; sides {side} px");
-        Assert.True(low <= height - bottom + (int)Math.Round(fontPx * p.Outline) + slack, $"{seen}; bottom margin {bottom} px");
-        Measurements.Record($"layouts: {seen}, safe area x {side}..{width - 1 - side}, bottom {height - bottom}");
-        Assert.True(top >= height / 2 && right - left > width / 5 && low - top >= fontPx / 2, $"{seen}: not one line of captions in the lower half");
+        Measurements.Record("layouts: " + CaptionSafeArea.Check(ink.Value, width, height, name));
     }
 
     [Fact]

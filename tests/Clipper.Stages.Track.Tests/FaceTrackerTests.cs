@@ -157,6 +157,34 @@ public sealed class FaceTrackerTests(TrackerFixture fixture) : IClassFixture<Tra
     }
 
     /// <summary>
+    /// Several output sizes from one sampling pass (a job's extra renditions): each path is the one a track of that
+    /// size alone gives, cut frames included, and the frames were sampled once for all of them.
+    /// </summary>
+    [Fact]
+    public async Task OneSamplingPassFitsEachSizeAsATrackOfThatSizeAlone()
+    {
+        var video = Path.Combine(fixture.Dir, "cut-sizes.mp4");
+        await TestVideos.ShotsAsync([new(Assets.Photo("jesper_2.jpg"), 960, 320, 92, 3.0), new(Assets.Photo("anne_helene.jpg"), 960, 0, 290, 3.0)],
+            640, 360, 25, video);
+        var media = await Probe.ProbeAsync(video, Token);
+
+        var all = await Tracker.TrackAsync(video, media, 0, 6.0, [(1080, 1920), (1080, 1080), (1920, 1080)], null, Token);
+        var vertical = await Tracker.TrackAsync(video, media, 0, 6.0, 1080, 1920, null, Token);
+        var wide = await Tracker.TrackAsync(video, media, 0, 6.0, 1920, 1080, null, Token);
+
+        Assert.Equal(30, all.SampledFrames);
+        Assert.Equal([(202, 360), (360, 360), (640, 360)], all.Paths.Select(p => (p.Width, p.Height)));
+        foreach (var (one, alone) in new[] { (all.Paths[0], vertical), (all.Paths[2], wide) })
+        {
+            Assert.Equal((alone.Method, alone.Reason, alone.Layout, alone.LayoutReason), (one.Method, one.Reason, one.Layout, one.LayoutReason));
+            Assert.Equal(alone.Keyframes, one.Keyframes);
+        }
+
+        // the 1:1 window jumps at the cut as the 9:16 one does: the cut frame was found once, for every size
+        Assert.Equal(vertical.Keyframes.Select(k => k.T), all.Paths[1].Keyframes.Select(k => k.T));
+    }
+
+    /// <summary>
     /// The first case: one set, one backdrop, the same person reframed by a hard cut from the left of the
     /// frame to the right. The colours barely change, so only the face's jump shows the cut; the window must be on
     /// the face again within 0.4 s of the cut rather than pan across for over a second.

@@ -50,7 +50,7 @@ public class ClipOptionsLine : CommandSettings
     public string? Captions { get; init; }
 
     [CommandOption("--ratio <W:H>")]
-    [Description("the output's aspect ratio: 9:16 (1080x1920, the default), 1:1 (1080x1080), 4:5 (1080x1350) or 16:9 (1920x1080)")]
+    [Description("the output's aspect ratio: 9:16 (1080x1920, the default), 1:1 (1080x1080), 4:5 (1080x1350) or 16:9 (1920x1080); a comma-separated list (9:16,1:1, up to 4) adds the others as extra renditions of every clip, from one face-tracking pass")]
     public string? Ratio { get; init; }
 
     [CommandOption("--layout <LAYOUT>")]
@@ -66,8 +66,11 @@ public class ClipOptionsLine : CommandSettings
     public string? HookSeconds { get; init; }
 
     /// <summary>The job's settings: the clip options and the choices of engine, ranking, language, caption preset, layout and hook title, checked.</summary>
-    public ClipSettings ReadSettings() =>
-        JobChoices.Check(ClipSettings.From(ReadOptions()).WithChoices(Asr, Rank, Language, Captions, Layout) with { HookTitle = ReadHook() });
+    public ClipSettings ReadSettings()
+    {
+        var sized = ClipSettings.From(ReadOptions()).WithSizes(AspectRatio.Sizes(Ratio, null, null));
+        return JobChoices.Check(sized.WithChoices(Asr, Rank, Language, Captions, Layout) with { HookTitle = ReadHook() });
+    }
 
     /// <summary>The hook title's seconds: null without --hook or --hook-seconds, the default with --hook alone.</summary>
     public double? ReadHook() => Number(HookSeconds, "--hook-seconds") ?? (Hook ? ClipSettings.DefaultHookSeconds : null);
@@ -76,7 +79,7 @@ public class ClipOptionsLine : CommandSettings
     public ClipOptions ReadOptions()
     {
         var d = ClipOptions.Defaults;
-        var (width, height) = AspectRatio.Size(Ratio, null, null);
+        var (width, height) = AspectRatio.Sizes(Ratio, null, null)[0];
         return (d with
         {
             MaxClips = ReadClips() ?? d.MaxClips,
@@ -201,7 +204,8 @@ public sealed class SubmitLine : ClipLine, IServerLine
             Rank = s.Rank ?? "",
             Language = s.Language ?? "",
             Captions = s.Captions ?? "",
-            Ratio = string.IsNullOrWhiteSpace(Ratio) ? "" : AspectRatio.NameOf(s.Width, s.Height),
+            Ratio = string.IsNullOrWhiteSpace(Ratio) ? ""
+                : string.Join(',', [AspectRatio.NameOf(s.Width, s.Height), .. s.Renditions().Select(r => r.Ratio())]),
             Layout = s.Layout ?? "",
             HookSeconds = s.HookTitle ?? 0,
         };

@@ -39,6 +39,8 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
                 Layout = t.Layout ?? ClipLayouts.Single,
                 LayoutReason = t.LayoutReason,
                 Shots = t.Shots?.Select(s => new ClipShot(s.Start, s.End, s.Layout, s.Reason)).ToList(),
+                Renditions = e.Renditions?.Select(r => new ClipRendition(AspectRatio.NameOf(r.Width, r.Height), r.Width, r.Height,
+                    new(r.VideoKey), new(r.ThumbnailKey), r.Layout)).ToList(),
             };
         }).ToList(),
         v.StageStartedAt, v.Source.Site, v.Ranking, v.Cost)
@@ -59,6 +61,8 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
             Layout = c.Layout.Length == 0 ? null : c.Layout,
             LayoutReason = c.LayoutReason.Length == 0 ? null : c.LayoutReason,
             Shots = c.Shots.Count == 0 ? null : c.Shots.Select(s => new ClipShot(s.Start, s.End, s.Layout, s.Reason)).ToList(),
+            Renditions = c.Renditions.Count == 0 ? null : c.Renditions.Select(r => new ClipRendition(r.Ratio, r.Width, r.Height,
+                Delivered.From(r.Video), Delivered.From(r.Thumbnail), r.Layout.Length == 0 ? null : r.Layout)).ToList(),
         }).ToList(),
         null, j.SourceInfo is { } i ? new SourceSite(i.Extractor, i.VideoId, i.Title, i.Uploader.Length == 0 ? null : i.Uploader,
             i.Duration > 0 ? i.Duration : null, i.PageUrl) : null,
@@ -114,6 +118,16 @@ public sealed record FinishedClip(int Rank, double Start, double End, int Score,
 
     /// <summary>Each shot's layout and why (absent where the whole clip has one layout, and from older servers).</summary>
     public IReadOnlyList<ClipShot>? Shots { get; init; }
+
+    /// <summary>The extra renditions (other ratios of the same clip), absent when the job asked for one ratio.</summary>
+    public IReadOnlyList<ClipRendition>? Renditions { get; init; }
+}
+
+/// <summary>An extra rendition of a clip: its ratio ("1:1"), size, video and thumbnail, and the layout chosen for it.</summary>
+public sealed record ClipRendition(string Ratio, int Width, int Height, Delivered Video, Delivered Thumbnail, string? Layout)
+{
+    /// <summary>"clip-01-1x1": the file stem of this rendition's files beside its clip's.</summary>
+    public string Stem(FinishedClip clip) => clip.Stem + "-" + BlobLayout.RatioName(Ratio);
 }
 
 /// <summary>One shot of a clip: seconds from the clip's start, its layout and why.</summary>
@@ -162,6 +176,12 @@ public static class Report
             foreach (var (file, extension) in c.Files.All)
             {
                 await files.CopyAsync(file, Path.Combine(dir, c.Stem + extension), cancel);
+            }
+
+            foreach (var r in c.Renditions ?? [])
+            {
+                await files.CopyAsync(r.Video, Path.Combine(dir, r.Stem(c) + ".mp4"), cancel);
+                await files.CopyAsync(r.Thumbnail, Path.Combine(dir, r.Stem(c) + ".jpg"), cancel);
             }
         }
 
@@ -277,6 +297,20 @@ public static class Report
                 }
             }
 
+            if (c.Renditions is { Count: > 0 } renditions)
+            {
+                // the other ratios of the same clip, cut from the same tracking pass; the captions files are the clip's
+                clip["renditions"] = new JsonArray([.. renditions.Select(r => (JsonNode)new JsonObject
+                {
+                    ["ratio"] = r.Ratio,
+                    ["width"] = r.Width,
+                    ["height"] = r.Height,
+                    ["video"] = r.Stem(c) + ".mp4",
+                    ["thumbnail"] = r.Stem(c) + ".jpg",
+                    ["layout"] = r.Layout,
+                })]);
+            }
+
             if (c.Publish is { } p)
             {
                 // why the clip was picked: the LLM's reason when it ranked the clip (above), the heuristic's always
@@ -373,6 +407,11 @@ public static class Report
             var range = $"{Clock(c.Start)}–{Clock(c.End)}";
             var tags = c.Publish is { Hashtags.Count: > 0 } p ? "  " + string.Join(' ', p.Hashtags) : "";
             stdout.WriteLine(string.Create(inv, $"{c.Rank,-4} {c.Score,-5} {range,-17} {c.Title}{tags}"));
+        }
+
+        if (job.Clips.FirstOrDefault(c => c.Renditions is { Count: > 0 }) is { } withRenditions)
+        {
+            stdout.WriteLine("also in " + string.Join(", ", withRenditions.Renditions!.Select(r => $"{r.Ratio} ({r.Stem(withRenditions)}.mp4, …)")));
         }
 
         foreach (var w in job.Warnings)
@@ -506,7 +545,14 @@ public static class Report
             }
 
             b.Append("</p><p><a href=\"").Append(Esc(c["captions"]!["srt"]))
-                .Append("\">SRT</a> · <a href=\"").Append(Esc(c["captions"]!["vtt"])).Append("\">VTT</a></p></div>");
+                .Append("\">SRT</a> · <a href=\"").Append(Esc(c["captions"]!["vtt"])).Append("\">VTT</a>");
+            if (c["renditions"] is JsonArray renditions)
+            {
+                // the other ratios of the clip, beside its files
+                b.Append(" · also ").AppendJoin(" · ", renditions.Select(r => $"<a href=\"{Esc(r!["video"])}\">{Esc(r["ratio"])}</a>"));
+            }
+
+            b.Append("</p></div>");
         }
 
         return b.Append("</div></body></html>\n").ToString();

@@ -14,18 +14,30 @@ namespace Clipper.Abstractions.Jobs;
 /// single or fit; <c>ClipLayouts</c>), each null for the operator's default (auto for the layout). The output size
 /// carries the aspect ratio (<see cref="AspectRatio"/> resolves a named ratio to it at submission).
 /// <see cref="HookTitle"/> is how many seconds the clip's title is drawn at the start of each clip (the hook title
-/// overlay), null for none.
+/// overlay), null for none. <see cref="Extras"/> are the output sizes of the extra renditions asked for beside the main
+/// one (<c>--ratio 9:16,1:1</c>: one tracking pass, one more encode per size), null for none.
 /// Those came later, last and with defaults, so settings stored before them still load; <see cref="JobChoices.Check"/>
 /// checks them.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.ClipSettings")]
 public sealed record ClipSettings(int MaxClips, double MinSeconds, double MaxSeconds, int Width, int Height, string? Asr = null,
-    string? Rank = null, string? Language = null, string? Captions = null, string? Layout = null, double? HookTitle = null)
+    string? Rank = null, string? Language = null, string? Captions = null, string? Layout = null, double? HookTitle = null, SizeList? Extras = null)
 {
     /// <summary>The hook title's length when <c>--hook</c> is given without one.</summary>
     public const double DefaultHookSeconds = 3;
 
     public static ClipSettings From(ClipOptions o) => new(o.MaxClips, o.MinSeconds, o.MaxSeconds, o.Width, o.Height);
+
+    /// <summary>The extra renditions' sizes, none for a job that asked for one ratio (a method: grain storage writes properties).</summary>
+    public IReadOnlyList<OutputSize> Renditions() => Extras?.Sizes ?? [];
+
+    /// <summary>These settings for the sizes <c>AspectRatio.Sizes</c> resolved: the first the main size, the others extras.</summary>
+    public ClipSettings WithSizes(IReadOnlyList<(int Width, int Height)> sizes) => this with
+    {
+        Width = sizes[0].Width,
+        Height = sizes[0].Height,
+        Extras = sizes.Count > 1 ? new SizeList([.. sizes.Skip(1).Select(s => new OutputSize(s.Width, s.Height))]) : null,
+    };
 
     public ClipOptions ToOptions() => new(MaxClips, MinSeconds, MaxSeconds, Width, Height);
 
@@ -85,6 +97,28 @@ public static class JobChoices
             throw new ClipperException(ErrorCode.BadOption, $"hook must be between 0.5 and 10 seconds, got {hook}");
         }
 
+        var shapes = new List<string> { AspectRatio.NameOf(s.Width, s.Height) };
+        foreach (var extra in s.Renditions())
+        {
+            var shape = AspectRatio.NameOf(extra.Width, extra.Height);
+            if (extra.Width is < 64 or > 4096 || extra.Height is < 64 or > 4096 || extra.Width % 2 != 0 || extra.Height % 2 != 0)
+            {
+                throw new ClipperException(ErrorCode.BadOption, $"ratio {shape}: a rendition's size must be even and 64..4096 pixels, got {extra.Width}x{extra.Height}");
+            }
+
+            if (shapes.Contains(shape))
+            {
+                throw new ClipperException(ErrorCode.BadOption, $"ratio {shape} is asked twice");
+            }
+
+            shapes.Add(shape);
+        }
+
+        if (shapes.Count > AspectRatio.MaxRatios)
+        {
+            throw new ClipperException(ErrorCode.BadOption, $"ratio takes at most {AspectRatio.MaxRatios} ratios, got {shapes.Count}");
+        }
+
         if (s.Language is { } lang && (lang.Length is < 2 or > 3 || !lang.All(c => c is >= 'a' and <= 'z')))
         {
             throw new ClipperException(ErrorCode.BadOption,
@@ -93,6 +127,25 @@ public static class JobChoices
 
         return s;
     }
+}
+
+/// <summary>An output size in pixels.</summary>
+[GenerateSerializer, Immutable, Alias("clipper.OutputSize")]
+public sealed record OutputSize(int Width, int Height)
+{
+    /// <summary>"1:1": the ratio's name (a method: grain storage writes properties).</summary>
+    public string Ratio() => AspectRatio.NameOf(Width, Height);
+}
+
+/// <summary>Output sizes, compared by value (a spec submitted again with the same ratios is the same spec).</summary>
+[GenerateSerializer, Immutable, Alias("clipper.SizeList")]
+public sealed record SizeList(OutputSize[] Sizes)
+{
+    public bool Equals(SizeList? other) => other is not null && Sizes.SequenceEqual(other.Sizes);
+
+    public override int GetHashCode() => Sizes.Length;
+
+    public override string ToString() => $"[{string.Join(", ", Sizes.Select(s => $"{s.Width}x{s.Height}"))}]";
 }
 
 /// <summary>

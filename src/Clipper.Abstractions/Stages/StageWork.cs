@@ -101,11 +101,16 @@ public sealed record RemoteAsrUsage(string Service, string Model, int Requests, 
 /// says why a centre crop was used), and the layout
 /// chosen for it with the reason (<c>ClipLayouts</c>; added last and nullable, so stored states without them still load,
 /// as "single"); <paramref name="Shots"/> the layout of each shot (null in states stored before shots had layouts, and
-/// where the whole clip has one layout by the job's choice or for lack of faces).
+/// where the whole clip has one layout by the job's choice or for lack of faces). <paramref name="Renditions"/> are the
+/// crop paths of the job's extra sizes, fitted from the same sampled frames (added last; null without extras).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.TrackResult")]
 public sealed record TrackResult(int ClipIndex, string CropKey, string Method, string? Reason, string? Layout = null,
-    string? LayoutReason = null, IReadOnlyList<TrackedShot>? Shots = null);
+    string? LayoutReason = null, IReadOnlyList<TrackedShot>? Shots = null, TrackedRendition[]? Renditions = null);
+
+/// <summary>One extra rendition's crop path blob, for output <paramref name="Width"/>×<paramref name="Height"/>, and its layout.</summary>
+[GenerateSerializer, Immutable, Alias("clipper.TrackedRendition")]
+public sealed record TrackedRendition(int Width, int Height, string CropKey, string Method, string? Reason, string Layout, string? LayoutReason);
 
 /// <summary>One shot's layout: seconds from the clip's start, the layout (<c>ClipLayouts</c>) and why.</summary>
 [GenerateSerializer, Immutable, Alias("clipper.TrackedShot")]
@@ -113,11 +118,16 @@ public sealed record TrackedShot(double Start, double End, string Layout, string
 
 /// <summary>
 /// One encoded clip's blobs and length; <paramref name="Captions"/> the caption preset it was burned with (added last and
-/// nullable, so stored states without it still load).
+/// nullable, so stored states without it still load); <paramref name="Renditions"/> the extra sizes' videos and
+/// thumbnails (the captions files are the main one's; added last, null without extras).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.EncodeResult")]
 public sealed record EncodeResult(int ClipIndex, string VideoKey, string SrtKey, string VttKey, string ThumbnailKey,
-    double Duration, string? Captions = null);
+    double Duration, string? Captions = null, EncodedRendition[]? Renditions = null);
+
+/// <summary>One extra rendition of an encoded clip: its size, video and thumbnail blobs, and its layout.</summary>
+[GenerateSerializer, Immutable, Alias("clipper.EncodedRendition")]
+public sealed record EncodedRendition(int Width, int Height, string VideoKey, string ThumbnailKey, string Layout);
 
 /// <summary>
 /// How a unit of work ended: its output, or a failure with a stable code; the wall seconds it took and the CPU seconds

@@ -55,6 +55,59 @@ public sealed record AspectRatio(string Name, int Width, int Height)
         };
     }
 
+    /// <summary>The most ratios one job may ask for: its main one and three more renditions.</summary>
+    public const int MaxRatios = 4;
+
+    /// <summary>
+    /// The output sizes of a job that asks for a comma-separated list of ratios ("9:16,1:1"): the first is the clip's
+    /// main size (<see cref="Size"/>, the width and height given apply to it), each other one an extra rendition of its
+    /// ratio with the main size's shorter side (1080 by default, so 1:1 is 1080×1080 and 16:9 1920×1080: the standard
+    /// sizes; a 270×480 main gives a 270×270 1:1). <see cref="ErrorCode.BadOption"/> naming the entry for an empty or unknown one, for a ratio
+    /// asked twice (compared by shape once resolved: "9:16,9x16" and a 720x1280 main with "9:16" are the same), and for
+    /// more than <see cref="MaxRatios"/>.
+    /// </summary>
+    public static IReadOnlyList<(int Width, int Height)> Sizes(string? ratios, int? width, int? height)
+    {
+        if (string.IsNullOrWhiteSpace(ratios) || !ratios.Contains(','))
+        {
+            return [Size(ratios, width, height)];
+        }
+
+        var entries = ratios.Split(',');
+        if (entries.Length > MaxRatios)
+        {
+            throw new ClipperException(ErrorCode.BadOption, $"ratio takes at most {MaxRatios} ratios, got {entries.Length} ('{ratios.Trim()}')");
+        }
+
+        var sizes = new List<(int Width, int Height)>();
+        foreach (var entry in entries)
+        {
+            if (string.IsNullOrWhiteSpace(entry))
+            {
+                throw new ClipperException(ErrorCode.BadOption, $"ratio has an empty entry in '{ratios.Trim()}'");
+            }
+
+            var size = sizes.Count == 0 ? Size(entry, width, height) : Rendition(entry, sizes[0]);
+            if (sizes.Any(s => NameOf(s.Width, s.Height) == NameOf(size.Width, size.Height)))
+            {
+                throw new ClipperException(ErrorCode.BadOption, $"ratio {NameOf(size.Width, size.Height)} is asked twice in '{ratios.Trim()}'");
+            }
+
+            sizes.Add(size);
+        }
+
+        return sizes;
+    }
+
+    /// <summary>The size of ratio <paramref name="name"/> whose shorter side is <paramref name="main"/>'s.</summary>
+    private static (int Width, int Height) Rendition(string name, (int Width, int Height) main)
+    {
+        var r = Find(name) ?? throw new ClipperException(ErrorCode.BadOption,
+            $"ratio must be one of {string.Join(", ", Names)}, got '{name.Trim()}'");
+        int shorter = Math.Min(main.Width, main.Height);
+        return r.Width <= r.Height ? Size(r.Name, shorter, null) : Size(r.Name, null, shorter);
+    }
+
     /// <summary>The name of a size's shape: a named ratio's ("9:16" for 1080×1920 or 720×1280), else width:height reduced.</summary>
     public static string NameOf(int width, int height)
     {

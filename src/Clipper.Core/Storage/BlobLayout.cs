@@ -9,7 +9,9 @@ namespace Clipper.Core.Storage;
 /// (<c>sources/&lt;sha256&gt;.srt|vtt</c>).</item>
 /// <item><c>transcripts/&lt;sha256&gt;[-captions].json</c>: a transcript cached by source identity.</item>
 /// <item><c>jobs/&lt;job&gt;/crop/clip-NN.json</c>: a clip's crop path.</item>
+/// <item><c>jobs/&lt;job&gt;/crop/clip-NN/WxH.json</c>: the crop path of a clip's extra rendition (ratio W:H, "1x1").</item>
 /// <item><c>jobs/&lt;job&gt;/clip-NN.mp4|srt|vtt|jpg</c>: a clip's files.</item>
+/// <item><c>jobs/&lt;job&gt;/clip-NN/WxH.mp4|jpg</c>: an extra rendition's video and thumbnail (its captions are the clip's).</item>
 /// <item><c>jobs/&lt;job&gt;/llm-audit.json</c>: the LLM ranking's exact request and response, the key taken out.</item>
 /// <item><c>llm-cache/&lt;sha256&gt;.json</c>: an LLM ranking's answer by (transcript, candidates, model, prompt).</item>
 /// </list>
@@ -100,6 +102,17 @@ public static class BlobLayout
     public static string Crop(string jobId, int clipIndex) => $"{JobsPrefix}{jobId}/crop/{ClipStem(clipIndex)}.json";
 
     public static ClipKeys Clip(string jobId, int clipIndex) => new($"{JobsPrefix}{jobId}/{ClipStem(clipIndex)}");
+
+    /// <summary>The crop path of a clip's extra rendition; <paramref name="ratio"/> as "1:1" (or "1x1").</summary>
+    public static string RenditionCrop(string jobId, int clipIndex, string ratio) =>
+        $"{JobsPrefix}{jobId}/crop/{ClipStem(clipIndex)}/{RatioName(ratio)}.json";
+
+    /// <summary>A clip's extra rendition: <c>jobs/&lt;job&gt;/clip-NN/1x1</c> plus .mp4 and .jpg.</summary>
+    public static ClipKeys Rendition(string jobId, int clipIndex, string ratio) =>
+        new($"{JobsPrefix}{jobId}/{ClipStem(clipIndex)}/{RatioName(ratio)}");
+
+    /// <summary>"1x1" for the ratio "1:1": a ratio as a file name.</summary>
+    public static string RatioName(string ratio) => ratio.Replace(':', 'x');
 
     /// <summary>The job's LLM ranking audit: the exact request and response, the verdicts and the outcome.</summary>
     public static string LlmAudit(string jobId) => $"{JobsPrefix}{jobId}/llm-audit.json";

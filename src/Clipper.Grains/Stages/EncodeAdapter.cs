@@ -7,7 +7,10 @@ using Clipper.Stages.Encode;
 
 namespace Clipper.Grains.Stages;
 
-/// <summary>Encode: one clip's video, captions and thumbnail (<see cref="Encoded"/>).</summary>
+/// <summary>
+/// Encode: one clip's video, captions and thumbnail (<see cref="Encoded"/>), then each extra rendition the job asked for
+/// (its own crop path and size, the same captions preset in that size's safe area; the SRT and VTT are the clip's).
+/// </summary>
 internal sealed class EncodeAdapter(IBlobStore blobs, ClipEncoder encoder) : IStageAdapter
 {
     public async Task<StageOutput> RunAsync(StageWork work, UnitWorkspace unit, IProgress<double> progress, CancellationToken cancel)
@@ -17,16 +20,43 @@ internal sealed class EncodeAdapter(IBlobStore blobs, ClipEncoder encoder) : ISt
         var crop = await blobs.ReadJsonAsync<CropPath>(work.Crop!.CropKey, cancel);
         var source = await unit.Sources.FileAsync(work.Source!.SourceKey, cancel);
         var o = work.Spec.Options;
-        var output = await encoder.EncodeAsync(new EncodeRequest(source, clip.ToScoredClip(),
-            transcript.Between(clip.Start - 1, clip.End + 1), crop, o.Width, o.Height, unit.Directory, clip.Stem)
-        { CaptionPreset = o.Captions, HookSeconds = o.HookTitle ?? 0 }, progress, cancel);
+        var words = transcript.Between(clip.Start - 1, clip.End + 1);
+        var extras = work.Crop.Renditions ?? [];
+        int parts = 1 + extras.Length;
+        var output = await encoder.EncodeAsync(new EncodeRequest(source, clip.ToScoredClip(), words, crop, o.Width, o.Height, unit.Directory,
+            clip.Stem)
+        { CaptionPreset = o.Captions, HookSeconds = o.HookTitle ?? 0 }, Part(progress, 0, parts), cancel);
+        List<EncodedRendition>? renditions = null;
+        for (int i = 0; i < extras.Length; i++)
+        {
+            var r = extras[i];
+            var ratio = Clipper.Core.Clips.AspectRatio.NameOf(r.Width, r.Height);
+            var extraCrop = await blobs.ReadJsonAsync<CropPath>(r.CropKey, cancel);
+            var encoded = await encoder.EncodeAsync(new EncodeRequest(source, clip.ToScoredClip(), words, extraCrop, r.Width, r.Height,
+                unit.Directory, clip.Stem + "-" + BlobLayout.RatioName(ratio))
+            { CaptionPreset = o.Captions, HookSeconds = o.HookTitle ?? 0 }, Part(progress, i + 1, parts), cancel);
+            var extraKeys = BlobLayout.Rendition(work.JobId, clip.Index, ratio);
+            await blobs.PutFileAsync(extraKeys.Thumbnail, encoded.Thumbnail, cancel);
+            await blobs.PutFileAsync(extraKeys.Video, encoded.Video, cancel);
+            (renditions ??= []).Add(new EncodedRendition(r.Width, r.Height, extraKeys.Video, extraKeys.Thumbnail, extraCrop.Layout));
+        }
+
         var keys = BlobLayout.Clip(work.JobId, clip.Index);
-        // the video last: its key existing means the clip is complete
+        // the video last: its key existing means the clip is complete, its renditions included
         await blobs.PutFileAsync(keys.Srt, output.Srt, cancel);
         await blobs.PutFileAsync(keys.Vtt, output.Vtt, cancel);
         await blobs.PutFileAsync(keys.Thumbnail, output.Thumbnail, cancel);
         await blobs.PutFileAsync(keys.Video, output.Video, cancel);
         return new Encoded(new EncodeResult(clip.Index, keys.Video, keys.Srt, keys.Vtt, keys.Thumbnail, output.Media.DurationSeconds,
-            output.CaptionPreset));
+            output.CaptionPreset, renditions?.ToArray()));
+    }
+
+    /// <summary>Progress of part <paramref name="index"/> of <paramref name="count"/> equal parts, as a fraction of the whole.</summary>
+    private static IProgress<double> Part(IProgress<double> whole, int index, int count) =>
+        count == 1 ? whole : new PartProgress(whole, index, count);
+
+    private sealed class PartProgress(IProgress<double> whole, int index, int count) : IProgress<double>
+    {
+        public void Report(double value) => whole.Report((index + Math.Clamp(value, 0, 1)) / count);
     }
 }

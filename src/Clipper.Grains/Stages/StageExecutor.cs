@@ -50,7 +50,7 @@ public sealed class StageExecutor : IStageRunner, IDisposable
         }
 
         var trackOptions = track.Value;
-        _track = new TrackAdapter(blobs, () => new FaceTracker(o.FaceModel ?? Assets.FaceModel(), trackOptions));
+        _track = new TrackAdapter(blobs, metrics, () => new FaceTracker(o.FaceModel ?? Assets.FaceModel(), trackOptions));
         var transcriber = new TranscribeAdapter(blobs, engine => Transcriber.Standard(transcribe.Value, openAi.Value, engine, clock, log,
                 new GrainRemotePermits(grains, "openai", transcribe.Value.Remote, metrics, clock)), transcribe.Value.Engine,
             transcribe.Value.ChunkOverlap, grains, jobs.Value, metrics, clock, log);

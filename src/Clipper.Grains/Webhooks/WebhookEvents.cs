@@ -94,7 +94,26 @@ public static class WebhookEvents
         ["submitted_at"] = s.SubmittedAt.ToUnixTimeMilliseconds(),
     };
 
-    private static JsonObject Clip(ClipPlan c, EncodeResult e, Func<string, string?> link) => new()
+    private static JsonObject Clip(ClipPlan c, EncodeResult e, Func<string, string?> link)
+    {
+        var clip = ClipFiles(c, e, link);
+        if (e.Renditions is { Length: > 0 } renditions)
+        {
+            // the job's other ratios of the clip (--ratio 9:16,1:1)
+            clip["renditions"] = new JsonArray([.. renditions.Select(r => (JsonNode)new JsonObject
+            {
+                ["ratio"] = Clipper.Core.Clips.AspectRatio.NameOf(r.Width, r.Height),
+                ["width"] = r.Width,
+                ["height"] = r.Height,
+                ["video"] = File(r.VideoKey, link),
+                ["thumbnail"] = File(r.ThumbnailKey, link),
+            })]);
+        }
+
+        return clip;
+    }
+
+    private static JsonObject ClipFiles(ClipPlan c, EncodeResult e, Func<string, string?> link) => new()
     {
         ["rank"] = c.Index,
         ["start"] = c.Start,

@@ -94,6 +94,7 @@ public static class TrackBench
         await SplitAsync(benchDir, tracker, stdout, cancel);
         await CutFramesAsync(benchDir, stdout, cancel);
         await ScreenAsync(benchDir, stdout, cancel);
+        await RatiosAsync(benchDir, stdout, cancel);
         return 0;
 
         async Task<double> CpuOf(FaceTracker t)
@@ -206,6 +207,40 @@ public static class TrackBench
         Directory.CreateDirectory(benchDir);
         return await TwoSpeakerMedia.BuildAsync(await SpeakerAsync("anne_helene.jpg", "slt"), await SpeakerAsync("jesper_2.jpg", "kal"),
             Path.Combine(benchDir, name), cancel: cancel, script: script);
+    }
+
+    /// <summary>
+    /// What extra renditions cost the tracker (<c>--ratio 9:16,1:1,16:9</c>): CPU of this process and its ffmpegs tracking
+    /// the two-person dialogue (faces, voice level, cuts) for 9:16 alone (the baseline) and for three ratios from one
+    /// sampling pass, alternated. Also <c>clipper bench track-ratios</c> alone.
+    /// </summary>
+    public static async Task<int> RatiosAsync(string benchDir, TextWriter stdout, CancellationToken cancel)
+    {
+        var d = await DialogueAsync(benchDir, cancel);
+        var media = await Probe.ProbeAsync(d.File, cancel);
+        using var tracker = new FaceTracker(Assets.FaceModel(), new TrackOptions());
+        (int, int)[] one = [(1080, 1920)];
+        (int, int)[] three = [(1080, 1920), (1080, 1080), (1920, 1080)];
+        await tracker.TrackAsync(d.File, media, 0, 3, three, null, cancel); // warm-up
+        // the fits are cheap against the sampling: more rounds than the others to see the difference through the noise
+        const int rounds = 2 * Rounds;
+        double single = 0, several = 0;
+        int frames = 0;
+        for (int round = 0; round < rounds; round++)
+        {
+            double cpu = ProcessCpu.Seconds().Total;
+            await tracker.TrackAsync(d.File, media, 0, d.DurationSeconds, one, null, cancel);
+            single += ProcessCpu.Seconds().Total - cpu;
+            cpu = ProcessCpu.Seconds().Total;
+            frames = (await tracker.TrackAsync(d.File, media, 0, d.DurationSeconds, three, null, cancel)).SampledFrames;
+            several += ProcessCpu.Seconds().Total - cpu;
+        }
+
+        stdout.WriteLine(string.Create(Inv,
+            $"ratios, 720p two-person dialogue of {d.DurationSeconds:0.0} s, {rounds} rounds: tracker CPU per clip {single / rounds:0.00} s for 9:16 alone (baseline), "
+            + $"{several / rounds:0.00} s for 9:16, 1:1 and 16:9 from one pass of {frames} sampled frames; ratio {several / single:0.00} "
+            + $"(three separate passes: about {3 * single / rounds:0.00} s)"));
+        return 0;
     }
 
     /// <summary>
