@@ -196,7 +196,7 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
         await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.SubmitJobAsync(new SubmitJobRequest
         {
             SourceUrl = "https://example.com/a.mp4",
-            Options = new ClipOptions { Layout = "screen" },
+            Options = new ClipOptions { Layout = "three" },
         }));
         await Expect(StatusCode.InvalidArgument, "bad_option", async () => await Client.SubmitJobAsync(new SubmitJobRequest
         {
