@@ -51,4 +51,23 @@ public sealed class InFlightUnitsTests
         Assert.Equal("b", inFlight.LeastBusy(Stage.Encode, ["a", "b"]));
         Assert.Null(inFlight.LeastBusy(Stage.Encode, []));
     }
+
+    [Fact]
+    public void AUnitThatRunsWhereItRanBeforeCountsThereNotWhereItWasSent()
+    {
+        var silos = new[] { "a", "b", "c" };
+        var inFlight = new InFlightUnits();
+        inFlight.Dispatched(WorkId.Chunk(1), "t1", Now, "a");
+        inFlight.Dispatched(WorkId.Chunk(2), "t2", Now, "b");
+        // chunk 3 failed on a and is tried again: the job chose c, but its activation on a runs it
+        inFlight.Dispatched(WorkId.Chunk(3), "t3", Now, "c");
+        inFlight.RanOn(WorkId.Chunk(3), "t3", "a");
+        // a stale dispatch's word changes nothing
+        inFlight.RanOn(WorkId.Chunk(2), "old", "a");
+
+        Assert.Equal("c", inFlight.LeastBusy(Stage.Transcribe, silos));
+        inFlight.Dispatched(WorkId.Chunk(4), "t4", Now, "c");
+        // a has two (1 and 3) and is not chosen before b
+        Assert.Equal("b", inFlight.LeastBusy(Stage.Transcribe, silos));
+    }
 }

@@ -11,8 +11,10 @@ namespace Clipper.Abstractions.Stages;
 [Alias("clipper.IStageGrain")]
 public interface IStageGrain : IGrainWithStringKey
 {
+    /// <returns>the silo the unit runs on (its address's parsable form): where the placement hint put a new
+    /// activation, or where the unit's activation already lived (a unit tried again after a failure stays there)</returns>
     [Alias("Start")]
-    Task Start(StageWork work, string token);
+    Task<string> Start(StageWork work, string token);
 
     /// <summary>Whether this activation is running (or queued) the unit with this token; false on a fresh activation (its silo died).</summary>
     [AlwaysInterleave, Alias("IsRunning")]

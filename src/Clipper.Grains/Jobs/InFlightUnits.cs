@@ -23,6 +23,18 @@ public sealed class InFlightUnits
     public void Dispatched(WorkId id, string token, DateTimeOffset now, string? silo = null) => _units[id] = new Unit(token, now) { Silo = silo };
 
     /// <summary>
+    /// The silo the current dispatch of <paramref name="id"/> actually runs on, when not the one it was sent to (its
+    /// activation lived on elsewhere); a stale token changes nothing.
+    /// </summary>
+    public void RanOn(WorkId id, string token, string silo)
+    {
+        if (_units.TryGetValue(id, out var u) && u.Token == token)
+        {
+            u.Silo = silo;
+        }
+    }
+
+    /// <summary>
     /// Where a unit of <paramref name="stage"/> that spreads over the silos should go: the silo among
     /// <paramref name="silos"/> with the fewest of this job's units of that stage in flight, the first in the given order
     /// of those tied. With the job's in-flight limit at the silos' slots, no silo is handed more of the job's units than
@@ -85,6 +97,6 @@ public sealed class InFlightUnits
 
         public int Unknown { get; set; }
 
-        public string? Silo { get; init; }
+        public string? Silo { get; set; }
     }
 }

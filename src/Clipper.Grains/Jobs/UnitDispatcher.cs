@@ -47,9 +47,17 @@ public sealed class UnitDispatcher(IGrainFactory grains, JobOptions options, ILo
                 RequestContext.Set(IPlacementDirector.PlacementHintKey, target);
             }
 
-            await StageUnits.Grain(grains, jobId, unit).Start(JobPlan.WorkFor(jobId, s, unit), token);
+            var ranOn = await StageUnits.Grain(grains, jobId, unit).Start(JobPlan.WorkFor(jobId, s, unit), token);
+            string? placed = target?.ToParsableString();
+            if (placed is not null && ranOn != placed)
+            {
+                // the unit's activation outlived its last run there (a unit tried again after a failure): it runs where
+                // it was, whatever the hint said, and counts there, or that silo would be handed more than its slots
+                InFlight.RanOn(unit, token, ranOn);
+            }
+
             log.LogInformation("job {Job}: {Work} dispatched (token {Token}){Where}", jobId, unit, token[..8],
-                target is null ? "" : $" to {target}");
+                placed is null ? "" : ranOn == placed ? $" to {placed}" : $" to {ranOn} (where it ran before; {placed} was chosen)");
             return true;
         }
         catch (Exception e)

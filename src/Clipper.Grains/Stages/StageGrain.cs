@@ -43,7 +43,10 @@ public abstract class StageGrain : Grain, IStageGrain
         _log = log;
     }
 
-    public Task Start(StageWork work, string token)
+    /// <summary>This silo's address as the job names silos (<see cref="SiloAddress.ToParsableString"/>).</summary>
+    private string Here => _silo.SiloAddress.ToParsableString();
+
+    public Task<string> Start(StageWork work, string token)
     {
         if (_running is { IsCompleted: false })
         {
@@ -54,7 +57,7 @@ public abstract class StageGrain : Grain, IStageGrain
                 _token = token;
             }
 
-            return Task.CompletedTask;
+            return Task.FromResult(Here);
         }
 
         if (_finished is { Output: not null })
@@ -63,7 +66,7 @@ public abstract class StageGrain : Grain, IStageGrain
             // for the job, which is waiting for this call; a failed unit runs again instead
             _finishedToken = token;
             _ = SendAsync(work.JobId, _finished with { Token = token });
-            return Task.CompletedTask;
+            return Task.FromResult(Here);
         }
 
         _finished = null;
@@ -73,7 +76,7 @@ public abstract class StageGrain : Grain, IStageGrain
         // alive while it runs; the end of the run lets it go some minutes later
         DelayDeactivation(TimeSpan.FromDays(1));
         _running = RunAsync(work, _cancel.Token);
-        return Task.CompletedTask;
+        return Task.FromResult(Here);
     }
 
     public Task<bool> IsRunning(string token)
