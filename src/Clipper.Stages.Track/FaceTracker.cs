@@ -135,7 +135,8 @@ public sealed class FaceTracker : IDisposable
 
         var paths = await Task.Run(() => fitters.Select(f => f.Fit(samples, duration, cutTimes, layout)).ToList(), cancel).ConfigureAwait(false);
         int withFaces = sampled.Samples.Count(s => s.Faces.Count > 0);
-        string? screenNote = ScreenChoice.LookOf(samples, 0, samples.Count, Options) is { Screen: true } look
+        // measured only when some size found no face to follow: a screen with no face is said so in its fit reason
+        string? screenNote = paths.Any(p => p.Method != "face") && ScreenChoice.LookOf(samples, 0, samples.Count, Options) is { Screen: true } look
             ? $"a screen with no face to inset ({look.Figures})" : null;
         progress?.Report(1.0);
         return new TrackedPaths([.. paths.Select(p => LayoutChoice.Choose(p, layout, sampled.Samples.Count, withFaces,

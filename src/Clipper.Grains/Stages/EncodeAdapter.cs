@@ -23,18 +23,18 @@ internal sealed class EncodeAdapter(IBlobStore blobs, ClipEncoder encoder) : ISt
         var words = transcript.Between(clip.Start - 1, clip.End + 1);
         var extras = work.Crop.Renditions ?? [];
         int parts = 1 + extras.Length;
-        var output = await encoder.EncodeAsync(new EncodeRequest(source, clip.ToScoredClip(), words, crop, o.Width, o.Height, unit.Directory,
-            clip.Stem)
-        { CaptionPreset = o.Captions, HookSeconds = o.HookTitle ?? 0 }, Part(progress, 0, parts), cancel);
+        // every rendition of the clip: the same words, preset and hook, its own crop path, size and file stem
+        EncodeRequest Request(CropPath path, int width, int height, string stem) =>
+            new(source, clip.ToScoredClip(), words, path, width, height, unit.Directory, stem) { CaptionPreset = o.Captions, HookSeconds = o.HookTitle ?? 0 };
+        var output = await encoder.EncodeAsync(Request(crop, o.Width, o.Height, clip.Stem), Part(progress, 0, parts), cancel);
         List<EncodedRendition>? renditions = null;
         for (int i = 0; i < extras.Length; i++)
         {
             var r = extras[i];
             var ratio = Clipper.Core.Clips.AspectRatio.NameOf(r.Width, r.Height);
             var extraCrop = await blobs.ReadJsonAsync<CropPath>(r.CropKey, cancel);
-            var encoded = await encoder.EncodeAsync(new EncodeRequest(source, clip.ToScoredClip(), words, extraCrop, r.Width, r.Height,
-                unit.Directory, clip.Stem + "-" + BlobLayout.RatioName(ratio))
-            { CaptionPreset = o.Captions, HookSeconds = o.HookTitle ?? 0 }, Part(progress, i + 1, parts), cancel);
+            var encoded = await encoder.EncodeAsync(Request(extraCrop, r.Width, r.Height, clip.Stem + "-" + BlobLayout.RatioName(ratio)),
+                Part(progress, i + 1, parts), cancel);
             var extraKeys = BlobLayout.Rendition(work.JobId, clip.Index, ratio);
             await blobs.PutFileAsync(extraKeys.Thumbnail, encoded.Thumbnail, cancel);
             await blobs.PutFileAsync(extraKeys.Video, encoded.Video, cancel);
