@@ -153,10 +153,10 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
         try
         {
             await AudioChunks.WriteAsync(raw, chunk, file, cancel).ConfigureAwait(false);
-            var timeout = TimeSpan.FromSeconds(60 + Math.Round(chunk.Seconds * options.RecogniserTimeoutPerSecond));
+            var limits = LimitsFor(chunk.Seconds);
             return options.Method == PocketsphinxMethod.Continuous
-                ? await ContinuousAsync(file, chunk, timeout, cancel).ConfigureAwait(false)
-                : await UtterancesAsync(dir, name, chunk, loudness, noiseFloor, timeout, cancel).ConfigureAwait(false);
+                ? await ContinuousAsync(file, chunk, limits, cancel).ConfigureAwait(false)
+                : await UtterancesAsync(dir, name, chunk, loudness, noiseFloor, limits, cancel).ConfigureAwait(false);
         }
         finally
         {
@@ -164,7 +164,14 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
         }
     }
 
-    private async Task<List<Word>> ContinuousAsync(string file, AudioChunk chunk, TimeSpan timeout, CancellationToken cancel)
+    /// <summary>A recogniser's CPU time limit for so many seconds of audio, and the wall-time backstop behind it.</summary>
+    internal (TimeSpan Cpu, TimeSpan Wall) LimitsFor(double audioSeconds)
+    {
+        var cpu = TimeSpan.FromSeconds(60 + Math.Round(audioSeconds * options.RecogniserCpuPerSecond));
+        return (cpu, cpu * options.RecogniserWallFactor);
+    }
+
+    private async Task<List<Word>> ContinuousAsync(string file, AudioChunk chunk, (TimeSpan Cpu, TimeSpan Wall) limits, CancellationToken cancel)
     {
         // no -logfn: pocketsphinx logs to stderr, so a failure keeps its own explanation in the stderr tail
         var r = await ProcessRunner.RunCheckedAsync(
@@ -172,7 +179,7 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
             options.Pocketsphinx, "-infile", file, "-samprate", AudioChunks.SampleRate.ToString(CultureInfo.InvariantCulture),
             "-hmm", options.AcousticModel, "-lm", options.LanguageModel, "-dict", options.Dictionary, "-time", "yes",
             .. options.DecoderArguments,
-        ], timeout, cancel).ConfigureAwait(false);
+        ], limits.Wall, cancel, limits.Cpu).ConfigureAwait(false);
         return Parse(r.StdoutText, chunk.StartSeconds);
     }
 
@@ -185,7 +192,7 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
     /// decoder measured as well on LibriVox and took a quarter less CPU (README, "./clipper bench asr").
     /// </summary>
     private async Task<List<Word>> UtterancesAsync(string dir, string name, AudioChunk chunk, float[] loudness, float? noiseFloor,
-        TimeSpan timeout, CancellationToken cancel)
+        (TimeSpan Cpu, TimeSpan Wall) limits, CancellationToken cancel)
     {
         var utterances = AudioChunks.Utterances(loudness, chunk, options.UtteranceMinSeconds, options.UtteranceMaxSeconds, options.PauseDb,
             noiseFloor);
@@ -217,7 +224,7 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
                 "-hmm", options.AcousticModel, "-lm", options.LanguageModel, "-dict", options.Dictionary,
                 .. (options.DecoderArguments.Contains("-fwdflat") ? Array.Empty<string>() : ["-fwdflat", "no"]),
                 .. options.DecoderArguments,
-            ], timeout, cancel).ConfigureAwait(false);
+            ], limits.Wall, cancel, limits.Cpu).ConfigureAwait(false);
             if (!File.Exists(ctm))
             {
                 throw new ClipperException(ErrorCode.ToolFailed, "pocketsphinx_batch wrote no transcript", ctm);

@@ -75,8 +75,17 @@ public sealed class TranscribeOptions
     /// <summary>How many recogniser processes run at once for one source (one pocketsphinx uses one core).</summary>
     public int Parallelism { get; set; } = 2;
 
-    /// <summary>A chunk may take this many seconds per second of audio (plus a minute) before its recogniser is killed.</summary>
-    public double RecogniserTimeoutPerSecond { get; set; } = 3.0;
+    /// <summary>
+    /// A chunk's recogniser may use this many CPU seconds per second of audio (plus a minute) before the kernel stops it
+    /// (about 0.2 are used). CPU time, not wall time: a recogniser that waits for a core on a busy silo is slow, not stuck.
+    /// </summary>
+    public double RecogniserCpuPerSecond { get; set; } = 3.0;
+
+    /// <summary>
+    /// The backstop for a recogniser that hangs without using CPU: it is killed after this many times its CPU limit in
+    /// wall time.
+    /// </summary>
+    public double RecogniserWallFactor { get; set; } = 6.0;
 
     /// <summary>How long ffmpeg may take to decode the audio track.</summary>
     public TimeSpan ExtractTimeout { get; set; } = TimeSpan.FromMinutes(10);
@@ -145,9 +154,14 @@ public sealed class TranscribeOptions
             Bad($"Parallelism must be at least 1, got {Parallelism}");
         }
 
-        if (!(RecogniserTimeoutPerSecond > 0))
+        if (!(RecogniserCpuPerSecond > 0))
         {
-            Bad($"RecogniserTimeoutPerSecond must be positive, got {RecogniserTimeoutPerSecond}");
+            Bad($"RecogniserCpuPerSecond must be positive, got {RecogniserCpuPerSecond}");
+        }
+
+        if (!(RecogniserWallFactor >= 1))
+        {
+            Bad($"RecogniserWallFactor must be at least 1, got {RecogniserWallFactor}");
         }
 
         if (ExtractTimeout <= TimeSpan.Zero)

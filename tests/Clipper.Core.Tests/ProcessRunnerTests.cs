@@ -42,6 +42,24 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task AToolOverItsCpuTimeLimitIsStoppedByTheKernel()
+    {
+        // a busy loop: one CPU second in about one wall second on a free core; the wall limit is far away
+        var e = await Assert.ThrowsAsync<ClipperException>(() => ProcessRunner.RunCheckedAsync(
+            ["sh", "-c", "while :; do :; done"], TimeSpan.FromMinutes(2), cpuLimit: TimeSpan.FromSeconds(1)));
+        Assert.Equal(ErrorCode.ToolFailed, e.Code);
+        Assert.Contains("sh used its CPU time limit of 1 s", e.Message);
+    }
+
+    [Fact]
+    public async Task AToolThatOnlyWaitsIsNotHeldToItsCpuLimitInWallTime()
+    {
+        // two wall seconds, almost no CPU: a CPU limit of one second does not stop it (a wall limit of one would)
+        var r = await ProcessRunner.RunCheckedAsync(["sleep", "2"], TimeSpan.FromMinutes(1), cpuLimit: TimeSpan.FromSeconds(1));
+        Assert.Equal(0, r.ExitCode);
+    }
+
+    [Fact]
     public async Task AToolKilledOnItsTimeLimitIsReapedNotLeftAZombie()
     {
         // the tool runs under the CPU-measuring shell: killed, it must be gone from the process table at once, not a

@@ -162,25 +162,6 @@ public sealed class PocketsphinxProviderTest(FourMinuteTalkFixture fixture, ITes
     }
 
     [Fact]
-    public async Task ManyChunksRecognisedInParallelAreAsGoodAsOneWholePiece()
-    {
-        var shortTalk = await TestMedia.ShortTalkAsync();
-        var whole = await RecogniseAsync(shortTalk.File, new TranscribeOptions { ChunkSeconds = 600, Parallelism = 1 });
-        var chunked = await RecogniseAsync(shortTalk.File, new TranscribeOptions { ChunkSeconds = 15, Parallelism = 2 });
-        var wholeWer = WordErrorRate.Measure(shortTalk.Text, whole.Text);
-        var chunkedWer = WordErrorRate.Measure(shortTalk.Text, chunked.Text);
-        output.WriteLine($"one piece: {wholeWer}");
-        output.WriteLine($"15 s chunks, two at a time: {chunkedWer}");
-
-        Assert.True(chunkedWer.Rate <= wholeWer.Rate + 0.03, $"{chunkedWer} vs {wholeWer}");
-        Assert.InRange(chunked.Words.Count, whole.Words.Count - 5, whole.Words.Count + 5);
-        // the chunks' words come back on the source's clock, in order
-        Assert.Equal(whole.Words[0].Start, chunked.Words[0].Start, 0.1);
-        Assert.Equal(whole.Words[^1].End, chunked.Words[^1].End, 0.3);
-        Assert.True(chunked.Words.Zip(chunked.Words.Skip(1)).All(p => p.Second.Start >= p.First.End - 1e-6));
-    }
-
-    [Fact]
     public async Task DecoderArgumentsReachTheRecogniser()
     {
         var wav = Path.Combine(Assets.LibriVox(), "sense_and_sensibility_01_austen_64kb-0880.wav");

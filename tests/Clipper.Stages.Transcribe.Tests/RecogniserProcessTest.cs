@@ -40,6 +40,20 @@ public sealed class RecogniserProcessTest
         return found;
     }
 
+    /// <summary>The soft limit on CPU seconds in /proc/PID/limits ("Max cpu time  60  60  seconds"); null when gone.</summary>
+    private static string? CpuLimitOf(int pid)
+    {
+        try
+        {
+            var line = File.ReadAllLines($"/proc/{pid}/limits").Single(l => l.StartsWith("Max cpu time", StringComparison.Ordinal));
+            return line["Max cpu time".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
     [Fact]
     public async Task CancellingKillsTheRecognisersAndRemovesTheScratchFiles()
     {
@@ -49,6 +63,7 @@ public sealed class RecogniserProcessTest
         {
             using var cancel = new CancellationTokenSource();
             int runningWhenCancelled = 0;
+            var cpuLimits = new List<string?>();
             Task? canceller = null;
             var progress = new ProgressLog(_ => canceller ??= Task.Run(async () =>
             {
@@ -56,18 +71,25 @@ public sealed class RecogniserProcessTest
                 for (int i = 0; i < 100 && runningWhenCancelled < 2; i++)
                 {
                     await Task.Delay(100);
-                    runningWhenCancelled = ProcessesUsing(work).Count;
+                    var running = ProcessesUsing(work);
+                    runningWhenCancelled = running.Count;
+                    if (running.Count == 2)
+                    {
+                        cpuLimits.AddRange(running.Select(CpuLimitOf));
+                    }
                 }
 
                 await cancel.CancelAsync();
             }));
-            var transcriber = Transcriber.Standard(new TranscribeOptions { ChunkSeconds = 20, Parallelism = 2 });
+            // each recogniser is held to CPU time, not wall time: 60 s + 0.01 s per second of its chunk of about 20 s
+            var transcriber = Transcriber.Standard(new TranscribeOptions { ChunkSeconds = 20, Parallelism = 2, RecogniserCpuPerSecond = 0.01 });
 
             var e = await Assert.ThrowsAsync<ClipperException>(() =>
                 transcriber.TranscribeAsync(new TranscribeRequest(talk.File, null, work), progress, cancel.Token));
 
             Assert.Equal(ErrorCode.Cancelled, e.Code);
             Assert.Equal(2, runningWhenCancelled);
+            Assert.Equal(["60", "60"], cpuLimits);
             Assert.Equal([0.05], progress.Values); // no chunk finished
             Assert.Empty(ProcessesUsing(work));
             Assert.Empty(Directory.GetFileSystemEntries(work));

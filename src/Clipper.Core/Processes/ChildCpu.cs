@@ -11,6 +11,8 @@ namespace Clipper.Core.Processes;
 /// time of the shell's waited-for children, i.e. the tool and every process the tool itself waited for (the ffmpeg
 /// yt-dlp starts). Exit code, stdin, stdout and stderr are the tool's. Only a tool named by an absolute path or found on
 /// PATH is wrapped; any other runs as before, unmeasured, so a missing tool still fails to start as it did.
+/// The shell can also cap the tool's CPU time (<c>ulimit -t</c>, the kernel's RLIMIT_CPU): past it the kernel stops the
+/// tool with SIGXCPU, however long it waited for a core.
 /// </summary>
 internal sealed partial class ChildCpu : IDisposable
 {
@@ -28,7 +30,11 @@ internal sealed partial class ChildCpu : IDisposable
     /// <summary>Whether the tool runs under the measuring shell (so the process started is the shell, the tool its child).</summary>
     public bool Wrapped => _file is not null;
 
-    public static ChildCpu For(IReadOnlyList<string> command)
+    /// <summary>The exit statuses the shell reports for a tool the kernel stopped at its CPU limit (128 + SIGXCPU, 128 + SIGKILL).</summary>
+    public const int CpuLimitExit = 128 + 24, KilledExit = 128 + 9;
+
+    /// <param name="cpuLimitSeconds">the tool's CPU time limit in whole seconds; null: none</param>
+    public static ChildCpu For(IReadOnlyList<string> command, int? cpuLimitSeconds = null)
     {
         if (!OperatingSystem.IsLinux() || !File.Exists("/bin/sh") || !Resolves(command[0]))
         {
@@ -36,8 +42,13 @@ internal sealed partial class ChildCpu : IDisposable
         }
 
         var file = Path.Combine(Path.GetTempPath(), $"clipper-cpu-{Guid.NewGuid():N}");
-        // $0 is the file, "$@" the tool and its arguments, exactly as given (no word splitting, no globbing)
-        return new ChildCpu(["/bin/sh", "-c", "\"$@\"; s=$?; times >\"$0\"; exit $s", file, .. command], file);
+        // $0 is the file, "$@" the tool and its arguments, exactly as given (no word splitting, no globbing); a CPU limit is
+        // set in the shell and inherited by the tool (the shell itself only waits). The soft limit sends SIGXCPU, the hard one,
+        // 5 s later, SIGKILL to a tool that ignores it; with both equal the kernel would send only SIGKILL.
+        var limit = cpuLimitSeconds is { } n
+            ? string.Create(CultureInfo.InvariantCulture, $"ulimit -S -t {Math.Max(1, n)} && ulimit -H -t {Math.Max(1, n) + 5} && ")
+            : "";
+        return new ChildCpu(["/bin/sh", "-c", limit + "\"$@\"; s=$?; times >\"$0\"; exit $s", file, .. command], file);
     }
 
     /// <summary>The CPU seconds the finished tool used; 0 when it was not measured (killed, or run unwrapped).</summary>

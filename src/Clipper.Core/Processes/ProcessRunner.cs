@@ -26,6 +26,9 @@ public static class ProcessRunner
     /// <summary>Runs and returns the result whatever the exit code; throws only on timeout, cancel or failure to start.</summary>
     /// <param name="stdinProducer">writes the process's standard input, which is closed when it returns (frames piped into
     /// ffmpeg); without it standard input is closed at once</param>
+    /// <param name="cpuLimit">the most CPU time the tool may use (whole seconds, enforced by the kernel), so that a tool that is
+    /// only slow because it shares its cores is not stopped, while <paramref name="timeout"/> stays the backstop for one that
+    /// hangs; null: none. Only a tool run under the measuring shell (<see cref="ChildCpu"/>) is held to it.</param>
     public static async Task<ProcessResult> RunAsync(
         IReadOnlyList<string> command,
         TimeSpan timeout,
@@ -33,10 +36,12 @@ public static class ProcessRunner
         Func<Stream, CancellationToken, Task>? stdoutConsumer = null,
         Action<string>? stderrLine = null,
         string? workingDirectory = null,
-        Func<Stream, CancellationToken, Task>? stdinProducer = null)
+        Func<Stream, CancellationToken, Task>? stdinProducer = null,
+        TimeSpan? cpuLimit = null)
     {
         var tool = Path.GetFileName(command[0]);
-        var cpu = ChildCpu.For(command);
+        int? cpuLimitSeconds = cpuLimit is { } c ? (int)Math.Ceiling(c.TotalSeconds) : null;
+        var cpu = ChildCpu.For(command, cpuLimitSeconds);
         var psi = new ProcessStartInfo(cpu.Command[0])
         {
             RedirectStandardOutput = true,
@@ -154,13 +159,21 @@ public static class ProcessRunner
         await Task.WhenAny(Task.WhenAll(outTask, errTask, inTask), Task.Delay(10000, CancellationToken.None)).ConfigureAwait(false);
         double seconds = cpu.Read();
         CpuMeter.AddChild(seconds);
+        if (cpuLimitSeconds is { } limit && cpu.Wrapped
+            && (process.ExitCode == ChildCpu.CpuLimitExit || (process.ExitCode == ChildCpu.KilledExit && seconds >= limit)))
+        {
+            throw new ClipperException(ErrorCode.ToolFailed,
+                $"{tool} used its CPU time limit of {limit} s ({seconds:0.0} s measured) and was stopped", TailOf(tail));
+        }
+
         return new ProcessResult(process.ExitCode, stdout.ToArray(), TailOf(tail), seconds);
     }
 
     /// <summary>Runs and throws <see cref="ErrorCode.ToolFailed"/> (exit code and stderr tail) unless it exits 0.</summary>
-    public static async Task<ProcessResult> RunCheckedAsync(IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancel = default)
+    public static async Task<ProcessResult> RunCheckedAsync(IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancel = default,
+        TimeSpan? cpuLimit = null)
     {
-        var r = await RunAsync(command, timeout, cancel).ConfigureAwait(false);
+        var r = await RunAsync(command, timeout, cancel, cpuLimit: cpuLimit).ConfigureAwait(false);
         RequireSuccess(command, r);
         return r;
     }
