@@ -155,12 +155,13 @@ public sealed class AspectRatioTests
         var columns = Json.Deserialize<CropPath>(Json.Serialize(path with { SideBySide = true }));
         // a path stored before the side-by-side split has no such field: it was stacked
         string stored = Json.Serialize(path);
-        var older = Json.Deserialize<CropPath>(stored.Replace("\"sideBySide\":false,", "", StringComparison.Ordinal));
+        var older = Json.Deserialize<CropPath>(stored.Replace("\"sideBySide\": false,", "", StringComparison.Ordinal));
 
         Assert.Equal(path.Shots, back.Shots);
         Assert.Equal(path.Bottom, back.Bottom);
         Assert.Equal((810, 720, true), (back.SplitWidth, back.SplitHeight, back.HasSplit));
-        Assert.Contains("\"sideBySide\":false,", stored, StringComparison.Ordinal);
+        Assert.Contains("\"sideBySide\": false,", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("sideBySide", stored.Replace("\"sideBySide\": false,", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Equal((true, false, true), (columns.SideBySide, older.SideBySide, older.HasSplit));
     }
 
