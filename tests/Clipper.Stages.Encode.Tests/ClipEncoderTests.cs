@@ -382,12 +382,10 @@ public sealed class ClipEncoderTests(EncodedSample sample) : IClassFixture<Encod
     public void ASideBySideSplitPutsItsColumnsNextToEachOtherAndLeavesTheCaptionsAtThePresetsHeight()
     {
         // a 1:1 output of 360x360: two 180x360 columns, each a 360x720 window of the 1280x720 source
-        var path = new CropPath(1280, 720, 720, 720, [new Keyframe(0, 280, 0)], "face", "")
+        var columns = new CropPath(1280, 720, 720, 720, [new Keyframe(0, 280, 0)], "face", "") { SplitWidth = 360, SplitHeight = 720, SideBySide = true };
+        var path = columns with
         {
             Shots = [new ShotLayout(0, 4, ClipLayouts.Single, "a"), new ShotLayout(4, 10, ClipLayouts.Split, "b")],
-            SplitWidth = 360,
-            SplitHeight = 720,
-            SideBySide = true,
             Top = [new Keyframe(0, 140, 0)],
             Bottom = [new Keyframe(0, 780, 0)],
         };
