@@ -194,9 +194,9 @@ public sealed partial class Captions
     /// A line wider than the safe area (a word too long for it: lines of several words are split before that) is
     /// drawn smaller, the same in each of its events, so it stays inside the side margins on one row.
     /// </summary>
-    /// <param name="splitSpans">the clip's split shots (two faces stacked, seconds from its start): a line that starts in
-    /// one is drawn with its bottom a third of a line below the seam between the halves, where it covers neither face,
-    /// instead of at the preset's height, which falls on the lower face</param>
+    /// <param name="splitSpans">the clip's stacked split shots (seconds from its start; side-by-side ones are not given):
+    /// a line that starts in one is drawn with its bottom a third of a line below the seam between the halves, where it
+    /// covers neither face, instead of at the preset's height, which falls on the lower face</param>
     /// <param name="screen">the clip's screen shots and the height of the screen above the face's part: a line that starts
     /// in one is drawn just under the screen (its top a quarter of a line below it), over the face window's top, above the
     /// face and clear of the screen, instead of at the preset's height, which falls on the face</param>

@@ -322,7 +322,8 @@ public sealed class ClipEncoder
     /// <summary>
     /// The graph of a clip with split shots or with fit shots among others, from the decoded frame (after the one
     /// <c>sendcmd</c>, which sends every window's moves to the whole graph) to <c>[main][still]</c>. Split: the upper
-    /// half a window named <c>crop@top</c>, the lower <c>crop@bottom</c>, each scaled to its half and stacked. When the
+    /// half (or left column) a window named <c>crop@top</c>, the lower (right) <c>crop@bottom</c>, each scaled to its part
+    /// and stacked (<c>vstack</c>) or put side by side (<c>hstack</c>, <see cref="CropPath.SideBySide"/>). When the
     /// clip's shots have several layouts, the single window (<c>crop@single</c>) is the base and the stack and the fit
     /// picture (<see cref="FitBranch"/>) are laid over it during their own shots only (overlay's timeline
     /// <c>enable</c>), so one pass renders a clip that changes layout at its cuts. Screen: the whole frame scaled to the
@@ -356,15 +357,19 @@ public sealed class ClipEncoder
 
         if (splits.Count > 0)
         {
-            var (topH, bottomH) = ClipLayouts.SplitHeights(height);
+            // stacked halves (the whole width, half the height each) or columns side by side (half the width, the whole height)
+            var (first, second) = crop.SideBySide ? ClipLayouts.SplitWidths(width) : ClipLayouts.SplitHeights(height);
+            var (firstSize, secondSize) = crop.SideBySide
+                ? (string.Create(Inv, $"{first}:{height}"), string.Create(Inv, $"{second}:{height}"))
+                : (string.Create(Inv, $"{width}:{first}"), string.Create(Inv, $"{width}:{second}"));
             var top = InitialKeyframe(crop.Top!);
             var bottom = InitialKeyframe(crop.Bottom!);
             int maxX = crop.SourceWidth - crop.SplitWidth, maxY = crop.SourceHeight - crop.SplitHeight;
             g.Append(Input("stack")).Append("split=2[top][bottom];[top]")
                 .Append(Inv, $"crop@top=w={crop.SplitWidth}:h={crop.SplitHeight}:x={Math.Clamp(top.X, 0, maxX)}:y={Math.Clamp(top.Y, 0, maxY)}")
-                .Append(Inv, $",scale={width}:{topH},setsar=1[tophalf];[bottom]")
+                .Append(Inv, $",scale={firstSize},setsar=1[tophalf];[bottom]")
                 .Append(Inv, $"crop@bottom=w={crop.SplitWidth}:h={crop.SplitHeight}:x={Math.Clamp(bottom.X, 0, maxX)}:y={Math.Clamp(bottom.Y, 0, maxY)}")
-                .Append(Inv, $",scale={width}:{bottomH},setsar=1[bottomhalf];[tophalf][bottomhalf]vstack[stacked];");
+                .Append(Inv, $",scale={secondSize},setsar=1[bottomhalf];[tophalf][bottomhalf]{(crop.SideBySide ? "hstack" : "vstack")}[stacked];");
         }
 
         if (fits.Count > 0)
@@ -421,9 +426,13 @@ public sealed class ClipEncoder
     /// <summary>Whether the clip needs <see cref="ShotsGraph"/>: split or screen shots, or fit shots among others.</summary>
     internal static bool ByShots(CropPath crop) => !crop.IsFit && (crop.HasSplit || crop.HasScreen || crop.HasFitShots);
 
-    /// <summary>The clip's split shots as spans of seconds from its start (<see cref="Spans"/>); empty when none.</summary>
+    /// <summary>
+    /// The clip's stacked split shots as spans of seconds from its start (<see cref="Spans"/>), whose captions go on the
+    /// seam between the halves; empty when none. Side by side, the faces sit in the columns' upper parts like a single
+    /// window's face, and captions keep the preset's height.
+    /// </summary>
     internal static IReadOnlyList<(double Start, double End)> SplitSpans(CropPath crop, double duration) =>
-        crop.HasSplit && !crop.IsFit ? Spans(crop, ClipLayouts.Split, duration) : [];
+        crop.HasSplit && !crop.IsFit && !crop.SideBySide ? Spans(crop, ClipLayouts.Split, duration) : [];
 
     /// <summary>The clip's screen shots (<see cref="Spans"/>) and the screen's height above the face; null when none.</summary>
     internal static (IReadOnlyList<(double Start, double End)> Spans, int Top)? ScreenSpans(CropPath crop, double duration, int width, int height) =>

@@ -44,8 +44,8 @@ public sealed class FaceTracker : IDisposable
     /// <param name="media">what ffprobe says about the source (its displayed width and height are used)</param>
     /// <param name="progress">told the fraction done, 0..1, from a thread-pool thread</param>
     /// <param name="layout">the job's layout (<see cref="ClipLayouts"/>): auto (null) chooses per shot
-    /// (<see cref="LayoutChoice"/>, <see cref="SplitChoice"/>, <see cref="ScreenChoice"/>); split stacks the two faces of
-    /// every shot that has two; screen shows the whole frame over the face of every shot that has one;
+    /// (<see cref="LayoutChoice"/>, <see cref="SplitChoice"/>, <see cref="ScreenChoice"/>); split shows the two faces
+    /// (stacked or side by side) of every shot that has two; screen shows the whole frame over the face of every shot that has one;
     /// fit needs no faces, so nothing is sampled</param>
     /// <exception cref="ClipperException"><see cref="ErrorCode.NotAVideo"/> without a video stream;
     /// <see cref="ErrorCode.Cancelled"/> when <paramref name="cancel"/> fires</exception>

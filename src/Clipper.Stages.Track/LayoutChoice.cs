@@ -72,6 +72,7 @@ public static class LayoutChoice
         Bottom = null,
         SplitWidth = 0,
         SplitHeight = 0,
+        SideBySide = false,
         Inset = null,
         InsetWidth = 0,
         InsetHeight = 0,

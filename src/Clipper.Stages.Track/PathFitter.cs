@@ -32,6 +32,7 @@ internal sealed class PathFitter
     private readonly int _height;
     private readonly int _splitWidth;
     private readonly int _splitHeight;
+    private readonly bool _sideBySide;
     private readonly (int Top, int Bottom)? _screenHeights;
 
     public PathFitter(TrackOptions options, int sourceWidth, int sourceHeight, int outWidth, int outHeight)
@@ -42,8 +43,10 @@ internal sealed class PathFitter
         _outWidth = outWidth;
         _outHeight = outHeight;
         (_width, _height) = CropPath.CropSize(sourceWidth, sourceHeight, outWidth, outHeight);
-        // the split layout's windows have the shape of the output's upper half (the lower one is within a row of it)
-        (_splitWidth, _splitHeight) = CropPath.CropSize(sourceWidth, sourceHeight, outWidth, ClipLayouts.SplitHeights(outHeight).Top);
+        // the split layout's windows have the shape of the output's upper half or left column (the other is within a pixel of it)
+        _sideBySide = ClipLayouts.SplitSideBySide(outWidth, outHeight);
+        var (partWidth, partHeight) = ClipLayouts.SplitPart(outWidth, outHeight);
+        (_splitWidth, _splitHeight) = CropPath.CropSize(sourceWidth, sourceHeight, partWidth, partHeight);
         _screenHeights = ClipLayouts.ScreenHeights(sourceWidth, sourceHeight, outWidth, outHeight);
     }
 
@@ -201,7 +204,7 @@ internal sealed class PathFitter
         string exact = onFrame == 0 ? "" : $", {onFrame} of {shots.Count - 1} cut(s) placed on their frame";
         string talk = speakerShots == 0 ? ""
             : $"; followed the active speaker in {speakerShots} shot(s) with two or more faces ({switches} speaker switch(es), each a cut)";
-        string stacked = splitShots == 0 ? "" : $"; two faces stacked (split) in {splitShots} of {shots.Count} shot(s)";
+        string stacked = splitShots == 0 ? "" : $"; two faces {ClipLayouts.SplitArrangement(_sideBySide)} (split) in {splitShots} of {shots.Count} shot(s)";
         stacked += screenShots == 0 ? "" : $"; a screen over its speaker's face (screen) in {screenShots} of {shots.Count} shot(s)";
         string reason = string.Create(CultureInfo.InvariantCulture,
             $"followed the main face in {followed} of {shots.Count} shot(s){held}{jumps}{exact}{talk}{stacked}; a face was seen in {withFace} of {n} sampled frames");
@@ -210,6 +213,7 @@ internal sealed class PathFitter
             Shots = shotLayouts,
             SplitWidth = splitShots > 0 ? _splitWidth : 0,
             SplitHeight = splitShots > 0 ? _splitHeight : 0,
+            SideBySide = splitShots > 0 && _sideBySide,
             Top = top,
             Bottom = bottom,
             InsetWidth = insetWidth,
@@ -303,7 +307,8 @@ internal sealed class PathFitter
     /// The two faces of a split shot, left and right, or null with the reason the shot is not split. Split needs two
     /// faces seen long enough whose windows (<see cref="_splitWidth"/> wide, each centred on its face as far as the
     /// frame allows) each keep the other face out; then auto splits when both talk together (<see cref="SplitChoice"/>),
-    /// a job asking for split always.
+    /// a job asking for split always. A split shot's reason ends with its arrangement, e.g. <c>; side by side for a
+    /// 1920x1080 output</c>.
     /// </summary>
     private (Track Left, Track Right)? SplitOf(IReadOnlyList<Sample> samples, List<Track> tracks, int from, int to, string? layout, out string reason)
     {
@@ -330,13 +335,15 @@ internal sealed class PathFitter
         if (rx - right.Faces.Average(f => f.Width) / 2 < leftWindow + _splitWidth || lx + left.Faces.Average(f => f.Width) / 2 > rightWindow)
         {
             reason = prefix + string.Create(CultureInfo.InvariantCulture,
-                $"two faces too close together for a half each ({rx - lx:0} px apart, a half's window {_splitWidth} px wide)");
+                $"two faces too close together for a half each ({rx - lx:0} px apart, a {(_sideBySide ? "column" : "half")}'s window {_splitWidth} px wide)");
             return null;
         }
 
+        // the arrangement goes by the output's shape (ClipLayouts.SplitSideBySide), and the reason says which
+        string arranged = $"; {ClipLayouts.SplitArrangement(_sideBySide)} for a {_outWidth}x{_outHeight} output";
         if (asked)
         {
-            reason = "the job asked for the split layout";
+            reason = "the job asked for the split layout" + arranged;
             return (left, right);
         }
 
@@ -348,7 +355,7 @@ internal sealed class PathFitter
         }
 
         var decision = SplitChoice.Decide(MouthOf(left, from, to), MouthOf(right, from, to), voice, _options);
-        reason = decision.Reason;
+        reason = decision.Reason + (decision.Split ? arranged : "");
         return decision.Split ? (left, right) : null;
     }
 

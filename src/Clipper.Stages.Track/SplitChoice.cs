@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Clipper.Stages.Track;
 
 /// <summary>
-/// Whether a shot with two faces is split (<c>ClipLayouts.Split</c>): both stacked, each in its own half. A sample
+/// Whether a shot with two faces is split (<c>ClipLayouts.Split</c>): each in its own half or column. A sample
 /// counts as "both talking" when each face talks (<see cref="ActiveSpeaker.Talking"/>) somewhere within
 /// <see cref="TrackOptions.SplitWindow"/> seconds around it; the shot is split when such samples make at least
 /// <see cref="TrackOptions.SplitMinShare"/> of it and it lasts at least <see cref="TrackOptions.SplitMinShot"/>.

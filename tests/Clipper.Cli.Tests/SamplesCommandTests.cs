@@ -35,11 +35,13 @@ public sealed class SamplesCommandTests : IDisposable
         // screen with no face to inset), the screen share with its webcam face is the screen layout
         Assert.Matches(@"9:16  ratio-9x16\.jpg +layout single \(a face in \d+ of \d+ sampled frames\)", stdout);
         Assert.Matches(@"fit\.jpg +layout fit \(a screen with no face to inset \(detail in [\d.]+ % of pixels .*\): no face in 0 of \d+ sampled frames\)", stdout);
+        Assert.Matches(@"split\.jpg +layout split \(both faces spoke in [\d.]+ of [\d.]+ s; stacked for a 270x480 output; ", stdout);
+        Assert.Matches(@"16:9  split-16x9\.jpg +layout split \(both faces spoke in [\d.]+ of [\d.]+ s; side by side for a 480x270 output; ", stdout);
         Assert.Matches(@"screen\.jpg +layout screen \(a screen share: detail in [\d.]+ % of pixels .*; a face in \d+ of \d+ sampled frames\)", stdout);
         foreach (var (file, width, height) in new[]
         {
             ("ratio-9x16.jpg", 270, 480), ("ratio-1x1.jpg", 270, 270), ("ratio-4x5.jpg", 272, 340), ("ratio-16x9.jpg", 480, 270), ("fit.jpg", 270, 480),
-            ("split.jpg", 270, 480), ("screen.jpg", 270, 480),
+            ("split.jpg", 270, 480), ("split-16x9.jpg", 480, 270), ("split-1x1.jpg", 270, 270), ("screen.jpg", 270, 480),
         })
         {
             await AssertTheReadmesCopyAsync(dir, "layouts", file, width, height);

@@ -152,10 +152,17 @@ public sealed class AspectRatioTests
         };
 
         var back = Json.Deserialize<CropPath>(Json.Serialize(path));
+        var columns = Json.Deserialize<CropPath>(Json.Serialize(path with { SideBySide = true }));
+        // a path stored before the side-by-side split has no such field: it was stacked
+        string stored = Json.Serialize(path);
+        var older = Json.Deserialize<CropPath>(stored.Replace("\"sideBySide\": false,", "", StringComparison.Ordinal));
 
         Assert.Equal(path.Shots, back.Shots);
         Assert.Equal(path.Bottom, back.Bottom);
         Assert.Equal((810, 720, true), (back.SplitWidth, back.SplitHeight, back.HasSplit));
+        Assert.Contains("\"sideBySide\": false,", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("sideBySide", stored.Replace("\"sideBySide\": false,", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Equal((true, false, true), (columns.SideBySide, older.SideBySide, older.HasSplit));
     }
 
     [Theory]
@@ -164,6 +171,16 @@ public sealed class AspectRatioTests
     [InlineData(1080, 540, 540)]
     public void TheSplitHalvesStackToTheOutputTheUpperOneEven(int height, int top, int bottom) =>
         Assert.Equal((top, bottom), ClipLayouts.SplitHeights(height));
+
+    [Theory]
+    [InlineData(1080, 1920, false, 1080, 960)]
+    [InlineData(1080, 1350, true, 540, 1350)]
+    [InlineData(1080, 1080, true, 540, 1080)]
+    [InlineData(1920, 1080, true, 960, 1080)]
+    [InlineData(270, 480, false, 270, 240)]
+    public void TheSplitStacksInATallOutputAndGoesSideBySideInTheOthers(int width, int height, bool sideBySide, int partWidth, int partHeight) =>
+        Assert.Equal((sideBySide, partWidth, partHeight), (ClipLayouts.SplitSideBySide(width, height), ClipLayouts.SplitPart(width, height).Width,
+            ClipLayouts.SplitPart(width, height).Height));
 
     [Fact]
     public void ALayoutIsOneOfAutoSingleFitSplitAndScreen()

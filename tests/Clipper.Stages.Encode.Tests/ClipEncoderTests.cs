@@ -379,6 +379,27 @@ public sealed class ClipEncoderTests(EncodedSample sample) : IClassFixture<Encod
     }
 
     [Fact]
+    public void ASideBySideSplitPutsItsColumnsNextToEachOtherAndLeavesTheCaptionsAtThePresetsHeight()
+    {
+        // a 1:1 output of 360x360: two 180x360 columns, each a 360x720 window of the 1280x720 source
+        var columns = new CropPath(1280, 720, 720, 720, [new Keyframe(0, 280, 0)], "face", "") { SplitWidth = 360, SplitHeight = 720, SideBySide = true };
+        var path = columns with
+        {
+            Shots = [new ShotLayout(0, 4, ClipLayouts.Single, "a"), new ShotLayout(4, 10, ClipLayouts.Split, "b")],
+            Top = [new Keyframe(0, 140, 0)],
+            Bottom = [new Keyframe(0, 780, 0)],
+        };
+
+        string graph = ClipEncoder.ShotsGraph(path, 360, 360, 10);
+
+        Assert.Contains("[stack]split=2[top][bottom];[top]crop@top=w=360:h=720:x=140:y=0,scale=180:360,setsar=1[tophalf];"
+            + "[bottom]crop@bottom=w=360:h=720:x=780:y=0,scale=180:360,setsar=1[bottomhalf];[tophalf][bottomhalf]hstack[stacked];", graph);
+        // the seam of stacked halves is where their captions go; columns have none across the frame
+        Assert.Empty(ClipEncoder.SplitSpans(path, 10));
+        Assert.Equal([(4.0, 11.0)], ClipEncoder.SplitSpans(path with { SideBySide = false }, 10));
+    }
+
+    [Fact]
     public void AScreenShotStacksTheWholeFrameAtTheOutputsWidthOverTheFacesWindowMovedByName()
     {
         var path = new CropPath(1280, 720, 404, 720, [new Keyframe(0, 100, 0)], "face", "")

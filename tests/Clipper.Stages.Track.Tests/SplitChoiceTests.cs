@@ -77,7 +77,7 @@ public sealed class SplitChoiceTests
         Assert.Equal([ClipLayouts.Single, ClipLayouts.Split], path.Shots!.Select(s => s.Layout));
         Assert.InRange(path.Shots![1].Start, 11.8, 12.0);
         Assert.Matches(@"^both faces spoke in [\d.]+ of 12\.0 s \(under 60 %\): not split$", path.Shots[0].Reason);
-        Assert.Equal("both faces spoke in 12.0 of 12.0 s", path.Shots[1].Reason);
+        Assert.Equal("both faces spoke in 12.0 of 12.0 s; stacked for a 1080x1920 output", path.Shots[1].Reason);
         // the split windows have the shape of the output's upper half (1080x960) and each holds its own face
         Assert.Equal((1214, 1080), (path.SplitWidth, path.SplitHeight));
         Assert.True(path.HasSplit);
@@ -90,6 +90,28 @@ public sealed class SplitChoiceTests
         // the clip's own layout is the one covering most of it (a tie goes to split), the reason lists both
         Assert.Equal(ClipLayouts.Split, path.Layout);
         Assert.Matches(@"^split in 1 of 2 shot\(s\) \([\d.]+ of 24\.0 s\), single in 1 of 2 shot\(s\) \([\d.]+ of 24\.0 s\); a face in 120 of 120 sampled frames$", path.LayoutReason);
+    }
+
+    [Theory]
+    [InlineData(1920, 1080, 960)]
+    [InlineData(1080, 1080, 540)]
+    [InlineData(1080, 1350, 432)]
+    public void TwoFacesTalkingTogetherGoSideBySideInAWideSquareOrFourByFiveOutputEachColumnOnItsFace(int width, int height, int window)
+    {
+        // both talk throughout, 1100 px apart in a 1920x1080 frame: a half of 4:5, 1:1 or 16:9 is too wide for one face,
+        // a column is not
+        var samples = Enumerable.Range(0, 60).Select(i => new Sample(i / 5.0, [FaceAt(420, 420), FaceAt(1520, 440)], false, [8.0, 8.0], 0.6)).ToList();
+
+        var path = new PathFitter(Options, 1920, 1080, width, height).Fit(samples, 12);
+
+        var shot = Assert.Single(path.Shots!);
+        Assert.Equal((ClipLayouts.Split, $"both faces spoke in 12.0 of 12.0 s; side by side for a {width}x{height} output"), (shot.Layout, shot.Reason));
+        Assert.Equal((true, window, 1080), (path.SideBySide, path.SplitWidth, path.SplitHeight));
+        Assert.Contains("two faces side by side (split) in 1 of 1 shot(s)", path.Reason);
+        var left = path.Top!.Last();
+        var right = path.Bottom!.Last();
+        Assert.True(left.X <= 420 - 100 && 420 + 100 <= left.X + window && left.X + window <= 1520 - 100, $"the left column's window at x {left.X}");
+        Assert.True(right.X <= 1520 - 100 && 1520 + 100 <= right.X + window && 420 + 100 <= right.X, $"the right column's window at x {right.X}");
     }
 
     [Fact]
@@ -105,7 +127,7 @@ public sealed class SplitChoiceTests
 
         var path = LayoutChoice.Choose(new PathFitter(Options, 1920, 1080, 1080, 1920).Fit(samples, 12, null, ClipLayouts.Split), ClipLayouts.Split, 60, 60);
 
-        Assert.Equal([(ClipLayouts.Split, "the job asked for the split layout"), (ClipLayouts.Single, "the job asked for the split layout, but one face in the shot")],
+        Assert.Equal([(ClipLayouts.Split, "the job asked for the split layout; stacked for a 1080x1920 output"), (ClipLayouts.Single, "the job asked for the split layout, but one face in the shot")],
             path.Shots!.Select(s => (s.Layout, s.Reason)));
     }
 

@@ -13,7 +13,8 @@ namespace Clipper.Host.Cli;
 /// <summary>
 /// <c>clipper samples layouts [DIR]</c>: one generated frame of each aspect ratio (<c>DIR/ratio-9x16.jpg</c>, …: a
 /// kphotoalbum face tracked and cropped, the sample caption line burned in) and of the fit layout (<c>DIR/fit.jpg</c>:
-/// a slide with no face, 9:16), of the split layout (<c>DIR/split.jpg</c>: two kphotoalbum faces talking at once, 9:16)
+/// a slide with no face, 9:16), of the split layout (<c>DIR/split.jpg</c>: two kphotoalbum faces talking at once, 9:16,
+/// stacked; <c>DIR/split-16x9.jpg</c> and <c>DIR/split-1x1.jpg</c>: the same side by side)
 /// and of the screen layout (<c>DIR/screen.jpg</c>: a slide of real text with a kphotoalbum face in the webcam corner, 9:16).
 /// Each is a real clip: the tracker chooses the layout (auto) and the encoder renders it,
 /// at a quarter of the ratio's size; the frame is the one at <see cref="CaptionSamples.At"/>.
@@ -74,6 +75,14 @@ public static class LayoutSamples
             var split = await WriteFrameAsync(tracker, encoder, dialogue.File, AspectRatio.Vertical, work, Path.Combine(dir, "split.jpg"), cancel,
                 SplitSeconds);
             stdout.WriteLine($"{"9:16",-5} {"split.jpg",-16} layout {split.Layout} ({split.LayoutReason})");
+            // the same two side by side in the wide and square outputs
+            foreach (var ratio in new[] { AspectRatio.Landscape, AspectRatio.Square })
+            {
+                string name = "split-" + ratio.Name.Replace(':', 'x') + ".jpg";
+                var columns = await WriteFrameAsync(tracker, encoder, dialogue.File, ratio, work, Path.Combine(dir, name), cancel, SplitSeconds);
+                stdout.WriteLine($"{ratio.Name,-5} {name,-16} layout {columns.Layout} ({columns.LayoutReason})");
+            }
+
             var share = Path.Combine(work, "screen-share.mp4");
             await LayoutMedia.ScreenShareAsync(share, Seconds, cancel: cancel);
             var screen = await WriteFrameAsync(tracker, encoder, share, AspectRatio.Vertical, work, Path.Combine(dir, "screen.jpg"), cancel);

@@ -5,7 +5,7 @@ namespace Clipper.Core.Crop;
 /// <summary>
 /// How a clip is composed, shot by shot. A job asks for <see cref="Auto"/> (the tracker chooses per shot, with a reason),
 /// <see cref="Single"/> (always the crop window: one face followed, or a centre crop), <see cref="Fit"/> (always the
-/// whole frame), <see cref="Split"/> (two faces stacked wherever a shot has two) or <see cref="Screen"/> (the whole
+/// whole frame), <see cref="Split"/> (two faces, stacked or side by side, wherever a shot has two) or <see cref="Screen"/> (the whole
 /// frame above, the face below, wherever a shot has a face).
 /// </summary>
 public static class ClipLayouts
@@ -19,7 +19,10 @@ public static class ClipLayouts
     /// <summary>The whole source frame scaled into the output over a blurred, enlarged copy of itself: no bars, nothing cut.</summary>
     public const string Fit = "fit";
 
-    /// <summary>Two speakers stacked: the output's upper and lower halves, each a window following its own face (the left one on top).</summary>
+    /// <summary>
+    /// Two speakers, each in a window following its own face: stacked in the output's upper and lower halves (the left one
+    /// on top), or side by side in its left and right columns, by the output's shape (<see cref="SplitSideBySide"/>).
+    /// </summary>
     public const string Split = "split";
 
     /// <summary>
@@ -54,13 +57,47 @@ public static class ClipLayouts
     }
 
     /// <summary>
+    /// The shape (width over height) of a head and shoulders: the split layout's two parts are arranged so that each is as
+    /// near to it as the output allows (<see cref="SplitSideBySide"/>).
+    /// </summary>
+    public const double SplitPartShape = 0.75;
+
+    /// <summary>
+    /// How the split layout arranges its two faces in an output of <paramref name="outWidth"/>×<paramref name="outHeight"/>:
+    /// side by side (two columns, each half the output's width) when a column is nearer a head and shoulders'
+    /// shape (<see cref="SplitPartShape"/>, by ratio) than a stacked half (the whole width, half the height). A 9:16 output
+    /// stacks (a 1080×960 half against a 540×1920 column); 4:5 (540×1350 against 1080×675), 1:1 and 16:9 go side by side.
+    /// </summary>
+    public static bool SplitSideBySide(int outWidth, int outHeight)
+    {
+        double column = outWidth / 2.0 / outHeight;
+        double half = outWidth / (outHeight / 2.0);
+        return Math.Abs(Math.Log(column / SplitPartShape)) < Math.Abs(Math.Log(half / SplitPartShape));
+    }
+
+    /// <summary>How the split layout's arrangement is named in reasons: <c>stacked</c> or <c>side by side</c>.</summary>
+    public static string SplitArrangement(bool sideBySide) => sideBySide ? "side by side" : "stacked";
+
+    /// <summary>
     /// The heights of the split layout's halves in an output of <paramref name="outHeight"/>: the upper even, the lower the
     /// rest (a 1350-row output is 676 over 674), so that they stack to the output exactly.
     /// </summary>
-    public static (int Top, int Bottom) SplitHeights(int outHeight)
+    public static (int Top, int Bottom) SplitHeights(int outHeight) => Halves(outHeight);
+
+    /// <summary>The widths of the side-by-side split's columns in an output of <paramref name="outWidth"/>: the left even, the right the rest.</summary>
+    public static (int Left, int Right) SplitWidths(int outWidth) => Halves(outWidth);
+
+    /// <summary>
+    /// The size of the split layout's first part (the upper half, or the left column when <see cref="SplitSideBySide"/>)
+    /// in an output of <paramref name="outWidth"/>×<paramref name="outHeight"/>; the second is within a pixel of it.
+    /// </summary>
+    public static (int Width, int Height) SplitPart(int outWidth, int outHeight) =>
+        SplitSideBySide(outWidth, outHeight) ? (SplitWidths(outWidth).Left, outHeight) : (outWidth, SplitHeights(outHeight).Top);
+
+    private static (int First, int Second) Halves(int size)
     {
-        int top = outHeight / 2 + (outHeight / 2 % 2);
-        return (top, outHeight - top);
+        int first = size / 2 + (size / 2 % 2);
+        return (first, size - first);
     }
 
     /// <summary>The choice, lower-cased; null when empty (auto); <see cref="ErrorCode.BadOption"/> when not one of <see cref="Choices"/>.</summary>

@@ -12,10 +12,11 @@ public sealed record Keyframe(double T, int X, int Y);
 /// <see cref="LayoutReason"/> says why. Paths stored before layouts existed read as "single".
 /// <para>
 /// <see cref="Shots"/>, when set, gives the layout shot by shot (a clip may be single in one shot and split in
-/// another); <see cref="Layout"/> is then the layout that covers most of the clip. The split layout stacks two
-/// windows of <see cref="SplitWidth"/>×<see cref="SplitHeight"/> (the shape of half the output), the upper one at
-/// <see cref="Top"/>, the lower at <see cref="Bottom"/>; they are used only inside split shots. Paths stored before
-/// shots existed have none and read as one shot in <see cref="Layout"/>.
+/// another); <see cref="Layout"/> is then the layout that covers most of the clip. The split layout shows two
+/// windows of <see cref="SplitWidth"/>×<see cref="SplitHeight"/> (the shape of half the output), the upper (or, when
+/// <see cref="SideBySide"/>, the left) one at <see cref="Top"/>, the lower (right) at <see cref="Bottom"/>; they are used
+/// only inside split shots. Paths stored before shots existed have none and read as one shot in <see cref="Layout"/>;
+/// paths stored before the side-by-side split read as stacked.
 /// </para>
 /// <para>
 /// The screen layout shows the whole source frame above a window of <see cref="InsetWidth"/>×<see cref="InsetHeight"/>
@@ -40,10 +41,16 @@ public sealed record CropPath(int SourceWidth, int SourceHeight, int Width, int 
 
     public int SplitHeight { get; init; }
 
-    /// <summary>Where the upper half's window sits over time (the left face), when a shot is split.</summary>
+    /// <summary>
+    /// Whether the split layout's windows are columns side by side (the left face on the left) rather than stacked halves
+    /// (<see cref="ClipLayouts.SplitSideBySide"/>); false in paths stored before it existed, which were all stacked.
+    /// </summary>
+    public bool SideBySide { get; init; }
+
+    /// <summary>Where the upper half's (or left column's) window sits over time (the left face), when a shot is split.</summary>
     public IReadOnlyList<Keyframe>? Top { get; init; }
 
-    /// <summary>Where the lower half's window sits over time (the right face), when a shot is split.</summary>
+    /// <summary>Where the lower half's (or right column's) window sits over time (the right face), when a shot is split.</summary>
     public IReadOnlyList<Keyframe>? Bottom { get; init; }
 
     /// <summary>The screen layout's face window (the shape of the output's part under the screen), in source pixels; 0 when no shot is a screen.</summary>

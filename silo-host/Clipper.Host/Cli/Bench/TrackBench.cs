@@ -153,14 +153,14 @@ public static class TrackBench
     /// What the split layout costs: the overlapping dialogue (<see cref="TwoSpeakerMedia.Overlapping"/>) tracked with
     /// the split chosen (auto) and with the job's single layout (baseline), then its clip encoded at 1080×1920 split
     /// (two windows scaled and stacked) and single (the baseline); each pair alternated, CPU of this process and its
-    /// ffmpegs.
+    /// ffmpegs. Also the tracker choosing the split side by side for a 1920×1080 output, against 1080×1920 stacked.
     /// </summary>
     private static async Task SplitAsync(string benchDir, FaceTracker tracker, TextWriter stdout, CancellationToken cancel)
     {
         var d = await DialogueAsync(benchDir, cancel, TwoSpeakerMedia.Overlapping, "overlap.mp4");
         var media = await Probe.ProbeAsync(d.File, cancel);
-        CropPath split = null!, single = null!;
-        double trackSplit = 0, trackSingle = 0;
+        CropPath split = null!, single = null!, wide = null!;
+        double trackSplit = 0, trackSingle = 0, trackWide = 0;
         for (int round = 0; round < Rounds; round++)
         {
             double cpu = ProcessCpu.Seconds().Total;
@@ -169,6 +169,10 @@ public static class TrackBench
             cpu = ProcessCpu.Seconds().Total;
             single = await tracker.TrackAsync(d.File, media, 0, d.DurationSeconds, 1080, 1920, null, cancel, ClipLayouts.Single);
             trackSingle += ProcessCpu.Seconds().Total - cpu;
+            // the same split side by side in a 16:9 output (two columns' windows instead of two halves')
+            cpu = ProcessCpu.Seconds().Total;
+            wide = await tracker.TrackAsync(d.File, media, 0, d.DurationSeconds, 1920, 1080, null, cancel);
+            trackWide += ProcessCpu.Seconds().Total - cpu;
         }
 
         var encoder = new ClipEncoder(new EncodeOptions());
@@ -189,7 +193,8 @@ public static class TrackBench
         stdout.WriteLine(string.Create(Inv,
             $"split layout, 720p overlapping dialogue of {d.DurationSeconds:0.0} s ({split.Layout}: {split.LayoutReason}), {Rounds} rounds: tracker CPU per clip "
             + $"{trackSplit / Rounds:0.00} s choosing split, {trackSingle / Rounds:0.00} s with the job's single (baseline), ratio {trackSplit / trackSingle:0.00}; "
-            + $"encode CPU per clip at 1080x1920 {encodeSplit / Rounds:0.00} s split, {encodeSingle / Rounds:0.00} s single (baseline), ratio {encodeSplit / encodeSingle:0.00}"));
+            + $"encode CPU per clip at 1080x1920 {encodeSplit / Rounds:0.00} s split, {encodeSingle / Rounds:0.00} s single (baseline), ratio {encodeSplit / encodeSingle:0.00}; "
+            + $"tracker CPU per clip choosing split for 1920x1080 {trackWide / Rounds:0.00} s against {trackSplit / Rounds:0.00} s for 1080x1920 (ratio {trackWide / trackSplit:0.00}; {wide.Layout}: {wide.LayoutReason})"));
     }
 
     /// <summary>The two-person dialogue of the active-speaker tests (or another script of it), built into the bench directory.</summary>
