@@ -3,10 +3,10 @@ using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 using Clipper.Core.Media;
 using Clipper.Core.Samples;
-using Clipper.Samples;
-using Clipper.Stages.Track;
 using Clipper.Gateway.V1;
+using Clipper.Samples;
 using Clipper.Stages.Encode.Tests;
+using Clipper.Stages.Track;
 using Clipper.TestSupport;
 using Grpc.Core;
 using Grpc.Health.V1;
@@ -114,9 +114,10 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
     /// One job that carries the editor's choices end to end (issue 20): "9:16,1:1", the split layout and a 2 s hook title,
     /// on a source of two shots: a two-person dialogue (<see cref="TwoSpeakerMedia"/>, real faces, each speaking in its
     /// own voice), then a cut to a plain colour (the captions' test background) under the short talk's speech. The clip
-    /// (at least 10 s of a 15.5 s source, longer than either shot) spans the cut. gRPC, report.json, the job page in Chromium and MCP's get_job each
-    /// show the forced layout shot by shot, the 1:1 rendition cut from the same tracking pass, and the hook; in the plain
-    /// shot the 1:1 rendition's frames hold nothing but its captions, which must sit inside the 1:1 safe area.
+    /// (at least 10 s of a 15.5 s source, longer than either shot) spans the cut. gRPC, report.json, the job page in
+    /// Chromium and MCP's get_job each show the forced layout shot by shot, the 1:1 rendition cut from the same tracking
+    /// pass, and the hook; in the plain shot the 1:1 rendition's frames hold nothing but its captions, which must sit
+    /// inside the 1:1 safe area.
     /// </summary>
     [Fact]
     [Trait("Category", "browser")]
@@ -147,7 +148,14 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
 
         var submitted = await Server.UploadAsync(source, new ClipOptions
         {
-            MaxClips = 1, MinSeconds = 10, MaxSeconds = 16, Width = 270, Height = 480, Ratio = "9:16, 1x1", Layout = "Split", HookSeconds = 2,
+            MaxClips = 1,
+            MinSeconds = 10,
+            MaxSeconds = 16,
+            Width = 270,
+            Height = 480,
+            Ratio = "9:16, 1x1",
+            Layout = "Split",
+            HookSeconds = 2,
         });
         Assert.Equal(("9:16,1:1", "split", 2.0), (submitted.Options.Ratio, submitted.Options.Layout, submitted.Options.HookSeconds));
         var events = await Server.WatchAllAsync(submitted.JobId, TimeSpan.FromMinutes(5));
@@ -273,10 +281,6 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
         }));
     }
 
-    /// <summary>
-    /// The two-shot source at 640×360: the dialogue (<see cref="ShortDialogue"/>, about 8.5 s, each face a third of the
-    /// frame's height), then 7 s of the plain colour under the short talk's speech. Returns the file and where the cut is.
-    /// </summary>
     /// <summary>Two short turns, one per person: enough for both faces to be seen and heard.</summary>
     private static readonly IReadOnlyList<DialogueLine> ShortDialogue =
     [
@@ -284,6 +288,10 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
         new(1, "Thanks for having me. Where to put the frame is the hard part.", 0.5),
     ];
 
+    /// <summary>
+    /// The two-shot source at 640×360: the dialogue (<see cref="ShortDialogue"/>, about 8.5 s, each face a third of the
+    /// frame's height), then 7 s of the plain colour under the short talk's speech. Returns the file and where the cut is.
+    /// </summary>
     private static async Task<(string File, double CutAt)> DialogueThenPlainAsync(string dir)
     {
         Dialogue dialogue;
