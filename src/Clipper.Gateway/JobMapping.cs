@@ -107,6 +107,7 @@ public static class JobMapping
                 Ratio = string.Join(',', [global::Clipper.Core.Clips.AspectRatio.NameOf(spec.Options.Width, spec.Options.Height),
                     .. spec.Options.Renditions().Select(r => r.Ratio())]),
                 Layout = spec.Options.Layout ?? "",
+                HookSeconds = spec.Options.HookTitle ?? 0,
             };
         }
 

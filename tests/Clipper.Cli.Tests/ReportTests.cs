@@ -321,7 +321,37 @@ public sealed class ReportTests
             Assert.Contains("Why clips?", html);
             Assert.Contains("shots: 0.0–10.0 s single (one face in the shot); 10.0–30.5 s split (both faces spoke in 19.0 of 20.5 s)", html);
             Assert.Contains("also <a href=\"clip-01-1x1.mp4\">1:1</a>", html);
+            Assert.DoesNotContain("hook title", html);
             Assert.True(File.Exists(Path.Combine(dir, "extra.txt")));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public async Task BothSidesReportTheJobsHookTitleAndReportHtmlSaysIt()
+    {
+        var plain = View();
+        var view = plain with { Spec = plain.Spec! with { Options = plain.Spec.Options with { HookTitle = 2.5 } } };
+        var job = ApiJob();
+        job.Options = new Gateway.V1.ClipOptions { Ratio = "9:16", HookSeconds = 2.5 };
+        Assert.Equal("{\"seconds\":2.5}", Report.Build(FinishedJob.From(view))["hook"]!.ToJsonString());
+        Assert.Equal("{\"seconds\":2.5}", Report.Build(FinishedJob.From(job))["hook"]!.ToJsonString());
+        // none asked: the key is there, null
+        foreach (var none in new[] { Report.Build(FinishedJob.From(plain)), Report.Build(FinishedJob.From(ApiJob())) })
+        {
+            Assert.True(none.ContainsKey("hook"));
+            Assert.Null(none["hook"]);
+        }
+
+        var dir = TestMedia.TempDir("report-hook");
+        try
+        {
+            await Report.WriteAsync(FinishedJob.From(job), new FakeFiles(), dir, TestContext.Current.CancellationToken);
+            Assert.Contains("<p class=\"hook\">hook title: each clip's title over its first 2.5 s</p>",
+                await File.ReadAllTextAsync(Path.Combine(dir, "report.html"), TestContext.Current.CancellationToken));
         }
         finally
         {

@@ -14,7 +14,7 @@ namespace Clipper.Gateway.Tests;
 [Trait("Category", "media")]
 public sealed class BrowserTests(ITestOutputHelper output)
 {
-    private const string Chromium = "/usr/bin/chromium";
+    internal const string Chromium = "/usr/bin/chromium";
 
     [Fact]
     public async Task JobsPageJobPageAndDashboardInARealBrowser()

@@ -2,13 +2,18 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
 using Clipper.Core.Media;
+using Clipper.Core.Samples;
 using Clipper.Gateway.V1;
+using Clipper.Samples;
 using Clipper.Stages.Encode.Tests;
+using Clipper.Stages.Track;
 using Clipper.TestSupport;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Clip = Clipper.Gateway.V1.Clip;
 
 namespace Clipper.Gateway.Tests;
 
@@ -106,29 +111,73 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
     }
 
     /// <summary>
-    /// "9:16,1:1": each clip comes in both ratios, cut from one face-tracking pass. The source is a plain colour (the
-    /// captions' test background) under 30 s of the short talk's speech, so the 1:1 rendition's frames hold nothing but
-    /// its captions, which must sit inside the 1:1 safe area.
+    /// One job that carries the editor's choices end to end (issue 20): "9:16,1:1", the split layout and a 2 s hook title,
+    /// on a source of two shots: a two-person dialogue (<see cref="TwoSpeakerMedia"/>, real faces, each speaking in its
+    /// own voice), then a cut to a plain colour (the captions' test background) under the short talk's speech. The clip
+    /// (at least 10 s of a 15.5 s source, longer than either shot) spans the cut. gRPC, report.json, the job page in
+    /// Chromium and MCP's get_job each show the forced layout shot by shot, the 1:1 rendition cut from the same tracking
+    /// pass, and the hook; in the plain shot the 1:1 rendition's frames hold nothing but its captions, which must sit
+    /// inside the 1:1 safe area.
     /// </summary>
     [Fact]
-    public async Task ARatioListGivesEveryClipItsRenditionsFromOneTrackingPass()
+    [Trait("Category", "browser")]
+    [Trait("Category", "slow")]
+    public async Task ASplitJobInTwoRatiosWithAHookIsShownAlikeByTheApiTheReportThePageAndMcp()
     {
-        var talk = await TestMedia.ShortTalkAsync();
-        var dir = TestMedia.TempDir("ratios");
-        var source = await TestMedia.FfmpegAsync(Path.Combine(dir, "plain-talk.mp4"), "-f", "lavfi", "-i",
-            $"color=c=0x{CaptionSafeAreaBackground:X6}:s=640x360:r=25", "-i", talk.File, "-map", "0:v", "-map", "1:a", "-t", "30",
-            "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac");
+        // Chromium starts while the source is built and the job runs
+        var chromium = ChromiumAsync();
+        try
+        {
+            await TheJobRunsAndIsShownAlikeAsync(chromium);
+        }
+        finally
+        {
+            var (playwright, browser) = await chromium;
+            await browser.DisposeAsync();
+            playwright.Dispose();
+        }
+    }
+
+    private async Task TheJobRunsAndIsShownAlikeAsync(Task<(IPlaywright, IBrowser)> chromium)
+    {
+        var dir = TestMedia.TempDir("split-ratios");
+        var watch = Stopwatch.StartNew();
+        var (source, dialogueSeconds) = await DialogueThenPlainAsync(dir);
+        output.WriteLine($"source built in {watch.Elapsed.TotalSeconds:0.0} s");
         using var frames = new MeterSum(Server.Services.GetRequiredService<IMeterFactory>(), "clipper_track_frames_total");
 
-        var submitted = await Server.UploadAsync(source, new ClipOptions { MaxClips = 1, MinSeconds = 8, MaxSeconds = 20, Width = 270, Height = 480, Ratio = "9:16, 1x1" });
-        Assert.Equal("9:16,1:1", submitted.Options.Ratio);
+        var submitted = await Server.UploadAsync(source, new ClipOptions
+        {
+            MaxClips = 1,
+            MinSeconds = 10,
+            MaxSeconds = 16,
+            Width = 270,
+            Height = 480,
+            Ratio = "9:16, 1x1",
+            Layout = "Split",
+            HookSeconds = 2,
+        });
+        Assert.Equal(("9:16,1:1", "split", 2.0), (submitted.Options.Ratio, submitted.Options.Layout, submitted.Options.HookSeconds));
         var events = await Server.WatchAllAsync(submitted.JobId, TimeSpan.FromMinutes(5));
         var job = events[^1].Job;
         Assert.Equal(JobState.Completed, job.State);
+        output.WriteLine($"job done at {watch.Elapsed.TotalSeconds:0.0} s");
         output.WriteLine(string.Join("\n", job.Cost.Stages.Select(s => $"{s.Stage,-10} {s.Units} units {s.CpuSeconds,8:0.000} s CPU {s.WallSeconds,8:0.000} s wall")));
+
+        // gRPC: the dialogue shot split as asked, the plain shot (no face) fit, and why; the 1:1 rendition beside
         var clip = Assert.Single(job.Clips);
+        output.WriteLine($"clip {clip.Start:0.0}-{clip.End:0.0} s: {clip.Layout} ({clip.LayoutReason}); shots: "
+            + string.Join("; ", clip.Shots.Select(s => $"{s.Start:0.0}-{s.End:0.0} {s.Layout} ({s.Reason})")));
+        Assert.InRange(dialogueSeconds, clip.Start + 1, clip.End - 1);
+        Assert.Equal(("9:16", "split"), (clip.Ratio, clip.Layout));
+        Assert.Equal(2, clip.Shots.Count);
+        Assert.Equal(("split", "the job asked for the split layout"), (clip.Shots[0].Layout, clip.Shots[0].Reason));
+        Assert.Equal("fit", clip.Shots[1].Layout);
+        Assert.Matches(@"^no face in the shot's \d+ sampled frames$", clip.Shots[1].Reason);
+        Assert.InRange(clip.Shots[0].End, dialogueSeconds - clip.Start - 0.5, dialogueSeconds - clip.Start + 0.5);
         var rendition = Assert.Single(clip.Renditions);
-        Assert.Equal(("9:16", "1:1", 270, 270, "fit"), (clip.Ratio, rendition.Ratio, rendition.Width, rendition.Height, rendition.Layout));
+        // a 1:1 output's halves are 2:1: one face's window would hold the other, so the 1:1 rendition follows the speaker
+        Assert.Equal(("1:1", 270, 270, "single"), (rendition.Ratio, rendition.Width, rendition.Height, rendition.Layout));
         Assert.Equal($"jobs/{job.JobId}/clip-01/1x1.mp4", rendition.Video.Blob);
         var main = await Probe.ProbeAsync(Path.Combine(Server.Home, "blobs", clip.Video.Blob));
         var square = await Probe.ProbeAsync(Path.Combine(Server.Home, "blobs", rendition.Video.Blob));
@@ -141,10 +190,10 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
         Assert.InRange(sampled, (clip.End - clip.Start) * 5 - 2, (clip.End - clip.Start) * 5 + 2);
         Assert.Equal(sampled, frames.Value);
 
-        // the 1:1 rendition's captions, wherever a line is up, inside the 1:1 safe area
+        // the 1:1 rendition's captions, wherever a line is up in the plain shot, inside the 1:1 safe area
         var file = Path.Combine(Server.Home, "blobs", rendition.Video.Blob);
         var seen = new List<string>();
-        for (double t = 0.5; t < square.DurationSeconds - 0.5; t += 2)
+        for (double t = clip.Shots[1].Start + 0.5; t < square.DurationSeconds - 0.5; t += 1.5)
         {
             if (CaptionSafeArea.Ink(await Frames.RgbAsync(file, t), 270, 270, CaptionSafeAreaBackground) is { } ink)
             {
@@ -154,7 +203,118 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
 
         Assert.True(seen.Count >= 3, $"captions seen in {seen.Count} frames");
         output.WriteLine(string.Join("\n", seen));
+
+        // report.json (as `clipper submit --out` writes it from this job): ratio, layout and shots, renditions, hook
+        var report = global::Clipper.Host.Cli.Report.Build(global::Clipper.Host.Cli.FinishedJob.From(job));
+        var reported = report["clips"]![0]!;
+        Assert.Equal(2.0, (double)report["hook"]!["seconds"]!);
+        Assert.Equal(("9:16", "split"), ((string?)reported["ratio"], (string?)reported["layout"]!["layout"]));
+        Assert.Equal(clip.Shots.Select(s => (s.Layout, s.Reason)),
+            reported["layout"]!["shots"]!.AsArray().Select(s => ((string)s!["layout"]!, (string)s["reason"]!)));
+        var reportedRendition = Assert.Single(reported["renditions"]!.AsArray())!;
+        Assert.Equal(("1:1", 270, 270, "clip-01-1x1.mp4", "single"), ((string?)reportedRendition["ratio"], (int)reportedRendition["width"]!,
+            (int)reportedRendition["height"]!, (string?)reportedRendition["video"], (string?)reportedRendition["layout"]));
+
+        // MCP get_job: the same layout, shots and rendition
+        await using (var mcp = await McpTests.ConnectAsync(Server, null))
+        {
+            var got = await McpTests.CallAsync(mcp, "get_job", new() { ["jobId"] = job.JobId });
+            var c = Assert.Single(got.GetProperty("clips").EnumerateArray());
+            Assert.Equal(2.0, got.GetProperty("options").GetProperty("hookSeconds").GetDouble());
+            Assert.Equal("split", c.GetProperty("layout").GetString());
+            Assert.Equal(clip.Shots.Select(s => s.Layout), c.GetProperty("shots").EnumerateArray().Select(s => s.GetProperty("layout").GetString()));
+            var r = Assert.Single(c.GetProperty("renditions").EnumerateArray());
+            Assert.Equal(("1:1", "single", rendition.Video.Blob), (r.GetProperty("ratio").GetString(), r.GetProperty("layout").GetString(),
+                r.GetProperty("video").GetProperty("blob").GetString()));
+        }
+
+        output.WriteLine($"checks but the page done at {watch.Elapsed.TotalSeconds:0.0} s");
+        await TheJobPageShowsAsync((await chromium).Item2, job, clip, dir);
+        output.WriteLine($"page checked at {watch.Elapsed.TotalSeconds:0.0} s");
         Directory.Delete(dir, true);
+    }
+
+    /// <summary>
+    /// The job page in Chromium: the hook line, each shot's layout with its reason as the hover title, each rendition's
+    /// link, whose href downloads an MP4 of the rendition's size.
+    /// </summary>
+    private async Task TheJobPageShowsAsync(IBrowser browser, Job job, Clip clip, string dir)
+    {
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync($"{Server.WebBase}/jobs/{job.JobId}");
+        var shots = page.Locator(".clip .shots .shot-layout");
+        await shots.First.WaitForAsync(new LocatorWaitForOptions { Timeout = 20_000 });
+        Assert.Equal("hook title: each clip's title over its first 2 s", await page.Locator("#hook").InnerTextAsync());
+        var shown = new List<(string, string?)>();
+        for (int i = 0; i < await shots.CountAsync(); i++)
+        {
+            shown.Add((await shots.Nth(i).InnerTextAsync(), await shots.Nth(i).GetAttributeAsync("title")));
+        }
+
+        Assert.Equal(clip.Shots.Select(s => (s.Layout, (string?)s.Reason)), shown);
+        var links = page.Locator(".clip .renditions a.rendition");
+        Assert.Equal(clip.Renditions.Count, await links.CountAsync());
+        for (int i = 0; i < clip.Renditions.Count; i++)
+        {
+            var r = clip.Renditions[i];
+            Assert.Equal($"{r.Ratio} MP4", await links.Nth(i).InnerTextAsync());
+            var href = await links.Nth(i).GetAttributeAsync("href");
+            using var answer = await Server.Web.GetAsync(href);
+            Assert.Equal((System.Net.HttpStatusCode.OK, "video/mp4"), (answer.StatusCode, answer.Content.Headers.ContentType?.MediaType));
+            var downloaded = Path.Combine(dir, $"page-{i}.mp4");
+            await File.WriteAllBytesAsync(downloaded, await answer.Content.ReadAsByteArrayAsync());
+            var probed = await Probe.ProbeAsync(downloaded);
+            Assert.Equal((r.Width, r.Height), (probed.Width, probed.Height));
+            output.WriteLine($"page: {r.Ratio} link {href} downloads {probed.Width}x{probed.Height} {probed.DurationSeconds:0.0} s");
+        }
+    }
+
+    private static async Task<(IPlaywright, IBrowser)> ChromiumAsync()
+    {
+        Assert.True(File.Exists(BrowserTests.Chromium), $"{BrowserTests.Chromium} is missing: run scripts/setup.sh --tests");
+        var playwright = await Playwright.CreateAsync();
+        return (playwright, await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = BrowserTests.Chromium,
+            Headless = true,
+            Args = ["--no-sandbox"],
+        }));
+    }
+
+    /// <summary>Two short turns, one per person: enough for both faces to be seen and heard.</summary>
+    private static readonly IReadOnlyList<DialogueLine> ShortDialogue =
+    [
+        new(0, "Welcome back to the show. Today we talk about clips for phones.", 0.3),
+        new(1, "Thanks for having me. Where to put the frame is the hard part.", 0.5),
+    ];
+
+    /// <summary>
+    /// The two-shot source at 640×360: the dialogue (<see cref="ShortDialogue"/>, about 8.5 s, each face a third of the
+    /// frame's height), then 7 s of the plain colour under the short talk's speech. Returns the file and where the cut is.
+    /// </summary>
+    private static async Task<(string File, double CutAt)> DialogueThenPlainAsync(string dir)
+    {
+        Dialogue dialogue;
+        using (var faces = new BlazeFace(Assets.FaceModel()))
+        {
+            async Task<Speaker> Person(string photo, string voice)
+            {
+                var file = Assets.Photo(photo);
+                var face = faces.Detect(await RgbFrame.ReadAsync(file)).MaxBy(f => f.Area)!;
+                return new Speaker(file, new PhotoFace(face.X, face.Y, face.Width, face.Height, face.Keypoints[Face.Nose].Y), voice);
+            }
+
+            dialogue = await TwoSpeakerMedia.BuildAsync(await Person("anne_helene.jpg", "slt"), await Person("jesper_2.jpg", "kal"),
+                Path.Combine(dir, "dialogue.mp4"), script: ShortDialogue);
+        }
+
+        var talk = await TestMedia.ShortTalkAsync();
+        const string audio = "aresample=44100,aformat=sample_fmts=fltp:channel_layouts=mono,asetpts=PTS-STARTPTS";
+        var source = await TestMedia.FfmpegAsync(Path.Combine(dir, "dialogue-then-plain.mp4"), "-i", dialogue.File, "-f", "lavfi", "-i",
+            $"color=c=0x{CaptionSafeAreaBackground:X6}:s=640x360:r=25:d=7", "-i", talk.File, "-filter_complex",
+            $"[0:v]scale=640:360,format=yuv420p,setsar=1[v0];[0:a]{audio}[a0];[1:v]format=yuv420p,setsar=1[v1];[2:a]atrim=0:7,{audio}[a1];"
+            + "[v0][a0][v1][a1]concat=n=2:v=1:a=1[v][a]", "-map", "[v]", "-map", "[a]", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac");
+        return (source, dialogue.DurationSeconds);
     }
 
     /// <summary>The plain background the safe-area check finds the captions' ink on.</summary>

@@ -145,7 +145,7 @@ public sealed class McpTests(ITestOutputHelper output)
         Assert.Contains("unauthenticated: an x-api-key is required", refused.Out + refused.Err);
     }
 
-    private static async Task<McpClient> ConnectAsync(GatewayServer server, string? key)
+    internal static async Task<McpClient> ConnectAsync(GatewayServer server, string? key)
     {
         var options = new HttpClientTransportOptions { Endpoint = new Uri(server.WebBase + "/mcp"), Name = "clipper-test" };
         if (key is not null)
@@ -156,7 +156,7 @@ public sealed class McpTests(ITestOutputHelper output)
         return await McpClient.CreateAsync(new HttpClientTransport(options));
     }
 
-    private static async Task<JsonElement> CallAsync(McpClient mcp, string tool, Dictionary<string, object?> args,
+    internal static async Task<JsonElement> CallAsync(McpClient mcp, string tool, Dictionary<string, object?> args,
         IProgress<ProgressNotificationValue>? progress = null)
     {
         var result = await mcp.CallToolAsync(tool, args, progress);

@@ -46,6 +46,7 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
         v.StageStartedAt, v.Source.Site, v.Ranking, v.Cost)
     {
         Warnings = v.Transcript.Warnings ?? [],
+        HookSeconds = v.Spec.Options.HookTitle,
         AudioFirst = v.AudioFirst is { } a ? new AudioAhead(a.Audio is not null, a.Reason, a.Audio?.SizeBytes) : null,
     };
 
@@ -73,6 +74,7 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
     {
         Warnings = [.. j.Warnings],
         Language = j.Language.Length == 0 ? null : j.Language,
+        HookSeconds = j.Options is { HookSeconds: > 0 } o ? o.HookSeconds : null,
         AudioFirst = j.AudioFirst is { } a ? new AudioAhead(a.Taken, a.Reason.Length == 0 ? null : a.Reason, a.Taken ? a.AudioBytes : null) : null,
     };
 
@@ -81,6 +83,9 @@ public sealed record FinishedJob(string JobId, string SourceName, SourceFacts? S
 
     /// <summary>For a link: whether its audio came ahead of its video (recognition started while the video downloaded), or why not.</summary>
     public AudioAhead? AudioFirst { get; init; }
+
+    /// <summary>How many seconds each clip's title is drawn at its start (the hook title), null when the job asked for none.</summary>
+    public double? HookSeconds { get; init; }
 
     /// <summary>The transcript's language (ISO 639-1) when the job came through the API (with a JobView: <see cref="SourceFacts.Language"/>).</summary>
     public string? Language { get; init; }
@@ -356,6 +361,8 @@ public static class Report
             ["source"] = source,
             // said plainly, not buried: a transcript that is likely garbage (pocketsphinx on a non-English source), …
             ["warnings"] = new JsonArray([.. job.Warnings.Select(w => (JsonNode)w)]),
+            // the hook title: each clip's title over its first seconds; null when the job asked for none
+            ["hook"] = job.HookSeconds is { } hook ? new JsonObject { ["seconds"] = hook } : null,
             ["clips"] = clips,
         };
         if (job.Ranking is { } r)
@@ -503,6 +510,11 @@ public static class Report
         }
 
         b.Append("</p>");
+        if (report["hook"] is { } hookTitle)
+        {
+            b.Append("<p class=\"hook\">hook title: each clip's title over its first ").Append(Esc(hookTitle["seconds"])).Append(" s</p>");
+        }
+
         foreach (var w in report["warnings"]?.AsArray() ?? [])
         {
             b.Append("<p class=\"warning\" style=\"color:#ffb347\">warning: ").Append(Esc(w)).Append("</p>");
