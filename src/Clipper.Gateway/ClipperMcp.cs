@@ -46,7 +46,7 @@ public sealed class ClipperMcp(IGrainFactory grains, JobSubmissions submissions,
         [Description("Spoken language, ISO 639-1 such as en or de (default: detected, else English)")] string? language = null,
         [Description("Caption preset: bold, karaoke, pop or lower-third (default: the server's)")] string? captions = null,
         [Description("Aspect ratio: 9:16 (1080x1920, default), 1:1 (1080x1080), 4:5 (1080x1350) or 16:9 (1920x1080); sets the size. A comma-separated list (\"9:16,1:1\", up to 4) adds the others as extra renditions of every clip, tracked once")] string? ratio = null,
-        [Description("Layout: auto (default, per shot: split where two faces talk together, screen where a screen share shows a small face, else single; fit for a clip with no face), single, fit (the whole frame over a blurred copy), split (two faces stacked, each in its half) or screen (the whole frame above the speaker's face)")] string? layout = null,
+        [Description("Layout: auto (default, per shot: split where two faces talk together, screen where a screen share shows a small face, else single; fit for a clip with no face), single, fit (the whole frame over a blurred copy), split (two faces, each in its half: stacked in 9:16, side by side in 4:5, 1:1 and 16:9) or screen (the whole frame above the speaker's face)")] string? layout = null,
         [Description("Optional: draw the clip's title over its first seconds (the hook title), 0.5–10 seconds; off when unset")] double? hookSeconds = null,
         CancellationToken cancel = default) => await Answer(async () =>
     {

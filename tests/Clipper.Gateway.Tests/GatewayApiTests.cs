@@ -171,13 +171,13 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
         Assert.InRange(dialogueSeconds, clip.Start + 1, clip.End - 1);
         Assert.Equal(("9:16", "split"), (clip.Ratio, clip.Layout));
         Assert.Equal(2, clip.Shots.Count);
-        Assert.Equal(("split", "the job asked for the split layout"), (clip.Shots[0].Layout, clip.Shots[0].Reason));
+        Assert.Equal(("split", "the job asked for the split layout; stacked for a 270x480 output"), (clip.Shots[0].Layout, clip.Shots[0].Reason));
         Assert.Equal("fit", clip.Shots[1].Layout);
         Assert.Matches(@"^no face in the shot's \d+ sampled frames$", clip.Shots[1].Reason);
         Assert.InRange(clip.Shots[0].End, dialogueSeconds - clip.Start - 0.5, dialogueSeconds - clip.Start + 0.5);
         var rendition = Assert.Single(clip.Renditions);
-        // a 1:1 output's halves are 2:1: one face's window would hold the other, so the 1:1 rendition follows the speaker
-        Assert.Equal(("1:1", 270, 270, "single"), (rendition.Ratio, rendition.Width, rendition.Height, rendition.Layout));
+        // a 1:1 output splits side by side: each face in its own 135x270 column
+        Assert.Equal(("1:1", 270, 270, "split"), (rendition.Ratio, rendition.Width, rendition.Height, rendition.Layout));
         Assert.Equal($"jobs/{job.JobId}/clip-01/1x1.mp4", rendition.Video.Blob);
         var main = await Probe.ProbeAsync(Path.Combine(Server.Home, "blobs", clip.Video.Blob));
         var square = await Probe.ProbeAsync(Path.Combine(Server.Home, "blobs", rendition.Video.Blob));
@@ -212,7 +212,7 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
         Assert.Equal(clip.Shots.Select(s => (s.Layout, s.Reason)),
             reported["layout"]!["shots"]!.AsArray().Select(s => ((string)s!["layout"]!, (string)s["reason"]!)));
         var reportedRendition = Assert.Single(reported["renditions"]!.AsArray())!;
-        Assert.Equal(("1:1", 270, 270, "clip-01-1x1.mp4", "single"), ((string?)reportedRendition["ratio"], (int)reportedRendition["width"]!,
+        Assert.Equal(("1:1", 270, 270, "clip-01-1x1.mp4", "split"), ((string?)reportedRendition["ratio"], (int)reportedRendition["width"]!,
             (int)reportedRendition["height"]!, (string?)reportedRendition["video"], (string?)reportedRendition["layout"]));
 
         // MCP get_job: the same layout, shots and rendition
@@ -224,7 +224,7 @@ public sealed class GatewayApiTests(ServerFixture fixture, ITestOutputHelper out
             Assert.Equal("split", c.GetProperty("layout").GetString());
             Assert.Equal(clip.Shots.Select(s => s.Layout), c.GetProperty("shots").EnumerateArray().Select(s => s.GetProperty("layout").GetString()));
             var r = Assert.Single(c.GetProperty("renditions").EnumerateArray());
-            Assert.Equal(("1:1", "single", rendition.Video.Blob), (r.GetProperty("ratio").GetString(), r.GetProperty("layout").GetString(),
+            Assert.Equal(("1:1", "split", rendition.Video.Blob), (r.GetProperty("ratio").GetString(), r.GetProperty("layout").GetString(),
                 r.GetProperty("video").GetProperty("blob").GetString()));
         }
 

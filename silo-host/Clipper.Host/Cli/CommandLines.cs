@@ -54,7 +54,7 @@ public class ClipOptionsLine : CommandSettings
     public string? Ratio { get; init; }
 
     [CommandOption("--layout <LAYOUT>")]
-    [Description("auto (the default, per shot: split where two faces talk together, screen where a screen share shows a small face, else single; fit for a clip with no face), single (follow one face, or a centre crop), fit (the whole frame over a blurred copy), split (two faces stacked, each followed in its half, in every shot with two) or screen (the whole frame above the speaker's face, in every shot with a face)")]
+    [Description("auto (the default, per shot: split where two faces talk together, screen where a screen share shows a small face, else single; fit for a clip with no face), single (follow one face, or a centre crop), fit (the whole frame over a blurred copy), split (two faces, each followed in its half, stacked in 9:16 and side by side in 4:5, 1:1 and 16:9, in every shot with two) or screen (the whole frame above the speaker's face, in every shot with a face)")]
     public string? Layout { get; init; }
 
     [CommandOption("--hook")]
