@@ -25,7 +25,9 @@ public sealed class CaptionPresetTests : IDisposable
         new([new Word("Every", 0.0, 0.4, 0.9), new Word("talk", 0.5, 0.9, 0.9), new Word("matters", 1.0, 1.4, 0.9)], 1.5);
 
     /// <summary>The frames at 0.0, 0.1, … 1.4 s, and libass's "fontselect" log lines.</summary>
-    private async Task<(CaptionRender[] Frames, string FontLog)> RenderAsync(string ass, CaptionFont font)
+    private Task<(CaptionRender[] Frames, string FontLog)> RenderAsync(string ass, CaptionFont font) => RenderAsync(ass, font, Width, Height);
+
+    private async Task<(CaptionRender[] Frames, string FontLog)> RenderAsync(string ass, CaptionFont font, int width, int height)
     {
         var file = Path.Combine(_dir, $"p{Guid.NewGuid():N}.ass");
         await File.WriteAllTextAsync(file, ass);
@@ -35,7 +37,7 @@ public sealed class CaptionPresetTests : IDisposable
         var r = await ProcessRunner.RunAsync(
         [
             "ffmpeg", "-nostdin", "-v", "verbose", "-f", "lavfi",
-            "-i", $"color=c=0x{CaptionRender.Background:X6}:s={Width}x{Height}:r={Fps}:d=1.5,format=rgb24,{filter}",
+            "-i", $"color=c=0x{CaptionRender.Background:X6}:s={width}x{height}:r={Fps}:d=1.5,format=rgb24,{filter}",
             "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
         ], TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken, stderrLine: line =>
         {
@@ -48,9 +50,9 @@ public sealed class CaptionPresetTests : IDisposable
             }
         });
         Assert.True(r.ExitCode == 0, r.StderrTail);
-        int size = Width * Height * 3;
+        int size = width * height * 3;
         Assert.Equal(15 * size, r.Stdout.Length);
-        var frames = Enumerable.Range(0, 15).Select(i => CaptionRender.Of(r.Stdout[(i * size)..((i + 1) * size)], Width, Height)).ToArray();
+        var frames = Enumerable.Range(0, 15).Select(i => CaptionRender.Of(r.Stdout[(i * size)..((i + 1) * size)], width, height)).ToArray();
         lock (log)
         {
             return (frames, string.Join("\n", log));
@@ -67,6 +69,52 @@ public sealed class CaptionPresetTests : IDisposable
     }
 
     private static int Rgb(string hex) => int.Parse(hex[1..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
+    /// <summary>Every preset in every output ratio (at a third of its size), and the 9:16 size the other tests use.</summary>
+    public static TheoryData<string, int, int> PresetsAndRatios()
+    {
+        var data = new TheoryData<string, int, int>();
+        foreach (var p in CaptionPresets.All)
+        {
+            foreach (var (w, h) in new[] { (360, 640), (360, 360), (360, 450), (640, 360) })
+            {
+                data.Add(p.Name, w, h);
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>
+    /// A long line (eleven words, one of them 21 letters) in each preset and ratio: in every frame its ink lies between
+    /// the preset's side margins and no lower than its bottom margin allows (outline, shadow and a pixel of edge), and in
+    /// the lower half; the font fits the ratio's shorter side, so a 16:9 frame's line is no taller than a 9:16 one's.
+    /// </summary>
+    [Theory]
+    [Trait("Category", "media")]
+    [MemberData(nameof(PresetsAndRatios))]
+    public async Task EveryPresetKeepsALongLineInsideTheSafeAreaOfEveryRatio(string name, int width, int height)
+    {
+        var p = CaptionPresets.Get(name);
+        var font = CaptionFont.Of(p);
+        string[] text = ["Every", "talk", "hides", "an", "incomprehensibilities", "idea", "that", "people", "remember", "long", "after"];
+        var words = text.Select((t, i) => new Word(t, i * 0.13, (i * 0.13) + 0.12, 0.9)).ToList();
+        var (frames, _) = await RenderAsync(new Captions(words, 1.5).Ass(width, height, new CaptionOptions(), font, p), font, width, height);
+
+        int fontPx = Captions.FontPixels(width, height, p);
+        int side = (int)Math.Round(width * p.SideMargin);
+        int pad = Captions.OutlinePixels(width, height, p) + 1 + (int)Math.Ceiling(fontPx * p.Shadow);
+        double baseline = height * (1 - p.BottomMargin);
+        var boxes = frames.Select(f => f.InkBox()).Where(b => b is not null).Select(b => b!.Value).ToList();
+        Assert.True(boxes.Count >= 10, $"{name} {width}x{height}: captions in {boxes.Count} of 15 frames");
+        int left = boxes.Min(b => b.Left), right = boxes.Max(b => b.Right), top = boxes.Min(b => b.Top), bottom = boxes.Max(b => b.Bottom);
+        string seen = string.Create(CultureInfo.InvariantCulture,
+            $"caption preset {name} at {width}x{height}: ink {left}..{right} x {top}..{bottom} over 15 frames; safe area x {side}..{width - side}, baseline {baseline:0}, font {fontPx} px");
+        Clipper.TestSupport.Measurements.Record(seen);
+        Assert.True(left >= side - pad && right <= width - side + pad, $"{seen}: into the side margins");
+        Assert.True(bottom <= baseline + pad, $"{seen}: below the bottom margin");
+        Assert.True(top >= height / 2, $"{seen}: above the lower half");
+    }
 
     [Theory]
     [Trait("Category", "media")]
