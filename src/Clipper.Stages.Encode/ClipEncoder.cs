@@ -358,18 +358,15 @@ public sealed class ClipEncoder
         if (splits.Count > 0)
         {
             // stacked halves (the whole width, half the height each) or columns side by side (half the width, the whole height)
-            var (first, second) = crop.SideBySide ? ClipLayouts.SplitWidths(width) : ClipLayouts.SplitHeights(height);
-            var (firstSize, secondSize) = crop.SideBySide
-                ? (string.Create(Inv, $"{first}:{height}"), string.Create(Inv, $"{second}:{height}"))
-                : (string.Create(Inv, $"{width}:{first}"), string.Create(Inv, $"{width}:{second}"));
+            var (first, second) = ClipLayouts.SplitParts(width, height, crop.SideBySide);
             var top = InitialKeyframe(crop.Top!);
             var bottom = InitialKeyframe(crop.Bottom!);
             int maxX = crop.SourceWidth - crop.SplitWidth, maxY = crop.SourceHeight - crop.SplitHeight;
             g.Append(Input("stack")).Append("split=2[top][bottom];[top]")
                 .Append(Inv, $"crop@top=w={crop.SplitWidth}:h={crop.SplitHeight}:x={Math.Clamp(top.X, 0, maxX)}:y={Math.Clamp(top.Y, 0, maxY)}")
-                .Append(Inv, $",scale={firstSize},setsar=1[tophalf];[bottom]")
+                .Append(Inv, $",scale={first.Width}:{first.Height},setsar=1[tophalf];[bottom]")
                 .Append(Inv, $"crop@bottom=w={crop.SplitWidth}:h={crop.SplitHeight}:x={Math.Clamp(bottom.X, 0, maxX)}:y={Math.Clamp(bottom.Y, 0, maxY)}")
-                .Append(Inv, $",scale={secondSize},setsar=1[bottomhalf];[tophalf][bottomhalf]{(crop.SideBySide ? "hstack" : "vstack")}[stacked];");
+                .Append(Inv, $",scale={second.Width}:{second.Height},setsar=1[bottomhalf];[tophalf][bottomhalf]{(crop.SideBySide ? "hstack" : "vstack")}[stacked];");
         }
 
         if (fits.Count > 0)

@@ -45,7 +45,7 @@ internal sealed class PathFitter
         (_width, _height) = CropPath.CropSize(sourceWidth, sourceHeight, outWidth, outHeight);
         // the split layout's windows have the shape of the output's upper half or left column (the other is within a pixel of it)
         _sideBySide = ClipLayouts.SplitSideBySide(outWidth, outHeight);
-        var (partWidth, partHeight) = ClipLayouts.SplitPart(outWidth, outHeight);
+        var (partWidth, partHeight) = ClipLayouts.SplitParts(outWidth, outHeight, _sideBySide).First;
         (_splitWidth, _splitHeight) = CropPath.CropSize(sourceWidth, sourceHeight, partWidth, partHeight);
         _screenHeights = ClipLayouts.ScreenHeights(sourceWidth, sourceHeight, outWidth, outHeight);
     }
@@ -204,10 +204,10 @@ internal sealed class PathFitter
         string exact = onFrame == 0 ? "" : $", {onFrame} of {shots.Count - 1} cut(s) placed on their frame";
         string talk = speakerShots == 0 ? ""
             : $"; followed the active speaker in {speakerShots} shot(s) with two or more faces ({switches} speaker switch(es), each a cut)";
-        string stacked = splitShots == 0 ? "" : $"; two faces {ClipLayouts.SplitArrangement(_sideBySide)} (split) in {splitShots} of {shots.Count} shot(s)";
-        stacked += screenShots == 0 ? "" : $"; a screen over its speaker's face (screen) in {screenShots} of {shots.Count} shot(s)";
+        string composed = splitShots == 0 ? "" : $"; two faces {ClipLayouts.SplitArrangement(_sideBySide)} (split) in {splitShots} of {shots.Count} shot(s)";
+        composed += screenShots == 0 ? "" : $"; a screen over its speaker's face (screen) in {screenShots} of {shots.Count} shot(s)";
         string reason = string.Create(CultureInfo.InvariantCulture,
-            $"followed the main face in {followed} of {shots.Count} shot(s){held}{jumps}{exact}{talk}{stacked}; a face was seen in {withFace} of {n} sampled frames");
+            $"followed the main face in {followed} of {shots.Count} shot(s){held}{jumps}{exact}{talk}{composed}; a face was seen in {withFace} of {n} sampled frames");
         return new CropPath(_sourceWidth, _sourceHeight, _width, _height, keyframes, "face", reason)
         {
             Shots = shotLayouts,

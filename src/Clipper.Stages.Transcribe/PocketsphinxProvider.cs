@@ -165,7 +165,7 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
     }
 
     /// <summary>A recogniser's CPU time limit for so many seconds of audio, and the wall-time backstop behind it.</summary>
-    internal (TimeSpan Cpu, TimeSpan Wall) LimitsFor(double audioSeconds)
+    private (TimeSpan Cpu, TimeSpan Wall) LimitsFor(double audioSeconds)
     {
         var cpu = TimeSpan.FromSeconds(60 + Math.Round(audioSeconds * options.RecogniserCpuPerSecond));
         return (cpu, cpu * options.RecogniserWallFactor);

@@ -92,7 +92,23 @@ public static class ClipLayouts
     /// in an output of <paramref name="outWidth"/>×<paramref name="outHeight"/>; the second is within a pixel of it.
     /// </summary>
     public static (int Width, int Height) SplitPart(int outWidth, int outHeight) =>
-        SplitSideBySide(outWidth, outHeight) ? (SplitWidths(outWidth).Left, outHeight) : (outWidth, SplitHeights(outHeight).Top);
+        SplitParts(outWidth, outHeight, SplitSideBySide(outWidth, outHeight)).First;
+
+    /// <summary>
+    /// The sizes of the split layout's two parts in an output of <paramref name="outWidth"/>×<paramref name="outHeight"/>:
+    /// the upper and lower halves, or the left and right columns when <paramref name="sideBySide"/>.
+    /// </summary>
+    public static ((int Width, int Height) First, (int Width, int Height) Second) SplitParts(int outWidth, int outHeight, bool sideBySide)
+    {
+        if (sideBySide)
+        {
+            var (left, right) = SplitWidths(outWidth);
+            return ((left, outHeight), (right, outHeight));
+        }
+
+        var (top, bottom) = SplitHeights(outHeight);
+        return ((outWidth, top), (outWidth, bottom));
+    }
 
     private static (int First, int Second) Halves(int size)
     {
