@@ -79,9 +79,14 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
         // every unit of work ran once and recorded where: the audio's chunks each as a unit of its own
         var chunks = v.WorkedOn.Keys.Count(k => k.StartsWith("transcribe-", StringComparison.Ordinal));
         Assert.InRange(chunks, 3, 4);
-        // the split unit stored the audio as the recogniser hears it, which the chunk units read instead of the source
-        Assert.True(File.Exists(Path.Combine(_cluster.BlobDir, Clipper.Core.Storage.BlobLayout.SpeechAudio(v.Source!.Sha256))),
-            "no FLAC copy of the audio in the blob store");
+        // the split unit stored the audio as the recogniser hears it, which the chunk units read instead of the source, and
+        // each chunk's words as they landed: once joined into the transcript, both are removed
+        var sha = v.Source!.Sha256;
+        Assert.True(File.Exists(Path.Combine(_cluster.BlobDir, Clipper.Core.Storage.BlobLayout.Transcript(sha, false))), "no transcript");
+        Assert.False(File.Exists(Path.Combine(_cluster.BlobDir, Clipper.Core.Storage.BlobLayout.SpeechAudio(sha))),
+            "the FLAC copy of the audio is still in the blob store after the join");
+        var chunkDir = Path.Combine(_cluster.BlobDir, "transcripts", "chunks");
+        Assert.Empty(Directory.Exists(chunkDir) ? Directory.GetFiles(chunkDir, "*", SearchOption.AllDirectories) : []);
         Assert.Equal(["fetch", "score", "split", "transcribe"], v.WorkedOn.Keys.Where(k => !k.Contains('-')).Order(StringComparer.Ordinal));
         Assert.Equal(4 + chunks + 2 * v.Clips.Count, v.WorkedOn.Count);
         Assert.Empty(v.Attempts);

@@ -108,6 +108,13 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
         var recogniser = TargetOf(work).Transcriber.Chunks
             ?? throw new ClipperException(ErrorCode.Internal, $"the engine of {work.JobId} no longer hears audio in chunks");
         var key = BlobLayout.TranscriptChunk(plan.Sha256 ?? work.Source!.Sha256, plan.Variant, chunk.Start, chunk.End);
+        if (await AnyExistsAsync(TargetOf(work).Keys, cancel))
+        {
+            // another job of the video joined its transcript meanwhile (and removed the chunks): the join finds it whole
+            progress.Report(1);
+            return new ChunkTranscribed(new ChunkResult(chunk.Index, key, 0));
+        }
+
         var (heard, _) = await LeasedAsync(key, work, () => CachedChunkAsync(key, cancel), async () =>
         {
             // the split unit's copy of the audio (a few percent of the video's bytes) when it made one
@@ -153,11 +160,39 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
                 await blobs.WriteJsonAsync(key, joined, cancel);
             }
 
+            await PruneAsync(work, cancel);
             return (StageOutput)Result(t.Keys[0], joined, work);
         }, cancel);
         metrics.Transcript(how);
         progress.Report(1);
         return result;
+    }
+
+    /// <summary>
+    /// Once the joined transcript is stored, its chunks' words and the FLAC copy of the audio are not needed by anyone:
+    /// a later job of the video, or this one's join run again, finds the whole transcript first, and a chunk unit of another
+    /// job still to run finds it too and recognises nothing (<see cref="ChunkAsync"/>). A failed removal is logged, not
+    /// thrown: the transcript is what counts.
+    /// </summary>
+    private async Task PruneAsync(StageWork work, CancellationToken cancel)
+    {
+        var keys = (work.Chunks ?? []).Select(c => c.Key).ToList();
+        if (work.Speech?.AudioKey is { } audio)
+        {
+            keys.Add(audio);
+        }
+
+        foreach (var key in keys)
+        {
+            try
+            {
+                await blobs.DeleteAsync(key, cancel);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                log.LogWarning("{Job}: could not remove {Key} after the join: {Error}", work.JobId, key, e.Message);
+            }
+        }
     }
 
     /// <summary>The transcript made in one unit: from the cache, from another job making it meanwhile, or made here.</summary>
