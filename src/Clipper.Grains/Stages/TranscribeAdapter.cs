@@ -105,30 +105,48 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
     {
         var plan = work.Speech!;
         var chunk = work.Chunk ?? throw new ClipperException(ErrorCode.Internal, $"{work.Unit} is not a chunk of the job's plan");
-        var recogniser = TargetOf(work).Transcriber.Chunks
+        var target = TargetOf(work);
+        var recogniser = target.Transcriber.Chunks
             ?? throw new ClipperException(ErrorCode.Internal, $"the engine of {work.JobId} no longer hears audio in chunks");
         var key = BlobLayout.TranscriptChunk(plan.Sha256 ?? work.Source!.Sha256, plan.Variant, chunk.Start, chunk.End);
-        if (await AnyExistsAsync(TargetOf(work).Keys, cancel))
+        // another job of the video joined its transcript meanwhile and removed the chunks: the join finds it whole
+        var joinedElsewhere = new ChunkTranscribed(new ChunkResult(chunk.Index, key, 0));
+        if (await AnyExistsAsync(target.Keys, cancel))
         {
-            // another job of the video joined its transcript meanwhile (and removed the chunks): the join finds it whole
             progress.Report(1);
-            return new ChunkTranscribed(new ChunkResult(chunk.Index, key, 0));
+            return joinedElsewhere;
         }
 
-        var (heard, _) = await LeasedAsync(key, work, () => CachedChunkAsync(key, cancel), async () =>
+        Transcript heard;
+        try
         {
-            // the split unit's copy of the audio (a few percent of the video's bytes) when it made one
-            var media = await unit.Sources.FileAsync(plan.AudioKey ?? work.Source!.SourceKey, cancel);
-            var t = await recogniser.RecogniseAsync(new ChunkRequest(media, chunk.Index - 1, chunk.Start, chunk.End, plan.Overlap, plan.NoiseFloorDb,
-                unit.Directory, work.Spec.Options.Language), progress, cancel);
-            if (t.Usage is { } usage)
+            (heard, _) = await LeasedAsync(key, work, () => CachedChunkAsync(key, cancel), async () =>
             {
-                metrics.RemoteTranscribed(usage.Service, usage.Requests, usage.AudioSeconds);
+                // the split unit's copy of the audio (a few percent of the video's bytes) when it made one
+                var media = await unit.Sources.FileAsync(plan.AudioKey ?? work.Source!.SourceKey, cancel);
+                var t = await recogniser.RecogniseAsync(new ChunkRequest(media, chunk.Index - 1, chunk.Start, chunk.End, plan.Overlap, plan.NoiseFloorDb,
+                    unit.Directory, work.Spec.Options.Language), progress, cancel);
+                if (t.Usage is { } usage)
+                {
+                    metrics.RemoteTranscribed(usage.Service, usage.Requests, usage.AudioSeconds);
+                }
+
+                await blobs.WriteJsonAsync(key, t, cancel);
+                return t;
+            }, cancel);
+        }
+        catch (ClipperException e) when (e.Code == ErrorCode.SourceNotFound)
+        {
+            // the audio's copy was removed by that join between the look above and the read
+            if (!await AnyExistsAsync(target.Keys, cancel))
+            {
+                throw;
             }
 
-            await blobs.WriteJsonAsync(key, t, cancel);
-            return t;
-        }, cancel);
+            progress.Report(1);
+            return joinedElsewhere;
+        }
+
         progress.Report(1);
         return new ChunkTranscribed(new ChunkResult(chunk.Index, key, heard.Words.Count));
     }
