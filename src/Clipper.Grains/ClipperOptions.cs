@@ -8,6 +8,13 @@ public sealed class ClipperOptions
 {
     public const string Section = "Clipper";
 
+    /// <summary>
+    /// The sections under "Clipper" that other options read (each checked for unknown keys by its own class, except the
+    /// host's Cluster, Blob and Kubernetes, read key by key).
+    /// </summary>
+    public static readonly IReadOnlyList<string> Sections =
+        ["Job", "Fetch", "Transcribe", "Score", "Track", "Encode", "Webhooks", "OpenAI", "Prices", "Gateway", "Storage", "Cluster", "Blob", "Kubernetes"];
+
     /// <summary>Database, blobs, work files and logs (CLIPPER_HOME).</summary>
     public string Home { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", "clipper");
 

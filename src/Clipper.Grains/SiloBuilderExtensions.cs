@@ -29,7 +29,8 @@ public static class SiloBuilderExtensions
     public static IServiceCollection AddClipperStages(this IServiceCollection services, IConfiguration config)
     {
         services.AddPlacementDirector<RoundRobinPlacement, RoundRobinPlacementDirector>();
-        services.AddValidatedOptions<ClipperOptions>(config, ClipperOptions.Section, (o, c) => o.Check(c));
+        // the root section's children that are sections of their own: the options below, the gateway's, and the host's
+        services.AddValidatedOptions<ClipperOptions>(config, ClipperOptions.Section, (o, c) => o.Check(c), ClipperOptions.Sections);
         services.AddValidatedOptions<JobOptions>(config, JobOptions.Section, (o, c) => o.Check(c));
         // the stage libraries check their own options; their messages start with the setting's name
         services.AddValidatedOptions<FetchOptions>(config, "Clipper:Fetch", (o, c) => c.Run(() => o.Validate()));

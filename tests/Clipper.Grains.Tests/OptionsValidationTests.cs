@@ -49,6 +49,36 @@ public sealed class OptionsValidationTests
             + "see README \"Caption presets\")", StartWith(new() { [key] = value }));
     }
 
+    [Theory]
+    [InlineData("Clipper:Transcribe:RecogniserTimeoutPerSecond", "Clipper:Transcribe:RecogniserTimeoutPerSecond is not a setting (did you mean Clipper:Transcribe:RecogniserCpuPerSecond?)")]
+    [InlineData("Clipper:Job:Transcribe:Concurency", "Clipper:Job:Transcribe:Concurency is not a setting (did you mean Clipper:Job:Transcribe:Concurrency?)")]
+    [InlineData("Clipper:Transcribe:Whisper:Modle", "Clipper:Transcribe:Whisper:Modle is not a setting (did you mean Clipper:Transcribe:Whisper:Model?)")]
+    [InlineData("Clipper:Trak:ReactionShots", "Clipper:Trak is not a setting (did you mean Clipper:Track?)")]
+    [InlineData("Clipper:CacheBudget", "Clipper:CacheBudget is not a setting (did you mean Clipper:CacheBudgetBytes?)")]
+    [InlineData("Clipper:Encode:Zebra", "Clipper:Encode:Zebra is not a setting")]
+    public void AKeyNoSettingReadsStopsTheStartWithTheNearestName(string key, string expected)
+    {
+        Assert.Equal(expected, StartWith(new() { [key] = "3" }));
+    }
+
+    [Fact]
+    public void KeysReadByOtherPartsAndListEntriesAreNotUnknown()
+    {
+        Assert.Null(StartWith(new()
+        {
+            ["Clipper:Home"] = "/tmp/clipper-home",
+            ["Clipper:Gateway:Web"] = "http://127.0.0.1:0",
+            ["Clipper:Cluster:Redis"] = "localhost:6379",
+            ["Clipper:Blob:Container"] = "clips",
+            ["Clipper:Kubernetes:Hosting"] = "false",
+            ["Clipper:Storage:Provider"] = "sqlite",
+            ["Clipper:Transcribe:DecoderArguments:0"] = "-beam",
+            ["Clipper:Transcribe:Whisper:Model"] = "/models/ggml-base.en.bin",
+            ["Clipper:Job:Transcribe:Concurrency"] = "2",
+            ["Clipper:Track:FollowSpeaker"] = "true",
+        }));
+    }
+
     [Fact]
     public void TheOpenAiEngineWithoutAKeyStopsTheStartNamingTheVariable()
     {

@@ -14,6 +14,13 @@ public sealed class OptionChecks(string section)
 
     public IReadOnlyList<string> Problems => _problems;
 
+    /// <summary>Records a problem already phrased with its full key.</summary>
+    public OptionChecks Add(string problem)
+    {
+        _problems.Add(problem);
+        return this;
+    }
+
     /// <summary>Records <c>Section:key reason</c> unless <paramref name="ok"/>.</summary>
     public OptionChecks Require(bool ok, string key, string reason)
     {

@@ -8,13 +8,17 @@ namespace Clipper.Core.Configuration;
 /// <summary>
 /// Options bound from one configuration section and checked when the host starts (<c>ValidateOnStart</c>): a value
 /// that does not convert or is out of range stops the start with <see cref="OptionsValidationException"/> naming the
-/// key, which the host reports as <c>bad_option</c>.
+/// key, which the host reports as <c>bad_option</c>; so does a key the class has no setting for
+/// (<see cref="UnknownSettings"/>).
 /// </summary>
 public static class ValidatedOptions
 {
-    /// <summary>Binds <typeparamref name="T"/> to <paramref name="section"/> and registers <paramref name="check"/> to run at start.</summary>
+    /// <summary>
+    /// Binds <typeparamref name="T"/> to <paramref name="section"/> and registers <paramref name="check"/> to run at start,
+    /// with the check for unknown keys; <paramref name="alsoKnown"/> names child sections that other classes read.
+    /// </summary>
     public static IServiceCollection AddValidatedOptions<T>(this IServiceCollection services, IConfiguration config, string section,
-        Action<T, OptionChecks> check)
+        Action<T, OptionChecks> check, IEnumerable<string>? alsoKnown = null)
         where T : class
     {
         services.AddOptions<T>()
@@ -31,7 +35,11 @@ public static class ValidatedOptions
                 }
             })
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<T>>(new SectionValidator<T>(section, check));
+        services.AddSingleton<IValidateOptions<T>>(new SectionValidator<T>(section, (o, c) =>
+        {
+            check(o, c);
+            UnknownSettings.AddTo(c, config.GetSection(section), typeof(T), alsoKnown);
+        }));
         return services;
     }
 
@@ -54,6 +62,7 @@ public static class ValidatedOptions
 
         var checks = new OptionChecks(section);
         check(options, checks);
+        UnknownSettings.AddTo(checks, config.GetSection(section), typeof(T));
         checks.ThrowIfAny();
         return options;
     }
