@@ -32,12 +32,13 @@ public sealed class BenchCommand(TextWriter stdout, TextWriter stderr, string lo
         ["track"] = r => TrackBench.RunAsync(r.Dir, r.Stdout, r.Cancel),
         ["track-screen"] = r => TrackBench.ScreenAsync(r.Dir, r.Stdout, r.Cancel),
         ["track-ratios"] = r => TrackBench.RatiosAsync(r.Dir, r.Stdout, r.Cancel),
+        ["track-framing"] = r => TrackBench.FramingAsync(r.Dir, r.Stdout, r.Cancel),
         ["asr"] = r => AsrBench.RunAsync(r.Dir, r.Stdout, r.Cancel),
         ["fetch-overlap"] = FetchOverlapBench.RunAsync,
     };
 
     /// <summary>The names of <see cref="Named"/>, for the help and the bad_option message.</summary>
-    public const string NamedList = "encode-overhead, track, track-screen, track-ratios, asr, fetch-overlap";
+    public const string NamedList = "encode-overhead, track, track-screen, track-ratios, track-framing, asr, fetch-overlap";
 
     public static bool IsNamed(string name) => Named.ContainsKey(name);
 

@@ -95,6 +95,7 @@ public static class TrackBench
         await CutFramesAsync(benchDir, stdout, cancel);
         await ScreenAsync(benchDir, stdout, cancel);
         await RatiosAsync(benchDir, stdout, cancel);
+        await FramingAsync(benchDir, stdout, cancel);
         return 0;
 
         async Task<double> CpuOf(FaceTracker t)
@@ -281,5 +282,47 @@ public static class TrackBench
         int cuts = CutMedia.ShotStarts(seconds).Count - 1;
         stdout.WriteLine(string.Create(Inv,
             $"cut frames, 720p, {seconds:0} s with {cuts} cuts, {Rounds} rounds: CPU {with:0.0} s placing each cut on its frame, {without:0.0} s at the midpoint between samples (baseline); ratio {with / without:0.00}, {(with - without) / Rounds / cuts * 1000:0} ms per cut ({reason})"));
+    }
+
+    /// <summary>
+    /// What the editor's framing (issue 20) adds to tracking as a whole: the tracker as it is against the tracker before it
+    /// (<see cref="TrackOptions.FollowSpeaker"/>, <see cref="TrackOptions.CutFrames"/> and
+    /// <see cref="TrackOptions.ScreenDetection"/> off; the layout per shot costs no decoding of its own), tracker CPU per
+    /// clip of this process and its ffmpegs, alternated, on the two-person dialogue and on the cut-heavy 60 s source.
+    /// </summary>
+    public static async Task<int> FramingAsync(string benchDir, TextWriter stdout, CancellationToken cancel)
+    {
+        var dialogue = await DialogueAsync(benchDir, cancel);
+        const double cutSeconds = 60;
+        var cutFile = Path.Combine(benchDir, "track-bench-cuts.mp4");
+        if (!File.Exists(cutFile))
+        {
+            await CutMedia.BuildAsync(cutFile, cutSeconds, cancel: cancel);
+        }
+
+        using var now = new FaceTracker(Assets.FaceModel(), new TrackOptions());
+        using var before = new FaceTracker(Assets.FaceModel(), new TrackOptions { FollowSpeaker = false, CutFrames = false, ScreenDetection = false });
+        foreach (var (name, file, seconds) in new[] { ("two-person dialogue", dialogue.File, dialogue.DurationSeconds), ($"cut-heavy source ({CutMedia.ShotStarts(cutSeconds).Count - 1} cuts)", cutFile, cutSeconds) })
+        {
+            var media = await Probe.ProbeAsync(file, cancel);
+            await now.TrackAsync(file, media, 0, 3, 1080, 1920, null, cancel); // warm-up
+            await before.TrackAsync(file, media, 0, 3, 1080, 1920, null, cancel);
+            double with = 0, without = 0;
+            for (int round = 0; round < Rounds; round++)
+            {
+                double cpu = ProcessCpu.Seconds().Total;
+                await now.TrackAsync(file, media, 0, seconds, 1080, 1920, null, cancel);
+                with += ProcessCpu.Seconds().Total - cpu;
+                cpu = ProcessCpu.Seconds().Total;
+                await before.TrackAsync(file, media, 0, seconds, 1080, 1920, null, cancel);
+                without += ProcessCpu.Seconds().Total - cpu;
+            }
+
+            stdout.WriteLine(string.Create(Inv,
+                $"framing, 720p {name} of {seconds:0.0} s, {Rounds} rounds: tracker CPU per clip {with / Rounds:0.00} s as it is, {without / Rounds:0.00} s "
+                + $"with FollowSpeaker, CutFrames and ScreenDetection off (baseline, the tracker before issue 20); ratio {with / without:0.00}"));
+        }
+
+        return 0;
     }
 }
