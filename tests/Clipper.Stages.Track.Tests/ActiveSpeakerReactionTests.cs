@@ -59,7 +59,7 @@ public sealed partial class ActiveSpeakerTests
         var (kept, judged) = SpeakerTruth.Coverage(D, path, t => stretches.Any(s => t >= s.From && t < s.To));
         Measurements.Record(string.Create(CultureInfo.InvariantCulture,
             $"reaction shots: {stretches.Count} listener shot(s) for {longFloors.Count} floor(s) of {o.ReactionMinTurn} s or more "
-            + $"(floors {string.Join(", ", floors.Select(f => $"{f.Shortest:0.0}"))} s): {string.Join("; ", lines)}; "
+            + $"(floors {string.Join(", ", floors.Select(f => f.Longest - f.Shortest < 0.05 ? $"{f.Shortest:0.0}" : $"{f.Shortest:0.0}-{f.Longest:0.0}"))} s): {string.Join("; ", lines)}; "
             + $"outside them the speaking face in the window at {kept} of {judged} sampled times ({100.0 * kept / judged:0.0}%)"));
         Assert.True(kept >= 0.9 * judged, $"outside the listener shots the speaking face was in the window at {kept} of {judged} times");
         Assert.Contains($"; {longFloors.Count} listener reaction shot(s), each a cut to the listener and back", path.Reason);
