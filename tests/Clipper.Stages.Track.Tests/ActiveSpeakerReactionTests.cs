@@ -56,11 +56,17 @@ public sealed partial class ActiveSpeakerTests
 
         Assert.Equal(longFloors.Count, stretches.Count);
         Assert.True(longFloors.Count > 0, "the dialogue has no floor long enough for a reaction: the test would prove nothing");
+        // every reaction is two more cuts, and still no stay between two cuts is shorter than a speaker's least turn
+        var cuts = Switches(path);
+        Assert.Equal(ExpectedSwitches().Count + 2 * stretches.Count, cuts.Count);
+        var stays = cuts.Zip(cuts.Skip(1), (a, b) => b.T - a.T).Prepend(cuts[0].T).Append(D.DurationSeconds - cuts[^1].T).ToList();
+        Assert.All(stays, g => Assert.True(g >= o.MinSpeakerTurn, $"a stay of {g:0.00} s between cuts"));
         var (kept, judged) = SpeakerTruth.Coverage(D, path, t => stretches.Any(s => t >= s.From && t < s.To));
         Measurements.Record(string.Create(CultureInfo.InvariantCulture,
             $"reaction shots: {stretches.Count} listener shot(s) for {longFloors.Count} floor(s) of {o.ReactionMinTurn} s or more "
             + $"(floors {string.Join(", ", floors.Select(f => f.Longest - f.Shortest < 0.05 ? $"{f.Shortest:0.0}" : $"{f.Shortest:0.0}-{f.Longest:0.0}"))} s): {string.Join("; ", lines)}; "
-            + $"outside them the speaking face in the window at {kept} of {judged} sampled times ({100.0 * kept / judged:0.0}%)"));
+            + $"outside them the speaking face in the window at {kept} of {judged} sampled times ({100.0 * kept / judged:0.0}%); "
+            + $"{cuts.Count} cuts, the shortest stay {stays.Min():0.0} s"));
         Assert.True(kept >= 0.9 * judged, $"outside the listener shots the speaking face was in the window at {kept} of {judged} times");
         Assert.Contains($"; {longFloors.Count} listener reaction shot(s), each a cut to the listener and back", path.Reason);
         Assert.EndsWith($"; {longFloors.Count} listener reaction shot(s)", Assert.Single(path.Shots!).Reason);

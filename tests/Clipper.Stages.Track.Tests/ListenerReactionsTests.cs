@@ -5,15 +5,14 @@ namespace Clipper.Stages.Track.Tests;
 
 /// <summary>
 /// Where listener reaction shots go (<see cref="ListenerReactions"/>), on turns and per-sample arrays laid out by hand
-/// (5 samples a second, the default 8 s turn, 2 s reaction, 2 s margin), and what the fitter makes of them on two
-/// faces 900 px apart in a 1920x1080 source (a 9:16 window, 608 px, holds one).
+/// (5 samples a second, the default 8 s turn, 2 s reaction, 2 s margin), and what the fitter makes of them on
+/// <see cref="ActiveSpeakerFitTests"/>'s two faces.
 /// </summary>
 [Trait("Category", "unit")]
 public sealed class ListenerReactionsTests
 {
-    private const int Window = 608;
-    private const double Left = 500;
-    private const double Right = 1400;
+    private const double Left = ActiveSpeakerFitTests.Left;
+    private const double Right = ActiveSpeakerFitTests.Right;
     private static readonly TrackOptions On = new TrackOptions { ReactionShots = true }.Validate();
 
     [Fact]
@@ -99,16 +98,16 @@ public sealed class ListenerReactionsTests
     public void OffTheFitterIsUnchangedAndOnItCutsToTheListenerAndBack()
     {
         // the left face talks for 12 s, the right listens
-        var samples = Dialogue(12, _ => 0);
+        var samples = ActiveSpeakerFitTests.Dialogue(12, _ => 0);
 
-        var off = Fit(new TrackOptions(), samples, 12);
-        var on = Fit(On, samples, 12);
+        var off = ActiveSpeakerFitTests.Fit(new TrackOptions(), samples, 12);
+        var on = ActiveSpeakerFitTests.Fit(On, samples, 12);
 
         var k = Assert.Single(off.Keyframes);
-        Assert.InRange(Centre(k), Left - 5, Left + 5);
+        Assert.InRange(ActiveSpeakerFitTests.Centre(k), Left - 5, Left + 5);
         Assert.DoesNotContain("reaction", off.Reason);
         Assert.Equal(3, on.Keyframes.Count);
-        Assert.Equal([Left, Right, Left], on.Keyframes.Select(f => Math.Round(Centre(f) / 100) * 100));
+        Assert.Equal([Left, Right, Left], on.Keyframes.Select(f => Math.Round(ActiveSpeakerFitTests.Centre(f) / 100) * 100));
         Assert.InRange(on.Keyframes[1].T, 4.9, 5.0);
         Assert.Equal(2.0, on.Keyframes[2].T - on.Keyframes[1].T, 3);
         Assert.Contains("(0 speaker switch(es), each a cut); 1 listener reaction shot(s), each a cut to the listener and back", on.Reason);
@@ -118,7 +117,7 @@ public sealed class ListenerReactionsTests
     [Fact]
     public void ASplitShotGetsNoReaction()
     {
-        var samples = Dialogue(12, _ => 0);
+        var samples = ActiveSpeakerFitTests.Dialogue(12, _ => 0);
 
         var path = new PathFitter(On, 1920, 1080, 1080, 1920).Fit(samples, 12, null, ClipLayouts.Split);
 
@@ -143,22 +142,7 @@ public sealed class ListenerReactionsTests
 
         Assert.Equal(ErrorCode.BadOption, e.Code);
         Assert.Contains(name, e.Message);
-        off.Validate();
-    }
-
-    [Theory]
-    [InlineData(nameof(TrackOptions.ReactionMinTurn), 0)]
-    [InlineData(nameof(TrackOptions.ReactionLength), 0)]
-    [InlineData(nameof(TrackOptions.ReactionMargin), -1)]
-    public void OutOfRangeReactionSettingsAreRejectedEvenWhenOff(string name, double value)
-    {
-        var options = new TrackOptions();
-        typeof(TrackOptions).GetProperty(name)!.SetValue(options, value);
-
-        var e = Assert.Throws<ClipperException>(() => options.Validate());
-
-        Assert.Equal(ErrorCode.BadOption, e.Code);
-        Assert.StartsWith(name, e.Message);
+        off.Validate(); // off, they are not checked against each other (a value out of range is: ActiveSpeakerFitTests)
     }
 
     /// <summary>A talking mouth (8 grey levels a sample) where <paramref name="talks"/>, else still.</summary>
@@ -169,29 +153,4 @@ public sealed class ListenerReactionsTests
     private static bool[] Seen(int n) => [.. Enumerable.Repeat(true, n)];
 
     private static double[] Voice(int n) => [.. Enumerable.Repeat(0.6, n)];
-
-    /// <summary>
-    /// Both faces in every sample; <paramref name="speaker"/> says who talks at time t (0 left, 1 right, -1 nobody).
-    /// </summary>
-    private static List<Sample> Dialogue(double seconds, Func<double, int> speaker) =>
-        Enumerable.Range(0, (int)(seconds * 5)).Select(i =>
-        {
-            double t = i / 5.0;
-            int who = speaker(t);
-            return new Sample(t, [FaceAt(Left, 400), FaceAt(Right, 420)], false,
-                [who == 0 ? 8.0 : 0.0, who == 1 ? 8.0 : 0.0], who < 0 ? 0.02 : 0.6);
-        }).ToList();
-
-    private static CropPath Fit(TrackOptions options, List<Sample> samples, double duration) =>
-        new PathFitter(options.Validate(), 1920, 1080, 1080, 1920).Fit(samples, duration);
-
-    private static double Centre(Keyframe k) => k.X + Window / 2.0;
-
-    private static Face FaceAt(double centreX, double centreY)
-    {
-        const double size = 200;
-        double l = centreX - size / 2, t = centreY - size / 2;
-        FacePoint P(double fx, double fy) => new(l + fx * size, t + fy * size);
-        return new Face(l, t, size, size, 0.9, [P(0.3, 0.35), P(0.7, 0.35), P(0.5, 0.55), P(0.5, 0.75), P(0.08, 0.4), P(0.92, 0.4)]);
-    }
 }
