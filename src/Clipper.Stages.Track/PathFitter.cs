@@ -87,6 +87,7 @@ internal sealed class PathFitter
         int steady = 0;
         int speakerShots = 0;
         int switches = 0;
+        int reactions = 0;
         // the split layout: each shot's choice, and its two windows where it is split
         var topX = new double[n];
         var topY = new double[n];
@@ -126,6 +127,12 @@ internal sealed class PathFitter
             {
                 speakerShots++;
                 switches += turns.Count - 1;
+                if (_options.ReactionShots && !split[s] && !fit[s] && screen[s] is null)
+                {
+                    turns = WithReactions(samples, tracks, turns, from, to, out int cutIn);
+                    reactions += cutIn;
+                    shotReasons[s] += cutIn == 0 ? "" : $"; {cutIn} listener reaction shot(s)";
+                }
             }
 
             foreach (var (segFrom, segTo, speaker) in turns ?? [(from, to, null)])
@@ -203,7 +210,8 @@ internal sealed class PathFitter
         string jumps = jumpCuts == 0 ? "" : $", {jumpCuts} cut(s) found by the face jumping";
         string exact = onFrame == 0 ? "" : $", {onFrame} of {shots.Count - 1} cut(s) placed on their frame";
         string talk = speakerShots == 0 ? ""
-            : $"; followed the active speaker in {speakerShots} shot(s) with two or more faces ({switches} speaker switch(es), each a cut)";
+            : $"; followed the active speaker in {speakerShots} shot(s) with two or more faces ({switches} speaker switch(es), each a cut)"
+                + (_options.ReactionShots ? $"; {reactions} listener reaction shot(s), each a cut to the listener and back" : "");
         string composed = splitShots == 0 ? "" : $"; two faces {ClipLayouts.SplitArrangement(_sideBySide)} (split) in {splitShots} of {shots.Count} shot(s)";
         composed += screenShots == 0 ? "" : $"; a screen over its speaker's face (screen) in {screenShots} of {shots.Count} shot(s)";
         string reason = string.Create(CultureInfo.InvariantCulture,
@@ -654,6 +662,37 @@ internal sealed class PathFitter
         }
 
         return turns;
+    }
+
+    /// <summary>
+    /// The turns with listener reaction shots cut in (<see cref="ListenerReactions"/>; <paramref name="cutIn"/> of them),
+    /// a reaction's face being the listener's track; the turns as they were when the sound was not measured.
+    /// </summary>
+    private List<(int From, int To, Track? Speaker)> WithReactions(IReadOnlyList<Sample> samples, List<Track> tracks,
+        List<(int From, int To, Track? Speaker)> turns, int from, int to, out int cutIn)
+    {
+        cutIn = 0;
+        var voice = VoiceOf(samples, from, to);
+        if (voice is null || turns.Any(u => u.Speaker is null))
+        {
+            return turns;
+        }
+
+        // every face of the shot may be the listener: a reaction needs it seen throughout, which a stray detection never is
+        var seen = tracks.Select(t =>
+        {
+            var at = new bool[to - from];
+            foreach (int i in t.At.Where(i => i >= from && i < to))
+            {
+                at[i - from] = true;
+            }
+
+            return at;
+        }).ToList();
+        var placed = ListenerReactions.Place([.. turns.Select(u => new ShownTurn(u.From - from, u.To - from, tracks.IndexOf(u.Speaker!)))],
+            seen, [.. tracks.Select(t => MouthOf(t, from, to))], voice, _options);
+        cutIn = placed.Count(p => p.Reaction);
+        return [.. placed.Select(p => (p.From + from, p.To + from, (Track?)tracks[p.Face]))];
     }
 
     /// <summary>

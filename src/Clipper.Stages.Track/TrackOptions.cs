@@ -128,6 +128,28 @@ public sealed class TrackOptions
     public double SpeakerDominance { get; set; } = 2;
 
     /// <summary>
+    /// Listener reaction shots (<see cref="ListenerReactions"/>): inside a long turn of one speaker, the window cuts to a
+    /// listener seen throughout for <see cref="ReactionLength"/>, then back to the speaker; at most one per turn, only in a
+    /// shot shown in one window (never split, fit or screen). Off: the window stays on the speaker for the whole turn.
+    /// </summary>
+    public bool ReactionShots { get; set; }
+
+    /// <summary>Reaction shots: the least length (seconds) of one speaker's turn that gets one.</summary>
+    public double ReactionMinTurn { get; set; } = 8;
+
+    /// <summary>
+    /// Reaction shots: how long (seconds) the window shows the listener; at least <see cref="MinSpeakerTurn"/>, so no
+    /// stay between two cuts is shorter than a speaker's.
+    /// </summary>
+    public double ReactionLength { get; set; } = 2;
+
+    /// <summary>
+    /// Reaction shots: the least time (seconds) between the turn's start or end and the reaction; at least
+    /// <see cref="MinSpeakerTurn"/>, so the speaker is seen that long before and after it.
+    /// </summary>
+    public double ReactionMargin { get; set; } = 2;
+
+    /// <summary>
     /// The split layout (auto): a moment of a shot counts as "both talking" when each of its two faces talks (mouth
     /// activity at least <see cref="MinMouthActivity"/>) somewhere within this many seconds around it, so overlapping
     /// speech and a quick back-and-forth count, and a clean hand-over of the floor counts only for about this long.
@@ -211,6 +233,23 @@ public sealed class TrackOptions
         if (!(SpeakerDominance >= 1))
         {
             Bad($"{nameof(SpeakerDominance)} must be at least 1, was {SpeakerDominance}");
+        }
+
+        Positive(nameof(ReactionMinTurn), ReactionMinTurn);
+        Positive(nameof(ReactionLength), ReactionLength);
+        NotNegative(nameof(ReactionMargin), ReactionMargin);
+        if (ReactionShots)
+        {
+            // checked only when on: an operator who raises MinSpeakerTurn without reaction shots need not touch these
+            if (!(ReactionLength >= MinSpeakerTurn && ReactionMargin >= MinSpeakerTurn))
+            {
+                Bad($"{nameof(ReactionLength)} and {nameof(ReactionMargin)} must each be at least {nameof(MinSpeakerTurn)} ({MinSpeakerTurn}), were {ReactionLength} and {ReactionMargin}");
+            }
+
+            if (!(ReactionMinTurn >= ReactionLength + 2 * ReactionMargin))
+            {
+                Bad($"{nameof(ReactionMinTurn)} must be at least {nameof(ReactionLength)} plus twice {nameof(ReactionMargin)} ({ReactionLength + 2 * ReactionMargin}), was {ReactionMinTurn}");
+            }
         }
 
         Positive(nameof(SplitWindow), SplitWindow);

@@ -11,9 +11,9 @@ namespace Clipper.Stages.Track.Tests;
 [Trait("Category", "unit")]
 public sealed class ActiveSpeakerFitTests
 {
-    private const int Window = 608;
-    private const double Left = 500;
-    private const double Right = 1400;
+    internal const int Window = 608;
+    internal const double Left = 500;
+    internal const double Right = 1400;
 
     [Fact]
     public void SwitchesToTheNewSpeakerWithACutAtTheStartOfTheirTurn()
@@ -99,6 +99,9 @@ public sealed class ActiveSpeakerFitTests
     [InlineData(nameof(TrackOptions.SplitMinShare), 1.5)]
     [InlineData(nameof(TrackOptions.SplitMinShot), -1)]
     [InlineData(nameof(TrackOptions.FitMinShot), -1)]
+    [InlineData(nameof(TrackOptions.ReactionMinTurn), 0)]
+    [InlineData(nameof(TrackOptions.ReactionLength), 0)]
+    [InlineData(nameof(TrackOptions.ReactionMargin), -1)]
     public void OutOfRangeSpeakerSettingsAreRejected(string name, double value)
     {
         var options = new TrackOptions();
@@ -113,7 +116,7 @@ public sealed class ActiveSpeakerFitTests
     /// <summary>
     /// Both faces in every sample; <paramref name="speaker"/> says who talks at time t (0 left, 1 right, -1 nobody).
     /// </summary>
-    private static List<Sample> Dialogue(double seconds, Func<double, int> speaker) =>
+    internal static List<Sample> Dialogue(double seconds, Func<double, int> speaker) =>
         Enumerable.Range(0, (int)(seconds * 5)).Select(i =>
         {
             double t = i / 5.0;
@@ -122,12 +125,12 @@ public sealed class ActiveSpeakerFitTests
                 [who == 0 ? 8.0 : 0.0, who == 1 ? 8.0 : 0.0], who < 0 ? 0.02 : 0.6);
         }).ToList();
 
-    private static CropPath Fit(TrackOptions options, List<Sample> samples, double duration) =>
+    internal static CropPath Fit(TrackOptions options, List<Sample> samples, double duration) =>
         new PathFitter(options.Validate(), 1920, 1080, 1080, 1920).Fit(samples, duration);
 
-    private static double Centre(Keyframe k) => k.X + Window / 2.0;
+    internal static double Centre(Keyframe k) => k.X + Window / 2.0;
 
-    private static Face FaceAt(double centreX, double centreY)
+    internal static Face FaceAt(double centreX, double centreY)
     {
         const double size = 200;
         double l = centreX - size / 2, t = centreY - size / 2;

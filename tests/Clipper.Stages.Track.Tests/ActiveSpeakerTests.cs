@@ -11,7 +11,7 @@ namespace Clipper.Stages.Track.Tests;
 /// is the turn list: who talks when, one interjection of about a second, and one passage where both talk.
 /// </summary>
 [Trait("Category", "media")]
-public sealed class ActiveSpeakerTests(DialogueFixture fixture) : IClassFixture<DialogueFixture>
+public sealed partial class ActiveSpeakerTests(DialogueFixture fixture) : IClassFixture<DialogueFixture>
 {
     private const double Settle = SpeakerTruth.Settle;
 

@@ -49,8 +49,8 @@ public abstract class TwoSpeakerFixture(string name, IReadOnlyList<DialogueLine>
 }
 
 /// <summary>
-/// The alternating dialogue tracked once for a 9:16 output, with the active speaker followed and (for comparison) with
-/// it turned off.
+/// The alternating dialogue tracked once for a 9:16 output, with the active speaker followed, (for comparison) with
+/// it turned off, and with listener reaction shots on.
 /// </summary>
 public sealed class DialogueFixture() : TwoSpeakerFixture("dialogue", null)
 {
@@ -59,6 +59,9 @@ public sealed class DialogueFixture() : TwoSpeakerFixture("dialogue", null)
 
     /// <summary>The path with <see cref="TrackOptions.FollowSpeaker"/> off: the tracker as it was before.</summary>
     public CropPath Unaware { get; private set; } = null!;
+
+    /// <summary>The path with <see cref="TrackOptions.ReactionShots"/> on (its other settings the defaults).</summary>
+    public CropPath Reactions { get; private set; } = null!;
 
     protected override async Task UseAsync(string model, MediaInfo media)
     {
@@ -70,6 +73,11 @@ public sealed class DialogueFixture() : TwoSpeakerFixture("dialogue", null)
         using (var tracker = new FaceTracker(model, new TrackOptions { FollowSpeaker = false }))
         {
             Unaware = await tracker.TrackAsync(Dialogue.File, media, 0, Dialogue.DurationSeconds, 1080, 1920);
+        }
+
+        using (var tracker = new FaceTracker(model, new TrackOptions { ReactionShots = true }))
+        {
+            Reactions = await tracker.TrackAsync(Dialogue.File, media, 0, Dialogue.DurationSeconds, 1080, 1920);
         }
     }
 }
@@ -95,14 +103,17 @@ public static class SpeakerTruth
     /// <summary>Seconds after a change of speaker that are not judged: the switch may come that late.</summary>
     public const double Settle = 0.5;
 
-    /// <summary>How many sampled times (every 0.1 s) show the speaking face inside the window, and how many were judged.</summary>
-    public static (int Inside, int Judged) Coverage(Dialogue d, CropPath path)
+    /// <summary>
+    /// How many sampled times (every 0.1 s) show the speaking face inside the window, and how many were judged (times
+    /// for which <paramref name="skip"/> says so are not).
+    /// </summary>
+    public static (int Inside, int Judged) Coverage(Dialogue d, CropPath path, Func<double, bool>? skip = null)
     {
         var changes = d.Turns.Where(t => !t.Interjection).SelectMany(t => new[] { t.Start, SoleFrom(d, t) }).ToList();
         int inside = 0, judged = 0;
         for (double t = 0; t < d.DurationSeconds; t += 0.1)
         {
-            if (changes.Any(c => t >= c && t < c + Settle))
+            if (changes.Any(c => t >= c && t < c + Settle) || skip?.Invoke(t) == true)
             {
                 continue;
             }
