@@ -2,13 +2,15 @@ using Clipper.Abstractions.Stages;
 using Clipper.Abstractions.Work;
 using Clipper.Core.Media;
 using Clipper.Core.Storage;
+using Clipper.Core.Transcripts;
 using Clipper.Stages.Track;
 
 namespace Clipper.Grains.Stages;
 
 /// <summary>
 /// Track: one clip's crop path (<see cref="Tracked"/>), and one more for each extra rendition the job asked for, all
-/// fitted from one sampling of the clip. The face model is loaded on the first clip.
+/// fitted from one sampling of the clip. The face model is loaded on the first clip. Where the captions named speakers, their
+/// turns within the clip go to the tracker, which matches them to faces.
 /// </summary>
 internal sealed class TrackAdapter(IBlobStore blobs, IClipperMetrics metrics, Func<FaceTracker> tracker) : IStageAdapter, IDisposable
 {
@@ -21,8 +23,15 @@ internal sealed class TrackAdapter(IBlobStore blobs, IClipperMetrics metrics, Fu
         var source = await unit.Sources.FileAsync(work.Source!.SourceKey, cancel);
         var media = await Probe.ProbeAsync(source, cancel);
         var extras = o.Renditions();
+        // the captions' speaker turns within the clip, when they name two or more speakers (else the blob is not read)
+        IReadOnlyList<SpeakerRun>? turns = null;
+        if (work.Transcript is { Speakers: >= 2 } t)
+        {
+            turns = SpeakerRun.Within((await blobs.ReadJsonAsync<Transcript>(t.TranscriptKey, cancel)).Words, clip.Start, clip.End);
+        }
+
         var tracked = await _tracker.Value.TrackAsync(source, media, clip.Start, clip.End,
-            [(o.Width, o.Height), .. extras.Select(s => (s.Width, s.Height))], progress, cancel, o.Layout);
+            [(o.Width, o.Height), .. extras.Select(s => (s.Width, s.Height))], progress, cancel, o.Layout, turns);
         metrics.TrackFrames(tracked.SampledFrames);
         var path = tracked.Paths[0];
         var key = BlobLayout.Crop(work.JobId, clip.Index);
