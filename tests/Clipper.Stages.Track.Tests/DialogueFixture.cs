@@ -39,7 +39,7 @@ public abstract class TwoSpeakerFixture(string name, IReadOnlyList<DialogueLine>
     /// <summary>A WebVTT timestamp.</summary>
     protected static string Vtt(double seconds) => TimeSpan.FromSeconds(seconds).ToString(@"hh\:mm\:ss\.fff", System.Globalization.CultureInfo.InvariantCulture);
 
-        public ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         Directory.Delete(Dir, recursive: true);
         GC.SuppressFinalize(this);
