@@ -23,13 +23,7 @@ internal sealed class TrackAdapter(IBlobStore blobs, IClipperMetrics metrics, Fu
         var source = await unit.Sources.FileAsync(work.Source!.SourceKey, cancel);
         var media = await Probe.ProbeAsync(source, cancel);
         var extras = o.Renditions();
-        // the captions' speaker turns within the clip, when they name two or more speakers (else the blob is not read)
-        IReadOnlyList<SpeakerRun>? turns = null;
-        if (work.Transcript is { Speakers: >= 2 } t)
-        {
-            turns = SpeakerRun.Within((await blobs.ReadJsonAsync<Transcript>(t.TranscriptKey, cancel)).Words, clip.Start, clip.End);
-        }
-
+        var turns = await SpeakerTurnsAsync(blobs, work, cancel);
         var tracked = await _tracker.Value.TrackAsync(source, media, clip.Start, clip.End,
             [(o.Width, o.Height), .. extras.Select(s => (s.Width, s.Height))], progress, cancel, o.Layout, turns);
         metrics.TrackFrames(tracked.SampledFrames);
@@ -49,6 +43,15 @@ internal sealed class TrackAdapter(IBlobStore blobs, IClipperMetrics metrics, Fu
         return new Tracked(new TrackResult(clip.Index, key, path.Method, path.Reason, path.Layout, path.LayoutReason,
             path.Shots?.Select(s => new TrackedShot(s.Start, s.End, s.Layout, s.Reason)).ToList(), renditions?.ToArray()));
     }
+
+    /// <summary>
+    /// The captions' speaker turns within the unit's clip (seconds from its start), read from the stored transcript only when
+    /// its captions named two or more speakers (<see cref="TranscriptResult.Speakers"/>); null otherwise, without reading it.
+    /// </summary>
+    internal static async Task<IReadOnlyList<SpeakerRun>?> SpeakerTurnsAsync(IBlobStore blobs, StageWork work, CancellationToken cancel) =>
+        work.Transcript is { Speakers: >= 2 } t
+            ? SpeakerRun.Within((await blobs.ReadJsonAsync<Transcript>(t.TranscriptKey, cancel)).Words, work.Clip!.Start, work.Clip.End)
+            : null;
 
     public void Dispose()
     {
