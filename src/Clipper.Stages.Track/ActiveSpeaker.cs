@@ -1,3 +1,5 @@
+using Clipper.Core.Transcripts;
+
 namespace Clipper.Stages.Track;
 
 /// <summary>
@@ -7,6 +9,11 @@ namespace Clipper.Stages.Track;
 /// shorter than <see cref="TrackOptions.MinSpeakerTurn"/> is dropped (the window stays with whoever spoke before), and
 /// where nobody is seen talking the last speaker keeps the window. Each switch sits at the first sample of the new
 /// turn: the analysis is offline, so it can look ahead instead of lagging behind the talk.
+/// <para>
+/// Where the transcript says who speaks when (speaker labels from the captions, <see cref="DecideByTurns"/>), the labels
+/// decide each sample and the mouths only match each label to its face, summed over all of the label's samples: a listener
+/// whose mouth moves too (nods, smiles, mouthing along) then no longer takes the window, nor hides who talks.
+/// </para>
 /// <para>
 /// The mouth-crop difference was chosen over BlazeFace's keypoints (the mouth's distance below the nose) by how well
 /// each told a talking face from a listening one on the two-speaker test media (<c>TwoSpeakerMedia</c>, 173 samples
@@ -27,11 +34,119 @@ internal static class ActiveSpeaker
     /// sample, 0 where the face was not seen), given the sound's level per sample (0..1); null when nobody talks
     /// long enough anywhere in the shot, so the caller keeps its usual choice.
     /// </summary>
-    public static int[]? Decide(IReadOnlyList<double[]> mouth, double[] voice, TrackOptions options)
+    public static int[]? Decide(IReadOnlyList<double[]> mouth, double[] voice, TrackOptions options) =>
+        Hold(ByMouth(mouth, voice, options), options);
+
+    /// <summary>
+    /// The speaker at each sample from the transcript's speaker turns: <paramref name="label"/> gives each sample's label
+    /// (an index into <paramref name="labels"/>, -1 where nobody is labelled: a pause, or words without a mark). Each label
+    /// is matched to a face (<see cref="Match"/>); a sample is its label's face, and unlabelled samples and those of
+    /// unmatched labels are undecided (the window stays with whoever spoke before). A run of one label whose mouths clearly
+    /// say someone else talks (another face's activity over the run reaches the talking level and is
+    /// <see cref="TrackOptions.SpeakerDominance"/> times the label's face's: a mislabelled or mistimed cue) is decided by the
+    /// mouths instead. Then the same hysteresis as <see cref="Decide"/>. Null when no label matches a face (the caller then
+    /// asks the mouths alone) or nobody talks long enough; <paramref name="matched"/> holds the labels matched.
+    /// </summary>
+    public static int[]? DecideByTurns(IReadOnlyList<double[]> mouth, double[] voice, int[] label, IReadOnlyList<string> labels,
+        TrackOptions options, out IReadOnlyList<string> matched)
+    {
+        var faceOf = Match(mouth, voice, label, labels, options);
+        matched = [.. labels.Where((_, l) => faceOf[l] >= 0)];
+        if (matched.Count == 0)
+        {
+            return null;
+        }
+
+        int n = voice.Length;
+        int w = WindowSamples(options);
+        var byMouth = ByMouth(mouth, voice, options);
+        var decided = new int[n];
+        for (int first = 0; first < n;)
+        {
+            int last = first;
+            while (last + 1 < n && label[last + 1] == label[first])
+            {
+                last++;
+            }
+
+            int face = label[first] < 0 ? -1 : faceOf[label[first]];
+            bool disagree = face >= 0 && Enumerable.Range(0, mouth.Count).Any(g =>
+            {
+                double other = Sum(mouth[g], voice, first, last), own = Sum(mouth[face], voice, first, last);
+                return g != face && other * (2 * w + 1) >= options.MinMouthActivity * (last - first + 1) && other >= options.SpeakerDominance * own;
+            });
+            for (int i = first; i <= last; i++)
+            {
+                decided[i] = disagree ? byMouth[i] : face;
+            }
+
+            first = last + 1;
+        }
+
+        return Hold(decided, options);
+    }
+
+    /// <summary>
+    /// Each label's face (-1: none): the face whose mouth movement weighted by the sound, summed over the label's samples,
+    /// is the largest, talks (its mean over the decision window reaches <see cref="TrackOptions.MinMouthActivity"/>) and is
+    /// at least <see cref="TrackOptions.TurnDominance"/> times every other face's. Named labels are matched one to one, the
+    /// surest first (two names are two people: a label whose face another name already has stays unmatched); an unnamed
+    /// turn (<see cref="SpeakerRun.IsUnnamed"/>, a caption's <c>&gt;&gt;</c>) may be anybody, the same face as another turn too.
+    /// </summary>
+    internal static int[] Match(IReadOnlyList<double[]> mouth, double[] voice, int[] label, IReadOnlyList<string> labels, TrackOptions options)
+    {
+        int faces = mouth.Count;
+        int w = WindowSamples(options);
+        var sums = new double[labels.Count, faces];
+        var count = new int[labels.Count];
+        for (int i = 0; i < voice.Length; i++)
+        {
+            if (label[i] < 0)
+            {
+                continue;
+            }
+
+            count[label[i]]++;
+            for (int f = 0; f < faces; f++)
+            {
+                sums[label[i], f] += mouth[f][i] * voice[i];
+            }
+        }
+
+        var candidates = new List<(int Label, int Face, double Sum)>();
+        for (int l = 0; l < labels.Count; l++)
+        {
+            var order = Enumerable.Range(0, faces).OrderByDescending(f => sums[l, f]).ToList();
+            double top = sums[l, order[0]], second = faces > 1 ? sums[l, order[1]] : 0;
+            if (count[l] > 0 && top * (2 * w + 1) >= options.MinMouthActivity * count[l] && top >= options.TurnDominance * second)
+            {
+                candidates.Add((l, order[0], top));
+            }
+        }
+
+        var faceOf = Enumerable.Repeat(-1, labels.Count).ToArray();
+        var taken = new HashSet<int>();
+        foreach (var (l, f, _) in candidates.OrderByDescending(c => c.Sum))
+        {
+            if (SpeakerRun.IsUnnamed(labels[l]))
+            {
+                faceOf[l] = f;
+            }
+            else if (taken.Add(f))
+            {
+                faceOf[l] = f;
+            }
+        }
+
+        return faceOf;
+    }
+
+    /// <summary>The mouths' own decision per sample: the face whose windowed activity talks and dominates, else -1.</summary>
+    private static int[] ByMouth(IReadOnlyList<double[]> mouth, double[] voice, TrackOptions options)
     {
         int n = voice.Length;
         int faces = mouth.Count;
-        int w = (int)Math.Round(Window * options.SampleFps, MidpointRounding.AwayFromZero);
+        int w = WindowSamples(options);
         var decided = new int[n];
         for (int i = 0; i < n; i++)
         {
@@ -39,12 +154,7 @@ internal static class ActiveSpeaker
             double top = 0, second = 0;
             for (int f = 0; f < faces; f++)
             {
-                double score = 0;
-                for (int j = Math.Max(0, i - w); j <= Math.Min(n - 1, i + w); j++)
-                {
-                    score += mouth[f][j] * voice[j];
-                }
-
+                double score = Sum(mouth[f], voice, Math.Max(0, i - w), Math.Min(n - 1, i + w));
                 if (score > top)
                 {
                     second = top;
@@ -60,6 +170,31 @@ internal static class ActiveSpeaker
             decided[i] = top >= options.MinMouthActivity && top >= options.SpeakerDominance * second ? best : -1;
         }
 
+        return decided;
+    }
+
+    private static int WindowSamples(TrackOptions options) => (int)Math.Round(Window * options.SampleFps, MidpointRounding.AwayFromZero);
+
+    /// <summary>A face's movement weighted by the sound over samples [first, last].</summary>
+    private static double Sum(double[] mouth, double[] voice, int first, int last)
+    {
+        double sum = 0;
+        for (int j = first; j <= last; j++)
+        {
+            sum += mouth[j] * voice[j];
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// Hysteresis over per-sample decisions (-1 undecided): turns shorter than <see cref="TrackOptions.MinSpeakerTurn"/>
+    /// dropped, the last speaker kept through undecided samples, each switch at the first sample of the new turn; null
+    /// when no turn is left.
+    /// </summary>
+    private static int[]? Hold(int[] decided, TrackOptions options)
+    {
+        int n = decided.Length;
         var turns = Turns(decided);
         double minSamples = options.MinSpeakerTurn * options.SampleFps;
         while (turns.Count > 0)
@@ -110,17 +245,11 @@ internal static class ActiveSpeaker
     public static bool[] Talking(double[] mouth, double[] voice, TrackOptions options)
     {
         int n = voice.Length;
-        int w = (int)Math.Round(Window * options.SampleFps, MidpointRounding.AwayFromZero);
+        int w = WindowSamples(options);
         var talking = new bool[n];
         for (int i = 0; i < n; i++)
         {
-            double score = 0;
-            for (int j = Math.Max(0, i - w); j <= Math.Min(n - 1, i + w); j++)
-            {
-                score += mouth[j] * voice[j];
-            }
-
-            talking[i] = score >= options.MinMouthActivity;
+            talking[i] = Sum(mouth, voice, Math.Max(0, i - w), Math.Min(n - 1, i + w)) >= options.MinMouthActivity;
         }
 
         return talking;

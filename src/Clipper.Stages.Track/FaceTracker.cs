@@ -3,6 +3,7 @@ using Clipper.Core.Crop;
 using Clipper.Core.Errors;
 using Clipper.Core.Media;
 using Clipper.Core.Processes;
+using Clipper.Core.Transcripts;
 
 namespace Clipper.Stages.Track;
 
@@ -47,11 +48,13 @@ public sealed class FaceTracker : IDisposable
     /// (<see cref="LayoutChoice"/>, <see cref="SplitChoice"/>, <see cref="ScreenChoice"/>); split shows the two faces
     /// (stacked or side by side) of every shot that has two; screen shows the whole frame over the face of every shot that has one;
     /// fit needs no faces, so nothing is sampled</param>
+    /// <param name="turns">who speaks when, from the transcript's speaker labels (<see cref="SpeakerRun.Within"/>, seconds from
+    /// <paramref name="start"/>); null or empty where the transcript has none: then the mouths alone tell (<see cref="ActiveSpeaker"/>)</param>
     /// <exception cref="ClipperException"><see cref="ErrorCode.NotAVideo"/> without a video stream;
     /// <see cref="ErrorCode.Cancelled"/> when <paramref name="cancel"/> fires</exception>
     public async Task<CropPath> TrackAsync(string source, MediaInfo media, double start, double end, int outWidth, int outHeight,
-        IProgress<double>? progress = null, CancellationToken cancel = default, string? layout = null) =>
-        (await TrackAsync(source, media, start, end, [(outWidth, outHeight)], progress, cancel, layout).ConfigureAwait(false)).Paths[0];
+        IProgress<double>? progress = null, CancellationToken cancel = default, string? layout = null, IReadOnlyList<SpeakerRun>? turns = null) =>
+        (await TrackAsync(source, media, start, end, [(outWidth, outHeight)], progress, cancel, layout, turns).ConfigureAwait(false)).Paths[0];
 
     /// <summary>
     /// One crop path per output size in <paramref name="sizes"/>, in their order, from one sampling of the clip: the
@@ -60,7 +63,7 @@ public sealed class FaceTracker : IDisposable
     /// </summary>
     public async Task<TrackedPaths> TrackAsync(string source, MediaInfo media, double start, double end,
         IReadOnlyList<(int Width, int Height)> sizes, IProgress<double>? progress = null, CancellationToken cancel = default,
-        string? layout = null)
+        string? layout = null, IReadOnlyList<SpeakerRun>? turns = null)
     {
         if (!(end > start) || start < 0)
         {
@@ -133,7 +136,7 @@ public sealed class FaceTracker : IDisposable
             ThrowIfCancelled(cancel);
         }
 
-        var paths = await Task.Run(() => fitters.Select(f => f.Fit(samples, duration, cutTimes, layout)).ToList(), cancel).ConfigureAwait(false);
+        var paths = await Task.Run(() => fitters.Select(f => f.Fit(samples, duration, cutTimes, layout, turns)).ToList(), cancel).ConfigureAwait(false);
         int withFaces = sampled.Samples.Count(s => s.Faces.Count > 0);
         // measured only when some size found no face to follow: a screen with no face is said so in its fit reason
         string? screenNote = paths.Any(p => p.Method != "face") && ScreenChoice.LookOf(samples, 0, samples.Count, Options) is { Screen: true } look

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Clipper.Core.Crop;
+using Clipper.Core.Transcripts;
 
 namespace Clipper.Stages.Track;
 
@@ -57,7 +58,10 @@ internal sealed class PathFitter
     /// cut's own frame, <see cref="CutFrames"/>); a cut without one jumps halfway between its two samples</param>
     /// <param name="layout">the job's layout: auto (null) splits the shots where two faces talk together
     /// (<see cref="SplitChoice"/>), split every shot with two faces apart enough, single and fit none</param>
-    public CropPath Fit(IReadOnlyList<Sample> samples, double duration, IReadOnlyDictionary<int, double>? cutTimes = null, string? layout = null)
+    /// <param name="transcriptTurns">the transcript's speaker turns (seconds from the clip's start), which decide who talks where they
+    /// name two or more speakers in a shot (<see cref="ActiveSpeaker.DecideByTurns"/>); null or empty: the mouths alone</param>
+    public CropPath Fit(IReadOnlyList<Sample> samples, double duration, IReadOnlyDictionary<int, double>? cutTimes = null, string? layout = null,
+        IReadOnlyList<SpeakerRun>? transcriptTurns = null)
     {
         int n = samples.Count;
         if (n == 0)
@@ -88,6 +92,9 @@ internal sealed class PathFitter
         int speakerShots = 0;
         int switches = 0;
         int reactions = 0;
+        var spoken = SpokenBy(samples, transcriptTurns);
+        int transcriptShots = 0;
+        var matched = new SortedSet<string>(StringComparer.Ordinal);
         // the split layout: each shot's choice, and its two windows where it is split
         var topX = new double[n];
         var topY = new double[n];
@@ -122,7 +129,7 @@ internal sealed class PathFitter
                 shotReasons[s] = screenReason!;
             }
 
-            var turns = SpeakerTurns(samples, tracks, from, to);
+            var turns = SpeakerTurns(samples, tracks, from, to, spoken, out var byTranscript);
             if (turns is not null)
             {
                 speakerShots++;
@@ -133,6 +140,12 @@ internal sealed class PathFitter
                     reactions += cutIn;
                     shotReasons[s] += cutIn == 0 ? "" : $"; {cutIn} listener reaction shot(s)";
                 }
+            }
+
+            if (byTranscript is not null)
+            {
+                transcriptShots++;
+                matched.UnionWith(byTranscript);
             }
 
             foreach (var (segFrom, segTo, speaker) in turns ?? [(from, to, null)])
@@ -212,6 +225,8 @@ internal sealed class PathFitter
         string talk = speakerShots == 0 ? ""
             : $"; followed the active speaker in {speakerShots} shot(s) with two or more faces ({switches} speaker switch(es), each a cut)"
                 + (_options.ReactionShots ? $"; {reactions} listener reaction shot(s), each a cut to the listener and back" : "");
+        talk += transcriptShots == 0 ? ""
+            : $"; who talks from the transcript's speaker turns in {transcriptShots} of them ({string.Join(", ", matched)} matched to faces)";
         string composed = splitShots == 0 ? "" : $"; two faces {ClipLayouts.SplitArrangement(_sideBySide)} (split) in {splitShots} of {shots.Count} shot(s)";
         composed += screenShots == 0 ? "" : $"; a screen over its speaker's face (screen) in {screenShots} of {shots.Count} shot(s)";
         string reason = string.Create(CultureInfo.InvariantCulture,
@@ -628,8 +643,11 @@ internal sealed class PathFitter
     /// or more faces are seen long enough and someone is seen talking (<see cref="ActiveSpeaker"/>); null otherwise
     /// (one face, no sound, no mouth measured, nobody talking), and the shot is followed as before.
     /// </summary>
-    private List<(int From, int To, Track? Speaker)>? SpeakerTurns(IReadOnlyList<Sample> samples, List<Track> tracks, int from, int to)
+    /// <param name="byTranscript">the labels matched to faces when the transcript's turns decided (<see cref="ActiveSpeaker.DecideByTurns"/>), else null</param>
+    private List<(int From, int To, Track? Speaker)>? SpeakerTurns(IReadOnlyList<Sample> samples, List<Track> tracks, int from, int to,
+        (int[] Label, string[] Names)? spoken, out IReadOnlyList<string>? byTranscript)
     {
+        byTranscript = null;
         int minSightings = (int)Math.Ceiling(_options.MinSubject * _options.SampleFps);
         var candidates = tracks.Where(t => t.At.Count >= minSightings).ToList();
         if (!_options.FollowSpeaker || candidates.Count < 2)
@@ -644,7 +662,14 @@ internal sealed class PathFitter
         }
 
         var mouth = candidates.Select(t => MouthOf(t, from, to)).ToList();
-        var who = ActiveSpeaker.Decide(mouth, voice, _options);
+        int[]? who = null;
+        if (spoken is { } s && ShotLabels(s, from, to) is { } shot)
+        {
+            who = ActiveSpeaker.DecideByTurns(mouth, voice, shot.Label, shot.Names, _options, out var matched);
+            byTranscript = who is null ? null : matched;
+        }
+
+        who ??= ActiveSpeaker.Decide(mouth, voice, _options);
         if (who is null)
         {
             return null;
@@ -662,6 +687,32 @@ internal sealed class PathFitter
         }
 
         return turns;
+    }
+
+    /// <summary>Each sample's speaker label (an index into the names; -1 where none is speaking), or null without turns.</summary>
+    private static (int[] Label, string[] Names)? SpokenBy(IReadOnlyList<Sample> samples, IReadOnlyList<SpeakerRun>? turns)
+    {
+        if (turns is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        var names = turns.Select(r => r.Label).Distinct(StringComparer.Ordinal).ToArray();
+        var label = samples.Select(s => turns.LastOrDefault(r => r.Start <= s.T && s.T < r.End) is { } r ? Array.IndexOf(names, r.Label) : -1).ToArray();
+        return (label, names);
+    }
+
+    /// <summary>The labels of the shot [from, to), numbered within it, when two or more speak there; else null.</summary>
+    private static (int[] Label, string[] Names)? ShotLabels((int[] Label, string[] Names) spoken, int from, int to)
+    {
+        var inShot = spoken.Label[from..to];
+        var present = inShot.Where(l => l >= 0).Distinct().Order().ToList();
+        if (present.Count < 2)
+        {
+            return null;
+        }
+
+        return ([.. inShot.Select(l => l < 0 ? -1 : present.IndexOf(l))], [.. present.Select(l => spoken.Names[l])]);
     }
 
     /// <summary>

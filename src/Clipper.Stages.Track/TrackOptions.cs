@@ -150,6 +150,14 @@ public sealed class TrackOptions
     public double ReactionMargin { get; set; } = 2;
 
     /// <summary>
+    /// With the transcript's speaker turns: a speaker label is matched to the face whose mouth activity summed over all of
+    /// the label's samples is at least this many times every other face's. Lower than <see cref="SpeakerDominance"/>:
+    /// a sum over whole turns is far steadier than the decision window, so a listener who nods, smiles or mouths along
+    /// in places no longer hides who talks.
+    /// </summary>
+    public double TurnDominance { get; set; } = 1.5;
+
+    /// <summary>
     /// The split layout (auto): a moment of a shot counts as "both talking" when each of its two faces talks (mouth
     /// activity at least <see cref="MinMouthActivity"/>) somewhere within this many seconds around it, so overlapping
     /// speech and a quick back-and-forth count, and a clean hand-over of the floor counts only for about this long.
@@ -250,6 +258,11 @@ public sealed class TrackOptions
             {
                 Bad($"{nameof(ReactionMinTurn)} must be at least {nameof(ReactionLength)} plus twice {nameof(ReactionMargin)} ({ReactionLength + 2 * ReactionMargin}), was {ReactionMinTurn}");
             }
+        }
+
+        if (!(TurnDominance >= 1))
+        {
+            Bad($"{nameof(TurnDominance)} must be at least 1, was {TurnDominance}");
         }
 
         Positive(nameof(SplitWindow), SplitWindow);

@@ -11,6 +11,15 @@ namespace Clipper.Stages.Transcribe;
 /// Words keep their punctuation because the scorer finds sentence ends by it. Word times come from VTT inline
 /// timestamps (<c>&lt;00:00:01.200&gt;</c>) when present; otherwise a cue's time is shared among its words in
 /// proportion to their length, which is within a few hundred milliseconds for ordinary speech.
+/// <para>
+/// Speaker marks become each word's <see cref="Word.Speaker"/> (<see cref="SpeakerRun"/>): a WebVTT voice span
+/// (<c>&lt;v Roger Bingham&gt;</c>, also with classes, <c>&lt;v.loud Esme&gt;</c>; the span's annotation is the voice's name,
+/// and a <c>&lt;v&gt;</c> without one names nobody), an upper-case name and a colon at the start of a cue line
+/// (<c>ANN:</c>, <c>DR. SMITH:</c>), and <c>&gt;&gt;</c>, which only says that someone new speaks: each one starts an
+/// unnamed turn of its own (<see cref="SpeakerRun.Unnamed"/>), and the tracker tells which face each turn is. A mark
+/// labels the words after it up to the next mark or the end of its cue; words before the first mark of a cue have none.
+/// Dialogue dashes are not read as speakers (a dash's line may be the one who spoke before).
+/// </para>
 /// </summary>
 public sealed partial class CaptionFileProvider : ITranscriptProvider
 {
@@ -18,6 +27,12 @@ public sealed partial class CaptionFileProvider : ITranscriptProvider
 
     /// <summary>The last word of a timestamped segment ends at the next timestamp, which may include a pause.</summary>
     private const double SecondsPerChar = 0.09;
+
+    /// <summary>Starts a marker token that Tokens reads as "from here on, this speaker" (private use: never in captions' text).</summary>
+    private const char SpeakerToken = '\uE000';
+
+    /// <summary>Stands for a space inside a marker token's label.</summary>
+    private const char LabelSpace = '\uE001';
 
     /// <summary>Symbols that stand for a spoken word ("&amp;" is "and") rather than punctuation.</summary>
     private static readonly HashSet<string> SpokenSymbols = ["&", "%", "$", "€", "£", "+", "="];
@@ -84,6 +99,7 @@ public sealed partial class CaptionFileProvider : ITranscriptProvider
         var lines = LineBreak().Split(text);
         var words = new List<Word>();
         string lastLine = "";
+        int changes = 0;
         for (int i = 0; i < lines.Length; i++)
         {
             var m = Timing().Match(lines[i]);
@@ -127,7 +143,7 @@ public sealed partial class CaptionFileProvider : ITranscriptProvider
                 continue;
             }
 
-            AddCueWords(string.Join(' ', fresh), start, end, words);
+            AddCueWords(string.Join(' ', fresh.Select(l => MarkSpeakers(l, ref changes))), start, end, words);
         }
 
         return Untangle(words);
@@ -151,9 +167,10 @@ public sealed partial class CaptionFileProvider : ITranscriptProvider
         pieces.Add(raw[from..]);
         starts.Add(pieceStart);
         bool timed = pieces.Count > 1;
+        string? speaker = null;
         for (int p = 0; p < pieces.Count; p++)
         {
-            var tokens = Tokens(pieces[p]);
+            var tokens = Tokens(pieces[p], ref speaker);
             if (tokens.Count == 0)
             {
                 continue;
@@ -164,7 +181,7 @@ public sealed partial class CaptionFileProvider : ITranscriptProvider
             if (timed)
             {
                 // a timestamp only says when a word begins; don't let the last word swallow the pause after it
-                int chars = tokens.Sum(t => t.Length);
+                int chars = tokens.Sum(t => t.Text.Length);
                 e = Math.Min(e, s + 0.15 + SecondsPerChar * chars);
             }
 
@@ -173,49 +190,86 @@ public sealed partial class CaptionFileProvider : ITranscriptProvider
     }
 
     /// <summary>Shares [start, end] among the words in proportion to their length (plus one for the gap after each).</summary>
-    private static void Spread(List<string> tokens, double start, double end, List<Word> output)
+    private static void Spread(List<(string Text, string? Speaker)> tokens, double start, double end, List<Word> output)
     {
-        double total = tokens.Sum(t => t.Length + 1);
+        double total = tokens.Sum(t => t.Text.Length + 1);
         double at = start;
         double acc = 0;
-        foreach (var t in tokens)
+        foreach (var (t, speaker) in tokens)
         {
             acc += t.Length + 1;
             double next = start + ((end - start) * acc / total);
-            output.Add(new Word(t, at, next, 1.0));
+            output.Add(new Word(t, at, next, 1.0) { Speaker = speaker });
             at = next;
         }
     }
 
-    /// <summary>Words of a piece of cue text, tags and sound annotations removed; lone punctuation joins the word before.</summary>
-    private static List<string> Tokens(string raw)
+    /// <summary>
+    /// Words of a piece of cue text, tags and sound annotations removed; lone punctuation joins the word before. Each word
+    /// carries <paramref name="speaker"/>, which a marker token (<see cref="MarkSpeakers"/>) changes for the words after it.
+    /// </summary>
+    private static List<(string Text, string? Speaker)> Tokens(string raw, ref string? speaker)
     {
-        var output = new List<string>();
+        var output = new List<(string Text, string? Speaker)>();
         foreach (var tok in PlainText(raw).Split(' ', StringSplitOptions.RemoveEmptyEntries))
         {
+            if (tok[0] == SpeakerToken)
+            {
+                speaker = tok.Length > 1 ? tok[1..].Replace(LabelSpace, ' ') : null;
+                continue;
+            }
+
             if (!tok.EnumerateRunes().Any(Rune.IsLetterOrDigit) && !SpokenSymbols.Contains(tok))
             {
                 if (output.Count > 0 && SentencePunctuation().IsMatch(tok))
                 {
-                    output[^1] += NotSentencePunctuation().Replace(tok, "");
+                    output[^1] = output[^1] with { Text = output[^1].Text + NotSentencePunctuation().Replace(tok, "") };
                 }
 
                 continue;
             }
 
-            output.Add(tok);
+            output.Add((tok, speaker));
         }
 
         return output;
     }
 
+    /// <summary>
+    /// One cue line with its speaker marks replaced by marker tokens: a voice span's start tag by its name, a leading
+    /// upper-case <c>NAME:</c> by the name, and each <c>&gt;&gt;</c> by the next unnamed turn (<paramref name="changes"/>
+    /// counts them through the file). A <c>&gt;&gt;</c> right before a name is the name's.
+    /// </summary>
+    internal static string MarkSpeakers(string line, ref int changes)
+    {
+        var marked = Voice().Replace(line, m => " " + Marker(Decode(m.Groups[1].Value)) + " ");
+        var named = NamePrefix().Match(marked);
+        if (named.Success)
+        {
+            marked = Marker(named.Groups[1].Value) + " " + marked[named.Length..];
+        }
+
+        int n = changes;
+        marked = ChangeMark().Replace(marked, _ => " " + SpeakerToken + SpeakerRun.Unnamed(++n) + " ");
+        changes = n;
+        return marked;
+    }
+
+    /// <summary>A marker token for <paramref name="name"/> (whitespace collapsed; characters the cleaning would eat dropped); a bare marker, "nobody", for an empty one.</summary>
+    private static string Marker(string name)
+    {
+        var clean = Whitespace().Replace(LabelNoise().Replace(name, ""), " ").Trim();
+        return SpeakerToken + clean.Replace(' ', LabelSpace);
+    }
+
+    private static string Decode(string text) =>
+        text.Replace("&nbsp;", " ").Replace("&lt;", "<").Replace("&gt;", ">").Replace("&quot;", "\"")
+            .Replace("&#39;", "'").Replace("&apos;", "'").Replace("&lrm;", "").Replace("&rlm;", "").Replace("&amp;", "&");
+
     /// <summary>Cue text as a person reads it: no tags, entities decoded, no speaker arrows or dialogue dashes.</summary>
     internal static string PlainText(string raw)
     {
-        var t = Tag().Replace(raw, "");
-        t = t.Replace("&nbsp;", " ").Replace("&lt;", "<").Replace("&gt;", ">").Replace("&quot;", "\"")
-            .Replace("&#39;", "'").Replace("&apos;", "'").Replace("&lrm;", "").Replace("&rlm;", "")
-            .Replace("&amp;", "&");
+        var t = Decode(Tag().Replace(raw, ""));
         t = Sound().Replace(t, " ");
         t = SpeakerMark().Replace(t, " ");
         t = InnerSpeakerMark().Replace(t, " ");
@@ -234,7 +288,7 @@ public sealed partial class CaptionFileProvider : ITranscriptProvider
                 var prev = output[^1];
                 if (prev.End > w.Start)
                 {
-                    output[^1] = new Word(prev.Text, prev.Start, Math.Max(prev.Start, w.Start), prev.Confidence);
+                    output[^1] = new Word(prev.Text, prev.Start, Math.Max(prev.Start, w.Start), prev.Confidence) { Speaker = prev.Speaker };
                 }
             }
 
@@ -280,6 +334,22 @@ public sealed partial class CaptionFileProvider : ITranscriptProvider
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
+
+    /// <summary>A WebVTT voice span's start tag: "v", optional classes, whitespace, then the annotation (the voice's name).</summary>
+    [GeneratedRegex(@"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")]
+    private static partial Regex Voice();
+
+    /// <summary>An upper-case name and a colon at the start of a line, perhaps after a dash or a speaker arrow.</summary>
+    [GeneratedRegex(@"^\s*(?:(?:>>|&gt;&gt;|-)\s*)?(\p{Lu}[\p{Lu}\p{Nd}.'’ -]{0,28}?)\s*:(?=\s|$)")]
+    private static partial Regex NamePrefix();
+
+    /// <summary>A speaker arrow at the start of a line or after a space (or, escaped, right after a tag).</summary>
+    [GeneratedRegex(@"(?:(?<=^|\s)>>|(?<=^|[\s>])&gt;&gt;)")]
+    private static partial Regex ChangeMark();
+
+    /// <summary>What a label must not hold: the cleaning of cue text would take tags and annotations apart.</summary>
+    [GeneratedRegex(@"[<>()\[\]{}♪♫\uE000\uE001]")]
+    private static partial Regex LabelNoise();
 
     [GeneratedRegex("[.?!;:,]")]
     private static partial Regex SentencePunctuation();

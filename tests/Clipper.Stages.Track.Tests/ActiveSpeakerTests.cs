@@ -33,18 +33,8 @@ public sealed partial class ActiveSpeakerTests(DialogueFixture fixture) : IClass
     [Fact]
     public void EachSwitchIsACutWithinHalfASecondOfItsTurnAndNoneIsShorterThanTheMinimumTurn()
     {
-        var switches = Switches(fixture.Path);
+        var (switches, offsets) = SwitchesNearTheirTurns(fixture.Path);
         var expected = ExpectedSwitches();
-        var offsets = new List<double>();
-        foreach (var (t, to) in switches)
-        {
-            var match = expected.Where(e => e.Speaker == to).OrderBy(e => Distance(t, e)).FirstOrDefault();
-            Assert.True(match is not null, $"a switch to speaker {to} at {t:0.00} s, who never takes the floor");
-            offsets.Add(Distance(t, match));
-            Assert.True(Distance(t, match) <= Settle, $"switch to speaker {to} at {t:0.00} s, the turn {match}");
-        }
-
-        Assert.Equal(expected.Count, switches.Count);
         var gaps = switches.Zip(switches.Skip(1), (a, b) => b.T - a.T).Prepend(switches.Count > 0 ? switches[0].T : D.DurationSeconds).ToList();
         Measurements.Record(string.Create(CultureInfo.InvariantCulture,
             $"active speaker: {switches.Count} switches (expected {expected.Count}) at {string.Join(", ", switches.Select(s => $"{s.T:0.0} s"))}; "
@@ -70,13 +60,61 @@ public sealed partial class ActiveSpeakerTests(DialogueFixture fixture) : IClass
         var interjection = Assert.Single(D.Turns, t => t.Interjection);
         Assert.InRange(interjection.End - interjection.Start, 0.3, 1.5);
         int listener = 1 - interjection.Speaker;
-        for (double t = interjection.Start - 0.3; t < interjection.End + 0.3; t += 0.1)
+        // by the mouths, and by the captions' turns, where the interjection is a run of its speaker's name of its own
+        Assert.Contains(fixture.Turns, r => r.Label == DialogueFixture.Names[interjection.Speaker] && Math.Abs(r.Start - interjection.Start) < 0.05);
+        foreach (var path in new[] { fixture.Path, fixture.WithTurns })
         {
-            Assert.Equal(listener, Nearest(fixture.Path, t));
+            for (double t = interjection.Start - 0.3; t < interjection.End + 0.3; t += 0.1)
+            {
+                Assert.Equal(listener, Nearest(path, t));
+            }
         }
     }
 
+    [Fact]
+    public void WithTheCaptionsSpeakerTurnsTheSpeakingFaceIsInTheWindowAndEachSwitchIsWithinHalfASecondOfItsTurn()
+    {
+        var (inside, judged) = Coverage(fixture.WithTurns);
+        var (switches, offsets) = SwitchesNearTheirTurns(fixture.WithTurns);
+        var (_, mouthOffsets) = SwitchesNearTheirTurns(fixture.Path);
+        Measurements.Record(string.Create(CultureInfo.InvariantCulture,
+            $"active speaker with the captions' speaker turns: the speaking face in the 9:16 window at {inside} of {judged} sampled times "
+            + $"({100.0 * inside / judged:0.0}%); {switches.Count} switches, from their turns {offsets.Average():0.00} s on average, "
+            + $"{offsets.Max():0.00} s at most; by the mouths alone {mouthOffsets.Average():0.00} s and {mouthOffsets.Max():0.00} s"));
+        Assert.True(inside >= 0.9 * judged, $"the speaking face was in the window at {inside} of {judged} sampled times");
+        Assert.Equal(ExpectedSwitches().Count, switches.Count);
+    }
+
+    [Fact]
+    public void TheCaptionsVoiceSpansReachTheTrackerAndItsReasonSaysTheTurnsCameFromTheTranscript()
+    {
+        // every line of the dialogue is a run of its speaker's name (the overlapping passage's words interleave into more)
+        Assert.Equal(DialogueFixture.Names, fixture.Turns.Select(r => r.Label).Distinct().Order());
+        Assert.InRange(fixture.Turns.Count, D.Turns.Count, D.Turns.Count + 12);
+        Assert.Contains("; who talks from the transcript's speaker turns in 1 of them (Ann, Ben matched to faces)", fixture.WithTurns.Reason);
+        Assert.DoesNotContain("transcript", fixture.Path.Reason);
+        Measurements.Record($"active speaker with the captions' speaker turns: {fixture.WithTurns.Reason}");
+    }
+
     private (int Inside, int Judged) Coverage(CropPath path) => SpeakerTruth.Coverage(D, path);
+
+    /// <summary>The path's switches, each checked to come within <see cref="Settle"/> of a turn of its speaker, and how far from it each is.</summary>
+    private (List<(double T, int To)> Switches, List<double> Offsets) SwitchesNearTheirTurns(CropPath path)
+    {
+        var switches = Switches(path);
+        var expected = ExpectedSwitches();
+        var offsets = new List<double>();
+        foreach (var (t, to) in switches)
+        {
+            var match = expected.Where(e => e.Speaker == to).OrderBy(e => Distance(t, e)).FirstOrDefault();
+            Assert.True(match is not null, $"a switch to speaker {to} at {t:0.00} s, who never takes the floor");
+            offsets.Add(Distance(t, match));
+            Assert.True(Distance(t, match) <= Settle, $"switch to speaker {to} at {t:0.00} s, the turn {match}");
+        }
+
+        Assert.Equal(expected.Count, switches.Count);
+        return (switches, offsets);
+    }
 
     private double SoleFrom(SpeakerTurn turn) => SpeakerTruth.SoleFrom(D, turn);
 

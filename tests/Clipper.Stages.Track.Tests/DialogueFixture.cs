@@ -1,7 +1,10 @@
+using Clipper.Core;
 using Clipper.Core.Crop;
 using Clipper.Core.Media;
 using Clipper.Core.Samples;
+using Clipper.Core.Transcripts;
 using Clipper.Samples;
+using Clipper.Stages.Transcribe;
 using Clipper.TestSupport;
 
 namespace Clipper.Stages.Track.Tests;
@@ -33,6 +36,9 @@ public abstract class TwoSpeakerFixture(string name, IReadOnlyList<DialogueLine>
     /// <summary>Tracks (and renders) the built dialogue.</summary>
     protected abstract Task UseAsync(string model, MediaInfo media);
 
+    /// <summary>A WebVTT timestamp.</summary>
+    protected static string Vtt(double seconds) => TimeSpan.FromSeconds(seconds).ToString(@"hh\:mm\:ss\.fff", System.Globalization.CultureInfo.InvariantCulture);
+
     public ValueTask DisposeAsync()
     {
         Directory.Delete(Dir, recursive: true);
@@ -49,11 +55,14 @@ public abstract class TwoSpeakerFixture(string name, IReadOnlyList<DialogueLine>
 }
 
 /// <summary>
-/// The alternating dialogue tracked once for a 9:16 output, with the active speaker followed, (for comparison) with
-/// it turned off, and with listener reaction shots on.
+/// The alternating dialogue tracked once for a 9:16 output, with the active speaker followed, with it followed from the
+/// captions' speaker turns too, with listener reaction shots on, and (for comparison) with it turned off.
 /// </summary>
 public sealed class DialogueFixture() : TwoSpeakerFixture("dialogue", null)
 {
+    /// <summary>The speakers' names in the captions, by speaker index.</summary>
+    public static readonly string[] Names = ["Ann", "Ben"];
+
     /// <summary>The path with the active speaker followed (the default options).</summary>
     public CropPath Path { get; private set; } = null!;
 
@@ -63,11 +72,28 @@ public sealed class DialogueFixture() : TwoSpeakerFixture("dialogue", null)
     /// <summary>The path with <see cref="TrackOptions.ReactionShots"/> on (its other settings the defaults).</summary>
     public CropPath Reactions { get; private set; } = null!;
 
+    /// <summary>
+    /// The speaker turns the track stage got from the dialogue's captions: a WebVTT file of one cue per line of the dialogue
+    /// (its ground-truth times), each in a voice span naming its speaker, read by the captions provider as a job's side-car
+    /// captions are, stored and loaded as the transcript blob is, and cut to the clip (<see cref="SpeakerRun.Within"/>).
+    /// </summary>
+    public IReadOnlyList<SpeakerRun> Turns { get; private set; } = null!;
+
+    /// <summary>The path with the active speaker followed and <see cref="Turns"/> given.</summary>
+    public CropPath WithTurns { get; private set; } = null!;
+
     protected override async Task UseAsync(string model, MediaInfo media)
     {
+        var vtt = System.IO.Path.Combine(Dir, "dialogue.vtt");
+        await File.WriteAllTextAsync(vtt, "WEBVTT\n\n" + string.Concat(Dialogue.Turns.Select(t =>
+            $"{Vtt(t.Start)} --> {Vtt(t.End)}\n<v {Names[t.Speaker]}>{t.Text}</v>\n\n")));
+        var transcript = await new CaptionFileProvider().TranscribeAsync(new TranscribeRequest(Dialogue.File, vtt, Dir), null, default);
+        var stored = Json.Deserialize<Transcript>(Json.Serialize(transcript!));
+        Turns = SpeakerRun.Within(stored.Words, 0, Dialogue.DurationSeconds);
         using (var tracker = new FaceTracker(model, new TrackOptions()))
         {
             Path = await tracker.TrackAsync(Dialogue.File, media, 0, Dialogue.DurationSeconds, 1080, 1920);
+            WithTurns = await tracker.TrackAsync(Dialogue.File, media, 0, Dialogue.DurationSeconds, 1080, 1920, turns: Turns);
         }
 
         using (var tracker = new FaceTracker(model, new TrackOptions { FollowSpeaker = false }))

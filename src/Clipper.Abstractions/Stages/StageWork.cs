@@ -75,17 +75,19 @@ public sealed record SourceSite(string Extractor, string VideoId, string Title, 
 /// The stored transcript's key and size; for a remote engine (added last and nullable, so stored states without them
 /// still load) where each piece of the audio got its words and what the remote service was sent; then (also added last) the
 /// transcript's language (ISO 639-1, null when unknown) and warnings about it for the report (pocketsphinx on a
-/// non-English source, say).
+/// non-English source, say). <paramref name="Speakers"/> (added last; 0 in states stored before it) is how many speaker labels
+/// the captions gave its words (<c>SpeakerRun</c>): the track units read the transcript for speaker turns only when there
+/// are two or more.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.TranscriptResult")]
 public sealed record TranscriptResult(string TranscriptKey, int Words, string Provider, TranscriptPiece[]? Pieces = null,
-    RemoteAsrUsage? Remote = null, string? Language = null, string[]? Warnings = null)
+    RemoteAsrUsage? Remote = null, string? Language = null, string[]? Warnings = null, int Speakers = 0)
 {
     /// <summary>The result for a transcript stored under <paramref name="key"/>.</summary>
     public static TranscriptResult Of(string key, Clipper.Core.Transcripts.Transcript t, string[]? warnings = null) => new(key, t.Words.Count,
         t.Provider, t.Chunks?.Select(c => new TranscriptPiece(c.Start, c.End, c.Source, c.Words, c.Requests, c.Reason)).ToArray(),
         t.Usage is { } u ? new RemoteAsrUsage(u.Service, u.Model, u.Requests, u.AudioSeconds) : null, t.Language,
-        warnings is { Length: > 0 } ? warnings : null);
+        warnings is { Length: > 0 } ? warnings : null, Clipper.Core.Transcripts.SpeakerRun.Labels(t.Words));
 }
 
 /// <summary>A piece of the audio a remote engine was sent: its core in seconds, whose words it holds, why it fell back.</summary>

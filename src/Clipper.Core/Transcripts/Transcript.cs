@@ -2,7 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace Clipper.Core.Transcripts;
 
-/// <summary>One recognised word with its time span in seconds of the source and a confidence in [0, 1].</summary>
+/// <summary>
+/// One recognised word with its time span in seconds of the source and a confidence in [0, 1]; <see cref="Speaker"/> says
+/// who said it where the captions mark speakers (<see cref="SpeakerRun"/>), null elsewhere (and then left out of the JSON,
+/// so a transcript without speakers is stored as before).
+/// </summary>
 public sealed record Word
 {
     public Word(string text, double start, double end, double confidence)
@@ -34,6 +38,9 @@ public sealed record Word
 
     [JsonPropertyName("confidence")]
     public double Confidence { get; }
+
+    [JsonPropertyName("speaker"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Speaker { get; init; }
 }
 
 /// <summary>
