@@ -11,7 +11,8 @@ namespace Clipper.Grains.Tests;
 /// A link's audio fetched ahead of its video: the real yt-dlp reads two pages on loopback, one whose video is DASH (video
 /// and audio apart, the video segments served slowly so the video takes about 8 s) and one with the same talk as a
 /// single MP4. For the first, recognition chunks run while the fetch still downloads the video; for the second, the job
-/// says why it waited. Both give the same words. A second job of the first link finds the transcript in the cache.
+/// says why it waited. Both give the same words, and the audio stream is removed once the transcript is stored. A second
+/// job of the first link finds the transcript in the cache.
 /// </summary>
 [Trait("Category", "cluster")]
 [Trait("Category", "media")]
@@ -103,6 +104,10 @@ public sealed class AudioFirstTests(ITestOutputHelper output)
             Assert.True(ahead.Words.Count > 50, $"{ahead.Words.Count} words");
             Assert.Equal(merged.Text, ahead.Text);
             Assert.All(ahead.Words.Zip(merged.Words), w => Assert.Equal(w.Second.Start, w.First.Start, 0.03));
+            // the audio stream is read only by the split: once the transcript is stored it is removed
+            var stream = overlap.AudioFirst.Audio.AudioKey;
+            Assert.StartsWith("audio/", stream);
+            Assert.False(File.Exists(Path.Combine(cluster.BlobDir, stream)), $"{stream} is still stored after the join");
 
             // the same link again: the audio is fetched ahead, but nothing is recognised; the transcript comes from the cache
             string again = Jobs.NewId("apart-again");
@@ -113,6 +118,9 @@ public sealed class AudioFirstTests(ITestOutputHelper output)
             Assert.NotNull(c.AudioFirst?.Audio);
             Assert.DoesNotContain(c.WorkSeconds.Keys, IsChunk);
             Assert.Equal(ahead.Text, Read(cluster, c.Transcript!.TranscriptKey).Text);
+            // fetched again (the same bytes, the same key) and removed again, though this job recognised nothing
+            Assert.Equal(stream, c.AudioFirst.Audio.AudioKey);
+            Assert.False(File.Exists(Path.Combine(cluster.BlobDir, stream)), $"{stream} is still stored after a cached transcript");
         }
 
         Directory.Delete(home, true);

@@ -85,7 +85,24 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
         if (!t.FromCaptions && t.Transcriber.Chunks is { } chunks && !await AnyExistsAsync(t.Keys, cancel))
         {
             var (key, sha) = work.Audio is { } audio ? (audio.AudioKey, audio.Sha256) : (work.Source!.SourceKey, work.Source.Sha256);
-            var media = await unit.Sources.FileAsync(key, cancel);
+            string media;
+            try
+            {
+                media = await unit.Sources.FileAsync(key, cancel);
+            }
+            catch (ClipperException e) when (e.Code == ErrorCode.SourceNotFound && work.Audio is not null)
+            {
+                // another job of the link made the transcript meanwhile and removed the audio stream (PruneStreamAsync):
+                // nothing to cut, the transcribe unit finds the transcript whole
+                if (!await AnyExistsAsync(t.Keys, cancel))
+                {
+                    throw;
+                }
+
+                progress.Report(1);
+                return new SpeechSplit(null);
+            }
+
             var speech = Path.Combine(unit.Directory, "speech.flac");
             if (await chunks.PlanAsync(media, unit.Directory, cancel, speech) is { } p)
             {
@@ -181,6 +198,7 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
             await PruneAsync(work, cancel);
             return (StageOutput)Result(t.Keys[0], joined, work);
         }, cancel);
+        await PruneStreamAsync(work, cancel);
         metrics.Transcript(how);
         progress.Report(1);
         return result;
@@ -192,7 +210,7 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
     /// job still to run finds it too and recognises nothing (<see cref="ChunkAsync"/>). A failed removal is logged, not
     /// thrown: the transcript is what counts.
     /// </summary>
-    private async Task PruneAsync(StageWork work, CancellationToken cancel)
+    private Task PruneAsync(StageWork work, CancellationToken cancel)
     {
         var keys = (work.Chunks ?? []).Select(c => c.Key).ToList();
         if (work.Speech?.AudioKey is { } audio)
@@ -200,6 +218,20 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
             keys.Add(audio);
         }
 
+        return RemoveAsync(work, keys, cancel);
+    }
+
+    /// <summary>
+    /// A link's audio stream fetched ahead of its video (<see cref="StageWork.Audio"/>) is read only by the split unit, so
+    /// once the transcript is stored (made, joined, or found made by another job) nothing needs it: a split unit of another
+    /// job of the link that reads it later finds the transcript instead (<see cref="SplitAsync"/>). Removed whether or not
+    /// this job made the transcript, so a second job of a cached link leaves no stream behind either.
+    /// </summary>
+    private Task PruneStreamAsync(StageWork work, CancellationToken cancel) =>
+        work.Audio is { } audio ? RemoveAsync(work, [audio.AudioKey], cancel) : Task.CompletedTask;
+
+    private async Task RemoveAsync(StageWork work, IReadOnlyList<string> keys, CancellationToken cancel)
+    {
         foreach (var key in keys)
         {
             try
@@ -208,7 +240,7 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                log.LogWarning("{Job}: could not remove {Key} after the join: {Error}", work.JobId, key, e.Message);
+                log.LogWarning("{Job}: could not remove {Key} once the transcript was stored: {Error}", work.JobId, key, e.Message);
             }
         }
     }
@@ -242,6 +274,7 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
 
             return (StageOutput)Result(keys[0], t, work);
         }, cancel);
+        await PruneStreamAsync(work, cancel);
         metrics.Transcript(how);
         progress.Report(1);
         return result;
