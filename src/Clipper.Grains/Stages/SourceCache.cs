@@ -107,7 +107,8 @@ public sealed class SourceCache(IBlobStore blobs, string directory, long budgetB
         {
             if (cache._blobs.TryGetLocalPath(key, out var stored))
             {
-                return File.Exists(stored) ? stored : throw new ClipperException(ErrorCode.StorageFailed, $"blob {key} is missing");
+                // a missing blob is source_not_found in every store (IBlobStore), as the download below says it
+                return File.Exists(stored) ? stored : throw new ClipperException(ErrorCode.SourceNotFound, $"no blob {key}");
             }
 
             var cached = Path.Combine(cache.Directory, key);
