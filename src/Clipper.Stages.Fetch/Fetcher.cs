@@ -330,13 +330,15 @@ public sealed partial class Fetcher : IDisposable
             string file = parts[0];
             if (parts.Count > 1)
             {
-                // video and audio as the site keeps them, side by side in one container without re-encoding
+                // video and audio as the site keeps them, side by side in one container without re-encoding; -copyts keeps
+                // each stream's own timestamps, so an audio stream that starts after its video stays that much later (ffmpeg
+                // would otherwise start each input at 0 and put the sound early against the picture)
                 file = Path.Combine(request.WorkDir, $"fetch-{Guid.NewGuid():N}.mkv");
                 parts.Add(file);
                 var video = media.Streams.Select((s, i) => (s, i)).FirstOrDefault(x => x.s.HasVideo).i;
                 var audio = media.Streams.Select((s, i) => (s, i)).LastOrDefault(x => x.s.HasAudio && x.i != video).i;
                 await ProcessRunner.RunCheckedAsync(
-                    ["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", parts[video], "-i", parts[audio],
+                    ["ffmpeg", "-nostdin", "-v", "error", "-y", "-copyts", "-i", parts[video], "-i", parts[audio],
                      "-map", "0:v:0", "-map", "1:a:0", "-c", "copy", file], options.CheckTimeout, cancel).ConfigureAwait(false);
             }
 

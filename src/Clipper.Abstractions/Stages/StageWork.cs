@@ -58,10 +58,13 @@ public sealed record ChunkResult(int Index, string Key, int Words);
 /// <summary>
 /// The source, stored under its content hash, and what ffprobe said of it; <paramref name="Site"/> what the site said
 /// of it when it came from a link to a page (added last and nullable, so stored states without it still load).
+/// <paramref name="AudioDelay"/> is how many seconds after the source's start its audio's first sample comes (a site's
+/// audio stream that starts after its video; 0 when the audio starts first, and in states stored before it was kept):
+/// words recognised from the audio stream alone, which count from that sample, are moved by it.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("clipper.SourceResult")]
 public sealed record SourceResult(string SourceKey, string Sha256, string DisplayName, double Duration, int Width,
-    int Height, double Fps, long SizeBytes, string? CaptionsKey, SourceSite? Site = null);
+    int Height, double Fps, long SizeBytes, string? CaptionsKey, SourceSite? Site = null, double AudioDelay = 0);
 
 /// <summary>
 /// A site's facts about a video taken from a link to its page (yt-dlp's extractor, id, title, …); the spoken language it

@@ -27,7 +27,7 @@ internal sealed class FetchAdapter(Fetcher fetcher, ILogger log) : IStageAdapter
         var s = await fetcher.FetchAsync(request, cancel);
         var m = s.Media;
         return new SourceFetched(new SourceResult(s.BlobKey, s.Sha256, s.DisplayName, m.DurationSeconds, m.Width,
-            m.Height, m.Fps, m.SizeBytes, s.CaptionsKey, s.Site is { } site ? Site(site) : null));
+            m.Height, m.Fps, m.SizeBytes, s.CaptionsKey, s.Site is { } site ? Site(site) : null, m.Timing.AudioDelaySeconds));
     }
 
     private async Task<StageOutput> AudioAsync(StageWork work, FetchRequest request, IProgress<double> progress, CancellationToken cancel)

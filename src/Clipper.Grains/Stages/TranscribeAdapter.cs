@@ -188,8 +188,8 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
             // pocketsphinx has only a US English model: what it hears comes out as English words (its chunks stored before
             // they said so read without a language)
             var fallback = engine is PocketsphinxProvider ? Languages.English : null;
-            var joined = t.Transcriber.Joined(ChunkStitch.Join(chunks, engine?.Name ?? "pocketsphinx", fallback), work.Source!.Duration,
-                work.Spec.Options.Language);
+            var stitched = ChunkStitch.Join(chunks, engine?.Name ?? "pocketsphinx", fallback);
+            var joined = t.Transcriber.Joined(OnTheSourcesClock(stitched, work), work.Source!.Duration, work.Spec.Options.Language);
             foreach (var key in t.Keys)
             {
                 await blobs.WriteJsonAsync(key, joined, cancel);
@@ -202,6 +202,22 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
         metrics.Transcript(how);
         progress.Report(1);
         return result;
+    }
+
+    /// <summary>
+    /// Chunks cut from a link's audio stream count from the stream's first sample; in the merged source that sample comes
+    /// <see cref="SourceResult.AudioDelay"/> after the start when the site's audio starts after its video, so the words
+    /// move by that much (chunks cut from the source itself are on its clock already).
+    /// </summary>
+    private static Transcript OnTheSourcesClock(Transcript t, StageWork work)
+    {
+        bool fromStream = work.Audio is { } audio && work.Speech?.Sha256 == audio.Sha256;
+        double delay = fromStream ? work.Source!.AudioDelay : 0;
+        return delay <= 0 ? t : t with
+        {
+            Words = [.. t.Words.Select(w => new Word(w.Text, w.Start + delay, w.End + delay, w.Confidence) { Speaker = w.Speaker })],
+            Chunks = t.Chunks?.Select(c => c with { Start = c.Start + delay, End = c.End + delay }).ToList(),
+        };
     }
 
     /// <summary>
