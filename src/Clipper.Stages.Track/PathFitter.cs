@@ -46,7 +46,7 @@ internal sealed class PathFitter
         (_width, _height) = CropPath.CropSize(sourceWidth, sourceHeight, outWidth, outHeight);
         // the split layout's windows have the shape of the output's upper half or left column (the other is within a pixel of it)
         _sideBySide = ClipLayouts.SplitSideBySide(outWidth, outHeight);
-        var (partWidth, partHeight) = ClipLayouts.SplitParts(outWidth, outHeight, _sideBySide).First;
+        var (partWidth, partHeight) = ClipLayouts.SplitPart(outWidth, outHeight);
         (_splitWidth, _splitHeight) = CropPath.CropSize(sourceWidth, sourceHeight, partWidth, partHeight);
         _screenHeights = ClipLayouts.ScreenHeights(sourceWidth, sourceHeight, outWidth, outHeight);
     }

@@ -73,7 +73,7 @@ public sealed partial class PocketsphinxProvider(TranscribeOptions options) : IT
             var words = await RecogniseChunkAsync(raw, dir, new AudioChunk(0, 0, samples), loudness, cancel, (float)chunk.NoiseFloorDb)
                 .ConfigureAwait(false);
             progress?.Report(1);
-            List<Word> own = [.. words.Select(w => new Word(w.Text, w.Start + from, w.End + from, w.Confidence)).Where(w => ChunkStitch.Owns(w, start, end))];
+            List<Word> own = [.. words.Select(w => w.Shifted(from)).Where(w => ChunkStitch.Owns(w, start, end))];
             // US English only, whatever the job says (as a whole transcript)
             return new Transcript(own, Name, Language: Languages.English);
         }, cancel).ConfigureAwait(false);

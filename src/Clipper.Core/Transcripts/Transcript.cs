@@ -41,6 +41,9 @@ public sealed record Word
 
     [JsonPropertyName("speaker"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Speaker { get; init; }
+
+    /// <summary>The same word <paramref name="seconds"/> later (earlier when negative): a piece's times made the source's.</summary>
+    public Word Shifted(double seconds) => new(Text, Start + seconds, End + seconds, Confidence) { Speaker = Speaker };
 }
 
 /// <summary>

@@ -215,7 +215,7 @@ internal sealed class TranscribeAdapter(IBlobStore blobs, Func<string, Transcrib
         double delay = fromStream ? work.Source!.AudioDelay : 0;
         return delay <= 0 ? t : t with
         {
-            Words = [.. t.Words.Select(w => new Word(w.Text, w.Start + delay, w.End + delay, w.Confidence) { Speaker = w.Speaker })],
+            Words = [.. t.Words.Select(w => w.Shifted(delay))],
             Chunks = t.Chunks?.Select(c => c with { Start = c.Start + delay, End = c.End + delay }).ToList(),
         };
     }

@@ -59,7 +59,7 @@ public sealed class WhisperNetProvider : ITranscriptProvider, IChunkRecogniser
             var (words, language) = await HearAsync(dir, chunk.Language,
                 raw => AudioChunks.DecodeRangeAsync(chunk.Media, from, chunk.End + overlap, raw, options.ExtractTimeout, cancel), progress, cancel)
                 .ConfigureAwait(false);
-            List<Word> own = [.. words.Select(w => new Word(w.Text, w.Start + from, w.End + from, w.Confidence)).Where(w => ChunkStitch.Owns(w, chunk.Start, chunk.End))];
+            List<Word> own = [.. words.Select(w => w.Shifted(from)).Where(w => ChunkStitch.Owns(w, chunk.Start, chunk.End))];
             return new Transcript(own, Name, Language: language);
         }, cancel).ConfigureAwait(false);
     }

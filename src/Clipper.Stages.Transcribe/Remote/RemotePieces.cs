@@ -44,6 +44,6 @@ internal static class RemotePieces
 
     /// <summary>The words a piece keeps: its answer's words moved to seconds of the source, those its core owns.</summary>
     public static List<Word> Keep(RemotePiece piece, IEnumerable<Word> pieceRelative) =>
-        pieceRelative.Select(w => new Word(w.Text, w.Start + piece.SendStart, w.End + piece.SendStart, w.Confidence))
+        pieceRelative.Select(w => w.Shifted(piece.SendStart))
             .Where(piece.Owns).ToList();
 }
