@@ -62,11 +62,8 @@ public sealed class AudioFirstTests(ITestOutputHelper output)
             Assert.Null(overlap.AudioFirst.Reason);
             Assert.InRange(overlap.AudioFirst.Audio.SizeBytes, 1, progressive.Length / 2);
 
-            // each job is stopped once its transcript is there: the clips are not what this test is about
-            var a = await cluster.WaitAsync(apart, v => v.Transcript is not null || v.Status.IsTerminal(), TimeSpan.FromMinutes(2));
-            await cluster.Grains.GetGrain<IVideoJobGrain>(apart).Cancel();
-            var b = await cluster.WaitAsync(together, v => v.Transcript is not null || v.Status.IsTerminal(), TimeSpan.FromMinutes(2));
-            await cluster.Grains.GetGrain<IVideoJobGrain>(together).Cancel();
+            var a = await TranscribedAsync(cluster, apart, TimeSpan.FromMinutes(2));
+            var b = await TranscribedAsync(cluster, together, TimeSpan.FromMinutes(2));
             Mark("transcripts");
             Assert.Null(b.AudioFirst?.Audio);
             Assert.StartsWith("the site offers video and audio only together (one http mkv file)", b.AudioFirst?.Reason);
@@ -86,8 +83,7 @@ public sealed class AudioFirstTests(ITestOutputHelper output)
             // the same link again: the audio is fetched ahead, but nothing is recognised; the transcript comes from the cache
             string again = Jobs.NewId("apart-again");
             await cluster.Grains.GetGrain<IVideoJobGrain>(again).Submit(new JobSpec(site.Url("/watch/apart"), options));
-            var c = await cluster.WaitAsync(again, v => v.Transcript is not null || v.Status.IsTerminal(), TimeSpan.FromMinutes(1));
-            await cluster.Grains.GetGrain<IVideoJobGrain>(again).Cancel();
+            var c = await TranscribedAsync(cluster, again, TimeSpan.FromMinutes(1));
             Mark("again");
             Assert.NotNull(c.AudioFirst?.Audio);
             Assert.DoesNotContain(c.WorkSeconds.Keys, IsChunk);
@@ -130,10 +126,8 @@ public sealed class AudioFirstTests(ITestOutputHelper output)
             string apart = Jobs.NewId("late-apart"), together = Jobs.NewId("late-together");
             await cluster.Grains.GetGrain<IVideoJobGrain>(apart).Submit(new JobSpec(site.Url("/watch/apart"), options));
             await cluster.Grains.GetGrain<IVideoJobGrain>(together).Submit(new JobSpec(site.Url("/watch/together"), options));
-            var a = await cluster.WaitAsync(apart, v => v.Transcript is not null || v.Status.IsTerminal(), TimeSpan.FromMinutes(2));
-            await cluster.Grains.GetGrain<IVideoJobGrain>(apart).Cancel();
-            var b = await cluster.WaitAsync(together, v => v.Transcript is not null || v.Status.IsTerminal(), TimeSpan.FromMinutes(2));
-            await cluster.Grains.GetGrain<IVideoJobGrain>(together).Cancel();
+            var a = await TranscribedAsync(cluster, apart, TimeSpan.FromMinutes(2));
+            var b = await TranscribedAsync(cluster, together, TimeSpan.FromMinutes(2));
             Mark("transcripts");
             Assert.Null(a.Error);
             Assert.NotNull(a.AudioFirst?.Audio);
@@ -230,6 +224,17 @@ public sealed class AudioFirstTests(ITestOutputHelper output)
         }
 
         return pairs;
+    }
+
+    /// <summary>
+    /// The job's view once its transcript is there (or it ended), the job then cancelled: the clips are not what these
+    /// tests are about.
+    /// </summary>
+    private static async Task<JobView> TranscribedAsync(JobCluster cluster, string jobId, TimeSpan timeout)
+    {
+        var view = await cluster.WaitAsync(jobId, v => v.Transcript is not null || v.Status.IsTerminal(), timeout);
+        await cluster.Grains.GetGrain<IVideoJobGrain>(jobId).Cancel();
+        return view;
     }
 
     private static bool IsChunk(string unit) => WorkId.TryParse(unit, out var id) && id.IsChunk;

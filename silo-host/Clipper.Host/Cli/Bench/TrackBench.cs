@@ -255,13 +255,8 @@ public static class TrackBench
     /// </summary>
     private static async Task CutFramesAsync(string benchDir, TextWriter stdout, CancellationToken cancel)
     {
-        const double seconds = 60;
-        var file = Path.Combine(benchDir, "track-bench-cuts.mp4");
-        if (!File.Exists(file))
-        {
-            await CutMedia.BuildAsync(file, seconds, cancel: cancel);
-        }
-
+        const double seconds = CutSeconds;
+        var file = await CutSourceAsync(benchDir, cancel);
         var media = await Probe.ProbeAsync(file, cancel);
         using var exact = new FaceTracker(Assets.FaceModel(), new TrackOptions());
         using var midpoint = new FaceTracker(Assets.FaceModel(), new TrackOptions { CutFrames = false });
@@ -293,16 +288,10 @@ public static class TrackBench
     public static async Task<int> FramingAsync(string benchDir, TextWriter stdout, CancellationToken cancel)
     {
         var dialogue = await DialogueAsync(benchDir, cancel);
-        const double cutSeconds = 60;
-        var cutFile = Path.Combine(benchDir, "track-bench-cuts.mp4");
-        if (!File.Exists(cutFile))
-        {
-            await CutMedia.BuildAsync(cutFile, cutSeconds, cancel: cancel);
-        }
-
+        var cutFile = await CutSourceAsync(benchDir, cancel);
         using var now = new FaceTracker(Assets.FaceModel(), new TrackOptions());
         using var before = new FaceTracker(Assets.FaceModel(), new TrackOptions { FollowSpeaker = false, CutFrames = false, ScreenDetection = false });
-        foreach (var (name, file, seconds) in new[] { ("two-person dialogue", dialogue.File, dialogue.DurationSeconds), ($"cut-heavy source ({CutMedia.ShotStarts(cutSeconds).Count - 1} cuts)", cutFile, cutSeconds) })
+        foreach (var (name, file, seconds) in new[] { ("two-person dialogue", dialogue.File, dialogue.DurationSeconds), ($"cut-heavy source ({CutMedia.ShotStarts(CutSeconds).Count - 1} cuts)", cutFile, CutSeconds) })
         {
             var media = await Probe.ProbeAsync(file, cancel);
             await now.TrackAsync(file, media, 0, 3, 1080, 1920, null, cancel); // warm-up
@@ -310,12 +299,8 @@ public static class TrackBench
             double with = 0, without = 0;
             for (int round = 0; round < Rounds; round++)
             {
-                double cpu = ProcessCpu.Seconds().Total;
-                await now.TrackAsync(file, media, 0, seconds, 1080, 1920, null, cancel);
-                with += ProcessCpu.Seconds().Total - cpu;
-                cpu = ProcessCpu.Seconds().Total;
-                await before.TrackAsync(file, media, 0, seconds, 1080, 1920, null, cancel);
-                without += ProcessCpu.Seconds().Total - cpu;
+                with += await CpuOfAsync(() => now.TrackAsync(file, media, 0, seconds, 1080, 1920, null, cancel));
+                without += await CpuOfAsync(() => before.TrackAsync(file, media, 0, seconds, 1080, 1920, null, cancel));
             }
 
             stdout.WriteLine(string.Create(Inv,
@@ -324,5 +309,28 @@ public static class TrackBench
         }
 
         return 0;
+    }
+
+    /// <summary>The length of the cut-heavy source (<see cref="CutMedia"/>) the cut-frame and framing benches share.</summary>
+    private const double CutSeconds = 60;
+
+    /// <summary>The cut-heavy 720p source of <see cref="CutSeconds"/>, built once into the bench directory.</summary>
+    private static async Task<string> CutSourceAsync(string benchDir, CancellationToken cancel)
+    {
+        var file = Path.Combine(benchDir, "track-bench-cuts.mp4");
+        if (!File.Exists(file))
+        {
+            await CutMedia.BuildAsync(file, CutSeconds, cancel: cancel);
+        }
+
+        return file;
+    }
+
+    /// <summary>The CPU seconds of this process and its children (ffmpeg) while <paramref name="work"/> runs.</summary>
+    private static async Task<double> CpuOfAsync(Func<Task> work)
+    {
+        double cpu = ProcessCpu.Seconds().Total;
+        await work();
+        return ProcessCpu.Seconds().Total - cpu;
     }
 }
