@@ -163,7 +163,7 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
     [Fact]
     public async Task ATransientFailureIsRetriedWithBackoffThenGivesUp()
     {
-        using var server = new StubServer(HttpStatusCode.ServiceUnavailable);
+        await using var server = new StubServer(HttpStatusCode.ServiceUnavailable);
         var id = Jobs.NewId("retry");
         await Job(id).Submit(new JobSpec(server.Url, Jobs.Small));
         var v = await _cluster.WaitAsync(id, v => v.Status.IsTerminal(), TimeSpan.FromSeconds(60));
@@ -184,7 +184,7 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
     [Fact]
     public async Task NotFoundIsPermanentAndNotRetried()
     {
-        using var server = new StubServer(HttpStatusCode.NotFound);
+        await using var server = new StubServer(HttpStatusCode.NotFound);
         var id = Jobs.NewId("404");
         await Job(id).Submit(new JobSpec(server.Url, Jobs.Small));
         var v = await _cluster.WaitAsync(id, v => v.Status.IsTerminal(), TimeSpan.FromSeconds(60));
@@ -243,41 +243,28 @@ public sealed class VideoJobGrainTests : IAsyncLifetime
     }
 }
 
-/// <summary>A loopback HTTP server that answers every request with one status and records when each came.</summary>
-public sealed class StubServer : IDisposable
+/// <summary>
+/// A loopback HTTP server that answers every request with one status and records when each came: the shared
+/// <see cref="TestHttpServer"/>, which listens on a port the system gives it (no free port picked first and bound later,
+/// which another process can take in between).
+/// </summary>
+public sealed class StubServer : IAsyncDisposable
 {
-    private readonly HttpListener _listener = new();
     private readonly List<DateTime> _hits = [];
+    private readonly TestHttpServer _server;
 
     public StubServer(HttpStatusCode status)
     {
-        var port = Ports.Free();
-        Url = $"http://127.0.0.1:{port}/talk.mp4";
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/");
-        _listener.Start();
-        _ = Task.Run(async () =>
+        _server = new TestHttpServer(async ex =>
         {
-            while (_listener.IsListening)
+            lock (_hits)
             {
-                HttpListenerContext ctx;
-                try
-                {
-                    ctx = await _listener.GetContextAsync();
-                }
-                catch (Exception)
-                {
-                    return;
-                }
-
-                lock (_hits)
-                {
-                    _hits.Add(DateTime.UtcNow);
-                }
-
-                ctx.Response.StatusCode = (int)status;
-                ctx.Response.Close();
+                _hits.Add(DateTime.UtcNow);
             }
+
+            await ex.SendAsync((int)status, []);
         });
+        Url = _server.Url("/talk.mp4");
     }
 
     public string Url { get; }
@@ -293,6 +280,5 @@ public sealed class StubServer : IDisposable
         }
     }
 
-    public void Dispose() => _listener.Close();
-
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
